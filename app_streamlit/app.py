@@ -1,0 +1,18 @@
+"""Entry point: ``streamlit run app_streamlit/app.py``. Pages are thin; the library does the work."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# Streamlit runs this file as a script; make the project's packages importable without an install.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+st.set_page_config(page_title="STU-praktikmatch", page_icon="🧩", layout="wide")
+
+pages = [
+    st.Page("pages/home.py", title="Oversigt", icon=":material/home:", default=True),
+]
+st.navigation(pages).run()

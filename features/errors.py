@@ -1,0 +1,73 @@
+"""Errors raised at the data boundary, each naming file, row, column and value.
+
+Messages exist in English (CLI, logs) and Danish (the app).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """One problem found in an input file.
+
+    ``row`` is the spreadsheet row number (the header is row 1, the first data
+    row is row 2); ``None`` when the problem concerns the whole file.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    message_da: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        shown = "" if self.value is None else f" (got {self.value!r})"
+        return f"{where}: {self.message}{shown}"
+
+
+class InputError(ValueError):
+    """Bad input other than a data file: an unknown ID, a bad option, conflicting decisions.
+
+    The message says what was wrong and what is allowed; ``message_da`` says it in Danish.
+    """
+
+    def __init__(self, message: str, message_da: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.message_da = message_da or message
+
+
+class DataValidationError(ValueError):
+    """All problems found while loading a data set; nothing was loaded."""
+
+    def __init__(self, issues: list[DataIssue]):
+        self.issues = list(issues)
+        lines = [str(issue) for issue in self.issues[:20]]
+        if len(self.issues) > 20:
+            lines.append(f"... and {len(self.issues) - 20} more")
+        super().__init__(f"{len(self.issues)} problem(s) in the data:\n" + "\n".join(lines))
+
+
+def profile_error(message: str, message_da: str, column: str | None = None) -> PydanticCustomError:
+    """A validation error with an English and a Danish message.
+
+    ``column`` names the column for errors raised on the whole row (min above max).
+    """
+    context: dict[str, Any] = {"en": message, "da": message_da}
+    if column:
+        context["column"] = column
+    return PydanticCustomError("stu_value", "{en}", context)

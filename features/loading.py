@@ -1,0 +1,403 @@
+"""Load a network from CSV files or an Excel workbook, validating everything.
+
+All problems are collected before anything is returned: a file either loads
+completely or raises ``DataValidationError`` listing every problem with its
+file, row, column and value. Danish spreadsheet exports load as they are:
+semicolon or comma delimiter, decimal comma, UTF-8 with or without BOM, or
+Windows-1252.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from features.errors import DataIssue, DataValidationError
+from features.network import Network
+from features.profiles import REQUIRED_COLUMNS, Company, Placement, Student
+
+TABLES: dict[str, type[BaseModel]] = {
+    "students": Student,
+    "companies": Company,
+    "history": Placement,
+    "alumni": Student,
+}
+REQUIRED_TABLES = ("students", "companies")
+BUILTIN_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "synthetic"
+"""The committed synthetic network (``stu-match generate`` with the defaults)."""
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
+
+_ADAPTERS: dict[type[BaseModel], TypeAdapter[Any]] = {
+    model: TypeAdapter(list[model])
+    for model in (Student, Company, Placement)  # type: ignore[valid-type]
+}
+
+_BUILTIN_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("a value is required here", "her skal der stå en værdi"),
+    "int_parsing": ("must be a whole number", "skal være et heltal"),
+    "int_from_float": ("must be a whole number", "skal være et heltal"),
+    "int_type": ("must be a whole number", "skal være et heltal"),
+    "float_parsing": ("must be a number", "skal være et tal"),
+    "float_type": ("must be a number", "skal være et tal"),
+    "greater_than_equal": ("must be at least {ge}", "skal være mindst {ge}"),
+    "less_than_equal": ("must be at most {le}", "må højst være {le}"),
+    "string_pattern_mismatch": (
+        "must be 1-40 letters, digits, '_', '.' or '-', starting with a letter or digit",
+        "skal være 1-40 bogstaver, tal, '_', '.' eller '-' og starte med et bogstav eller tal",
+    ),
+    "too_short": ("must list at least {min_length}", "skal have mindst {min_length}"),
+    "string_too_short": ("must not be empty", "må ikke være tom"),
+    "string_too_long": (
+        "is too long (at most {max_length} characters)",
+        "er for lang (højst {max_length} tegn)",
+    ),
+}
+
+
+def load_network(path: str | os.PathLike[str]) -> Network:
+    """A validated network from a folder of CSV files or one Excel workbook."""
+    path = Path(path)
+    if path.is_dir():
+        tables, issues = _read_folder(path)
+    elif path.is_file() and path.suffix.lower() in EXCEL_SUFFIXES:
+        tables, issues = _read_workbook(path)
+    elif path.is_file():
+        raise DataValidationError(
+            [
+                _file_issue(
+                    path.name,
+                    "not a data folder or an Excel workbook (.xlsx); give a folder with students.csv and "
+                    "companies.csv, or a workbook with sheets 'students' and 'companies'",
+                    "hverken en datamappe eller en Excel-projektmappe (.xlsx); "
+                    "angiv en mappe med students.csv og companies.csv "
+                    "eller en projektmappe med arkene 'students' og 'companies'",
+                )
+            ]
+        )
+    else:
+        raise DataValidationError(
+            [_file_issue(str(path), "no such folder or file", "mappen eller filen findes ikke")]
+        )
+    if issues:
+        raise DataValidationError(issues)
+    return network_from_tables(tables, source=str(path))
+
+
+def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") -> Network:
+    """Validate tables of text cells (one per file or sheet) into a network."""
+    issues: list[DataIssue] = []
+    validated: dict[str, list[Any]] = {}
+    for name, frame in tables.items():
+        file_name = _file_name(name, source)
+        column_issues = _check_columns(frame, name, file_name)
+        issues.extend(column_issues)
+        if column_issues:
+            continue
+        profiles, row_issues = _validate_rows(frame, TABLES[name], file_name)
+        issues.extend(row_issues)
+        validated[name] = profiles
+    if not issues:
+        issues.extend(_check_identities(validated, source))
+    if issues:
+        raise DataValidationError(issues)
+    return Network(
+        students=tuple(validated["students"]),
+        companies=tuple(validated["companies"]),
+        history=tuple(validated.get("history", ())),
+        alumni=tuple(validated.get("alumni", ())),
+        source=source,
+    )
+
+
+def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
+    """A CSV file's bytes as a table of text cells; raises DataValidationError if it is not one."""
+    text = _decode(data, file_name)
+    if not text.strip():
+        raise DataValidationError([_file_issue(file_name, "the file is empty", "filen er tom")])
+    if "\x00" in text[:4096]:
+        raise DataValidationError(
+            [
+                _file_issue(
+                    file_name,
+                    "the file is not a text table (binary content); save it as CSV (UTF-8) or use .xlsx",
+                    "filen er ikke en teksttabel (binært indhold); gem den som CSV (UTF-8) eller brug .xlsx",
+                )
+            ]
+        )
+    delimiter = _sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, csv.Error, ValueError) as error:
+        raise DataValidationError(
+            [
+                _file_issue(
+                    file_name,
+                    f"the file is not a well-formed table: {error}",
+                    f"filen er ikke en gyldig tabel: {error}",
+                )
+            ]
+        ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], folder: str | os.PathLike[str]) -> None:
+    """Write tables as ``<name>.csv`` atomically: each file is complete or untouched."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        atomic_write_bytes(folder / f"{name}.csv", frame.to_csv(index=False).encode("utf-8"))
+
+
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -> None:
+    """Write tables as sheets of one Excel workbook, atomically."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    atomic_write_bytes(Path(path), buffer.getvalue())
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[DataIssue]]:
+    tables: dict[str, pd.DataFrame] = {}
+    issues: list[DataIssue] = []
+    for name in TABLES:
+        file = folder / f"{name}.csv"
+        if not file.exists():
+            if name in REQUIRED_TABLES:
+                issues.append(
+                    _file_issue(
+                        file.name,
+                        f"file is missing from {folder}; a data folder needs students.csv and companies.csv",
+                        f"filen mangler i {folder}; en datamappe skal have students.csv og companies.csv",
+                    )
+                )
+            continue
+        try:
+            tables[name] = read_csv_table(file.read_bytes(), file.name)
+        except DataValidationError as error:
+            issues.extend(error.issues)
+    return tables, issues
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[DataIssue]]:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+        return {}, [
+            _file_issue(
+                path.name,
+                f"cannot be read as an Excel workbook ({type(error).__name__}: {error})",
+                f"kan ikke læses som en Excel-projektmappe ({type(error).__name__}: {error})",
+            )
+        ]
+    by_name = {str(sheet).strip().casefold(): frame for sheet, frame in sheets.items()}
+    tables: dict[str, pd.DataFrame] = {}
+    issues: list[DataIssue] = []
+    for name in TABLES:
+        frame = by_name.get(name)
+        if frame is None:
+            if name in REQUIRED_TABLES:
+                issues.append(
+                    _file_issue(
+                        f"{path.name}[{name}]",
+                        f"sheet '{name}' is missing; found: {', '.join(map(str, sheets)) or 'no sheets'}",
+                        f"arket '{name}' mangler; fandt: {', '.join(map(str, sheets)) or 'ingen ark'}",
+                    )
+                )
+            continue
+        frame = frame.dropna(how="all")
+        frame.columns = [str(c).strip() for c in frame.columns]
+        if frame.empty and name in REQUIRED_TABLES:
+            issues.append(
+                _file_issue(f"{path.name}[{name}]", "the sheet has no rows", "arket har ingen rækker")
+            )
+            continue
+        tables[name] = frame
+    return tables, issues
+
+
+def _decode(data: bytes, file_name: str) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataValidationError(
+        [
+            _file_issue(
+                file_name,
+                "cannot decode the file; save it as CSV UTF-8",
+                "filen kan ikke afkodes; gem den som CSV UTF-8",
+            )
+        ]
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    header = text.lstrip().splitlines()[0]
+    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: counts[d]) if max(counts.values()) > 0 else ","
+
+
+def _check_columns(frame: pd.DataFrame, table: str, file_name: str) -> list[DataIssue]:
+    issues: list[DataIssue] = []
+    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    for column in duplicated:
+        issues.append(
+            DataIssue(
+                file_name, 1, column, None, "column appears more than once", "kolonnen står mere end én gang"
+            )
+        )
+    required = REQUIRED_COLUMNS["students" if table == "alumni" else table]
+    missing = [c for c in required if c not in frame.columns]
+    header = ", ".join(map(str, frame.columns))[:300]
+    for column in missing:
+        issues.append(
+            DataIssue(
+                file_name,
+                1,
+                column,
+                None,
+                f"required column is missing; the header has: {header}",
+                f"den påkrævede kolonne mangler; overskriften har: {header}",
+            )
+        )
+    if not issues and frame.empty and table in REQUIRED_TABLES:
+        issues.append(
+            _file_issue(file_name, "the table has a header but no rows", "tabellen har ingen rækker")
+        )
+    return issues
+
+
+def _validate_rows(
+    frame: pd.DataFrame, model: type[BaseModel], file_name: str
+) -> tuple[list[Any], list[DataIssue]]:
+    records = frame.to_dict(orient="records")
+    try:
+        return _ADAPTERS[model].validate_python(records), []
+    except ValidationError as error:
+        return [], [_row_issue(detail, records, file_name) for detail in error.errors()]
+
+
+def _row_issue(detail: Mapping[str, Any], records: list[dict[str, Any]], file_name: str) -> DataIssue:
+    location = detail["loc"]
+    index = location[0] if location and isinstance(location[0], int) else None
+    context = detail.get("ctx") or {}
+    column = str(location[1]) if len(location) > 1 else context.get("column")
+    value = None
+    if index is not None and column is not None:
+        raw = records[index].get(column)
+        value = None if raw is None else str(raw)
+    if detail["type"] == "stu_value":
+        message, message_da = context["en"], context["da"]
+    elif detail["type"] in _BUILTIN_MESSAGES:
+        english, danish = _BUILTIN_MESSAGES[detail["type"]]
+        message, message_da = english.format(**context), danish.format(**context)
+    else:
+        message = message_da = detail["msg"]
+    row = None if index is None else index + FIRST_DATA_ROW
+    return DataIssue(file_name, row, column, value, message, message_da)
+
+
+def _check_identities(validated: Mapping[str, list[Any]], source: str) -> list[DataIssue]:
+    """Unique IDs per table, and history that refers to known students and companies."""
+    issues: list[DataIssue] = []
+    id_fields = {"students": "student_id", "companies": "company_id", "alumni": "student_id"}
+    for table, id_field in id_fields.items():
+        first_row: dict[str, int] = {}
+        for offset, profile in enumerate(validated.get(table, [])):
+            identifier = getattr(profile, id_field)
+            row = offset + FIRST_DATA_ROW
+            if identifier in first_row:
+                issues.append(
+                    DataIssue(
+                        _file_name(table, source),
+                        row,
+                        id_field,
+                        identifier,
+                        f"duplicate ID; first used in row {first_row[identifier]}; every ID must be unique",
+                        f"ID'et findes allerede i række {first_row[identifier]}; hvert ID skal være unikt",
+                    )
+                )
+            else:
+                first_row[identifier] = row
+    current = {s.student_id for s in validated.get("students", [])}
+    for offset, alumnus in enumerate(validated.get("alumni", [])):
+        if alumnus.student_id in current:
+            issues.append(
+                DataIssue(
+                    _file_name("alumni", source),
+                    offset + FIRST_DATA_ROW,
+                    "student_id",
+                    alumnus.student_id,
+                    "this ID is also a current student in students.csv; alumni must have their own IDs",
+                    "ID'et er også en nuværende elev i students.csv; tidligere elever skal have egne ID'er",
+                )
+            )
+    known_students = current | {s.student_id for s in validated.get("alumni", [])}
+    known_companies = {c.company_id for c in validated.get("companies", [])}
+    for offset, placement in enumerate(validated.get("history", [])):
+        row = offset + FIRST_DATA_ROW
+        if placement.student_id not in known_students:
+            issues.append(
+                DataIssue(
+                    _file_name("history", source),
+                    row,
+                    "student_id",
+                    placement.student_id,
+                    "unknown student; history must refer to a student in students.csv or alumni.csv",
+                    "ukendt elev; historikken skal henvise til en elev i students.csv eller alumni.csv",
+                )
+            )
+        if placement.company_id not in known_companies:
+            issues.append(
+                DataIssue(
+                    _file_name("history", source),
+                    row,
+                    "company_id",
+                    placement.company_id,
+                    "unknown company; history must refer to a company in companies.csv",
+                    "ukendt virksomhed; historikken skal henvise til en virksomhed i companies.csv",
+                )
+            )
+    return issues
+
+
+def _file_name(table: str, source: str) -> str:
+    if source.lower().endswith(EXCEL_SUFFIXES):
+        return f"{Path(source).name}[{table}]"
+    return f"{table}.csv"
+
+
+def _file_issue(file_name: str, message: str, message_da: str) -> DataIssue:
+    return DataIssue(file_name, None, None, None, message, message_da)

@@ -1,0 +1,89 @@
+"""The ``stu-match`` command line: a thin layer over features/, matching/ and optimizer/.
+
+Each sub-command lives in ``stu_match.commands.<name>`` with ``register(subparsers)``
+and ``run(args) -> int``. Bad input ends with a clear message on stderr and exit
+code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+
+from features.errors import DataValidationError, InputError
+
+COMMANDS: tuple[str, ...] = ("generate", "validate")
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stu-match",
+        description="Placement engine for STU job consultants and network coordinators.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"stu_match.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except DataValidationError as error:
+        if getattr(args, "json", False):
+            print(
+                json.dumps(
+                    {"errors": [issue.as_dict() for issue in error.issues]}, ensure_ascii=False, indent=2
+                )
+            )
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InputError as error:
+        if getattr(args, "json", False):
+            print(
+                json.dumps(
+                    {"errors": [{"file": None, "row": None, "column": None, "message": str(error)}]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1, with a clear message otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1; got {value}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of at least 0; got {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"must be a number of at least 0; got {text!r}")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())
