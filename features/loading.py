@@ -104,9 +104,10 @@ def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") ->
             continue
         profiles, row_issues = _validate_rows(frame, TABLES[name], file_name)
         issues.extend(row_issues)
-        validated[name] = profiles
-    if not issues:
-        issues.extend(_check_identities(validated, source))
+        if not row_issues:
+            validated[name] = profiles
+    references_checkable = all(name in validated for name in tables if name != "history")
+    issues.extend(_check_identities(validated, source, references_checkable))
     if issues:
         raise DataValidationError(issues)
     return Network(
@@ -120,10 +121,17 @@ def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") ->
 
 def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
     """A CSV file's bytes as a table of text cells; raises DataValidationError if it is not one."""
-    text = _decode(data, file_name)
-    if not text.strip():
-        raise DataValidationError([_file_issue(file_name, "the file is empty", "filen er tom")])
-    if "\x00" in text[:4096]:
+    if data.startswith(b"PK\x03\x04"):
+        raise DataValidationError(
+            [
+                _file_issue(
+                    file_name,
+                    "the file is an Excel workbook, not CSV; load the .xlsx itself or save the sheet as CSV (UTF-8)",
+                    "filen er en Excel-projektmappe, ikke CSV; indlæs .xlsx-filen eller gem arket som CSV (UTF-8)",
+                )
+            ]
+        )
+    if b"\x00" in data[:4096]:
         raise DataValidationError(
             [
                 _file_issue(
@@ -133,6 +141,9 @@ def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
                 )
             ]
         )
+    text = _decode(data, file_name)
+    if not text.strip():
+        raise DataValidationError([_file_issue(file_name, "the file is empty", "filen er tom")])
     delimiter = _sniff_delimiter(text)
     try:
         frame = pd.read_csv(
@@ -153,6 +164,9 @@ def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
                 )
             ]
         ) from None
+    header = next(csv.reader(io.StringIO(text.lstrip()), delimiter=delimiter), [])
+    if len(header) == len(frame.columns):  # pandas renames repeated names ('x.1'); keep them as written
+        frame.columns = header
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -329,8 +343,13 @@ def _row_issue(detail: Mapping[str, Any], records: list[dict[str, Any]], file_na
     return DataIssue(file_name, row, column, value, message, message_da)
 
 
-def _check_identities(validated: Mapping[str, list[Any]], source: str) -> list[DataIssue]:
-    """Unique IDs per table, and history that refers to known students and companies."""
+def _check_identities(
+    validated: Mapping[str, list[Any]], source: str, references_checkable: bool
+) -> list[DataIssue]:
+    """Unique IDs per table, and history that refers to known students and companies.
+
+    References are checked only when every table they may point into has validated.
+    """
     issues: list[DataIssue] = []
     id_fields = {"students": "student_id", "companies": "company_id", "alumni": "student_id"}
     for table, id_field in id_fields.items():
@@ -351,6 +370,8 @@ def _check_identities(validated: Mapping[str, list[Any]], source: str) -> list[D
                 )
             else:
                 first_row[identifier] = row
+    if not references_checkable:
+        return issues
     current = {s.student_id for s in validated.get("students", [])}
     for offset, alumnus in enumerate(validated.get("alumni", [])):
         if alumnus.student_id in current:
