@@ -92,6 +92,51 @@ def load_network(path: str | os.PathLike[str]) -> Network:
     return network_from_tables(tables, source=str(path))
 
 
+def load_uploaded(files: Mapping[str, bytes], source: str = "upload") -> Network:
+    """A validated network from uploaded files: one .xlsx workbook, or CSV files named after their tables."""
+    workbooks = [name for name in files if name.lower().endswith(EXCEL_SUFFIXES)]
+    if workbooks:
+        if len(files) > 1:
+            raise DataValidationError(
+                [
+                    _file_issue(
+                        ", ".join(files),
+                        "upload either one Excel workbook or CSV files, not both or several workbooks",
+                        "upload enten én Excel-projektmappe eller CSV-filer, ikke begge dele eller flere projektmapper",
+                    )
+                ]
+            )
+        tables, issues = _read_workbook_source(io.BytesIO(files[workbooks[0]]), workbooks[0])
+        source = workbooks[0]
+    else:
+        tables, issues = {}, []
+        for file_name, data in files.items():
+            table = Path(file_name).stem.strip().casefold()
+            if table not in TABLES:
+                issues.append(
+                    _file_issue(
+                        file_name,
+                        f"unknown file; name CSV files {', '.join(f'{t}.csv' for t in TABLES)}",
+                        f"ukendt fil; CSV-filerne skal hedde {', '.join(f'{t}.csv' for t in TABLES)}",
+                    )
+                )
+                continue
+            try:
+                tables[table] = read_csv_table(data, file_name)
+            except DataValidationError as error:
+                issues.extend(error.issues)
+        for table in REQUIRED_TABLES:
+            if table not in tables and not any(Path(f).stem.casefold() == table for f in files):
+                issues.append(
+                    _file_issue(
+                        f"{table}.csv", "file is missing from the upload", "filen mangler i det uploadede"
+                    )
+                )
+    if issues:
+        raise DataValidationError(issues)
+    return network_from_tables(tables, source=source)
+
+
 def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") -> Network:
     """Validate tables of text cells (one per file or sheet) into a network."""
     issues: list[DataIssue] = []
@@ -224,8 +269,15 @@ def _read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[DataIssue]
 
 
 def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[DataIssue]]:
+    return _read_workbook_source(path, path.name)
+
+
+def _read_workbook_source(
+    source: Path | io.BytesIO, file_name: str
+) -> tuple[dict[str, pd.DataFrame], list[DataIssue]]:
+    path = Path(file_name)
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
+        sheets = pd.read_excel(source, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as error:  # openpyxl raises many kinds for a broken workbook
         return {}, [
             _file_issue(

@@ -303,3 +303,40 @@ def test_duplicate_ids_are_reported_alongside_cell_errors(
     tables["students"].loc[0, "age"] = "3"
     issues = issues_of(write(tmp_path, tables))
     assert {(i.file, i.column) for i in issues} == {("companies.csv", "company_id"), ("students.csv", "age")}
+
+
+def test_uploaded_csv_files_load(tables: dict[str, pd.DataFrame]) -> None:
+    from features.loading import load_uploaded
+
+    files = {
+        f"{name}.csv": frame.to_csv(index=False, sep=";").encode("utf-8-sig")
+        for name, frame in tables.items()
+    }
+    assert len(load_uploaded(files).students) == 140
+
+
+def test_uploaded_workbook_loads_and_names_its_sheets_in_errors(
+    tmp_path: Path, tables: dict[str, pd.DataFrame]
+) -> None:
+    from features.loading import load_uploaded
+
+    tables["students"].loc[2, "age"] = "3"
+    write_workbook(tables, tmp_path / "net.xlsx")
+    with pytest.raises(DataValidationError) as caught:
+        load_uploaded({"net.xlsx": (tmp_path / "net.xlsx").read_bytes()})
+    (issue,) = caught.value.issues
+    assert (issue.file, issue.row, issue.column) == ("net.xlsx[students]", 4, "age")
+
+
+def test_upload_with_unknown_or_missing_files(tables: dict[str, pd.DataFrame]) -> None:
+    from features.loading import load_uploaded
+
+    files = {"students.csv": tables["students"].to_csv(index=False).encode(), "notes.csv": b"a,b\n1,2\n"}
+    with pytest.raises(DataValidationError) as caught:
+        load_uploaded(files)
+    messages = {(i.file, i.message) for i in caught.value.issues}
+    assert (
+        "notes.csv",
+        "unknown file; name CSV files students.csv, companies.csv, history.csv, alumni.csv",
+    ) in messages
+    assert ("companies.csv", "file is missing from the upload") in messages
