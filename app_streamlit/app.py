@@ -10,9 +10,14 @@ import streamlit as st
 # Streamlit runs this file as a script; make the project's packages importable without an install.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app_streamlit.session import sidebar_user
+
 st.set_page_config(page_title="STU-praktikmatch", page_icon="🧩", layout="wide")
 
 pages = [
     st.Page("pages/home.py", title="Oversigt", icon=":material/home:", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
 ]
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+sidebar_user()
+navigation.run()

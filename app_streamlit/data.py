@@ -1,11 +1,16 @@
-"""Cached access to the network for the pages: the built-in one unless the user uploaded another."""
+"""Which network the user works on, cached: the built-in one unless this session uploaded another."""
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import streamlit as st
 
 from features.loading import BUILTIN_DATA_DIR, load_network
 from features.network import Network
+
+BUILTIN_KEY = "indbygget"
 
 
 @st.cache_resource(show_spinner="Indlæser netværket …")
@@ -17,3 +22,26 @@ def current_network() -> Network:
     """The network the user works on: an uploaded one from this session, or the built-in one."""
     uploaded = st.session_state.get("uploaded_network")
     return uploaded if uploaded is not None else builtin_network()
+
+
+def current_network_key() -> str:
+    """The name decisions, plans and scenarios are filed under."""
+    return st.session_state.get("network_key", BUILTIN_KEY)
+
+
+def use_uploaded(network: Network, key: str) -> None:
+    st.session_state["uploaded_network"] = network
+    st.session_state["network_key"] = key
+
+
+def use_builtin() -> None:
+    st.session_state.pop("uploaded_network", None)
+    st.session_state.pop("network_key", None)
+
+
+def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
