@@ -448,11 +448,15 @@ def _slug(name: str) -> str:
     return name.translate(table).lower().replace(" ", "_")
 
 
-CATCHMENT_WEIGHTS = np.array([0.30, 0.18, 0.14, 0.11, 0.10, 0.09, 0.08])
+CATCHMENT_WEIGHTS = np.array([0.36, 0.20, 0.13, 0.10, 0.08, 0.07, 0.06])
 
 
 def _place_in_catchment(
-    site_index: np.ndarray, sites: list[StuSite], rng: np.random.Generator, cover_all: bool
+    site_index: np.ndarray,
+    sites: list[StuSite],
+    rng: np.random.Generator,
+    cover_all: bool,
+    spread: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Municipality and jittered coordinates for people or companies of each site."""
     n = len(site_index)
@@ -468,8 +472,8 @@ def _place_in_catchment(
             for s, c in zip(site_index, slot, strict=True)
         ]
     )
-    lat = np.array([MUNICIPALITIES[m].lat for m in names]) + rng.normal(0, 0.03, n)
-    lon = np.array([MUNICIPALITIES[m].lon for m in names]) + rng.normal(0, 0.05, n)
+    lat = np.array([MUNICIPALITIES[m].lat for m in names]) + rng.normal(0, 0.03 * spread, n)
+    lon = np.array([MUNICIPALITIES[m].lon for m in names]) + rng.normal(0, 0.05 * spread, n)
     return names, np.round(lat, 4), np.round(lon, 4)
 
 
@@ -598,13 +602,13 @@ def _students(
     can_drive = (
         (age >= 18) & (profile != PROFILES.index("cognitive")) & (profile != PROFILES.index("physical"))
     )
-    mode_p = np.array([0.06, 0.30, 0.42, 0.22, 0.0])
+    mode_p = np.array([0.03, 0.27, 0.48, 0.22, 0.0])
     transport = rng.choice(len(TRANSPORT_ORDER), n, p=mode_p)
     transport = np.where(
         can_drive & (rng.random(n) < 0.12), TRANSPORT_ORDER.index(TransportMode.CAR), transport
     )
     transport = np.where(needs_wheelchair, TRANSPORT_ORDER.index(TransportMode.DRIVEN), transport)
-    base_minutes = np.array([25, 35, 60, 45, 45])[transport]
+    base_minutes = np.array([25, 50, 75, 50, 50])[transport]
     max_travel = np.clip(np.rint((base_minutes + rng.normal(0, 8, n)) / 5) * 5, 10, 120).astype(int)
 
     share_p = np.array(list(CONSENT_SHARE_PROB.values()))
@@ -707,7 +711,8 @@ def _companies(n: int, sites: list[StuSite], n_students: int, rng: np.random.Gen
     site = np.arange(n) % len(sites)
     rng.shuffle(site)
     site = np.sort(site)
-    municipality, lat, lon = _place_in_catchment(site, sites, rng, cover_all=False)
+    # Workplaces cluster in the towns; students live around them.
+    municipality, lat, lon = _place_in_catchment(site, sites, rng, cover_all=True, spread=0.5)
 
     site_weights = np.array([SITE_INDUSTRY_WEIGHTS.get(s.site_id, EVEN_WEIGHTS) for s in sites])
     industry_p = 0.5 * site_weights[site] + 0.5 * EVEN_WEIGHTS
