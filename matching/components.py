@@ -53,20 +53,18 @@ def environment_level(companies: CompanyArrays, aspect: str, c: np.ndarray) -> n
 def environment_strains(
     students: StudentArrays, companies: CompanyArrays, s: np.ndarray, c: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Strain per item of ``ENVIRONMENT_STRAINS`` (n_pairs, 7) and whether the student has it (bool).
+    """Strain units per item of ``ENVIRONMENT_STRAINS`` (n_pairs, 7) int8, and whether the student has it.
 
-    Strain = environment level / 2 x (support level + 1) / 4: 1.0 for a high
-    level against a reaction needing most support, 0 for a low level.
+    Units = environment level (0..2) x (support level + 1) (1..4): 0 for a low
+    level, 8 (the most) for a high level against a reaction needing most support.
     """
-    strain = np.zeros((s.shape[0], len(ENVIRONMENT_STRAINS)), order="F")
+    units = np.zeros((s.shape[0], len(ENVIRONMENT_STRAINS)), dtype=np.int8, order="F")
     present = np.zeros((s.shape[0], len(ENVIRONMENT_STRAINS)), dtype=bool, order="F")
     for k, (reaction, aspect) in enumerate(ENVIRONMENT_STRAINS):
         level = students.stress[s, _STRESS_COLUMN[reaction]]
         present[:, k] = level >= 0
-        strain[:, k] = np.where(
-            level >= 0, environment_level(companies, aspect, c) / 2 * (level + 1) / 4, 0.0
-        )
-    return strain, present
+        units[:, k] = environment_level(companies, aspect, c) * np.maximum(level + 1, 0)
+    return units, present
 
 
 def has_reaction(students: StudentArrays, reaction: StressReaction, s: np.ndarray) -> np.ndarray:
@@ -76,6 +74,83 @@ def has_reaction(students: StudentArrays, reaction: StressReaction, s: np.ndarra
 def psychological(students: StudentArrays) -> np.ndarray:
     """(n,) bool: the student has a psychological impairment (autism, ADHD, anxiety, depression)."""
     return students.has_group(ImpairmentGroup.PSYCHOLOGICAL)
+
+
+def wants_own_workstation(students: StudentArrays) -> np.ndarray:
+    """(n,) bool: a shielded workstation is needed or helps (social limitations, sensory sensitivity)."""
+    wants = students.needs_shielded.copy()
+    for reaction in WORKSTATION_REACTIONS:
+        wants |= students.stress[:, _STRESS_COLUMN[reaction]] >= 0
+    return wants
+
+
+# --- Fits from primitive values, shared by the per-pair and the block scorer -----------------
+
+
+def interest_fit(rank: np.ndarray) -> np.ndarray:
+    """The company's industry among the student's interests (rank 1 = first choice, 0 = none)."""
+    return INTEREST_FIT[rank]
+
+
+def complexity_fit(gap: np.ndarray, under: np.ndarray) -> np.ndarray:
+    """``gap``: simplest tasks above the student's level; ``under``: student's level above the hardest tasks.
+
+    Tasks at the student's level fit fully; simplest tasks above it cost most,
+    being two or more levels under-challenged costs a little.
+    """
+    return np.where(
+        gap >= 1,
+        np.maximum(0.0, 0.4 - 0.25 * (gap - 1)),
+        np.where(under >= 2, 1.0 - 0.15 * (under - 1), 1.0),
+    )
+
+
+def hours_fit(shortfall: np.ndarray) -> np.ndarray:
+    """Full fit when the weekly ranges overlap, 0.15 less per hour missed."""
+    return np.maximum(0.0, 1.0 - 0.15 * shortfall)
+
+
+def structure_fit(
+    needs_routine: np.ndarray,
+    wants_own: np.ndarray,
+    variety: np.ndarray,
+    shielded: np.ndarray,
+    team: np.ndarray,
+) -> np.ndarray:
+    """Mean over the structure needs a student has: a routine task; an own workstation. 1 with no needs."""
+    routine = ROUTINE_FIT[variety]
+    own = np.where(shielded, 1.0, np.where(team, 0.3, 0.6))
+    applicable = needs_routine.astype(np.int8) + wants_own
+    total = np.where(needs_routine, routine, 0.0) + np.where(wants_own, own, 0.0)
+    return np.where(applicable > 0, total / np.maximum(applicable, 1), 1.0)
+
+
+def environment_fit(strain_units: np.ndarray, reactions: np.ndarray) -> np.ndarray:
+    """1 - mean strain over the student's relevant stress reactions (units / 8 each); 1 with none."""
+    return np.where(reactions > 0, 1.0 - strain_units / (8.0 * np.maximum(reactions, 1)), 1.0)
+
+
+def work_demands_fit(overload_total: np.ndarray, scale: float) -> np.ndarray:
+    """Total overload (requirement above ability) costs points, down to 0 at ``scale``."""
+    return np.maximum(0.0, 1.0 - overload_total / scale)
+
+
+def support_fit(
+    needs_mentor: np.ndarray,
+    psychological: np.ndarray,
+    high_support: np.ndarray,
+    trained: np.ndarray,
+    flexible: np.ndarray,
+) -> np.ndarray:
+    """A trained mentor for a student who needs one (most for psychological impairments); flexible management."""
+    mentor = np.where(trained, 1.0, np.where(psychological, 0.3, 0.6))
+    management = np.where(flexible, 1.0, np.where(high_support, 0.3, 0.7))
+    return np.where(needs_mentor, (mentor + management) / 2, management)
+
+
+def travel_fit(minutes: np.ndarray, max_travel: np.ndarray, comfortable_share: float) -> np.ndarray:
+    """Free up to a comfortable share of the student's maximum, then down to 0 at the maximum."""
+    return np.clip((1.0 - minutes / max_travel) / (1.0 - comfortable_share), 0.0, 1.0)
 
 
 def component_fits(
@@ -93,58 +168,31 @@ def component_fits(
     ``outcome_probability`` is the learned P(job or fleksjob) of each pair, or
     None without a model (the ``outcome`` column is then 0 and carries no weight).
     """
-    n = s.shape[0]
-    fits = np.empty((n, len(COMPONENTS)), order="F")
+    fits = np.empty((s.shape[0], len(COMPONENTS)), order="F")
     if overload is None:
         overload = overloads(students, companies, s, c)
-
-    # Interest: the company's industry among the student's interests, first choice best.
-    fits[:, 0] = INTEREST_FIT[students.interest_rank[s, companies.industry[c]]]
-
-    # Complexity: tasks at the student's level; simplest tasks above it cost most, under-challenge a little.
-    gap = complexity_gap(students, companies, s, c)
     under = students.complexity[s].astype(np.int32) - companies.complexity_max[c]
-    fits[:, 1] = np.where(
-        gap >= 1,
-        np.maximum(0.0, 0.4 - 0.25 * (gap - 1)),
-        np.where(under >= 2, 1.0 - 0.15 * (under - 1), 1.0),
+    units, present = environment_strains(students, companies, s, c)
+    fits[:, 0] = interest_fit(students.interest_rank[s, companies.industry[c]])
+    fits[:, 1] = complexity_fit(complexity_gap(students, companies, s, c), under)
+    fits[:, 2] = hours_fit(hours_shortfall(students, companies, s, c))
+    fits[:, 3] = structure_fit(
+        students.needs_routine[s],
+        wants_own_workstation(students)[s],
+        companies.task_variety[c],
+        companies.shielded_workstation[c],
+        companies.team_work[c],
     )
-
-    # Hours: full fit when the weekly ranges overlap, 0.15 less per hour missed.
-    fits[:, 2] = np.maximum(0.0, 1.0 - 0.15 * hours_shortfall(students, companies, s, c))
-
-    # Structure: a routine task for a student who needs routine; an own workstation where it helps.
-    needs_routine = students.needs_routine[s]
-    routine = ROUTINE_FIT[companies.task_variety[c]]
-    wants_own = students.needs_shielded[s].copy()
-    for reaction in WORKSTATION_REACTIONS:
-        wants_own |= has_reaction(students, reaction, s)
-    own = np.where(companies.shielded_workstation[c], 1.0, np.where(companies.team_work[c], 0.3, 0.6))
-    applicable = needs_routine.astype(np.int8) + wants_own
-    total = np.where(needs_routine, routine, 0.0) + np.where(wants_own, own, 0.0)
-    fits[:, 3] = np.where(applicable > 0, total / np.maximum(applicable, 1), 1.0)
-
-    # Environment: noise, pace, physical demands, customer contact and change against stress reactions.
-    strain, present = environment_strains(students, companies, s, c)
-    count = present.sum(axis=1)
-    fits[:, 4] = np.where(count > 0, 1.0 - strain.sum(axis=1) / np.maximum(count, 1), 1.0)
-
-    # Work demands: total overload (requirement above ability) costs points up to overload_scale.
-    fits[:, 5] = np.maximum(0.0, 1.0 - overload.sum(axis=1, dtype=np.int32) / config.overload_scale)
-
-    # Support: a trained mentor for a student who needs one; present, flexible management.
-    needs_mentor = students.needs_mentor[s]
-    trained = companies.mentor_trained[c]
-    mentor = np.where(trained, 1.0, np.where(psychological(students)[s], 0.3, 0.6))
-    high_support = students.support_max[s] >= 2
-    management = np.where(companies.flexible_management[c], 1.0, np.where(high_support, 0.3, 0.7))
-    fits[:, 6] = np.where(needs_mentor, (mentor + management) / 2, management)
-
-    # Travel: free up to a comfortable share of the student's maximum, then down to 0 at the maximum.
-    ratio = minutes / students.max_travel[s]
-    fits[:, 7] = np.clip((1.0 - ratio) / (1.0 - config.comfortable_travel_share), 0.0, 1.0)
-
-    # Outcome: the learned probability of a job or fleksjob.
+    fits[:, 4] = environment_fit(units.sum(axis=1, dtype=np.int32), present.sum(axis=1, dtype=np.int32))
+    fits[:, 5] = work_demands_fit(overload.sum(axis=1, dtype=np.int32), config.overload_scale)
+    fits[:, 6] = support_fit(
+        students.needs_mentor[s],
+        psychological(students)[s],
+        students.support_max[s] >= 2,
+        companies.mentor_trained[c],
+        companies.flexible_management[c],
+    )
+    fits[:, 7] = travel_fit(minutes, students.max_travel[s], config.comfortable_travel_share)
     fits[:, 8] = 0.0 if outcome_probability is None else outcome_probability
     return fits
 

@@ -3,52 +3,56 @@
 ``eligible_pairs(network)`` checks the hard rules and scores every eligible
 pair, block by block of students, never building an n x m matrix: only
 companies within a student's travel reach are compared (see
-``matching.candidates``). ``score_pairs`` scores any given pairs, eligible or
-not, with the full component breakdown; both share one code path, so a
-breakdown adds up to the score in the pair table.
+``matching.candidates``) and scored on a dense grid per block
+(``matching.blockscore``). ``score_pairs`` scores any given pairs, eligible or
+not, with the full component breakdown, pair by pair; tests check that both
+give the same scores, so a breakdown adds up to the score in the pair table.
 """
 
 from __future__ import annotations
 
-import os
-import weakref
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
-import pandas as pd
+from threadpoolctl import threadpool_limits
 
-from features.arrays import CompanyArrays, StudentArrays, network_arrays
+from features.arrays import StudentArrays
 from features.errors import InputError
 from features.network import Network
-from matching.candidates import DEFAULT_BLOCK_SIZE, pair_minutes, travel_blocks
+from matching.blockscore import BlockResult, BlockScorer
+from matching.candidates import DEFAULT_BLOCK_SIZE, candidate_blocks, min_dot, pair_minutes
 from matching.components import component_fits, component_points, total_score
 from matching.config import COMPONENTS, ScoringConfig
-from matching.eligibility import ELIGIBLE, REASON_CODES, first_reason, overloads, rule_failures, support_load
-from matching.outcome_model import OutcomeModel, can_fit, history_pairs, pair_features
-from matching.pair_table import PairTable
-from matching.travel_matrix import MatrixLookup, TravelMatrix, load_travel_matrix
-
-OutcomeModelOption = OutcomeModel | Literal["auto"] | None
-"""``"auto"``: fit on the network's history when it has enough (else rule-only); None: rule-only."""
-TravelMatrixOption = TravelMatrix | str | os.PathLike[str] | pd.DataFrame | None
-
-_ARRAYS: weakref.WeakKeyDictionary[Network, tuple[StudentArrays, CompanyArrays]] = weakref.WeakKeyDictionary()
-_AUTO_MODELS: weakref.WeakKeyDictionary[Network, dict[object, OutcomeModel | None]] = (
-    weakref.WeakKeyDictionary()
+from matching.context import (
+    OutcomeModelOption,
+    ScoringContext,
+    TravelMatrixOption,
+    auto_outcome_model,
+    fit_outcome_model,
+    network_arrays_cached,
+    scoring_context,
 )
+from matching.eligibility import ELIGIBLE, REASON_CODES, first_reason, overloads, rule_failures, support_load
+from matching.lookup import position
+from matching.outcome_model import pair_features
+from matching.pair_table import PairTable
 
-
-@dataclass(frozen=True, eq=False)
-class ScoringContext:
-    """Everything scoring needs, prepared once per network: arrays, travel look-up, model, config."""
-
-    network: Network
-    students: StudentArrays
-    companies: CompanyArrays
-    config: ScoringConfig
-    lookup: MatrixLookup | None
-    model: OutcomeModel | None
+__all__ = [
+    "OutcomeModelOption",
+    "PairScores",
+    "ScoringContext",
+    "TravelMatrixOption",
+    "auto_outcome_model",
+    "company_position",
+    "component_breakdown",
+    "eligible_pairs",
+    "fit_outcome_model",
+    "network_arrays_cached",
+    "pair_table",
+    "score_pairs",
+    "scoring_context",
+    "student_position",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,61 +79,6 @@ class PairScores:
         return {name: float(self.points[k, j]) for j, name in enumerate(COMPONENTS)}
 
 
-def network_arrays_cached(network: Network) -> tuple[StudentArrays, CompanyArrays]:
-    """``features.arrays.network_arrays``, computed once per network object."""
-    if network not in _ARRAYS:
-        _ARRAYS[network] = network_arrays(network)
-    return _ARRAYS[network]
-
-
-def scoring_context(
-    network: Network,
-    config: ScoringConfig | None = None,
-    travel_matrix: TravelMatrixOption = None,
-    outcome_model: OutcomeModelOption = "auto",
-) -> ScoringContext:
-    """Prepare a network for scoring (arrays, travel-matrix look-up, outcome model)."""
-    config = ScoringConfig() if config is None else config
-    if not isinstance(config, ScoringConfig):
-        raise InputError(f"config must be a ScoringConfig. Got {type(config).__name__} instead.")
-    students, companies = network_arrays_cached(network)
-    matrix = _as_matrix(travel_matrix, network)
-    lookup = None if matrix is None else matrix.lookup(students.ids, companies.ids)
-    if isinstance(outcome_model, str) and outcome_model == "auto":
-        model = auto_outcome_model(network, matrix)
-    elif outcome_model is None or isinstance(outcome_model, OutcomeModel):
-        model = outcome_model
-    else:
-        raise InputError(
-            f"The 'outcome_model' parameter must be an OutcomeModel, 'auto' or None. Got {outcome_model!r} instead."
-        )
-    return ScoringContext(network, students, companies, config, lookup, model)
-
-
-def auto_outcome_model(network: Network, matrix: TravelMatrix | None = None) -> OutcomeModel | None:
-    """An outcome model fitted on the network's history (cached), or None if the history is too small."""
-    cache = _AUTO_MODELS.setdefault(network, {})
-    if matrix not in cache:
-        cache[matrix] = fit_outcome_model(network, matrix)
-    return cache[matrix]
-
-
-def fit_outcome_model(
-    network: Network, travel_matrix: TravelMatrix | None = None, model: OutcomeModel | None = None
-) -> OutcomeModel | None:
-    """Fit ``model`` (default ``OutcomeModel()``) on all of the network's history; None if too little."""
-    if not network.history:
-        return None
-    students, s, c, y = history_pairs(network)
-    if not can_fit(y):
-        return None
-    _, companies = network_arrays_cached(network)
-    lookup = None if travel_matrix is None else travel_matrix.lookup(students.ids, companies.ids)
-    minutes = pair_minutes(students, companies, s, c, lookup)
-    features = pair_features(students, companies, s, c, minutes)
-    return (OutcomeModel() if model is None else model).fit(features, y)
-
-
 def eligible_pairs(
     network: Network,
     config: ScoringConfig | None = None,
@@ -154,44 +103,91 @@ def eligible_pairs(
 def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) -> PairTable:
     """``eligible_pairs`` for a prepared context."""
     students, companies = context.students, context.companies
-    n, m = students.n, companies.n
+    n = students.n
     counts = np.zeros((n, len(REASON_CODES)), dtype=np.int64)
-    slot = np.zeros(n, dtype=np.int64)
-    parts: list[tuple[np.ndarray, ...]] = []
-    for block in travel_blocks(students, companies, context.lookup, block_size):
-        counts[block.rows, 0] = m - np.bincount(block.s, minlength=n)[block.rows]
-        slot[block.rows] = np.arange(block.rows.shape[0])
-        local = students.take(block.rows)
-        ls = slot[block.s]
-        load = support_load(local, companies, ls, block.c)
-        overload = overloads(local, companies, ls, block.c)
-        reason = first_reason(rule_failures(local, companies, ls, block.c, context.config, load, overload))
-        ruled_out = reason != ELIGIBLE
-        counts += np.bincount(
-            block.s[ruled_out] * len(REASON_CODES) + reason[ruled_out], minlength=n * len(REASON_CODES)
-        ).reshape(n, len(REASON_CODES))
-        keep = ~ruled_out
-        ls, c, minutes = ls[keep], block.c[keep], block.minutes[keep]
-        points, _, _ = _points(context, local, ls, c, minutes, overload[keep])
-        parts.append((block.s[keep], c, total_score(points), minutes, load[keep]))
-    s, c, score, minutes, load = (
-        (np.concatenate(column) for column in zip(*parts, strict=True))
-        if parts
-        else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, np.int64))
-    )
-    order = np.argsort(s, kind="stable")
+    with threadpool_limits(limits=1, user_api="blas"):  # tiny products: threads only add overhead
+        blocks = _score_blocks(context, block_size)
+    per_student = np.zeros(n, dtype=np.int64)
+    for block in blocks:
+        counts[block.rows] = block.counts
+        per_student += np.bincount(block.s, minlength=n)
+    start = np.concatenate(([0], np.cumsum(per_student)[:-1]))
+    total = int(per_student.sum())
+    # Pairs of a block come grouped by student with companies ascending: place each group at its student's
+    # offset, so the table is sorted by student, then company, without sorting it.
+    places = [start[block.s] + _rank_in_group(block.s) for block in blocks]
+    columns = {
+        "student": (np.int32, "s"),
+        "company": (np.int32, "c"),
+        "score": (np.float64, "score"),
+        "travel_minutes": (np.float64, "minutes"),
+        "support_load": (np.int64, "support_load"),
+    }
+    out: dict[str, np.ndarray] = {}
+    for name, (dtype, attribute) in columns.items():
+        column = np.empty(total, dtype=dtype)
+        for block, place in zip(blocks, places, strict=True):
+            column[place] = getattr(block, attribute)
+        out[name] = column
     return PairTable(
         student_ids=students.ids,
         company_ids=companies.ids,
-        student=s[order].astype(np.int32),
-        company=c[order].astype(np.int32),
-        score=score[order],
-        travel_minutes=minutes[order].astype(np.float64),
-        support_load=load[order].astype(np.int64),
         capacity=companies.capacity.astype(np.int64),
         mentor_capacity=companies.mentor_capacity.astype(np.int64),
         reason_codes=REASON_CODES,
         ineligible_counts=counts,
+        **out,
+    )
+
+
+def _score_blocks(context: ScoringContext, block_size: int) -> list[BlockResult]:
+    blocks = candidate_blocks(context.students, context.companies, block_size)
+    if context.lookup is None:
+        scorer = BlockScorer(context)
+        return [scorer.score_block(rows, members) for rows, members in blocks]
+    return [_matrix_block(context, rows, members) for rows, members in blocks]
+
+
+def _rank_in_group(s: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal values (``s`` is grouped)."""
+    if s.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+    lengths = np.diff(np.concatenate((starts, [s.shape[0]])))
+    return np.arange(s.shape[0]) - np.repeat(starts, lengths)
+
+
+def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray) -> BlockResult:
+    """A block scored pair by pair: with a travel matrix, pairs beyond the estimated reach may be in reach."""
+    companies = context.companies
+    b = rows.shape[0]
+    near = (context.student_xyz[rows] @ context.company_xyz[members].T) >= min_dot(context.students)[rows][
+        :, None
+    ]
+    i, j = np.nonzero(near)
+    s, c = rows[i], members[j]
+    assert context.lookup is not None
+    extra_s, extra_c, _ = context.lookup.pairs_for(rows)
+    s, c = np.concatenate([s, extra_s]), np.concatenate([c, extra_c])
+    key = np.unique(s * companies.n + c)
+    s, c = key // companies.n, key % companies.n
+    scores = score_pairs(context, s, c)
+    within = ~scores.failures[:, 0]
+    slot = np.zeros(context.students.n, dtype=np.int64)
+    slot[rows] = np.arange(b)
+    counts = np.zeros((b, len(REASON_CODES)), dtype=np.int64)
+    counts[:, 0] = companies.n - np.bincount(slot[s[within]], minlength=b)
+    ruled_out = within & ~scores.eligible
+    np.add.at(counts, (slot[s[ruled_out]], scores.reason[ruled_out]), 1)
+    e = scores.eligible
+    return BlockResult(
+        rows=rows,
+        s=s[e],
+        c=c[e],
+        score=scores.score[e],
+        minutes=scores.minutes[e],
+        support_load=scores.support_load[e],
+        counts=counts,
     )
 
 
@@ -202,7 +198,9 @@ def score_pairs(context: ScoringContext, s: np.ndarray, c: np.ndarray) -> PairSc
     if s.shape != c.shape:
         raise InputError(f"s and c must have the same length. Got {s.shape[0]} and {c.shape[0]} instead.")
     students, companies = context.students, context.companies
-    minutes = pair_minutes(students, companies, s, c, context.lookup)
+    minutes = pair_minutes(
+        students, companies, s, c, context.lookup, context.student_xyz, context.company_xyz
+    )
     load = support_load(students, companies, s, c)
     overload = overloads(students, companies, s, c)
     rules = rule_failures(students, companies, s, c, context.config, load, overload)
@@ -231,15 +229,11 @@ def component_breakdown(context: ScoringContext, s: np.ndarray, c: np.ndarray) -
 
 def student_position(network: Network, student_id: str) -> int:
     """The position of a student of the cohort; an unknown ID names the closest ones."""
-    from matching.lookup import position
-
     return position(network.student_position, student_id, "student", "elev")
 
 
 def company_position(network: Network, company_id: str) -> int:
     """The position of a company; an unknown ID names the closest ones."""
-    from matching.lookup import position
-
     return position(network.company_position, company_id, "company", "virksomhed")
 
 
@@ -257,9 +251,3 @@ def _points(
         probability = context.model.lasting_probability(features) if len(s) else np.zeros(0)
     fits = component_fits(students, context.companies, s, c, minutes, probability, context.config, overload)
     return component_points(fits, context.config, probability is not None), fits, probability
-
-
-def _as_matrix(travel_matrix: TravelMatrixOption, network: Network) -> TravelMatrix | None:
-    if travel_matrix is None or isinstance(travel_matrix, TravelMatrix):
-        return travel_matrix
-    return load_travel_matrix(travel_matrix, network)

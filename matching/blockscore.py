@@ -1,0 +1,375 @@
+"""The fast path of ``eligible_pairs``: all pairs of a block of students at once, on a dense grid.
+
+For a block of students and the companies in its bounding box, the hard rules,
+the overloads and the environment strain are small-integer grids computed by
+broadcasting (cheap: int8 arithmetic, no gathers); only the eligible pairs are
+then pulled out and scored. Fits come from the same functions as
+``matching.components.component_fits`` (directly, or through look-up tables
+built from them), and the learned model's logit is its folded linear form split
+into per-student, per-company and small per-code tables. The results equal
+``matching.pairs.score_pairs`` to float rounding (tests check it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+from features.arrays import INDUSTRY_ORDER, STRESS_ORDER, CompanyArrays, StudentArrays
+from features.vocabulary import ImpairmentGroup
+from matching.candidates import min_dot, minutes_between
+from matching.components import (
+    ENVIRONMENT_STRAINS,
+    INTEREST_FIT,
+    complexity_fit,
+    environment_fit,
+    environment_level,
+    hours_fit,
+    psychological,
+    structure_fit,
+    support_fit,
+    travel_fit,
+    wants_own_workstation,
+    work_demands_fit,
+)
+from matching.context import ScoringContext
+from matching.eligibility import REASON_CODES
+from matching.outcome_model import _NEEDS, _SUPPORTS, FEATURE_NAMES, OutcomeModel
+
+ASPECTS = ("noise", "pace", "physical_demands", "customer_contact", "change")
+_N_REASONS = len(REASON_CODES)
+_FIRST_REASON = np.array(
+    [-1]
+    + [
+        int(np.flatnonzero([(bits >> k) & 1 for k in range(_N_REASONS - 1)])[0]) + 1 for bits in range(1, 512)
+    ],
+    dtype=np.int8,
+)
+"""The first failed rule (index into REASON_CODES) for each bit pattern of the rules after travel."""
+_GAP_OFFSET, _GAP_SPAN = 4, 9  # complexity gap and under-challenge lie in -4..4
+
+
+@dataclass(frozen=True, eq=False)
+class BlockResult:
+    """Eligible pairs of one block (grouped by student, companies ascending) and its ineligible counts."""
+
+    rows: np.ndarray  # (b,) student positions of the block
+    s: np.ndarray  # (k,) int64
+    c: np.ndarray  # (k,) int64
+    score: np.ndarray  # (k,) float64
+    minutes: np.ndarray  # (k,) float64
+    support_load: np.ndarray  # (k,) int8
+    counts: np.ndarray  # (b, len(REASON_CODES)) int64
+
+
+class BlockScorer:
+    """Per-network preparation (codes, look-up tables, model tables) and the per-block computation."""
+
+    def __init__(self, context: ScoringContext):
+        students, companies, config = context.students, context.companies, context.config
+        self.config = config
+        self.points = np.asarray(config.points_per_component(context.model is not None))
+        self.m = companies.n
+
+        # Students.
+        self.student_xyz = context.student_xyz
+        self.min_dot = min_dot(students)
+        self.max_travel = students.max_travel
+        self.transport = students.transport
+        first_choice = (students.interest_rank == 1).argmax(axis=1)
+        self.first_industry = np.where(students.single_industry_only, first_choice, -1).astype(np.int8)
+        self.needs_wheelchair = students.needs_wheelchair
+        self.daytime_only = students.daytime_only
+        self.needs_shielded = students.needs_shielded
+        self.needs_mentor = students.needs_mentor
+        self.complexity = students.complexity.astype(np.int8)
+        self.min_hours = students.min_hours.astype(np.int16)
+        self.max_hours = students.max_hours.astype(np.int16)
+        level = students.support_max
+        psych = psychological(students)
+        cognitive = students.has_group(ImpairmentGroup.COGNITIVE)
+        self.base_load = (students.needs_mentor * (1 + (level >= 2) + (level >= 3))).astype(np.int8)
+        self.relief = (psych | cognitive) & (self.base_load >= 2)
+        self.abilities_t = np.ascontiguousarray(students.abilities.T)
+        stress = {reaction: students.stress[:, k] for k, reaction in enumerate(STRESS_ORDER)}
+        self.strain_factor = np.stack(
+            [np.maximum(stress[reaction] + 1, 0) for reaction, _ in ENVIRONMENT_STRAINS]
+        ).astype(np.int8)
+        self.reactions = (self.strain_factor > 0).sum(axis=0).astype(np.int8)
+        self.interest_rank = students.interest_rank
+        wants_own = wants_own_workstation(students)
+        self.structure_code = (students.needs_routine * 2 + wants_own).astype(np.int8)
+        self.support_code = (students.needs_mentor * 4 + psych * 2 + (level >= 2)).astype(np.int8)
+
+        # Companies.
+        self.company_xyz = context.company_xyz
+        self.no_capacity = companies.capacity < 1
+        self.industry = companies.industry.astype(np.intp)
+        self.no_access = ~companies.wheelchair_accessible
+        self.no_daytime = ~(companies.daytime_possible & companies.weekdays[:, :5].any(axis=1))
+        self.no_shielded = ~companies.shielded_workstation
+        self.complexity_min = companies.complexity_min.astype(np.int8)
+        self.complexity_max = companies.complexity_max.astype(np.int8)
+        self.company_min_hours = companies.min_hours.astype(np.int16)
+        self.company_max_hours = companies.max_hours.astype(np.int16)
+        self.mentor_capacity = np.minimum(companies.mentor_capacity, 127).astype(np.int8)
+        self.trained = companies.mentor_trained
+        self.demands_t = np.ascontiguousarray(companies.demands.T)
+        everyone = np.arange(companies.n)
+        aspect_level = {aspect: environment_level(companies, aspect, everyone) for aspect in ASPECTS}
+        self.strain_level = np.stack([aspect_level[aspect] for _, aspect in ENVIRONMENT_STRAINS]).astype(
+            np.int8
+        )
+        self.company_structure_code = (
+            companies.task_variety * 4 + companies.shielded_workstation * 2 + companies.team_work
+        ).astype(np.intp)
+        self.company_support_code = (companies.mentor_trained * 2 + companies.flexible_management).astype(
+            np.intp
+        )
+
+        # Look-up tables built from the fit functions themselves.
+        gap, under = np.divmod(np.arange(_GAP_SPAN * _GAP_SPAN), _GAP_SPAN)
+        self.complexity_lut = complexity_fit(gap - _GAP_OFFSET, under - _GAP_OFFSET)
+        self.hours_lut = hours_fit(np.arange(64))
+        s_code, c_code = np.divmod(np.arange(4 * 12), 12)
+        variety, rest = np.divmod(c_code, 4)
+        self.structure_lut = structure_fit(
+            (s_code // 2).astype(bool),
+            (s_code % 2).astype(bool),
+            variety,
+            (rest // 2).astype(bool),
+            rest % 2 == 1,
+        )
+        s_code, c_code = np.divmod(np.arange(8 * 4), 4)
+        self.support_lut = support_fit(
+            (s_code // 4).astype(bool),
+            ((s_code // 2) % 2).astype(bool),
+            (s_code % 2).astype(bool),
+            (c_code // 2).astype(bool),
+            (c_code % 2).astype(bool),
+        )
+
+        self.model = (
+            None if context.model is None else _ModelTables(context.model, students, companies, aspect_level)
+        )
+
+    def score_block(self, rows: np.ndarray, members: np.ndarray) -> BlockResult:
+        """Eligible pairs and ineligible counts of students ``rows`` against companies ``members``."""
+        config = self.config
+        b, width = rows.shape[0], members.shape[0]
+        counts = np.zeros((b, _N_REASONS), dtype=np.int64)
+        counts[:, 0] = self.m
+
+        # Travel: within reach by the dot product of unit vectors, then the exact minutes.
+        xyz = self.student_xyz[:, rows]
+        near = (xyz.T @ self.company_xyz[:, members]) >= self.min_dot[rows][:, None]
+        flat = np.flatnonzero(near)
+        i, j = np.divmod(flat, width)
+        c = members[j]
+        minutes = minutes_between(
+            (xyz[0][i], xyz[1][i], xyz[2][i]),
+            (self.company_xyz[0][c], self.company_xyz[1][c], self.company_xyz[2][c]),
+            self.transport[rows][i],
+        )
+        within = np.flatnonzero(minutes <= self.max_travel[rows][i])
+        flat, i, c, minutes = flat[within], i[within], c[within], minutes[within]
+        counts[:, 0] -= np.bincount(i, minlength=b)
+
+        # The other rules on the dense grid, as bits (bit r - 1 for REASON_CODES[r]).
+        col = (slice(None), None)  # a block column vector
+        row = (None, slice(None))  # a company row vector
+        short = np.maximum(
+            np.maximum(
+                self.min_hours[rows][col] - self.company_max_hours[members][row],
+                self.company_min_hours[members][row] - self.max_hours[rows][col],
+            ),
+            0,
+        )
+        gap = self.complexity_min[members][row] - self.complexity[rows][col]
+        load = self.base_load[rows][col] - (self.trained[members][row] & self.relief[rows][col])
+        overload_total = np.zeros((b, width), dtype=np.int8)
+        overload_max = np.zeros((b, width), dtype=np.int8)
+        for k in range(self.demands_t.shape[0]):
+            over = self.demands_t[k, members][row] - self.abilities_t[k, rows][col]
+            np.maximum(over, 0, out=over)
+            overload_total += over
+            np.maximum(overload_max, over, out=overload_max)
+        first = self.first_industry[rows][col]
+        checks = (
+            np.broadcast_to(self.no_capacity[members][row], (b, width)),
+            (first >= 0) & (first != self.industry[members][row]),
+            self.needs_wheelchair[rows][col] & self.no_access[members][row],
+            self.daytime_only[rows][col] & self.no_daytime[members][row],
+            short > config.hours_tolerance,
+            gap > config.complexity_tolerance,
+            self.needs_shielded[rows][col] & self.no_shielded[members][row],
+            self.needs_mentor[rows][col] & (load > self.mentor_capacity[members][row]),
+            overload_max > config.overload_limit,
+        )
+        bits = np.zeros((b, width), dtype=np.uint16)
+        for k, failed in enumerate(checks):
+            bits |= failed.astype(np.uint16) << k
+        reason = _FIRST_REASON[bits.ravel()[flat]]
+        ruled_out = reason >= 0
+        counts += np.bincount(
+            i[ruled_out] * _N_REASONS + reason[ruled_out], minlength=b * _N_REASONS
+        ).reshape(b, _N_REASONS)
+
+        # Score the eligible pairs.
+        keep = np.flatnonzero(~ruled_out)
+        flat, i, c, minutes = flat[keep], i[keep], c[keep], minutes[keep]
+        short, gap = short.ravel()[flat], gap.ravel()[flat]
+        total, worst = overload_total.ravel()[flat], overload_max.ravel()[flat]
+        units = np.zeros((b, width), dtype=np.int8)
+        for k in range(self.strain_level.shape[0]):
+            units += self.strain_level[k, members][row] * self.strain_factor[k, rows][col]
+        units = units.ravel()[flat]
+        s = rows[i]
+        rank = self.interest_rank[s, self.industry[c]]
+        under = self.complexity[s] - self.complexity_max[c]
+        probability = None
+        if self.model is not None:
+            probability = self.model.probability(s, c, rank, gap, under, short, total, worst, minutes)
+        fits = (
+            INTEREST_FIT[rank],
+            self.complexity_lut[(gap.astype(np.intp) + _GAP_OFFSET) * _GAP_SPAN + under + _GAP_OFFSET],
+            self.hours_lut[short],
+            self.structure_lut[self.structure_code[s] * 12 + self.company_structure_code[c]],
+            environment_fit(units, self.reactions[s]),
+            work_demands_fit(total, config.overload_scale),
+            self.support_lut[self.support_code[s] * 4 + self.company_support_code[c]],
+            travel_fit(minutes, self.max_travel[s], config.comfortable_travel_share),
+            probability,
+        )
+        score = np.zeros(s.shape[0])
+        for k, fit in enumerate(fits):
+            score = score + (0.0 if fit is None else fit) * self.points[k]
+        return BlockResult(
+            rows=rows,
+            s=s,
+            c=c,
+            score=np.clip(score, 0.0, 100.0),
+            minutes=minutes,
+            support_load=load.ravel()[flat],
+            counts=counts,
+        )
+
+
+class _ModelTables:
+    """The fitted logistic model as a sum of per-student, per-company and small per-code tables.
+
+    Exactly the folded linear model of ``OutcomeModel`` on ``pair_features``,
+    regrouped so that a pair needs a handful of look-ups instead of a feature row.
+    """
+
+    def __init__(
+        self,
+        model: OutcomeModel,
+        students: StudentArrays,
+        companies: CompanyArrays,
+        aspect_level: dict[str, np.ndarray],
+    ) -> None:
+        w = dict(zip(FEATURE_NAMES, model.folded_coef_, strict=True))
+        self.max_travel = students.max_travel
+        self.intercept = model.folded_intercept_
+        self.w = w
+        level = students.support_max
+        need = {
+            "psychological": students.has_group(ImpairmentGroup.PSYCHOLOGICAL),
+            "cognitive": students.has_group(ImpairmentGroup.COGNITIVE),
+            "physical": students.has_group(ImpairmentGroup.PHYSICAL),
+            "high_support": level >= 2,
+            "needs_mentor": students.needs_mentor,
+        }
+        self.student_part = (
+            w["support_level"] * level
+            + w["high_support"] * need["high_support"]
+            + w["needs_mentor"] * need["needs_mentor"]
+            + w["psychological"] * need["psychological"]
+            + w["cognitive"] * need["cognitive"]
+            + w["physical"] * need["physical"]
+        )
+        self.company_part = (
+            w["mentor_trained"] * companies.mentor_trained
+            + w["flexible_management"] * companies.flexible_management
+            + w["shielded_workstation"] * companies.shielded_workstation
+            + w["team_work"] * companies.team_work
+        )
+        rank = np.arange(len(INDUSTRY_ORDER) + 1)
+        self.interest = (
+            w["interest_first"] * (rank == 1)
+            + w["interest_second"] * (rank == 2)
+            + w["interest_later"] * (rank >= 3)
+        )
+        # Routine and shielded needs: student (needs_routine, needs_shielded) x company (variety, shielded).
+        s_code, c_code = np.divmod(np.arange(4 * 6), 6)
+        routine, shielded_need = s_code // 2 == 1, s_code % 2 == 1
+        variety, shielded = c_code // 2, c_code % 2 == 1
+        self.structure = (
+            w["routine_need_met"] * (routine & (variety == 0))
+            + w["routine_need_unmet"] * (routine & (variety == 1))
+            + w["shielded_need_met"] * (shielded_need & shielded)
+            + w["shielded_need_unmet"] * (shielded_need & ~shielded)
+        )
+        self.student_structure = (students.needs_routine * 2 + students.needs_shielded).astype(np.intp)
+        self.company_structure = (companies.task_variety * 2 + companies.shielded_workstation).astype(np.intp)
+        # High environment levels against stress reactions: 7 reaction bits x 5 aspect bits.
+        s_code, c_code = np.divmod(np.arange(128 * 32), 32)
+        self.environment = np.zeros(128 * 32)
+        student_env = np.zeros(students.n, dtype=np.intp)
+        for k, (reaction, aspect) in enumerate(ENVIRONMENT_STRAINS):
+            present = (s_code >> k) & 1 == 1
+            high = (c_code >> ASPECTS.index(aspect)) & 1 == 1
+            self.environment += w[f"high_{aspect}_{reaction.value}"] * (present & high)
+            student_env |= (students.stress[:, STRESS_ORDER.index(reaction)] >= 0).astype(np.intp) << k
+        self.student_environment = student_env
+        self.company_environment = np.zeros(companies.n, dtype=np.intp)
+        for a, aspect in enumerate(ASPECTS):
+            self.company_environment |= (aspect_level[aspect] == 2).astype(np.intp) << a
+        # Support x need: 5 need bits x (trained, flexible).
+        s_code, c_code = np.divmod(np.arange(32 * 4), 4)
+        support_bits = {"mentor_trained": c_code // 2 == 1, "flexible_management": c_code % 2 == 1}
+        self.support = np.zeros(32 * 4)
+        student_need = np.zeros(students.n, dtype=np.intp)
+        for k, need_name in enumerate(_NEEDS):
+            has = (s_code >> k) & 1 == 1
+            for support_name in _SUPPORTS:
+                self.support += w[f"{support_name}_x_{need_name}"] * (has & support_bits[support_name])
+            student_need |= need[need_name].astype(np.intp) << k
+        self.student_need = student_need
+        self.company_support = (companies.mentor_trained * 2 + companies.flexible_management).astype(np.intp)
+
+    def probability(
+        self,
+        s: np.ndarray,
+        c: np.ndarray,
+        rank: np.ndarray,
+        gap: np.ndarray,
+        under: np.ndarray,
+        short: np.ndarray,
+        total: np.ndarray,
+        worst: np.ndarray,
+        minutes: np.ndarray,
+    ) -> np.ndarray:
+        w = self.w
+        ratio = minutes / self.max_travel[s]
+        logit = (
+            self.intercept
+            + self.student_part[s]
+            + self.company_part[c]
+            + self.interest[rank]
+            + w["complexity_gap"] * np.maximum(gap, 0)
+            + w["complexity_room"] * np.maximum(under, 0)
+            + w["hours_shortfall"] * short
+            + w["overload_total"] * total
+            + w["overload_max"] * worst
+            + w["travel_ratio"] * ratio
+            + w["travel_over_half"] * np.maximum(ratio - 0.5, 0.0)
+            + w["travel_over_three_quarters"] * np.maximum(ratio - 0.75, 0.0)
+            + self.structure[self.student_structure[s] * 6 + self.company_structure[c]]
+            + self.environment[self.student_environment[s] * 32 + self.company_environment[c]]
+            + self.support[self.student_need[s] * 4 + self.company_support[c]]
+        )
+        return expit(logit)
