@@ -51,13 +51,16 @@ _FIRST_REASON = np.array(
 _GAP_OFFSET, _GAP_SPAN = 4, 9  # complexity gap and under-challenge lie in -4..4
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class BlockResult:
-    """Eligible pairs of one block (grouped by student, companies ascending) and its ineligible counts."""
+    """Eligible pairs of one block (grouped by student, companies ascending) and its ineligible counts.
+
+    Mutable so that ``pair_table`` can release each column once it is copied out.
+    """
 
     rows: np.ndarray  # (b,) student positions of the block
-    s: np.ndarray  # (k,) int64
-    c: np.ndarray  # (k,) int64
+    s: np.ndarray  # (k,) int32
+    c: np.ndarray  # (k,) int32
     score: np.ndarray  # (k,) float64
     minutes: np.ndarray  # (k,) float64
     support_load: np.ndarray  # (k,) int8
@@ -248,8 +251,8 @@ class BlockScorer:
             score = score + (0.0 if fit is None else fit) * self.points[k]
         return BlockResult(
             rows=rows,
-            s=s,
-            c=c,
+            s=s.astype(np.int32),
+            c=c.astype(np.int32),
             score=np.clip(score, 0.0, 100.0),
             minutes=minutes,
             support_load=load.ravel()[flat],

@@ -266,7 +266,7 @@ def _sentences(context: ScoringContext, scores: PairScores, k: int) -> list[tupl
     if scores.outcome_probability is not None:
         p = float(scores.outcome_probability[k])
         if p >= 0.8:
-            text = f"Høj forventet chance for job eller fleksjob ud fra tidligere forløb ({p * 100:.0f} %)."
+            text = f"Høj forventet chance for job eller fleksjob ud fra tidligere forløb ({_percent(p)})."
             out.append((col["outcome"], text, 1.0, True))
         elif p < 0.65:
             text = (
@@ -295,7 +295,10 @@ def _arrangements(context: ScoringContext, scores: PairScores, k: int) -> list[s
     load = overloads(S, C, i, j)[0]
     if load.any():
         worst = np.argsort(-load, kind="stable")[: int((load > 0).sum())]
-        dims = _join([WORK_DEMAND_LABELS[DEMAND_ORDER[d]].lower() for d in worst])
+        names = [WORK_DEMAND_LABELS[DEMAND_ORDER[d]].lower() for d in worst]
+        dims = (
+            _join(names) if len(names) <= 3 else ", ".join(names[:3]) + f" og {len(names) - 3} andre områder"
+        )
         out.append(f"Planlæg oplæring og støtte i {dims}, hvor kravene ligger over elevens forudsætninger.")
     if S.needs_routine[si] and C.task_variety[cj] != 0:
         out.append("Aftal faste, afgrænsede opgaver og en fast dagsplan.")
@@ -322,6 +325,11 @@ def _arrangements(context: ScoringContext, scores: PairScores, k: int) -> list[s
 
 def _aspect_level(companies: CompanyArrays, aspect: str, j: int) -> int:
     return int(environment_level(companies, aspect, np.array([j]))[0])
+
+
+def _percent(p: float) -> str:
+    """A probability for people: whole percent, never '100 %' or '0 %' (a model is never certain)."""
+    return f"{min(max(round(p * 100), 1), 99)} %"
 
 
 def _join(items: list[str]) -> str:

@@ -115,7 +115,8 @@ def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) ->
     total = int(per_student.sum())
     # Pairs of a block come grouped by student with companies ascending: place each group at its student's
     # offset, so the table is sorted by student, then company, without sorting it.
-    places = [start[block.s] + _rank_in_group(block.s) for block in blocks]
+    index_type = np.int32 if total < 2**31 else np.int64
+    places = [(start[block.s] + _rank_in_group(block.s)).astype(index_type) for block in blocks]
     columns = {
         "student": (np.int32, "s"),
         "company": (np.int32, "c"),
@@ -128,6 +129,7 @@ def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) ->
         column = np.empty(total, dtype=dtype)
         for block, place in zip(blocks, places, strict=True):
             column[place] = getattr(block, attribute)
+            setattr(block, attribute, None)  # release the block's copy now: peak memory stays near one table
         out[name] = column
     return PairTable(
         student_ids=students.ids,

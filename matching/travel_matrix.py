@@ -8,7 +8,6 @@ Loading validates every row and reports all problems at once
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,10 @@ import pandas as pd
 from features.errors import DataIssue, DataValidationError
 from features.loading import FIRST_DATA_ROW, read_csv_table
 from features.network import Network
+from matching.lookup import closest_ids
 
 MATRIX_COLUMNS = ("student_id", "company_id", "minutes")
-MAX_SUGGESTED = 20
+MAX_SUGGESTED = 10
 """Unknown IDs that get 'closest' suggestions; difflib is slow on big networks, so the rest get none."""
 
 
@@ -183,7 +183,7 @@ def _unknown_ids(
     issues = []
     for count, row in enumerate(unknown_rows):
         value = str(values[row])
-        close = difflib.get_close_matches(value, known, n=3, cutoff=0.5) if count < MAX_SUGGESTED else []
+        close = closest_ids(value, known) if count < MAX_SUGGESTED else []
         hint = f"; closest: {', '.join(close)}" if close else ""
         hint_da = f"; nærmeste: {', '.join(close)}" if close else ""
         issues.append(

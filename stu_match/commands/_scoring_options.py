@@ -1,0 +1,68 @@
+"""Options shared by the scoring commands (shortlist, pairs, evaluate): weights, travel matrix, model."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from features.errors import InputError
+from features.network import Network
+from matching.config import ScoringConfig
+from matching.context import ScoringContext, scoring_context
+
+
+def add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--travel-matrix",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="CSV with student_id, company_id, minutes from a route planner; replaces estimated travel times",
+    )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a scoring option, e.g. --weight travel=3 (repeatable; see matching/config.py)",
+    )
+    parser.add_argument(
+        "--rule-only",
+        action="store_true",
+        help="score by the rules only, without the outcome model learned from history.csv",
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> ScoringConfig:
+    """The scoring configuration with the ``--weight NAME=VALUE`` changes; bad values raise InputError."""
+    changes: dict[str, object] = {}
+    for item in args.weight:
+        name, separator, raw = item.partition("=")
+        if not separator or not name.strip():
+            raise InputError(f"--weight must look like NAME=VALUE, e.g. travel=3. Got {item!r} instead.")
+        changes[name.strip()] = _number(raw.strip())
+    try:
+        return ScoringConfig().with_changes(**changes)
+    except ValidationError as error:
+        messages = "; ".join(str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors())
+        raise InputError(messages) from None
+
+
+def context_from_args(network: Network, args: argparse.Namespace) -> ScoringContext:
+    return scoring_context(
+        network,
+        config_from_args(args),
+        travel_matrix=args.travel_matrix,
+        outcome_model=None if args.rule_only else "auto",
+    )
+
+
+def _number(text: str) -> object:
+    for kind in (int, float):
+        try:
+            return kind(text.replace(",", "."))
+        except ValueError:
+            continue
+    return text
