@@ -16,6 +16,7 @@ st.set_page_config(page_title="STU-praktikmatch", page_icon="🧩", layout="wide
 
 pages = [
     st.Page("pages/home.py", title="Oversigt", icon=":material/home:", default=True),
+    st.Page("pages/students.py", title="Elever", icon=":material/person_search:"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
 ]
 navigation = st.navigation(pages)

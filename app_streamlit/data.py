@@ -45,3 +45,20 @@ def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
         for name, frame in tables.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()
+
+
+@st.cache_resource(show_spinner="Beregner matchscorer …", max_entries=16)
+def _scoring_context(_network: Network, network_id: int, config_json: str):
+    from matching.config import ScoringConfig
+    from matching.context import scoring_context
+
+    return scoring_context(_network, ScoringConfig.model_validate_json(config_json))
+
+
+def current_scoring_context(config=None):
+    """The scoring context of the current network (cached per network and configuration)."""
+    from matching.config import ScoringConfig
+
+    network = current_network()
+    config = config or ScoringConfig()
+    return _scoring_context(network, id(network), config.model_dump_json())

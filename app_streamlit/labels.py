@@ -1,0 +1,24 @@
+"""Danish display helpers shared by the pages (formatting only, no logic)."""
+
+from __future__ import annotations
+
+from features.geography import SITES_BY_ID
+from features.profiles import Student
+from features.vocabulary import TRANSPORT_MODE_LABELS
+
+
+def number(value: float, decimals: int = 1) -> str:
+    return f"{value:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def site_name(site_id: str) -> str:
+    site = SITES_BY_ID.get(site_id)
+    return site.name if site else site_id
+
+
+def student_option(student: Student) -> str:
+    return f"{student.student_id} · {site_name(student.stu_site)} · {student.home_municipality}"
+
+
+def travel(student: Student) -> str:
+    return f"{TRANSPORT_MODE_LABELS[student.transport_mode]}, højst {student.max_travel_minutes} min"
