@@ -14,11 +14,9 @@ from features.arrays import DEMAND_ORDER, INDUSTRY_ORDER, STRESS_ORDER, CompanyA
 from features.travel import TRANSPORT_ORDER
 from features.vocabulary import (
     INDUSTRY_LABELS,
-    LEVEL_LABELS,
     STRESS_REACTION_LABELS,
     TRANSPORT_MODE_LABELS,
     WORK_DEMAND_LABELS,
-    Level,
     TransportMode,
 )
 from matching.components import (
@@ -32,17 +30,19 @@ from matching.config import COMPONENTS
 from matching.eligibility import REASON_CODES, REASON_LABELS, complexity_gap, hours_shortfall, overloads
 from matching.pairs import PairScores, ScoringContext, company_position, score_pairs, student_position
 
+MIN_SENTENCES = 2
 MAX_SENTENCES = 4
 STRONG_FIT = 0.7
 """A component with at least this fit is a reason for the pair; below it, a reason against."""
 
-ASPECT_LABELS: dict[str, str] = {
-    "noise": "Støjniveauet",
-    "pace": "Arbejdstempoet",
-    "physical_demands": "De fysiske krav",
-    "customer_contact": "Kundekontakten",
-    "change": "Omskifteligheden i opgaverne",
+ASPECT_LEVEL_TEXT: dict[str, tuple[str, str, str]] = {
+    "noise": ("Støjniveauet er lavt", "Støjniveauet er middel", "Støjniveauet er højt"),
+    "pace": ("Arbejdstempoet er lavt", "Arbejdstempoet er middel", "Arbejdstempoet er højt"),
+    "physical_demands": ("De fysiske krav er lave", "De fysiske krav er middel", "De fysiske krav er høje"),
+    "customer_contact": ("Kundekontakten er lav", "Kundekontakten er middel", "Kundekontakten er høj"),
+    "change": ("Opgaverne skifter sjældent", "Opgaverne skifter en del", "Opgaverne skifter ofte"),
 }
+"""How a company's level (low, medium, high) of an environment aspect reads in Danish."""
 ASPECT_ARRANGEMENTS: dict[str, str] = {
     "noise": "Aftal en rolig arbejdsplads eller høreværn.",
     "pace": "Aftal et roligere tempo i opstarten.",
@@ -50,7 +50,6 @@ ASPECT_ARRANGEMENTS: dict[str, str] = {
     "customer_contact": "Aftal opgaver med begrænset kundekontakt i starten.",
     "change": "Varsl ændringer i god tid, fx med en visuel dagsplan.",
 }
-_LEVELS = tuple(Level)
 _SELF_PROPELLED = {
     TRANSPORT_ORDER.index(mode)
     for mode in (TransportMode.WALK, TransportMode.BIKE, TransportMode.PUBLIC_TRANSPORT)
@@ -135,8 +134,8 @@ def _explain(context: ScoringContext, scores: PairScores, k: int) -> PairExplana
         ineligible_reasons_da=[REASON_LABELS[code] for code in failed],
         score=float(scores.score[k]),
         components=scores.breakdown(k),
-        reasons_for=_top(pros),
-        reasons_against=_top(cons),
+        reasons_for=_top(pros, "Parret opfylder alle de hårde krav."),
+        reasons_against=_top(cons, "Ingen væsentlige forbehold."),
         arrangements=_arrangements(context, scores, k),
         travel_minutes=float(scores.minutes[k]),
         support_load=int(scores.support_load[k]),
@@ -144,9 +143,15 @@ def _explain(context: ScoringContext, scores: PairScores, k: int) -> PairExplana
     )
 
 
-def _top(weighted: list[tuple[float, str]]) -> list[str]:
+def _top(weighted: list[tuple[float, str]], fallback: str) -> list[str]:
+    """The weightiest sentences: at least two when there are two, at most four, else the fallback."""
     ranked = sorted(weighted, key=lambda item: -item[0])
-    return [text for impact, text in ranked[:MAX_SENTENCES] if impact > 0.05]
+    chosen = [
+        text
+        for rank, (impact, text) in enumerate(ranked[:MAX_SENTENCES])
+        if rank < MIN_SENTENCES or impact > 0.05
+    ]
+    return chosen or [fallback]
 
 
 def _sentences(context: ScoringContext, scores: PairScores, k: int) -> list[tuple[int, str, float, bool]]:
@@ -220,8 +225,7 @@ def _sentences(context: ScoringContext, scores: PairScores, k: int) -> list[tupl
         _, aspect, reaction = max(strained, key=lambda item: item[0])
         level = _aspect_level(C, aspect, cj)
         text = (
-            f"{ASPECT_LABELS[aspect]} er {LEVEL_LABELS[_LEVELS[level]].lower()}, og eleven har "
-            f"{STRESS_REACTION_LABELS[reaction].lower()}."
+            f"{ASPECT_LEVEL_TEXT[aspect][level]}, og eleven har {STRESS_REACTION_LABELS[reaction].lower()}."
         )
         out.append((col["environment"], text, 1.0, False))
     elif present[0].any():

@@ -163,9 +163,8 @@ def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray
     """A block scored pair by pair: with a travel matrix, pairs beyond the estimated reach may be in reach."""
     companies = context.companies
     b = rows.shape[0]
-    near = (context.student_xyz[rows] @ context.company_xyz[members].T) >= min_dot(context.students)[rows][
-        :, None
-    ]
+    reachable = min_dot(context.students)[rows][:, None]
+    near = (context.student_xyz[:, rows].T @ context.company_xyz[:, members]) >= reachable
     i, j = np.nonzero(near)
     s, c = rows[i], members[j]
     assert context.lookup is not None
@@ -184,8 +183,8 @@ def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray
     e = scores.eligible
     return BlockResult(
         rows=rows,
-        s=s[e],
-        c=c[e],
+        s=s[e].astype(np.int32),
+        c=c[e].astype(np.int32),
         score=scores.score[e],
         minutes=scores.minutes[e],
         support_load=scores.support_load[e],

@@ -61,6 +61,7 @@ def shortlist_companies(
     if diverse and not single:
         order = diverse_top(order, context.companies.industry[order], top_k, max_share)
     chosen = order[:top_k]
+    chosen = chosen[np.lexsort((chosen, -scores.score[chosen]))]  # best first, also after spreading
     return explain_pairs(context, np.full(chosen.shape[0], i), chosen)
 
 
