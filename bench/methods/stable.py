@@ -1,0 +1,175 @@
+"""Stable matching: resident-optimal deferred acceptance (students propose), as in hospitals/residents.
+
+Students rank their eligible companies by score; companies rank their eligible
+students by score (ties: lower index first); a company accepts up to
+``capacity`` students. Pairs whose support load alone exceeds the company's
+mentor capacity are left out (no plan can use them).
+
+Stable matching knows nothing of mentor capacity. The plan it returns can
+therefore put more support load on a company than its mentors can carry; we
+count those companies, then **repair** the plan: at each company over its mentor
+capacity, the lowest-scoring students with a support load are unassigned until
+it fits. Unassigned students stay unplaced (no second round).
+
+The default matcher is the PyPI package ``matching`` (``HospitalResident``), run
+in its own virtualenv as a separate process (its top-level name collides with
+this project's ``matching/``); preferences go through an ``.npz`` file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bench.problem import BenchProblem
+
+WORKER = Path(__file__).resolve().parent.parent / "stable_worker.py"
+MEMORY_CAP_BYTES = 12 << 30
+"""Address-space cap of the ``matching`` process: it runs out of memory before the shared machine does."""
+
+
+@dataclass(frozen=True, eq=False)
+class Preferences:
+    """Both sides' ranked lists in compressed form: row ``r`` is ``ranked[ptr[r]:ptr[r + 1]]``."""
+
+    student_ptr: np.ndarray  # (n_students + 1,)
+    student_ranks: np.ndarray  # company indices, best first
+    company_ptr: np.ndarray  # (n_companies + 1,)
+    company_ranks: np.ndarray  # student indices, best first
+    capacity: np.ndarray  # (n_companies,)
+
+    def student_list(self, i: int) -> list[int]:
+        return self.student_ranks[self.student_ptr[i] : self.student_ptr[i + 1]].tolist()
+
+    def company_list(self, j: int) -> list[int]:
+        return self.company_ranks[self.company_ptr[j] : self.company_ptr[j + 1]].tolist()
+
+
+Matcher = Callable[[Preferences], tuple[np.ndarray, np.ndarray, dict[str, float]]]
+"""Preferences -> (matched students, their companies, timings in seconds)."""
+
+
+@dataclass(frozen=True, eq=False)
+class StableOutcome:
+    """The stable plan as it came from the matcher and after the mentor repair."""
+
+    raw: np.ndarray  # (n_pairs,) bool: the stable matching, mentor limits ignored
+    repaired: np.ndarray  # (n_pairs,) bool: the same with mentor overloads removed
+    companies_over_mentor: int  # companies whose mentor capacity the raw plan exceeds
+    students_dropped: int  # students the repair unassigned
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def usable_pairs(problem: BenchProblem) -> np.ndarray:
+    """Indices of pairs a plan could use on their own (a slot, and mentor capacity for the load)."""
+    return np.flatnonzero(
+        (problem.capacity[problem.company] > 0) & (problem.load <= problem.mentor_capacity[problem.company])
+    )
+
+
+def preferences(problem: BenchProblem) -> Preferences:
+    """Ranked lists over the usable pairs: higher score first, then lower index."""
+    pairs = usable_pairs(problem)
+    s, c, w = problem.student[pairs], problem.company[pairs], problem.weight[pairs]
+    by_student = np.lexsort((c, -w, s))
+    by_company = np.lexsort((s, -w, c))
+    return Preferences(
+        student_ptr=np.concatenate([[0], np.cumsum(np.bincount(s, minlength=problem.n_students))]),
+        student_ranks=c[by_student],
+        company_ptr=np.concatenate([[0], np.cumsum(np.bincount(c, minlength=problem.n_companies))]),
+        company_ranks=s[by_company],
+        capacity=problem.capacity.copy(),
+    )
+
+
+def solve_stable(problem: BenchProblem, matcher: Matcher | None = None) -> StableOutcome:
+    """Resident-optimal stable matching of ``problem``, then the mentor repair."""
+    prefs = preferences(problem)
+    students, companies, timings = (matcher or run_matching_package)(prefs)
+    raw = plan_from_matches(problem, students, companies)
+    repaired = repair_mentor(problem, raw)
+    use = np.bincount(problem.company[raw], weights=problem.load[raw], minlength=problem.n_companies)
+    return StableOutcome(
+        raw=raw,
+        repaired=repaired,
+        companies_over_mentor=int((use > problem.mentor_capacity).sum()),
+        students_dropped=int(raw.sum() - repaired.sum()),
+        timings=timings,
+    )
+
+
+def plan_from_matches(problem: BenchProblem, students: np.ndarray, companies: np.ndarray) -> np.ndarray:
+    """The pair mask of matched (student, company) index pairs; every match must be an eligible pair."""
+    key = problem.student * problem.n_companies + problem.company
+    order = np.argsort(key, kind="stable")
+    wanted = np.asarray(students, dtype=np.int64) * problem.n_companies + np.asarray(
+        companies, dtype=np.int64
+    )
+    at = np.searchsorted(key[order], wanted)
+    found = at < key.size
+    found[found] = key[order][at[found]] == wanted[found]
+    if not found.all():
+        raise ValueError(f"the matcher returned {int((~found).sum())} pairs that are not eligible")
+    chosen = np.zeros(problem.n_pairs, dtype=bool)
+    chosen[order[at]] = True
+    return chosen
+
+
+def repair_mentor(problem: BenchProblem, chosen: np.ndarray) -> np.ndarray:
+    """Unassign, at each company over its mentor capacity, its lowest-scoring loaded students until it fits."""
+    repaired = chosen.copy()
+    use = np.bincount(problem.company[chosen], weights=problem.load[chosen], minlength=problem.n_companies)
+    for j in np.flatnonzero(use > problem.mentor_capacity):
+        mine = np.flatnonzero(repaired & (problem.company == j) & (problem.load > 0))
+        excess = int(use[j]) - int(problem.mentor_capacity[j])
+        for k in mine[np.lexsort((problem.student[mine], problem.weight[mine]))]:
+            if excess <= 0:
+                break
+            repaired[k] = False
+            excess -= int(problem.load[k])
+    return repaired
+
+
+def run_matching_package(
+    prefs: Preferences, python: str | os.PathLike[str] | None = None, memory_cap: int = MEMORY_CAP_BYTES
+) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """Solve with ``matching.games.HospitalResident`` in its own virtualenv, through files."""
+    from bench.venv import matching_python
+
+    python = matching_python() if python is None else python
+    with tempfile.TemporaryDirectory(prefix="bench-stable-") as folder:
+        given, answer = Path(folder) / "preferences.npz", Path(folder) / "matching.npz"
+        np.savez(
+            given,
+            student_ptr=prefs.student_ptr,
+            student_ranks=prefs.student_ranks,
+            company_ptr=prefs.company_ptr,
+            company_ranks=prefs.company_ranks,
+            capacity=prefs.capacity,
+        )
+        # -I: isolated mode, so neither this repository nor its `matching/` is on the child's path.
+        done = subprocess.run(
+            [str(python), "-I", str(WORKER), str(given), str(answer)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap)),
+        )
+        if done.returncode != 0:
+            last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+            if "MemoryError" in last:
+                raise MemoryError(f"the matching package ran out of its {memory_cap >> 30} GB memory cap")
+            raise RuntimeError(f"the matching package failed (exit {done.returncode}): {last}")
+        with np.load(answer) as data:
+            students, companies = data["student"].astype(np.int64), data["company"].astype(np.int64)
+        timings = json.loads(done.stdout.strip().splitlines()[-1])
+    return students, companies, timings

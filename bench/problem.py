@@ -1,0 +1,92 @@
+"""The numbers every method sees: eligible pairs with integer weights, loads and company limits.
+
+Scores are scaled to integers once, here, exactly as the optimizer scales them,
+so that every method optimises and is scored on the same integers and totals
+are comparable. A problem is stored as one ``.npz`` file, so each method can run
+in its own process (for an honest peak-memory figure) on identical data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from matching.pair_table import PairTable
+
+DEFAULT_SCORE_SCALE = 100
+"""Weight units per score point when the optimizer does not say otherwise (scores to 0.01)."""
+
+
+def score_scale() -> int:
+    """Weight units per score point, as the optimizer uses them."""
+    try:
+        from optimizer.problem import SCORE_SCALE  # type: ignore[attr-defined]
+    except ImportError:
+        return DEFAULT_SCORE_SCALE
+    return int(SCORE_SCALE)
+
+
+def integer_weights(score: np.ndarray, scale: int) -> np.ndarray:
+    """Scores in [0, 100] as non-negative integer weights (``round(score * scale)``)."""
+    return np.rint(np.asarray(score, dtype=np.float64) * scale).astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class BenchProblem:
+    """One benchmark instance: aligned pair arrays and per-company limits, all int64."""
+
+    n_students: int
+    n_companies: int
+    student: np.ndarray  # (n_pairs,) index of the student
+    company: np.ndarray  # (n_pairs,) index of the company
+    weight: np.ndarray  # (n_pairs,) integer score, ``scale`` units per score point
+    load: np.ndarray  # (n_pairs,) mentor capacity the student would use
+    capacity: np.ndarray  # (n_companies,) internship slots
+    mentor_capacity: np.ndarray  # (n_companies,)
+    scale: int
+
+    @property
+    def n_pairs(self) -> int:
+        return int(self.student.shape[0])
+
+    @staticmethod
+    def from_pairs(pairs: PairTable, scale: int | None = None) -> BenchProblem:
+        """The problem of a pair table, with scores scaled as the optimizer scales them."""
+        scale = score_scale() if scale is None else int(scale)
+        return BenchProblem(
+            n_students=pairs.n_students,
+            n_companies=pairs.n_companies,
+            student=np.asarray(pairs.student, dtype=np.int64),
+            company=np.asarray(pairs.company, dtype=np.int64),
+            weight=integer_weights(pairs.score, scale),
+            load=np.asarray(pairs.support_load, dtype=np.int64),
+            capacity=np.asarray(pairs.capacity, dtype=np.int64),
+            mentor_capacity=np.asarray(pairs.mentor_capacity, dtype=np.int64),
+            scale=scale,
+        )
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        arrays: dict[str, np.ndarray] = {f.name: np.asarray(getattr(self, f.name)) for f in fields(self)}
+        np.savez(path, **arrays)  # type: ignore[arg-type]
+
+    @staticmethod
+    def read(path: str | os.PathLike[str]) -> BenchProblem:
+        with np.load(path) as data:
+            values = {f.name: data[f.name] for f in fields(BenchProblem)}
+        for name in ("n_students", "n_companies", "scale"):
+            values[name] = int(values[name])
+        for name in ("student", "company", "weight", "load", "capacity", "mentor_capacity"):
+            values[name] = np.asarray(values[name], dtype=np.int64)
+        return BenchProblem(**values)
+
+    def mentor_can_bind(self) -> np.ndarray:
+        """Companies whose mentor limit can matter: their ``capacity`` heaviest eligible loads exceed it."""
+        order = np.lexsort((-self.load, self.company))
+        company = self.company[order]
+        counts = np.bincount(company, minlength=self.n_companies)
+        rank = np.arange(company.shape[0]) - (np.cumsum(counts) - counts)[company]
+        top = rank < self.capacity[company]
+        top_load = np.bincount(company[top], weights=self.load[order][top], minlength=self.n_companies)
+        return top_load > self.mentor_capacity

@@ -1,0 +1,89 @@
+"""Run one method once on one stored problem, in a process of its own, and report time and memory.
+
+Usage: ``python -m bench.worker METHOD PROBLEM.npz PLAN.npz [--time-limit S]``.
+Prints one JSON line: the method's wall time (loading the problem excluded),
+the process's peak resident memory (and that of any child process, such as
+the ``matching`` virtualenv), and what the method reports about itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+from time import perf_counter
+from typing import Any
+
+import numpy as np
+
+from bench.problem import BenchProblem
+
+METHODS = ("optimizer", "greedy", "stable", "exact")
+
+
+def run_method(name: str, problem: BenchProblem, time_limit: float) -> tuple[np.ndarray, dict[str, Any]]:
+    """The plan of method ``name`` and its own report."""
+    if name == "optimizer":
+        from bench.methods.project import solve_project
+
+        return solve_project(problem, time_limit=time_limit)
+    if name == "greedy":
+        from bench.methods.greedy import solve_greedy
+
+        return solve_greedy(problem), {}
+    if name == "stable":
+        from bench.methods.stable import solve_stable
+
+        outcome = solve_stable(problem)
+        info: dict[str, Any] = {
+            "raw_placed": int(outcome.raw.sum()),
+            "companies_over_mentor": outcome.companies_over_mentor,
+            "students_dropped": outcome.students_dropped,
+            **outcome.timings,
+        }
+        return outcome.repaired, info
+    if name == "exact":
+        from bench.methods.exact import solve_exact
+
+        exact = solve_exact(problem, time_limit=time_limit)
+        report: dict[str, Any] = {
+            "method": exact.method,
+            "status": exact.status,
+            "optimal": exact.optimal,
+            "bound_placed": exact.bound_placed,
+            "bound_weight": exact.bound_weight,
+        }
+        return exact.chosen, report
+    raise ValueError(f"The 'method' parameter must be one of {', '.join(METHODS)}. Got {name!r} instead.")
+
+
+def _megabytes(usage: resource.struct_rusage) -> float:
+    return usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("method", choices=METHODS)
+    parser.add_argument("problem")
+    parser.add_argument("plan")
+    parser.add_argument("--time-limit", type=float, default=600.0)
+    args = parser.parse_args(argv)
+    problem = BenchProblem.read(args.problem)
+    baseline = _megabytes(resource.getrusage(resource.RUSAGE_SELF))
+    started = perf_counter()
+    chosen, info = run_method(args.method, problem, args.time_limit)
+    seconds = perf_counter() - started
+    np.save(args.plan, np.asarray(chosen, dtype=bool))
+    report = {
+        "seconds": seconds,
+        "peak_mb": _megabytes(resource.getrusage(resource.RUSAGE_SELF)),
+        "children_peak_mb": _megabytes(resource.getrusage(resource.RUSAGE_CHILDREN)),
+        "baseline_mb": baseline,
+        "info": info,
+    }
+    sys.stdout.write(json.dumps(report) + "\n")
+
+
+if __name__ == "__main__":
+    main()
