@@ -18,6 +18,7 @@ from features.arrays import INDUSTRY_ORDER
 from features.cells import parse_enum
 from features.errors import InputError
 from features.vocabulary import Industry
+from matching.candidates import pair_minutes
 from matching.context import ScoringContext
 from matching.explain import PairExplanation, explain_pairs
 from matching.pairs import company_position, score_pairs, student_position
@@ -48,21 +49,20 @@ def shortlist_companies(
     limit = _check_minutes(max_travel_minutes)
     wanted = _industry_codes(industries)
     i = student_position(context.network, student_id)
-    m = context.companies.n
-    scores = score_pairs(context, np.full(m, i), np.arange(m))
-    keep = scores.eligible.copy()
+    reachable = _in_reach(context, np.full(context.companies.n, i), np.arange(context.companies.n), limit)
     if wanted is not None:
-        keep &= np.isin(context.companies.industry, wanted)
-    if limit is not None:
-        keep &= scores.minutes <= limit
-    candidates = np.flatnonzero(keep)
-    order = candidates[np.lexsort((candidates, -scores.score[candidates]))]
+        reachable = reachable[np.isin(context.companies.industry[reachable], wanted)]
+    scores = score_pairs(context, np.full(reachable.shape[0], i), reachable)
+    candidates = np.flatnonzero(scores.eligible)
+    order = candidates[np.lexsort((reachable[candidates], -scores.score[candidates]))]
     single = bool(context.students.single_industry_only[i])
     if diverse and not single:
-        order = diverse_top(order, context.companies.industry[order], top_k, max_share)
+        order = diverse_top(order, context.companies.industry[reachable[order]], top_k, max_share)
     chosen = order[:top_k]
-    chosen = chosen[np.lexsort((chosen, -scores.score[chosen]))]  # best first, also after spreading
-    return explain_pairs(context, np.full(chosen.shape[0], i), chosen)
+    chosen = chosen[
+        np.lexsort((reachable[chosen], -scores.score[chosen]))
+    ]  # best first, also after spreading
+    return explain_pairs(context, np.full(chosen.shape[0], i), reachable[chosen])
 
 
 def shortlist_students(
@@ -76,14 +76,25 @@ def shortlist_students(
     top_k = _check_top_k(top_k)
     limit = _check_minutes(max_travel_minutes)
     j = company_position(context.network, company_id)
-    n = context.students.n
-    scores = score_pairs(context, np.arange(n), np.full(n, j))
-    keep = scores.eligible.copy()
+    reachable = _in_reach(context, np.arange(context.students.n), np.full(context.students.n, j), limit)
+    scores = score_pairs(context, reachable, np.full(reachable.shape[0], j))
+    candidates = np.flatnonzero(scores.eligible)
+    order = candidates[np.lexsort((reachable[candidates], -scores.score[candidates]))][:top_k]
+    return explain_pairs(context, reachable[order], np.full(order.shape[0], j))
+
+
+def _in_reach(context: ScoringContext, s: np.ndarray, c: np.ndarray, limit: float | None) -> np.ndarray:
+    """Positions k of the pairs (s[k], c[k]) within the student's travel limit (and ``limit``), ascending.
+
+    Travel is cheap to compute for everyone; scoring only the pairs in reach keeps a shortlist fast.
+    """
+    minutes = pair_minutes(
+        context.students, context.companies, s, c, context.lookup, context.student_xyz, context.company_xyz
+    )
+    keep = minutes <= context.students.max_travel[s]
     if limit is not None:
-        keep &= scores.minutes <= limit
-    candidates = np.flatnonzero(keep)
-    order = candidates[np.lexsort((candidates, -scores.score[candidates]))][:top_k]
-    return explain_pairs(context, order, np.full(order.shape[0], j))
+        keep &= minutes <= limit
+    return np.flatnonzero(keep)
 
 
 def diverse_top(order: np.ndarray, industry: np.ndarray, top_k: int, max_share: float) -> np.ndarray:
