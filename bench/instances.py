@@ -31,8 +31,8 @@ from bench.problem import BenchProblem
 
 TIGHT_INDUSTRIES = 4
 """Industries whose companies lose slots in a tight variant (the most wanted as first interest)."""
-TIGHT_MUNICIPALITIES = 4
-"""Municipalities whose companies lose slots in a tight variant (where the most students live)."""
+TIGHT_STUDENT_SHARE = 0.3
+"""A tight variant cuts slots in the most populous home municipalities that house this share of students."""
 TIGHT_KEEP = 3
 """A cut company keeps ``capacity // TIGHT_KEEP`` slots."""
 
@@ -76,7 +76,9 @@ def tighten(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], d
     students, companies = tables["students"], tables["companies"].copy()
     first_interest = students["interests"].str.split("|").str[0]
     industries = first_interest.value_counts().index[:TIGHT_INDUSTRIES].tolist()
-    municipalities = students["home_municipality"].value_counts().index[:TIGHT_MUNICIPALITIES].tolist()
+    homes = students["home_municipality"].value_counts()
+    enough = int(np.searchsorted(homes.cumsum().to_numpy(), TIGHT_STUDENT_SHARE * len(students))) + 1
+    municipalities = homes.index[:enough].tolist()
     cut = companies["industry"].isin(industries) | companies["municipality"].isin(municipalities)
     capacity = companies["capacity"].astype(int)
     mentor = companies["mentor_capacity"].astype(int)
@@ -85,7 +87,12 @@ def tighten(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], d
     new_mentor = np.ceil(mentor * share).astype(int)
     companies.loc[cut, "capacity"] = kept[cut].astype(str)
     companies.loc[cut, "mentor_capacity"] = new_mentor[cut].astype(str)
+    slots = companies["capacity"].astype(int)
     summary = {
+        "first_interest_in_cut_industries": int(first_interest.isin(industries).sum()),
+        "slots_in_cut_industries": int(slots[companies["industry"].isin(industries)].sum()),
+        "students_in_cut_municipalities": int(students["home_municipality"].isin(municipalities).sum()),
+        "slots_in_cut_municipalities": int(slots[companies["municipality"].isin(municipalities)].sum()),
         "cut_industries": industries,
         "cut_municipalities": municipalities,
         "companies_cut": int(cut.sum()),

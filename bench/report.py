@@ -95,7 +95,10 @@ def instances_table(results: Sequence[InstanceRun]) -> list[str]:
             f"`{result.spec.name}` keeps a third of the slots (and the same share of mentor capacity) at the "
             f"{s['companies_cut']:,} companies in the industries {', '.join(s['cut_industries'])} or the "
             f"municipalities {', '.join(s['cut_municipalities'])}: {s['slots_before']:,} slots become "
-            f"{s['slots_after']:,}."
+            f"{s['slots_after']:,}. In those industries {s['first_interest_in_cut_industries']:,} students name "
+            f"one as their first interest and {s['slots_in_cut_industries']:,} slots remain; in those "
+            f"municipalities {s['students_in_cut_municipalities']:,} students live and "
+            f"{s['slots_in_cut_municipalities']:,} slots remain."
         )
     return lines
 
