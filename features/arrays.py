@@ -86,7 +86,7 @@ class StudentArrays:
 
     def has_group(self, group: ImpairmentGroup) -> np.ndarray:
         """(n,) bool: the student has at least one impairment of ``group``."""
-        return (self.impairment[:, impairment_group_mask(group)] >= 0).any(axis=1)
+        return np.asarray((self.impairment[:, impairment_group_mask(group)] >= 0).any(axis=1))
 
     def take(self, rows: np.ndarray) -> StudentArrays:
         """The students at positions ``rows``, in that order."""
@@ -137,10 +137,10 @@ def student_arrays(students: Sequence[Student]) -> StudentArrays:
     stress = np.full((n, len(STRESS_ORDER)), ABSENT, dtype=np.int8)
     interest_rank = np.zeros((n, len(INDUSTRY_ORDER)), dtype=np.int8)
     for i, s in enumerate(students):
-        for item, level in s.impairments.items():
-            impairment[i, _IMPAIRMENT_CODE[item]] = level.rank
-        for item, level in s.stress_reactions.items():
-            stress[i, _STRESS_CODE[item]] = level.rank
+        for impairment_item, level in s.impairments.items():
+            impairment[i, _IMPAIRMENT_CODE[impairment_item]] = level.rank
+        for reaction, level in s.stress_reactions.items():
+            stress[i, _STRESS_CODE[reaction]] = level.rank
         for rank, industry in enumerate(s.interests, start=1):
             interest_rank[i, _INDUSTRY_CODE[industry]] = rank
     column = _column_reader(students)

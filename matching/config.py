@@ -176,7 +176,7 @@ class ScoringConfig(BaseModel):
 
 
 def _int_in_range(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= int(value) <= high:
         raise ValueError(
             f"The '{name}' parameter must be an int in the range [{low}, {high}]. Got {_shown(value)} instead."
         )

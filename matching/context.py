@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import weakref
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,9 +22,9 @@ from matching.config import ScoringConfig
 from matching.outcome_model import OutcomeModel, can_fit, history_pairs, pair_features
 from matching.travel_matrix import MatrixLookup, TravelMatrix, load_travel_matrix
 
-OutcomeModelOption = OutcomeModel | Literal["auto"] | None
+OutcomeModelOption: TypeAlias = OutcomeModel | Literal["auto"] | None
 """``"auto"``: fit on the network's history when it has enough (else rule-only); None: rule-only."""
-TravelMatrixOption = TravelMatrix | str | os.PathLike[str] | pd.DataFrame | None
+TravelMatrixOption: TypeAlias = TravelMatrix | str | os.PathLike[str] | pd.DataFrame | None
 
 _ARRAYS: weakref.WeakKeyDictionary[Network, tuple[StudentArrays, CompanyArrays, np.ndarray, np.ndarray]] = (
     weakref.WeakKeyDictionary()

@@ -154,8 +154,8 @@ def _rank_in_group(s: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal values (``s`` is grouped)."""
     if s.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
-    lengths = np.diff(np.concatenate((starts, [s.shape[0]])))
+    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1]))).astype(np.int64)
+    lengths = np.diff(np.append(starts, s.shape[0])).astype(np.int64)
     return np.arange(s.shape[0]) - np.repeat(starts, lengths)
 
 

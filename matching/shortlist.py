@@ -129,7 +129,7 @@ def _check_top_k(top_k: object) -> int:
 
 
 def _check_share(share: object) -> None:
-    if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1:
+    if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < float(share) <= 1:
         raise InputError(
             f"The 'max_share' parameter of shortlist must be a number in (0, 1]. Got {share!r} instead."
         )

@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def summarise(table: PairTable) -> dict[str, object]:
+def summarise(table: PairTable) -> dict[str, Any]:
     per_student = np.bincount(table.student, minlength=table.n_students)
     return {
         "students": table.n_students,
