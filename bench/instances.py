@@ -27,7 +27,8 @@ from time import perf_counter
 import numpy as np
 import pandas as pd
 
-from bench.problem import BenchProblem
+from bench.problem import BenchProblem, pairs_path, write_pair_table
+from matching.pair_table import PairTable
 
 TIGHT_INDUSTRIES = 4
 """Industries whose companies lose slots in a tight variant (the most wanted as first interest)."""
@@ -102,8 +103,8 @@ def tighten(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], d
     return {**tables, "companies": companies}, summary
 
 
-def build(spec: InstanceSpec) -> tuple[BenchProblem, dict[str, object]]:
-    """Generate, validate and score one instance; the problem and a summary with the timings."""
+def build(spec: InstanceSpec) -> tuple[BenchProblem, PairTable, dict[str, object]]:
+    """Generate, validate and score one instance; the problem, its pair table and a summary with timings."""
     from features.loading import network_from_tables
     from features.synthetic import generate
     from matching.pairs import eligible_pairs
@@ -131,7 +132,7 @@ def build(spec: InstanceSpec) -> tuple[BenchProblem, dict[str, object]]:
             "build_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
     )
-    return problem, summary
+    return problem, pairs, summary
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -139,8 +140,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("name", help=", ".join(spec.name for spec in INSTANCES))
     parser.add_argument("out", help="the .npz file to write")
     args = parser.parse_args(argv)
-    problem, summary = build(spec_named(args.name))
+    problem, pairs, summary = build(spec_named(args.name))
     problem.write(args.out)
+    write_pair_table(pairs, pairs_path(args.out))
     sys.stdout.write(json.dumps(summary) + "\n")
 
 

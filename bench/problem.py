@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 
@@ -90,3 +91,36 @@ class BenchProblem:
         top = rank < self.capacity[company]
         top_load = np.bincount(company[top], weights=self.load[order][top], minlength=self.n_companies)
         return top_load > self.mentor_capacity
+
+
+PAIR_TABLE_ARRAYS = (
+    "student_ids",
+    "company_ids",
+    "student",
+    "company",
+    "score",
+    "travel_minutes",
+    "support_load",
+    "capacity",
+    "mentor_capacity",
+    "ineligible_counts",
+)
+
+
+def pairs_path(problem_path: str | os.PathLike[str]) -> Path:
+    """Where the pair table behind a stored problem is kept (beside it)."""
+    path = Path(problem_path)
+    return path.with_name(path.stem + ".pairs.npz")
+
+
+def write_pair_table(pairs: PairTable, path: str | os.PathLike[str]) -> None:
+    """The pair table as it came from ``eligible_pairs``, so the optimizer gets exactly its own input."""
+    arrays = {name: np.asarray(getattr(pairs, name)) for name in PAIR_TABLE_ARRAYS}
+    np.savez(path, reason_codes=np.asarray(pairs.reason_codes, dtype=str), **arrays)  # type: ignore[arg-type]
+
+
+def read_pair_table(path: str | os.PathLike[str]) -> PairTable:
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in PAIR_TABLE_ARRAYS}
+        reason_codes = tuple(str(code) for code in data["reason_codes"])
+    return PairTable(reason_codes=reason_codes, **arrays)

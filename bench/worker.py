@@ -1,7 +1,9 @@
 """Run one method once on one stored problem, in a process of its own, and report time and memory.
 
 Usage: ``python -m bench.worker METHOD PROBLEM.npz PLAN.npz [--time-limit S]``.
-Prints one JSON line: the method's wall time (loading the problem excluded),
+The optimizer reads the pair table exactly as ``eligible_pairs`` returned it; the
+other methods read the ``BenchProblem`` (the same pairs with integer weights).
+Prints one JSON line: the method's wall time (loading the input excluded),
 the process's peak resident memory (and that of any child process, such as
 the ``matching`` virtualenv), and what the method reports about itself.
 """
@@ -17,17 +19,30 @@ from typing import Any
 
 import numpy as np
 
-from bench.problem import BenchProblem
+from bench.problem import BenchProblem, pairs_path, read_pair_table
+from matching.pair_table import PairTable
 
 METHODS = ("optimizer", "greedy", "stable", "exact")
 
 
-def run_method(name: str, problem: BenchProblem, time_limit: float) -> tuple[np.ndarray, dict[str, Any]]:
-    """The plan of method ``name`` and its own report."""
+def load_input(name: str, problem_path: str) -> BenchProblem | PairTable:
+    """What method ``name`` reads: the optimizer its own input (the pair table), the others the problem."""
     if name == "optimizer":
+        return read_pair_table(pairs_path(problem_path))
+    return BenchProblem.read(problem_path)
+
+
+def run_method(
+    name: str, given: BenchProblem | PairTable, time_limit: float
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The plan of method ``name`` and its own report."""
+    if isinstance(given, PairTable):
+        if name != "optimizer":
+            raise ValueError(f"{name} reads a BenchProblem, not a PairTable")
         from bench.methods.project import solve_project
 
-        return solve_project(problem, time_limit=time_limit)
+        return solve_project(given, time_limit=time_limit)
+    problem = given
     if name == "greedy":
         from bench.methods.greedy import solve_greedy
 
@@ -69,10 +84,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("plan")
     parser.add_argument("--time-limit", type=float, default=600.0)
     args = parser.parse_args(argv)
-    problem = BenchProblem.read(args.problem)
+    given = load_input(args.method, args.problem)
     baseline = _megabytes(resource.getrusage(resource.RUSAGE_SELF))
     started = perf_counter()
-    chosen, info = run_method(args.method, problem, args.time_limit)
+    chosen, info = run_method(args.method, given, args.time_limit)
     seconds = perf_counter() - started
     np.save(args.plan, np.asarray(chosen, dtype=bool))
     report = {
