@@ -1,0 +1,371 @@
+"""Proof of optimality by decomposition: small CP-SAT models around the conflicts, certified by duals.
+
+Integer LP duals of a (penalised) transportation flow give every pair a reduced
+cost ``rc >= 0`` and split the *loss* of any feasible plan ``x`` below the bound
+``UB`` into non-negative local terms::
+
+    UB - value(x) = sum_i u_i (1 - placed_i)                       (students)
+                  + sum_j v_j (cap_j - count_j) + l_j (mcap_j - load_j)   (companies)
+                  + sum_e rc_e x_e                                  (pairs used)
+
+Group students and companies into *components* linked by *core* pairs (at first
+the pairs with ``rc = 0``). Give each pair with ends in two components half its
+``rc`` on each side. Then ``UB - value(x)`` is the sum over components of the
+component's loss, counting the pairs that leave it (*escapes*) at half their
+``rc``. The least loss of a component *with* its escapes, ``loss*_c``, is
+therefore a lower bound that holds for every plan at once:
+``value(x) <= UB - sum_c loss*_c``. It is found by a small CP-SAT model. When
+the best plan of every component uses no escape, the union of the components'
+plans reaches the bound and is optimal. When it uses escapes, those pairs join
+the core, the components they link merge, and the merged component is solved
+again. The core only grows, so this ends; in practice after a few rounds, with
+models of a few hundred to a few thousand pairs around the companies whose
+mentor limits bind.
+
+All arithmetic is on integers (losses are kept doubled so that half an ``rc`` is
+whole); CP-SAT's proven bounds are used as they are, so a time limit still
+leaves a valid bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from time import perf_counter
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from optimizer.instance import Instance
+
+
+@dataclass(frozen=True, eq=False)
+class Certificate:
+    """Integer duals of a transportation LP whose optimum is ``upper_total`` (objective ``value``)."""
+
+    value: np.ndarray  # (n_pairs,) int64: what each pair is worth (big-M units, true weights)
+    student_price: np.ndarray  # (n_students,) u >= 0
+    company_price: np.ndarray  # (n_companies,) v >= 0
+    mentor_price: np.ndarray  # (n_companies,) per unit of support load, >= 0
+    reduced: np.ndarray  # (n_pairs,) rc = u + v + price * load - value >= 0
+    upper_total: int  # sum(u) + sum(cap * v) + sum(mcap * price)
+
+
+@dataclass(frozen=True, eq=False)
+class Decomposed:
+    """The best plan found, its loss below the certificate's bound, and the proven least loss."""
+
+    plan: np.ndarray  # (n_pairs,) bool
+    loss: int  # upper_total - value(plan)
+    least_loss: int  # no feasible plan loses less; equal to ``loss`` when proven optimal
+    rounds: int
+    models: int
+    largest_model: int
+
+
+def prove_optimal(
+    inst: Instance,
+    certificate: Certificate,
+    plan: np.ndarray,
+    mentor_rows: np.ndarray,
+    deadline: float,
+    workers: int,
+) -> Decomposed:
+    """Improve the feasible ``plan`` to an optimal one and prove it, or stop at ``deadline`` with a bound.
+
+    ``mentor_rows`` marks the companies whose mentor limit can bind (the others need no row).
+    """
+    cert = certificate
+    student_share = cert.student_price
+    company_share = inst.capacity * cert.company_price + inst.mentor_capacity * cert.mentor_price
+    by_student = _index(inst.student, inst.n_students)
+    by_company = _index(inst.company, inst.n_companies)
+
+    plan = plan.copy()
+    in_core = (cert.reduced == 0) | plan
+    # A student or company with a share of the bound but no core pair gets its cheapest pair,
+    # so that it belongs to a component and its share is examined like any other.
+    for owners, shares, index in (
+        (inst.student, student_share, by_student),
+        (inst.company, company_share, by_company),
+    ):
+        lonely = (shares > 0) & (np.bincount(owners[in_core], minlength=shares.size) == 0)
+        for node in np.flatnonzero(lonely).tolist():
+            options = index.members(node)
+            if options.size:
+                in_core[options[np.argmin(cert.reduced[options])]] = True
+    # Doubled least loss proven for the component of each node; zero is always valid.
+    least_student = np.zeros(inst.n_students, dtype=np.int64)
+    least_company = np.zeros(inst.n_companies, dtype=np.int64)
+    changed: np.ndarray | None = None  # core pairs added in the last round (None: look at all)
+    rounds = models = largest = 0
+    while True:
+        rounds += 1
+        student_label, company_label = _components(inst, np.flatnonzero(in_core))
+        n_components = int(max(student_label.max(initial=-1), company_label.max(initial=-1))) + 1
+        share2 = 2 * (
+            _sum_by(student_label, student_share, n_components)
+            + _sum_by(company_label, company_share, n_components)
+        )
+        kept2 = 2 * _sum_by(student_label[inst.student[plan]], cert.value[plan], n_components)
+        loss2 = share2 - kept2  # each component's doubled loss under the current plan
+        look = np.zeros(n_components, dtype=bool)
+        if changed is None:
+            look[:] = True
+        else:
+            look[student_label[inst.student[changed]]] = True
+        closed = True
+        new_pairs: list[np.ndarray] = []
+        members_s = _index(np.where(student_label >= 0, student_label, n_components), n_components + 1)
+        members_c = _index(np.where(company_label >= 0, company_label, n_components), n_components + 1)
+        for c in np.flatnonzero(look & (loss2 == 0)).tolist():
+            least_student[members_s.members(c)] = 0
+            least_company[members_c.members(c)] = 0
+        parts: list[_Part] = []
+        for c in np.flatnonzero(look & (loss2 > 0)).tolist():
+            students, companies = members_s.members(c), members_c.members(c)
+            own = np.unique(
+                np.concatenate([by_student.members_of(students), by_company.members_of(companies)])
+            )
+            parts.append(
+                _part(
+                    inst,
+                    cert,
+                    c,
+                    own,
+                    students,
+                    companies,
+                    student_label,
+                    company_label,
+                    plan,
+                    int(share2[c]),
+                )
+            )
+        time_left = deadline - perf_counter()
+        if parts and time_left <= 0:
+            for part in parts:
+                least_student[part.students] = least_company[part.companies] = 0
+            closed = False
+        elif parts:
+            batch = _solve_parts(inst, parts, plan, mentor_rows, company_label, time_left, workers)
+            models += 1
+            largest = max(largest, batch.n_variables)
+            closed &= batch.optimal
+            for part, chosen, least in zip(parts, batch.chosen, batch.least, strict=True):
+                internal_chosen = chosen & part.internal
+                hinted = plan[part.pairs] & part.internal
+                if sum(part.gain[internal_chosen].tolist()) < sum(part.gain[hinted].tolist()):
+                    internal_chosen = hinted  # never keep a worse plan than the one we came with
+                plan[part.pairs[part.internal]] = False
+                plan[part.pairs[internal_chosen]] = True
+                least_student[part.students] = least_company[part.companies] = least
+                reached = part.share2 - sum(part.gain[internal_chosen].tolist())
+                if reached != least:
+                    closed = False
+                if batch.optimal:
+                    new_pairs.append(part.pairs[chosen])
+        added = np.unique(np.concatenate(new_pairs)) if new_pairs else np.zeros(0, dtype=np.int64)
+        added = added[~in_core[added]]
+        loss = cert.upper_total - sum(cert.value[plan].tolist())
+        if closed and added.size == 0:
+            return Decomposed(plan, loss, loss, rounds, models, largest)
+        out_of_time = perf_counter() >= deadline
+        if out_of_time or added.size == 0:
+            least2 = _sum_once(student_label, company_label, least_student, least_company)
+            return Decomposed(plan, loss, min(loss, (least2 + 1) // 2), rounds, models, largest)
+        in_core[added] = True
+        changed = added
+
+
+@dataclass(frozen=True, eq=False)
+class _Part:
+    """One component's variables: its own pairs and its escapes, with what each keeps of its share."""
+
+    students: np.ndarray
+    companies: np.ndarray
+    pairs: np.ndarray  # pair indices (a pair between two parts appears in both, as two variables)
+    internal: np.ndarray  # both ends in the component (else an escape)
+    gain: np.ndarray  # doubled share kept when the variable is 1
+    share2: int  # the component's doubled share of the bound
+
+
+def _part(
+    inst: Instance,
+    cert: Certificate,
+    component: int,
+    own: np.ndarray,
+    students: np.ndarray,
+    companies: np.ndarray,
+    student_label: np.ndarray,
+    company_label: np.ndarray,
+    plan: np.ndarray,
+    share2: int,
+) -> _Part:
+    """The variables of one component: pairs inside it, and escapes charged half their reduced cost."""
+    reduced = cert.reduced[own]
+    student_in = student_label[inst.student[own]] == component
+    company_in = company_label[inst.company[own]] == component
+    internal = student_in & company_in
+    loss2 = share2 - 2 * sum(cert.value[own[internal & plan[own]]].tolist())
+    # A pair whose own cost already reaches the current loss cannot lower it; leave it out.
+    useful = np.where(internal, 2 * reduced < loss2, reduced < loss2) | (internal & plan[own])
+    company_side = (
+        cert.company_price[inst.company[own]] + cert.mentor_price[inst.company[own]] * inst.load[own]
+    )
+    gain = np.where(
+        internal,
+        2 * cert.value[own],
+        np.where(student_in, 2 * cert.student_price[inst.student[own]], 2 * company_side) - reduced,
+    )
+    keep = useful & (internal | (gain > 0))
+    return _Part(students, companies, own[keep], internal[keep], gain[keep], share2)
+
+
+@dataclass(frozen=True, eq=False)
+class _Batch:
+    chosen: list[np.ndarray]  # per part: mask over its variables
+    least: list[
+        int
+    ]  # per part: proven least doubled loss (a batch-wide bound on the first part if not optimal)
+    optimal: bool
+    n_variables: int
+
+
+def _solve_parts(
+    inst: Instance,
+    parts: list[_Part],
+    plan: np.ndarray,
+    mentor_rows: np.ndarray,
+    company_label: np.ndarray,
+    time_limit: float,
+    workers: int,
+) -> _Batch:
+    """One CP-SAT model holding every part side by side (they share no variable or constraint)."""
+    owner = np.concatenate([np.full(p.pairs.size, k, dtype=np.int64) for k, p in enumerate(parts)])
+    pairs = np.concatenate([p.pairs for p in parts])
+    internal = np.concatenate([p.internal for p in parts])
+    gain = np.concatenate([p.gain for p in parts])
+    component_of_part = np.array([int(company_label[p.companies[0]]) for p in parts], dtype=np.int64)
+    students, companies = inst.student[pairs], inst.company[pairs]
+
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"p{k}") for k in range(pairs.size)]
+    for at_student in _groups(owner * inst.n_students + students):
+        if at_student.size > 1:
+            # Each student takes at most one internship, inside or outside the component.
+            model.add_at_most_one(x[m] for m in at_student.tolist())
+    for at_company in _groups(owner * inst.n_companies + companies):
+        first = int(at_company[0])
+        j = int(companies[first])
+        if company_label[j] != component_of_part[owner[first]]:
+            continue  # a company of another component: its limits belong to that component
+        if at_company.size > inst.capacity[j]:
+            # A company takes at most `capacity` students.
+            model.add(cp_model.LinearExpr.sum([x[m] for m in at_company.tolist()]) <= int(inst.capacity[j]))
+        if mentor_rows[j]:
+            # The students at a company use at most its mentor capacity.
+            model.add(
+                cp_model.LinearExpr.weighted_sum(
+                    [x[m] for m in at_company.tolist()], inst.load[pairs[at_company]].tolist()
+                )
+                <= int(inst.mentor_capacity[j])
+            )
+    # Keep as much of each component's share of the bound as possible (least loss).
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, gain.tolist()))
+    hinted = plan[pairs] & internal
+    for m in range(pairs.size):
+        model.add_hint(x[m], bool(hinted[m]))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.001)
+    solver.parameters.num_workers = workers
+    # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly.
+    solver.parameters.linearization_level = 2
+    status = solver.solve(model)
+    optimal = status == cp_model.OPTIMAL
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = np.array(solver.boolean_values(x), dtype=bool)
+    else:
+        chosen = hinted
+    split = np.cumsum([p.pairs.size for p in parts])[:-1]
+    chosen_parts = np.split(chosen, split)
+    if optimal:
+        least = [p.share2 - sum(p.gain[c].tolist()) for p, c in zip(parts, chosen_parts, strict=True)]
+    else:
+        found = sum(gain[chosen].tolist())
+        bound = (
+            max(found, int(np.floor(solver.best_objective_bound + 1e-6)))
+            if status == cp_model.FEASIBLE
+            else sum(np.maximum(gain, 0).tolist())
+        )
+        total_least = max(0, sum(p.share2 for p in parts) - bound)
+        least = [total_least] + [0] * (len(parts) - 1)
+    return _Batch(chosen_parts, least, optimal, int(pairs.size))
+
+
+def _sum_by(label: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:
+    """Exact integer sums of ``amount`` per label 0..n-1 (label -1 ignored), as Python-int objects."""
+    inside = label >= 0
+    total = np.zeros(n, dtype=object)
+    np.add.at(total, label[inside], amount[inside].astype(object))
+    return total
+
+
+def _sum_once(
+    student_label: np.ndarray, company_label: np.ndarray, least_student: np.ndarray, least_company: np.ndarray
+) -> int:
+    """Sum of the components' doubled least losses, each component counted once (lone nodes: zero)."""
+    labels = np.concatenate([student_label, company_label])
+    least = np.concatenate([least_student, least_company])
+    inside = labels >= 0
+    _, first = np.unique(labels[inside], return_index=True)
+    return sum(least[inside][first].tolist())
+
+
+@dataclass(frozen=True, eq=False)
+class _Index:
+    """Positions grouped by a key: ``members(k)`` is every position whose key is ``k``."""
+
+    order: np.ndarray
+    starts: np.ndarray
+
+    def members(self, key: int) -> np.ndarray:
+        return self.order[self.starts[key] : self.starts[key + 1]]
+
+    def members_of(self, keys: np.ndarray) -> np.ndarray:
+        if keys.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([self.members(int(k)) for k in keys.tolist()])
+
+
+def _index(key: np.ndarray, n: int) -> _Index:
+    order = np.argsort(key, kind="stable")
+    counts = np.bincount(key, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    return _Index(order, starts)
+
+
+def _groups(key: np.ndarray) -> list[np.ndarray]:
+    """Positions grouped by equal ``key``."""
+    if key.size == 0:
+        return []
+    order = np.argsort(key, kind="stable")
+    cuts = np.flatnonzero(np.diff(key[order])) + 1
+    return np.split(order, cuts)
+
+
+def _components(inst: Instance, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Connected-component labels of students and companies linked by the given pairs (-1: no pair)."""
+    n = inst.n_students + inst.n_companies
+    graph = coo_matrix(
+        (np.ones(pairs.size, dtype=np.int8), (inst.student[pairs], inst.n_students + inst.company[pairs])),
+        shape=(n, n),
+    )
+    _, labels = connected_components(graph, directed=False)
+    has_pair = np.zeros(n, dtype=bool)
+    has_pair[inst.student[pairs]] = True
+    has_pair[inst.n_students + inst.company[pairs]] = True
+    out = np.full(n, -1, dtype=np.int64)
+    _, out[has_pair] = np.unique(labels[has_pair], return_inverse=True)
+    return out[: inst.n_students], out[inst.n_students :]

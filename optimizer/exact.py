@@ -1,0 +1,331 @@
+"""Exact placement with mentor limits: min-cost flow, Lagrangian bounds, reduced-cost fixing, CP-SAT.
+
+The objective is lexicographic: most students placed, then the largest total
+weight. Written ``M * placed + weight`` with ``M`` above any total weight.
+
+1. **Transportation relaxation.** Drop the mentor limits and solve by min-cost
+   flow (``optimizer.flow``). If the flow respects every mentor limit it is optimal
+   for the full problem: the relaxation's optimum bounds every plan. This is the
+   usual case and takes one flow.
+2. **Lagrangian rounds.** Otherwise price mentor use: each company whose limit is
+   exceeded gets a price ``lambda_j`` per unit of support load; the penalised flow
+   plus ``sum(lambda_j * mentor_capacity_j)`` is again an upper bound (Lagrangian
+   relaxation), usually tighter, and its flows are often feasible plans. Plans that
+   still exceed a limit are repaired greedily. The best bound (UB) and the best
+   feasible plan (LB) are kept.
+3. **Reduced-cost fixing.** The LP duals of the best penalised flow give each pair
+   a reduced cost ``rc >= 0`` with ``value(x) <= UB - sum(rc * x)`` for every feasible
+   plan ``x``. A pair with ``rc > UB - LB`` therefore belongs to no plan better than
+   LB, and a student whose dual price exceeds ``UB - LB`` is placed in every plan at
+   least as good as LB. Only the remaining pairs are kept; typically a few percent.
+4. **Components.** The kept pairs split into independent components. In a component
+   where the penalised flow (or LB) already reaches the component's share of the
+   bound, that plan is optimal there. Each other component is solved by CP-SAT with
+   LB as hint, its own mentor limits, and the remaining time.
+
+The result is proven optimal when every CP-SAT model is solved to optimality;
+otherwise it is the best plan found with a valid upper bound.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from time import perf_counter
+
+import numpy as np
+
+from optimizer.decompose import Certificate, prove_optimal
+from optimizer.flow import FlowError, PricedFlow, best_pairs_per_student
+from optimizer.instance import Instance
+
+MAX_LAGRANGE_ROUNDS = 40
+"""At most this many penalised flows after the first one."""
+MIN_STEP_FACTOR = 1 / 64
+"""Stop the Lagrangian rounds once the step factor has halved this far without a better bound."""
+FIRST_PAIRS_PER_STUDENT = 8
+"""Pairs per student in the first active set of the priced flow (it grows as needed)."""
+
+
+@dataclass(frozen=True)
+class Lex:
+    """A lexicographic value: students placed, then total weight."""
+
+    placed: int
+    weight: int
+
+    def __le__(self, other: Lex) -> bool:
+        return (self.placed, self.weight) <= (other.placed, other.weight)
+
+    def __lt__(self, other: Lex) -> bool:
+        return (self.placed, self.weight) < (other.placed, other.weight)
+
+    def __add__(self, other: Lex) -> Lex:
+        return Lex(self.placed + other.placed, self.weight + other.weight)
+
+
+@dataclass(frozen=True, eq=False)
+class ExactSolution:
+    """A plan (mask over the instance's pairs) with its value and a proven upper bound."""
+
+    chosen: np.ndarray
+    value: Lex
+    bound: Lex  # no feasible plan is lexicographically above it
+    stats: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def optimal(self) -> bool:
+        return self.value == self.bound
+
+
+def solve_exact(
+    inst: Instance,
+    *,
+    time_limit: float | None = None,
+    workers: int = 1,
+    enough_placed: int | None = None,
+) -> ExactSolution:
+    """The lexicographically best plan (most placed, then most weight) respecting every limit.
+
+    Never raises on a time limit: the best plan found comes back with its bound.
+    ``enough_placed``: only ask whether ``enough_placed`` students can be placed; stop as
+    soon as a plan placing that many is found (its weight is then not proven best) or
+    the bound shows it is impossible.
+    """
+    started = perf_counter()
+    deadline = math.inf if time_limit is None else started + time_limit
+    stats: dict[str, float] = {"flow_solves": 0, "lagrange_rounds": 0, "kept_pairs": 0, "cpsat_models": 0}
+
+    # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
+    usable = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
+    usable_index = np.flatnonzero(usable)
+    core = inst.subset(usable_index)
+
+    solution = _solve_core(core, deadline, workers, stats, enough_placed)
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[usable_index[solution.chosen]] = True
+    stats["seconds"] = perf_counter() - started
+    return ExactSolution(chosen, solution.value, solution.bound, stats)
+
+
+def value_of(inst: Instance, chosen: np.ndarray) -> Lex:
+    """The lexicographic value of a plan."""
+    return Lex(int(chosen.sum()), sum(inst.weight[chosen].tolist()))
+
+
+def _solve_core(
+    inst: Instance, deadline: float, workers: int, stats: dict[str, float], enough_placed: int | None = None
+) -> ExactSolution:
+    if inst.n_pairs == 0:
+        empty = np.zeros(0, dtype=bool)
+        return ExactSolution(empty, Lex(0, 0), Lex(0, 0))
+    binding = inst.mentor_can_bind()
+    big_m = _big_m(inst)
+    value = big_m + inst.weight
+    oracle = PricedFlow(
+        inst.n_students,
+        inst.n_companies,
+        inst.student,
+        inst.company,
+        inst.capacity,
+        best_pairs_per_student(inst.student, inst.weight, FIRST_PAIRS_PER_STUDENT),
+    )
+    relaxed, student_price, company_price = oracle.solve(value, optional=False)
+    relaxed_value = value_of(inst, relaxed)
+    if _violations(inst, relaxed, binding).size == 0:
+        stats["flow_solves"] = oracle.solves
+        return ExactSolution(relaxed, relaxed_value, relaxed_value)
+    if enough_placed is not None:
+        repaired = _repair(inst, relaxed)
+        if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
+            stats["flow_solves"] = oracle.solves
+            return ExactSolution(repaired, value_of(inst, repaired), relaxed_value)
+
+    first = _Round(
+        relaxed_value, np.zeros(inst.n_companies, dtype=np.int64), relaxed, student_price, company_price
+    )
+    best, lower = _lagrange(inst, oracle, first, value, big_m, binding, deadline, stats)
+    stats["flow_solves"] = oracle.solves
+    stats["active_pairs"] = int(oracle.active.sum())
+    lower_value = value_of(inst, lower)
+    enough = enough_placed is not None and lower_value.placed >= enough_placed
+    if lower_value == best.upper or perf_counter() >= deadline or enough:
+        return ExactSolution(lower, lower_value, best.upper)
+    return _decompose(inst, best, lower, big_m, binding, deadline, workers, stats)
+
+
+def _big_m(inst: Instance) -> int:
+    """A placement bonus above any total weight: one more student placed outweighs every weight gain."""
+    best_weight = np.zeros(inst.n_students, dtype=np.int64)
+    np.maximum.at(best_weight, inst.student, np.maximum(inst.weight, 0))
+    return sum(best_weight.tolist()) + 1
+
+
+def _violations(inst: Instance, chosen: np.ndarray, binding: np.ndarray) -> np.ndarray:
+    over = inst.mentor_use(chosen) > inst.mentor_capacity
+    return np.flatnonzero(over & binding)
+
+
+@dataclass(frozen=True, eq=False)
+class _Round:
+    """One penalised flow: its Lagrangian bound, the prices, the flow and its LP duals."""
+
+    upper: Lex
+    price: np.ndarray
+    flow: np.ndarray
+    student_price: np.ndarray
+    company_price: np.ndarray
+
+
+def _lagrange(
+    inst: Instance,
+    oracle: PricedFlow,
+    first: _Round,
+    value: np.ndarray,
+    big_m: int,
+    binding: np.ndarray,
+    deadline: float,
+    stats: dict[str, float],
+) -> tuple[_Round, np.ndarray]:
+    """Subgradient rounds on the mentor prices: the round with the best bound, and the best feasible plan.
+
+    The prices are in the units of ``value`` (``M`` per placement plus the weight), so a
+    high enough price makes leaving a student unplaced worth it, and the bound then
+    also limits the number placed. Polyak steps towards the best feasible plan's value
+    (in weight units while the numbers placed agree); the step factor halves after two
+    rounds without a better bound.
+    """
+    best = first
+    lower = _repair(inst, first.flow)
+    lower_value = value_of(inst, lower)
+    price = np.zeros(inst.n_companies, dtype=np.float64)
+    flow = first.flow
+    # First the weights: prices up to the largest weight never cost a placement. Only if the
+    # best plan then still places fewer than the bound allows, prices may reach a placement's worth.
+    for price_cap in (float(inst.weight.max()), float(value.max())):
+        factor, stall = 1.0, 0
+        for _ in range(MAX_LAGRANGE_ROUNDS):
+            if lower_value == best.upper or perf_counter() >= deadline or factor < MIN_STEP_FACTOR:
+                break
+            # Raise the price where mentor use exceeds the limit, lower it where there is room.
+            excess = np.where(binding, inst.mentor_use(flow) - inst.mentor_capacity, 0).astype(np.float64)
+            excess[(price <= 0) & (excess < 0)] = 0.0
+            norm = float(excess @ excess)
+            if norm == 0.0:
+                break
+            if lower_value.placed == best.upper.placed:
+                target_gap = float(best.upper.weight - lower_value.weight)
+            elif price_cap < value.max():
+                target_gap = 0.001 * best.upper.weight
+            else:
+                target_gap = float(_total(best.upper, big_m) - _total(lower_value, big_m))
+            price = np.clip(price + factor * max(target_gap, 1.0) / norm * excess, 0.0, price_cap)
+            integer_price = np.rint(price).astype(np.int64)
+            penalised = value - integer_price[inst.company] * inst.load
+            flow, student_price, company_price = oracle.solve(penalised, optional=price_cap >= value.max())
+            stats["lagrange_rounds"] += 1
+            bound_total = sum(penalised[flow].tolist()) + sum((integer_price * inst.mentor_capacity).tolist())
+            candidate = flow if _violations(inst, flow, binding).size == 0 else _repair(inst, flow)
+            candidate_value = value_of(inst, candidate)
+            if lower_value < candidate_value:
+                lower, lower_value = candidate, candidate_value
+            if bound_total < _total(best.upper, big_m):
+                bound = _split_total(bound_total, big_m)
+                best = _Round(bound, integer_price, flow, student_price, company_price)
+                stall = 0
+            else:
+                stall += 1
+                if stall >= 2:
+                    factor, stall = factor / 2.0, 0
+        if lower_value.placed == best.upper.placed:
+            break
+    return best, lower
+
+
+def _repair(inst: Instance, chosen: np.ndarray) -> np.ndarray:
+    """A feasible plan near ``chosen``: empty over-loaded companies just enough, then re-place greedily.
+
+    At each over-loaded company the student whose removal loses least weight per unit
+    of load freed leaves first. Students who left (and only they) then get their best
+    pair at a company with a free slot and enough mentor capacity left.
+    """
+    chosen = chosen.copy()
+    use = inst.mentor_use(chosen)
+    count = inst.students_at(chosen)
+    over = np.flatnonzero(use > inst.mentor_capacity)
+    removed: list[int] = []
+    chosen_pairs = np.flatnonzero(chosen)
+    chosen_pairs = chosen_pairs[np.isin(inst.company[chosen_pairs], over)]
+    at_company = {int(j): chosen_pairs[inst.company[chosen_pairs] == j] for j in over.tolist()}
+    for j in over.tolist():
+        pairs = at_company[j]
+        loads = inst.load[pairs]
+        cost = (inst.weight[pairs] + 1) / np.maximum(loads, 1e-9)
+        for k in pairs[np.lexsort((-loads, cost))].tolist():
+            if use[j] <= inst.mentor_capacity[j]:
+                break
+            if inst.load[k] == 0:
+                continue
+            chosen[k] = False
+            use[j] -= inst.load[k]
+            count[j] -= 1
+            removed.append(int(inst.student[k]))
+    if not removed:
+        return chosen
+    left = np.zeros(inst.n_students, dtype=bool)
+    left[removed] = True
+    candidates = np.flatnonzero(left[inst.student])
+    candidates = candidates[np.argsort(-inst.weight[candidates], kind="stable")]
+    placed = np.zeros(inst.n_students, dtype=bool)
+    for k in candidates.tolist():
+        i, j = int(inst.student[k]), int(inst.company[k])
+        if placed[i] or count[j] >= inst.capacity[j] or use[j] + inst.load[k] > inst.mentor_capacity[j]:
+            continue
+        chosen[k] = True
+        placed[i] = True
+        count[j] += 1
+        use[j] += inst.load[k]
+    return chosen
+
+
+def _decompose(
+    inst: Instance,
+    best: _Round,
+    lower: np.ndarray,
+    big_m: int,
+    binding: np.ndarray,
+    deadline: float,
+    workers: int,
+    stats: dict[str, float],
+) -> ExactSolution:
+    """Certify the best penalised flow with its integer duals, then prove optimality component by component."""
+    price = best.price
+    value = big_m + inst.weight
+    penalised = value - price[inst.company] * inst.load
+    reduced = best.student_price[inst.student] + best.company_price[inst.company] - penalised
+    upper_total = _total(best.upper, big_m)
+    dual_total = (
+        sum(best.student_price.tolist())
+        + sum((inst.capacity * best.company_price).tolist())
+        + sum((inst.mentor_capacity * price).tolist())
+    )
+    if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
+        raise FlowError("the dual prices do not certify the flow bound")
+    certificate = Certificate(value, best.student_price, best.company_price, price, reduced, upper_total)
+    result = prove_optimal(inst, certificate, lower, binding, deadline, workers)
+    stats["core_rounds"] = result.rounds
+    stats["cpsat_models"] = result.models
+    stats["largest_model"] = result.largest_model
+    found = value_of(inst, result.plan)
+    bound = _split_total(upper_total - result.least_loss, big_m)
+    return ExactSolution(result.plan, found, bound if found <= bound else found)
+
+
+def _total(value: Lex, big_m: int) -> int:
+    return value.placed * big_m + value.weight
+
+
+def _split_total(total: int, big_m: int) -> Lex:
+    """A bound ``M * placed + weight <= total`` as a lexicographic bound (placed first)."""
+    placed = total // big_m
+    return Lex(int(placed), int(total - placed * big_m))
