@@ -1,0 +1,163 @@
+"""What a solve returns: the plan, its value, the proven bound, and how it was found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from optimizer.problem import SCORE_SCALE, PlacementProblem
+
+Status = Literal["OPTIMAL", "FEASIBLE"]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One placement of the plan."""
+
+    student_id: str
+    company_id: str
+    score: float
+    travel_minutes: float
+    locked: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "student_id": self.student_id,
+            "company_id": self.company_id,
+            "score": round(self.score, 2),
+            "travel_minutes": round(self.travel_minutes, 1),
+            "locked": self.locked,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class PlacementResult:
+    """A placement plan with its status and proven bound.
+
+    ``status`` is OPTIMAL when the plan is proven best for the objective, else
+    FEASIBLE (a time limit was hit) with ``placed_bound`` (no plan places more) and,
+    when ``placed_bound == placed``, ``score_bound`` (no plan placing as many has a
+    higher total score). ``gap`` is relative, on the first criterion that is not
+    closed: the number placed, else the total score (fairness: the lowest score).
+    Scores are the pair table's floats; the optimizer uses them to 0.01 points.
+    """
+
+    problem: PlacementProblem = field(repr=False)
+    status: Status
+    objective: str
+    pair_of_student: np.ndarray  # (n_students,) int64 pair index, -1 if unplaced
+    placed_bound: int
+    score_bound: float | None
+    min_score_bound: float | None  # fairness only: no max-count plan has a higher lowest score
+    solve_seconds: float
+    stats: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def students(self) -> int:
+        return self.problem.n_students
+
+    @property
+    def placed(self) -> int:
+        return int((self.pair_of_student >= 0).sum())
+
+    @property
+    def company_of_student(self) -> np.ndarray:
+        """(n_students,) company index of each student, -1 if unplaced."""
+        pairs = self.problem.pairs
+        return np.where(self.pair_of_student >= 0, pairs.company[np.maximum(self.pair_of_student, 0)], -1)
+
+    @property
+    def chosen_pairs(self) -> np.ndarray:
+        """Pair indices of the placements."""
+        return self.pair_of_student[self.pair_of_student >= 0]
+
+    @property
+    def objective_score(self) -> float:
+        """The optimised total score: the sum of the placements' scores at 0.01-point resolution."""
+        return int(self.problem.weights()[self.chosen_pairs].sum()) / SCORE_SCALE
+
+    @property
+    def total_score(self) -> float:
+        return float(self.problem.pairs.score[self.chosen_pairs].sum())
+
+    @property
+    def min_score(self) -> float | None:
+        """The lowest score among the students the optimizer placed (locked ones excluded)."""
+        free = self.chosen_pairs[~self.problem.locked[self.problem.pairs.student[self.chosen_pairs]]]
+        return None if free.size == 0 else float(self.problem.pairs.score[free].min())
+
+    @property
+    def gap(self) -> float:
+        if self.placed_bound > self.placed:
+            return (self.placed_bound - self.placed) / self.placed_bound
+        if self.objective == "fairness" and self.min_score_bound is not None:
+            low = self.min_score or 0.0
+            return max(0.0, self.min_score_bound - low) / max(self.min_score_bound, 1e-9)
+        if self.score_bound is None:
+            return 0.0
+        return max(0.0, self.score_bound - self.objective_score) / max(self.score_bound, 1e-9)
+
+    def assignments(self) -> list[Assignment]:
+        pairs = self.problem.pairs
+        locked = self.problem.locked
+        out = []
+        for i in np.flatnonzero(self.pair_of_student >= 0).tolist():
+            k = int(self.pair_of_student[i])
+            out.append(
+                Assignment(
+                    student_id=str(pairs.student_ids[i]),
+                    company_id=str(pairs.company_ids[pairs.company[k]]),
+                    score=float(pairs.score[k]),
+                    travel_minutes=float(pairs.travel_minutes[k]),
+                    locked=bool(locked[i]),
+                )
+            )
+        return out
+
+    def unplaced_ids(self) -> list[str]:
+        return [str(self.problem.pairs.student_ids[i]) for i in np.flatnonzero(self.pair_of_student < 0)]
+
+    def plan(self) -> dict[str, str]:
+        """student_id -> company_id of every placement."""
+        return {a.student_id: a.company_id for a in self.assignments()}
+
+    def summary(self) -> dict[str, Any]:
+        """The headline figures, JSON-ready."""
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "placed": self.placed,
+            "students": self.students,
+            "objective_score": round(self.objective_score, 2),
+            "min_score": None if self.min_score is None else round(self.min_score, 2),
+            "placed_bound": self.placed_bound,
+            "score_bound": None if self.score_bound is None else round(self.score_bound, 2),
+            "min_score_bound": None if self.min_score_bound is None else round(self.min_score_bound, 2),
+            "gap": round(self.gap, 6),
+            "solve_seconds": round(self.solve_seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Move:
+    """A student of the approved plan whose placement changes (``to_company_id`` None: unplaced now)."""
+
+    student_id: str
+    from_company_id: str
+    to_company_id: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"student_id": self.student_id, "from": self.from_company_id, "to": self.to_company_id}
+
+
+@dataclass(frozen=True, eq=False)
+class ReplanResult:
+    """A new plan close to an approved one: the result, the moves, and the proven least number of moves."""
+
+    result: PlacementResult
+    moves: tuple[Move, ...]
+    moves_lower_bound: int  # no plan placing as many students moves fewer (equal to len(moves) when proven)
+    departed: tuple[str, ...]  # students of the approved plan who are no longer in the data
+    kept: int  # students of the approved plan who keep their company

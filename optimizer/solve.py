@@ -1,0 +1,142 @@
+"""``solve_placement``: the cohort's placement plan, proven optimal or with its bound.
+
+Objectives (lexicographic, see ``SolveParams``):
+
+- ``count-then-score``: place as many students as possible; among those plans,
+  the highest total score (scores at 0.01-point resolution).
+- ``fairness``: place as many students as possible; among those plans, raise the
+  lowest score of a student the optimizer places (max-min; locked placements are
+  the consultants' own and do not count); among those, the highest total score.
+  Found by bisection on the lowest score allowed: each step asks the exact solver
+  whether the maximum number can still be placed using only pairs at or above it.
+
+Locked students are placed first and their places and mentor capacity taken off
+their companies; forbidden pairs are never used. Never prints.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+import numpy as np
+
+from optimizer.exact import ExactSolution, solve_exact
+from optimizer.instance import Instance
+from optimizer.problem import SCORE_SCALE, PlacementProblem, SolveParams
+from optimizer.result import PlacementResult
+
+
+def solve_placement(problem: PlacementProblem, params: SolveParams | None = None) -> PlacementResult:
+    """The best plan for ``problem`` under ``params`` (objective, time limit, workers)."""
+    params = SolveParams() if params is None else params
+    started = perf_counter()
+    inst, index = problem.free_instance()
+    solution = solve_exact(inst, time_limit=params.time_limit_seconds, workers=params.workers)
+    if params.objective == "fairness":
+        return _fairness(problem, inst, index, solution, params, started)
+    return result_from(problem, index, solution, "count-then-score", started)
+
+
+def result_from(
+    problem: PlacementProblem,
+    index: np.ndarray,
+    solution: ExactSolution,
+    objective: str,
+    started: float,
+    *,
+    min_score_bound: float | None = None,
+    proven: bool | None = None,
+    score_weight: np.ndarray | None = None,
+) -> PlacementResult:
+    """A ``PlacementResult`` from an exact solution on ``problem.free_instance()`` (pairs ``index``).
+
+    ``score_weight``: the weights the solution's bound is in, if not the scores (re-planning
+    adds a bonus per kept placement; its score bound is then not known).
+    """
+    pair_of_student = problem.lock_pair.copy()
+    chosen = index[solution.chosen]
+    pair_of_student[problem.pairs.student[chosen]] = chosen
+    locked = problem.lock_pair[problem.lock_pair >= 0]
+    n_locked = int(locked.size)
+    locked_weight = int(problem.weights()[locked].sum())
+    placed_bound = solution.bound.placed + n_locked
+    score_bound = None
+    if solution.bound.placed == solution.value.placed and score_weight is None:
+        score_bound = (solution.bound.weight + locked_weight) / SCORE_SCALE
+    optimal = solution.optimal if proven is None else proven
+    return PlacementResult(
+        problem=problem,
+        status="OPTIMAL" if optimal else "FEASIBLE",
+        objective=objective,
+        pair_of_student=pair_of_student,
+        placed_bound=placed_bound,
+        score_bound=score_bound,
+        min_score_bound=min_score_bound,
+        solve_seconds=perf_counter() - started,
+        stats=dict(solution.stats),
+    )
+
+
+def _fairness(
+    problem: PlacementProblem,
+    inst: Instance,
+    index: np.ndarray,
+    base: ExactSolution,
+    params: SolveParams,
+    started: float,
+) -> PlacementResult:
+    """Bisection on the lowest score allowed, keeping the maximum number placed."""
+    deadline = started + params.time_limit_seconds
+    target = base.value.placed
+    proven = base.optimal or base.bound.placed == base.value.placed
+    if target == 0:
+        return result_from(problem, index, base, "fairness", started, min_score_bound=None, proven=proven)
+    best, best_threshold = base, int(inst.weight[base.chosen].min())
+    candidates = np.unique(inst.weight[inst.weight > best_threshold])
+    lowest_failed: int | None = None  # the smallest threshold proven impossible
+    left, right = 0, candidates.size - 1
+    while left <= right:
+        time_left = deadline - perf_counter()
+        if time_left <= 0:
+            proven = False
+            break
+        middle = (left + right) // 2
+        threshold = int(candidates[middle])
+        probe = _at_least(inst, threshold, target, time_left, params.workers)
+        if probe.value.placed >= target:
+            best, best_threshold = probe, int(inst.weight[probe.chosen].min())
+            left = int(np.searchsorted(candidates, best_threshold, side="right"))
+        else:
+            if probe.bound.placed >= target:  # not decided in time: the search below it stays open
+                proven = False
+            elif lowest_failed is None or threshold < lowest_failed:
+                lowest_failed = threshold
+            right = middle - 1
+    # The final plan: most placed at the best threshold, then the highest total score.
+    time_left = deadline - perf_counter()
+    if time_left > 0 and not best.optimal:
+        final = _at_least(inst, best_threshold, None, time_left, params.workers)
+        if final.value.placed >= target:
+            best = final
+    proven = proven and best.optimal
+    if proven:
+        bound = best_threshold
+    elif lowest_failed is not None:  # the lowest score is a weight below the first impossible threshold
+        below = inst.weight[inst.weight < lowest_failed]
+        bound = int(below.max()) if below.size else best_threshold
+    else:
+        bound = int(inst.weight.max())
+    return result_from(
+        problem, index, best, "fairness", started, min_score_bound=bound / SCORE_SCALE, proven=proven
+    )
+
+
+def _at_least(
+    inst: Instance, threshold: int, target: int | None, time_limit: float, workers: int
+) -> ExactSolution:
+    """The exact solver on the pairs scoring at least ``threshold``; mapped back to ``inst``'s pairs."""
+    keep = np.flatnonzero(inst.weight >= threshold)
+    solution = solve_exact(inst.subset(keep), time_limit=time_limit, workers=workers, enough_placed=target)
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[keep[solution.chosen]] = True
+    return ExactSolution(chosen, solution.value, solution.bound, solution.stats)
