@@ -287,11 +287,15 @@ def _no_eligible_text(problem: PlacementProblem, i: int, labels: Mapping[str, st
     counts = pairs.ineligible_counts[i]
     order = np.argsort(-counts, kind="stable")
     parts = [
-        f"{labels.get(pairs.reason_codes[r], pairs.reason_codes[r])}: {int(counts[r])} virksomheder"
+        f"{labels.get(pairs.reason_codes[r], pairs.reason_codes[r])}: {_companies_count(int(counts[r]))}"
         for r in order.tolist()
         if counts[r] > 0
     ]
     return text + (" (" + "; ".join(parts) + ")" if parts else "")
+
+
+def _companies_count(n: int) -> str:
+    return f"{n} virksomhed" if n == 1 else f"{n} virksomheder"
 
 
 def _companies(problem: PlacementProblem, pair_index: np.ndarray) -> str:
