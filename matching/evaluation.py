@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
-from features.arrays import StudentArrays, network_arrays, student_arrays
+from features.arrays import CompanyArrays, StudentArrays, network_arrays, student_arrays
 from features.errors import InputError
 from features.loading import network_from_tables
 from features.network import Network
@@ -160,7 +160,8 @@ def evaluate_history(
         blended[test] = _scores(network, students, companies, s[test], c[test], config, model)
         rule[test] = _scores(network, students, companies, s[test], c[test], config, None)
 
-    site = np.array([network_student_site(network, p.student_id) for p in network.history])
+    site_of = {s.student_id: s.stu_site for s in (*network.students, *network.alumni)}
+    site = np.array([site_of[p.student_id] for p in network.history])
     year = np.array([p.year for p in network.history])
     queries = [rows[(site == a) & (year == b)] for a, b in sorted(set(zip(site, year, strict=True)))]
     queries = [q for q in queries if q.shape[0] >= MIN_CANDIDATES and y[q].any()]
@@ -202,18 +203,10 @@ def evaluate_history(
     )
 
 
-def network_student_site(network: Network, student_id: str) -> str:
-    for group in (network.alumni, network.students):
-        for student in group:
-            if student.student_id == student_id:
-                return student.stu_site
-    return ""
-
-
 def _scores(
     network: Network,
     students: StudentArrays,
-    companies: object,
+    companies: CompanyArrays,
     s: np.ndarray,
     c: np.ndarray,
     config: ScoringConfig,
@@ -226,16 +219,17 @@ def _scores(
 def _context(
     network: Network,
     students: StudentArrays,
-    companies: object,
+    companies: CompanyArrays,
     config: ScoringConfig,
     model: OutcomeModel | None,
 ) -> ScoringContext:
+    """A scoring context for other students than the cohort (alumni)."""
     return ScoringContext(
         network=network,
         students=students,
-        companies=companies,  # type: ignore[arg-type]
+        companies=companies,
         student_xyz=unit_vectors(students.lat, students.lon),
-        company_xyz=unit_vectors(companies.lat, companies.lon),  # type: ignore[attr-defined]
+        company_xyz=unit_vectors(companies.lat, companies.lon),
         config=config,
         lookup=None,
         model=model,

@@ -108,27 +108,29 @@ def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) ->
     with threadpool_limits(limits=1, user_api="blas"):  # tiny products: threads only add overhead
         blocks = _score_blocks(context, block_size)
     per_student = np.zeros(n, dtype=np.int64)
+    segments = []
     for block in blocks:
         counts[block.rows] = block.counts
-        per_student += np.bincount(block.s, minlength=n)
+        segments.append(_segments(block.s))
+        per_student[segments[-1][0]] = segments[-1][2]
     start = np.concatenate(([0], np.cumsum(per_student)[:-1]))
     total = int(per_student.sum())
-    # Pairs of a block come grouped by student with companies ascending: place each group at its student's
-    # offset, so the table is sorted by student, then company, without sorting it.
-    index_type = np.int32 if total < 2**31 else np.int64
-    places = [(start[block.s] + _rank_in_group(block.s)).astype(index_type) for block in blocks]
+    # Pairs of a block come grouped by student with companies ascending: copy each student's run to the
+    # student's offset, so the table is sorted by student, then company, without sorting it.
+    out: dict[str, np.ndarray] = {"student": np.repeat(np.arange(n, dtype=np.int32), per_student)}
     columns = {
-        "student": (np.int32, "s"),
         "company": (np.int32, "c"),
         "score": (np.float64, "score"),
         "travel_minutes": (np.float64, "minutes"),
         "support_load": (np.int64, "support_load"),
     }
-    out: dict[str, np.ndarray] = {}
     for name, (dtype, attribute) in columns.items():
         column = np.empty(total, dtype=dtype)
-        for block, place in zip(blocks, places, strict=True):
-            column[place] = getattr(block, attribute)
+        for block, (who, first, length) in zip(blocks, segments, strict=True):
+            values = getattr(block, attribute)
+            for student, a, k in zip(who.tolist(), first.tolist(), length.tolist(), strict=True):
+                b = start[student]
+                column[b : b + k] = values[a : a + k]
             setattr(block, attribute, None)  # release the block's copy now: peak memory stays near one table
         out[name] = column
     return PairTable(
@@ -150,13 +152,13 @@ def _score_blocks(context: ScoringContext, block_size: int) -> list[BlockResult]
     return [_matrix_block(context, rows, members) for rows, members in blocks]
 
 
-def _rank_in_group(s: np.ndarray) -> np.ndarray:
-    """Position of each element within its run of equal values (``s`` is grouped)."""
+def _segments(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of equal values in ``s`` (grouped by student): (value, first index, length) of each run."""
     if s.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1]))).astype(np.int64)
-    lengths = np.diff(np.append(starts, s.shape[0])).astype(np.int64)
-    return np.arange(s.shape[0]) - np.repeat(starts, lengths)
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    first = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1]))).astype(np.int64)
+    return s[first].astype(np.int64), first, np.diff(np.append(first, s.shape[0])).astype(np.int64)
 
 
 def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray) -> BlockResult:
