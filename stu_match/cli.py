@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from features.errors import DataValidationError, InputError
 
-COMMANDS: tuple[str, ...] = ("generate", "validate", "shortlist", "pairs", "evaluate", "assign")
+COMMANDS: tuple[str, ...] = ("generate", "validate", "shortlist", "pairs", "evaluate", "assign", "gaps")
 
 EXIT_BAD_INPUT = 2
 
