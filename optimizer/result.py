@@ -65,8 +65,10 @@ class PlacementResult:
     @property
     def company_of_student(self) -> np.ndarray:
         """(n_students,) company index of each student, -1 if unplaced."""
-        pairs = self.problem.pairs
-        return np.where(self.pair_of_student >= 0, pairs.company[np.maximum(self.pair_of_student, 0)], -1)
+        out = np.full(self.pair_of_student.shape[0], -1, dtype=np.int64)
+        placed = self.pair_of_student >= 0
+        out[placed] = self.problem.pairs.company[self.pair_of_student[placed]]
+        return out
 
     @property
     def chosen_pairs(self) -> np.ndarray:

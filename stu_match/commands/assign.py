@@ -61,13 +61,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     network = load_network(args.data)
-    context = context_from_args(network, args)
-    pairs = pair_table(context)
-    student_ids = [str(s) for s in pairs.student_ids.tolist()]
-    company_ids = [str(c) for c in pairs.company_ids.tolist()]
+    # The decision files are checked before the (slower) scoring, against the network's IDs.
+    student_ids = [s.student_id for s in network.students]
+    company_ids = [c.company_id for c in network.companies]
     locks = read_decisions(args.locks, student_ids, company_ids) if args.locks else []
     forbids = read_decisions(args.forbids, student_ids, company_ids) if args.forbids else []
     previous = read_plan(args.previous) if args.previous else None
+    context = context_from_args(network, args)
+    pairs = pair_table(context)
     names = [c.name for c in network.companies]
     problem = PlacementProblem.build(
         pairs, locks, forbids, company_names=names, why_ineligible=_why_ineligible(context)

@@ -1,0 +1,103 @@
+"""Consultants' decisions that cannot all hold get one clear InputError naming them, before any solving."""
+
+from __future__ import annotations
+
+import pytest
+
+from features.errors import InputError
+from optimizer import PlacementProblem, SolveParams, solve_placement
+from tests.optimizer.util import make_table
+
+
+def network():
+    """Three students, two companies: C001 has one place and mentor capacity 2, C002 two places."""
+    return make_table(
+        3,
+        2,
+        student=[0, 0, 1, 1, 2],
+        company=[0, 1, 0, 1, 0],
+        score=[80.0, 60.0, 70.0, 65.0, 50.0],
+        load=[1, 0, 2, 1, 2],
+        capacity=[1, 2],
+        mentor_capacity=[2, 4],
+    )
+
+
+def test_two_locks_on_a_one_place_company() -> None:
+    with pytest.raises(
+        InputError, match=r"2 students are locked to company C001 \(S001, S002\), but it has 1 place"
+    ) as error:
+        PlacementProblem.build(network(), locks=[("S001", "C001"), ("S002", "C001")])
+    assert "2 elever er låst til virksomhed C001 (S001, S002), men den har 1 plads" in error.value.message_da
+
+
+def test_locks_above_the_mentor_capacity() -> None:
+    table = make_table(2, 1, [0, 1], [0, 0], [80.0, 70.0], [2, 1], [2], [2])
+    with pytest.raises(
+        InputError,
+        match=r"locked to company C001 \(S001, S002\) need 3 units of mentor support, but its mentor capacity is 2",
+    ):
+        PlacementProblem.build(table, locks=[("S001", "C001"), ("S002", "C001")])
+
+
+def test_lock_on_a_pair_that_is_not_eligible_names_the_rules_when_told() -> None:
+    with pytest.raises(
+        InputError, match=r"student S003 is locked to company C002, but that pair is not eligible \(too far\)"
+    ):
+        PlacementProblem.build(network(), locks=[("S003", "C002")], why_ineligible=lambda s, c: "too far")
+    with pytest.raises(InputError, match=r"but that pair is not eligible$") as error:
+        PlacementProblem.build(network(), locks=[("S003", "C002")])
+    assert error.value.message_da == (
+        "1 konflikt(er) i jobkonsulenternes beslutninger: "
+        "eleven S003 er låst til virksomhed C002, men parret opfylder ikke de faste krav"
+    )
+
+
+def test_lock_and_forbid_on_the_same_pair() -> None:
+    with pytest.raises(InputError, match="student S001 is both locked to and forbidden at company C001"):
+        PlacementProblem.build(network(), locks=[("S001", "C001")], forbids=[("S001", "C001")])
+
+
+def test_two_locks_for_one_student() -> None:
+    with pytest.raises(InputError, match=r"student S001 is locked to 2 companies \(C001, C002\)"):
+        PlacementProblem.build(network(), locks=[("S001", "C001"), ("S001", "C002")])
+
+
+def test_unknown_ids_name_the_closest_and_every_conflict_is_reported_together() -> None:
+    with pytest.raises(InputError) as error:
+        PlacementProblem.build(
+            network(),
+            locks=[("S01", "C001"), ("S002", "C001"), ("S003", "C001")],
+            forbids=[("S001", "C0002")],
+        )
+    message = str(error.value)
+    assert message.startswith("4 conflict(s)")
+    assert "lock (S01, C001): unknown student ID 'S01'; closest: S001" in message
+    assert "(S002, S003) need 4 units of mentor support, but its mentor capacity is 2" in message
+    assert "forbid (S001, C0002): unknown company ID 'C0002'; closest: C002" in message
+    assert "2 students are locked to company C001 (S002, S003)" in message
+
+
+def test_duplicate_decisions_and_forbids_on_ineligible_pairs_are_harmless() -> None:
+    problem = PlacementProblem.build(
+        network(), locks=[("S001", "C001"), ("S001", "C001")], forbids=[("S003", "C002")]
+    )
+    assert problem.locks == (("S001", "C001"),)
+    assert not problem.forbidden.any()
+
+
+def test_locks_are_placed_and_forbids_never_used() -> None:
+    problem = PlacementProblem.build(network(), locks=[("S003", "C001")], forbids=[("S002", "C002")])
+    result = solve_placement(problem)
+    plan = result.plan()
+    assert plan["S003"] == "C001"
+    assert plan.get("S002") != "C002"
+    assert result.status == "OPTIMAL"
+    assert {a.student_id: a.locked for a in result.assignments()}["S003"] is True
+
+
+def test_solve_params_are_validated() -> None:
+    with pytest.raises(ValueError, match="objective"):
+        SolveParams(objective="most-happy")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="greater than or equal to 0"):
+        SolveParams(time_limit_seconds=-1)

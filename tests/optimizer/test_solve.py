@@ -1,0 +1,220 @@
+"""solve_placement against an independent exact MILP, and the limits every plan must keep."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from features.errors import InputError
+from optimizer import PlacementProblem, SolveParams, solve_placement
+from optimizer.exact import solve_exact
+from optimizer.flow import solve_transport, transport_duals
+from optimizer.instance import Instance
+from tests.optimizer.util import (
+    assert_feasible,
+    integer_weight,
+    make_table,
+    pair_tables,
+    random_table,
+    reference,
+)
+
+FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def decisions(data: st.DataObject, table) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Random locks (at most one per student, on eligible pairs) and forbids (any eligible pairs)."""
+    if table.n_pairs == 0:
+        return [], []
+    picks = data.draw(st.lists(st.integers(0, table.n_pairs - 1), max_size=3, unique=True))
+    locks, seen = [], set()
+    for k in picks:
+        s, c = int(table.student[k]), int(table.company[k])
+        if s not in seen:
+            seen.add(s)
+            locks.append((s, c))
+    forbid_picks = data.draw(st.lists(st.integers(0, table.n_pairs - 1), max_size=3, unique=True))
+    forbids = [(int(table.student[k]), int(table.company[k])) for k in forbid_picks]
+    forbids = [f for f in forbids if f not in set(locks)]
+    return locks, forbids
+
+
+def build(table, locks, forbids) -> PlacementProblem:
+    as_ids = lambda pairs: [(str(table.student_ids[s]), str(table.company_ids[c])) for s, c in pairs]  # noqa: E731
+    return PlacementProblem.build(table, as_ids(locks), as_ids(forbids))
+
+
+@FAST
+@given(table=pair_tables(), data=st.data())
+def test_same_count_and_score_as_an_independent_milp(table, data) -> None:
+    locks, forbids = decisions(data, table)
+    try:
+        problem = build(table, locks, forbids)
+    except InputError:  # more locks than places or mentor capacity: tested in test_problem
+        assume(False)
+    result = solve_placement(problem, SolveParams(time_limit_seconds=30))
+    expected = reference(table, locks, forbids)
+    assert result.status == "OPTIMAL"
+    assert result.placed == expected.placed
+    assert round(result.objective_score * 100) == expected.weight
+    assert result.placed_bound == result.placed
+    assert result.score_bound == pytest.approx(result.objective_score)
+    assert_feasible(table, result.pair_of_student, locks, forbids)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_binding_mentor_limits_are_proven_by_decomposition(seed: int) -> None:
+    table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+    problem = PlacementProblem.build(table)
+    result = solve_placement(problem, SolveParams(time_limit_seconds=30))
+    expected = reference(table)
+    assert result.status == "OPTIMAL"
+    assert (result.placed, round(result.objective_score * 100)) == (expected.placed, expected.weight)
+    assert_feasible(table, result.pair_of_student)
+
+
+def test_the_decomposition_path_is_exercised() -> None:
+    """The random instances above must actually need the CP-SAT proof, or they test little."""
+    used = 0
+    for seed in range(6):
+        table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+        result = solve_placement(PlacementProblem.build(table), SolveParams(time_limit_seconds=30))
+        used += result.stats.get("cpsat_models", 0) > 0
+    assert used >= 3
+
+
+def tight_pair() -> PlacementProblem:
+    """One company with two places but mentor capacity for one of its two candidates only."""
+    table = make_table(2, 1, [0, 1], [0, 0], [90.0, 80.0], [2, 2], [2], [2])
+    return PlacementProblem.build(table)
+
+
+def test_time_limit_returns_the_best_plan_with_its_bound_not_an_exception() -> None:
+    result = solve_placement(tight_pair(), SolveParams(time_limit_seconds=0))
+    assert result.status == "FEASIBLE"
+    assert result.placed == 1
+    assert result.placed_bound == 2  # the relaxation's bound: two could be placed without mentor limits
+    assert result.gap == pytest.approx(0.5)
+    assert_feasible(result.problem.pairs, result.pair_of_student)
+    proven = solve_placement(tight_pair(), SolveParams(time_limit_seconds=10))
+    assert proven.status == "OPTIMAL" and proven.placed == 1 and proven.objective_score == pytest.approx(90.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), limit=st.sampled_from([0.0, 0.001, 0.01]))
+def test_any_time_limit_gives_a_feasible_plan_and_a_valid_bound(seed: int, limit: float) -> None:
+    table = random_table(np.random.default_rng(seed), 40, 15, density=0.3)
+    result = solve_placement(PlacementProblem.build(table), SolveParams(time_limit_seconds=limit))
+    expected = reference(table)
+    assert_feasible(table, result.pair_of_student)
+    assert result.placed <= expected.placed <= result.placed_bound
+    if result.placed_bound == expected.placed and result.score_bound is not None:
+        assert expected.weight <= round(result.score_bound * 100)
+    if result.status == "OPTIMAL":
+        assert (result.placed, round(result.objective_score * 100)) == (expected.placed, expected.weight)
+    else:
+        assert result.gap > 0
+
+
+def fairness_reference(table) -> tuple[int, int, int]:
+    """(placed, lowest weight, total weight) by scanning thresholds from the top with the MILP."""
+    best = reference(table)
+    weight = integer_weight(table.score)
+    if best.placed == 0:
+        return 0, 0, 0
+    for threshold in sorted(set(weight.tolist()), reverse=True):
+        keep = weight >= threshold
+        sub = make_table(
+            table.n_students,
+            table.n_companies,
+            table.student[keep].tolist(),
+            table.company[keep].tolist(),
+            table.score[keep].tolist(),
+            table.support_load[keep].tolist(),
+            table.capacity.tolist(),
+            table.mentor_capacity.tolist(),
+        )
+        found = reference(sub)
+        if found.placed == best.placed:
+            return found.placed, int(integer_weight(sub.score)[found.chosen].min()), found.weight
+    raise AssertionError("the lowest threshold always works")
+
+
+@settings(max_examples=60, deadline=None)
+@given(table=pair_tables(max_students=6, max_companies=3))
+def test_fairness_raises_the_lowest_score_while_placing_the_most(table) -> None:
+    result = solve_placement(PlacementProblem.build(table), SolveParams(objective="fairness"))
+    placed, lowest, total = fairness_reference(table)
+    assert result.status == "OPTIMAL"
+    assert result.placed == placed
+    if placed:
+        assert round(result.min_score * 100) == lowest
+        assert round(result.objective_score * 100) == total
+        assert round(result.min_score_bound * 100) == lowest
+    assert_feasible(table, result.pair_of_student)
+
+
+def test_fairness_gives_up_total_score_for_the_lowest_score() -> None:
+    # Two students, two companies with one place each. Count-then-score pairs them 100 + 5;
+    # fairness prefers 50 + 50: lowest 50 instead of 5, at a lower total (100 < 105).
+    table = make_table(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [100.0, 50.0, 50.0, 5.0], [0] * 4, [1, 1], [0, 0])
+    problem = PlacementProblem.build(table)
+    by_score = solve_placement(problem)
+    fair = solve_placement(problem, SolveParams(objective="fairness"))
+    assert (by_score.objective_score, by_score.min_score) == (pytest.approx(105.0), pytest.approx(5.0))
+    assert (fair.objective_score, fair.min_score) == (pytest.approx(100.0), pytest.approx(50.0))
+    assert fair.placed == by_score.placed == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(table=pair_tables(max_students=8, max_companies=5))
+def test_flow_duals_certify_the_transportation_optimum(table) -> None:
+    inst = Instance.of(
+        table.n_students,
+        table.n_companies,
+        table.student,
+        table.company,
+        integer_weight(table.score),
+        table.support_load,
+        table.capacity,
+        table.mentor_capacity,
+    )
+    assume(inst.n_pairs > 0)
+    big_m = int(inst.weight.max()) * inst.n_students + 1
+    value = big_m + inst.weight
+    chosen = solve_transport(
+        inst.n_students, inst.n_companies, inst.student, inst.company, value, inst.capacity
+    )
+    u, v = transport_duals(inst.n_students, inst.n_companies, inst.student, inst.company, value, chosen)
+    assert (u >= 0).all() and (v >= 0).all()
+    assert (u[inst.student] + v[inst.company] - value >= 0).all()
+    assert int(u.sum() + (inst.capacity * v).sum()) == int(value[chosen].sum())
+
+
+def test_scores_are_optimised_to_a_hundredth_of_a_point() -> None:
+    # 50.004 and 50.006 round to 5000 and 5001: the second wins; 50.001 vs 50.004 tie at 5000.
+    table = make_table(2, 1, [0, 1], [0, 0], [50.004, 50.006], [0, 0], [1], [0])
+    result = solve_placement(PlacementProblem.build(table))
+    assert result.assignments()[0].student_id == "S002"
+    assert result.objective_score == pytest.approx(50.01)
+
+
+def test_empty_and_unplaceable_networks() -> None:
+    nothing = make_table(3, 2, [], [], [], [], [1, 1], [2, 2])
+    result = solve_placement(PlacementProblem.build(nothing))
+    assert result.status == "OPTIMAL" and result.placed == 0 and result.placed_bound == 0
+    no_room = make_table(1, 1, [0], [0], [80.0], [3], [1], [2])  # the load alone is above the mentor capacity
+    result = solve_placement(PlacementProblem.build(no_room))
+    assert result.status == "OPTIMAL" and result.placed == 0
+
+
+def test_exact_solver_enough_placed_stops_early_with_a_valid_answer() -> None:
+    table = random_table(np.random.default_rng(3), 50, 20, density=0.3)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    full = solve_exact(inst)
+    quick = solve_exact(inst, enough_placed=full.value.placed)
+    assert quick.value.placed == full.value.placed
+    impossible = solve_exact(inst, enough_placed=full.value.placed + 1)
+    assert impossible.value.placed <= full.value.placed and impossible.bound.placed >= full.value.placed
