@@ -10,15 +10,12 @@ import streamlit as st
 # Streamlit runs this file as a script; make the project's packages importable without an install.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app_streamlit.session import sidebar_user
-
 st.set_page_config(page_title="STU-praktikmatch", page_icon="🧩", layout="wide")
 
 pages = [
     st.Page("pages/home.py", title="Oversigt", icon=":material/home:", default=True),
     st.Page("pages/students.py", title="Elever", icon=":material/person_search:"),
+    st.Page("pages/plan.py", title="Placeringsplan", icon=":material/assignment:"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
 ]
-navigation = st.navigation(pages)
-sidebar_user()
-navigation.run()
+st.navigation(pages).run()

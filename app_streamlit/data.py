@@ -62,3 +62,55 @@ def current_scoring_context(config=None):
     network = current_network()
     config = config or ScoringConfig()
     return _scoring_context(network, id(network), config.model_dump_json())
+
+
+@st.cache_resource
+def decision_store():
+    """The app's decision store (location from $STU_MATCH_DB)."""
+    from stu_match.store import DecisionStore
+
+    return DecisionStore()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _plan(_network: Network, network_id: int, locks: tuple, forbids: tuple, objective: str, config_json: str):
+    from matching.config import ScoringConfig
+    from optimizer.problem import SolveParams
+    from optimizer.scenarios import plan_network
+
+    config = ScoringConfig.model_validate_json(config_json)
+    return plan_network(
+        _network, config, locks, forbids, SolveParams(objective=objective, time_limit_seconds=20)
+    )
+
+
+def plan_for(network: Network, locks=(), forbids=(), objective: str = "count-then-score", config=None):
+    """The cohort plan for a network and decisions (cached: re-solving the same question is instant)."""
+    from matching.config import ScoringConfig
+
+    config = config or ScoringConfig()
+    return _plan(
+        network,
+        id(network),
+        tuple(sorted(locks)),
+        tuple(sorted(forbids)),
+        objective,
+        config.model_dump_json(),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _gap_report(_network: Network, network_id: int):
+    from optimizer.network_report import gap_report
+
+    return gap_report(current_scoring_context_for(_network))
+
+
+def gap_report_for(network: Network):
+    return _gap_report(network, id(network))
+
+
+def current_scoring_context_for(network: Network):
+    from matching.config import ScoringConfig
+
+    return _scoring_context(network, id(network), ScoringConfig().model_dump_json())

@@ -15,10 +15,12 @@ from app_streamlit.data import (
     use_uploaded,
     workbook_bytes,
 )
+from app_streamlit.session import sidebar_user
 from features.errors import DataValidationError
 from features.loading import load_uploaded
 
 st.title("Data")
+sidebar_user()
 network = current_network()
 key = current_network_key()
 if key == BUILTIN_KEY:

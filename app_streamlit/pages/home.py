@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit.data import current_network
+from app_streamlit.session import sidebar_user
 from features.geography import SITES_BY_ID
 from features.vocabulary import INDUSTRY_LABELS
 
@@ -13,6 +14,7 @@ network = current_network()
 summary = network.summary()
 
 st.title("STU-praktikmatch")
+sidebar_user()
 st.caption(
     "Matcher STU-elever med praktikpladser i det specialiserede virksomhedsnetværk "
     "og viser, hvor netværket mangler virksomheder."

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_streamlit.data import current_network, current_scoring_context
 from app_streamlit.labels import number, site_name, student_option, travel
+from app_streamlit.session import sidebar_user
 from features.errors import InputError
 from features.vocabulary import (
     IMPAIRMENT_LABELS,
@@ -19,6 +20,7 @@ from matching.config import COMPONENT_LABELS
 from matching.shortlist import shortlist_companies
 
 st.title("Elever")
+sidebar_user()
 network = current_network()
 if not network.students:
     st.info("Netværket har ingen elever. Upload data under **Data**.")
