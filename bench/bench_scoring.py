@@ -139,8 +139,9 @@ def machine() -> str:
     import numpy as np
     import sklearn
 
+    load = f", load average {os.getloadavg()[0]:.1f} when started" if hasattr(os, "getloadavg") else ""
     return (
-        f"{cpu}, {os.cpu_count()} cores{memory}; Python {platform.python_version()}, numpy {np.__version__}, "
+        f"{cpu}, {os.cpu_count()} cores{memory}{load}; Python {platform.python_version()}, numpy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}; {platform.system()} {platform.release()}"
     )
 
@@ -148,6 +149,7 @@ def machine() -> str:
 def markdown_section(quick: bool = False) -> str:
     """Run the measurements and return the "Scoring" section of docs/benchmarks.md."""
     names = QUICK if quick else tuple(INSTANCES)
+    busy = hasattr(os, "getloadavg") and os.getloadavg()[0] > (os.cpu_count() or 1)
     results = [run_instance(name) for name in names]
     lines = [
         "## Scoring",
@@ -164,6 +166,15 @@ def markdown_section(quick: bool = False) -> str:
         "maximum can include a Python garbage-collection pause. Peak memory is the process's peak resident",
         "set (`ru_maxrss`) after generating and loading the network, fitting the model and building one",
         "pair table, i.e. what the pipeline holds at its peak.",
+        *(
+            [
+                "",
+                "**The load average was above the number of cores: other jobs competed for the CPU, so these",
+                "times are pessimistic.**",
+            ]
+            if busy
+            else []
+        ),
         "",
         "| instance | students x companies | eligible pairs | eligible_pairs | rule-only | shortlist "
         "(median / max) | reverse shortlist | prepare (arrays + model fit) | load (validate) | peak memory |",
