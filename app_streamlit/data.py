@@ -100,14 +100,42 @@ def plan_for(network: Network, locks=(), forbids=(), objective: str = "count-the
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _gap_report(_network: Network, network_id: int):
-    from optimizer.network_report import gap_report
+def _gap_parts(_network: Network, network_id: int):
+    """The cheap part of the coordinator's report: pairs, plan, gaps and needs."""
+    from optimizer.gaps import industry_area_gaps, need_gaps
+    from optimizer.network_report import group_unplaced
 
-    return gap_report(current_scoring_context_for(_network))
+    context = current_scoring_context_for(_network)
+    plan = plan_for(_network)
+    pairs = plan.problem.pairs
+    return (
+        industry_area_gaps(_network, pairs, plan.company_of_student),
+        need_gaps(_network, pairs, plan.company_of_student),
+        group_unplaced(plan),
+        context,
+        plan,
+    )
 
 
-def gap_report_for(network: Network):
-    return _gap_report(network, id(network))
+def gap_parts_for(network: Network):
+    return _gap_parts(network, id(network))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _recruitment(_network: Network, network_id: int):
+    """The verified part: recommendations and critical companies (each re-solves the plan)."""
+    from optimizer.recruitment import critical_companies, recommend_companies
+
+    *_, context, plan = gap_parts_for(_network)
+    pairs = plan.problem.pairs
+    return (
+        recommend_companies(context, pairs, plan.company_of_student),
+        critical_companies(_network, pairs, plan.company_of_student),
+    )
+
+
+def recruitment_for(network: Network):
+    return _recruitment(network, id(network))
 
 
 def current_scoring_context_for(network: Network):

@@ -66,13 +66,13 @@ def gap_report(
         placed=plan.placed,
         industry_area=industry_area_gaps(context.network, pairs, company_of_student),
         needs=need_gaps(context.network, pairs, company_of_student),
-        unplaced_by_reason=_group_unplaced(plan),
+        unplaced_by_reason=group_unplaced(plan),
         recommendations=recommend_companies(context, pairs, company_of_student, top=top),
         critical_companies=critical_companies(context.network, pairs, company_of_student),
     )
 
 
-def _group_unplaced(plan: PlacementResult) -> list[UnplacedGroup]:
+def group_unplaced(plan: PlacementResult) -> list[UnplacedGroup]:
     """Each unplaced student under the first (binding) reason the optimizer gives."""
     groups: dict[str, list[str]] = defaultdict(list)
     for student_id, reasons in unplaced_reasons(plan).items():
