@@ -1,6 +1,6 @@
 """The numbers every method sees: eligible pairs with integer weights, loads and company limits.
 
-Scores are scaled to integers once, here, exactly as the optimizer scales them,
+Scores are scaled to integers once, here, with the optimizer's own ``integer_scores``,
 so that every method optimises and is scored on the same integers and totals
 are comparable. A problem is stored as one ``.npz`` file, so each method can run
 in its own process (for an honest peak-memory figure) on identical data.
@@ -15,23 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from matching.pair_table import PairTable
-
-DEFAULT_SCORE_SCALE = 100
-"""Weight units per score point when the optimizer does not say otherwise (scores to 0.01)."""
-
-
-def score_scale() -> int:
-    """Weight units per score point, as the optimizer uses them."""
-    try:
-        from optimizer.problem import SCORE_SCALE  # type: ignore[attr-defined]
-    except ImportError:
-        return DEFAULT_SCORE_SCALE
-    return int(SCORE_SCALE)
-
-
-def integer_weights(score: np.ndarray, scale: int) -> np.ndarray:
-    """Scores in [0, 100] as non-negative integer weights (``round(score * scale)``)."""
-    return np.rint(np.asarray(score, dtype=np.float64) * scale).astype(np.int64)
+from optimizer.problem import SCORE_SCALE, integer_scores
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,19 +37,18 @@ class BenchProblem:
         return int(self.student.shape[0])
 
     @staticmethod
-    def from_pairs(pairs: PairTable, scale: int | None = None) -> BenchProblem:
-        """The problem of a pair table, with scores scaled as the optimizer scales them."""
-        scale = score_scale() if scale is None else int(scale)
+    def from_pairs(pairs: PairTable) -> BenchProblem:
+        """The problem of a pair table, with scores scaled exactly as the optimizer scales them."""
         return BenchProblem(
             n_students=pairs.n_students,
             n_companies=pairs.n_companies,
             student=np.asarray(pairs.student, dtype=np.int64),
             company=np.asarray(pairs.company, dtype=np.int64),
-            weight=integer_weights(pairs.score, scale),
+            weight=integer_scores(pairs.score),
             load=np.asarray(pairs.support_load, dtype=np.int64),
             capacity=np.asarray(pairs.capacity, dtype=np.int64),
             mentor_capacity=np.asarray(pairs.mentor_capacity, dtype=np.int64),
-            scale=scale,
+            scale=SCORE_SCALE,
         )
 
     def write(self, path: str | os.PathLike[str]) -> None:

@@ -1,6 +1,6 @@
-"""An independent exact optimum: HiGHS (through ``scipy.optimize.milp``) or OR-Tools' min-cost flow.
+"""An independent exact optimum: HiGHS (through ``scipy.optimize``) or OR-Tools' min-cost flow.
 
-Independent of ``optimizer/``: its own model, its own solver where it fits.
+Independent of ``optimizer/``: its own models, and HiGHS where mentor limits matter.
 
 - **Min-cost flow** when no mentor limit can bind (for every company, its
   ``capacity`` heaviest eligible loads fit its mentor capacity): the problem is
@@ -11,26 +11,30 @@ Independent of ``optimizer/``: its own model, its own solver where it fits.
   then, with that many placed, the largest total weight. Two stages keep the
   objective coefficients small, so HiGHS's tolerances cannot blur one unit of
   weight against one placement.
-- Too large for the MILP (more than ``milp_max_pairs``): the flow without
-  mentor limits is solved anyway; it is an upper bound for every plan, and an
-  exact optimum when it happens to keep every mentor limit.
+- **Priced MILP** (``bench.methods.priced``) above ``milp_max_pairs`` pairs: the
+  min-cost flow without mentor limits first (exact if its plan keeps them; else
+  an upper bound, and its plan repaired is a first feasible plan), then the same
+  two MILP stages over a subset of pairs chosen by LP pricing, starting from the
+  flow's pairs, with a reduced-cost proof that the pairs left out cannot improve
+  the plan. If that cannot finish, the best plan and bound found are reported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from time import perf_counter
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
 
 from bench.evaluate import plan_stats
+from bench.methods.milp_model import solve_stage
+from bench.methods.priced import solve_priced
+from bench.methods.stable import repair_mentor
 from bench.problem import BenchProblem
 
 MILP_MAX_PAIRS = 3_000_000
-"""Largest instance (usable pairs) given to HiGHS; beyond it, memory and time grow past the benchmark's budget."""
+"""Largest instance (usable pairs) given to HiGHS whole; beyond it, the priced MILP."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,11 +42,12 @@ class ExactOutcome:
     """A plan from the exact method and what is proven about it."""
 
     chosen: np.ndarray  # (n_pairs,) bool
-    method: str  # "min-cost flow", "MILP (HiGHS)" or "flow relaxation (bound only)"
+    method: str  # "min-cost flow", "MILP (HiGHS)" or "priced MILP (HiGHS)"
     optimal: bool  # proven optimal for the full problem, mentor limits included
     bound_placed: int  # no plan places more ...
     bound_weight: int  # ... or, with as many placed, has more weight
     status: str
+    details: dict[str, int] = field(default_factory=dict)
 
 
 def solve_exact(
@@ -61,30 +66,52 @@ def solve_exact(
     if usable.size <= milp_max_pairs:
         picked, optimal, status, bound = solve_milp(problem, usable, binding, time_limit)
         chosen[usable[picked]] = True
-        stats = plan_stats(problem, chosen)
-        bound_placed, bound_weight = (stats.placed, stats.weight) if optimal else bound
-        return ExactOutcome(chosen, "MILP (HiGHS)", optimal, bound_placed, bound_weight, status)
-    chosen[usable[solve_flow(problem, usable)]] = True
-    stats = plan_stats(problem, chosen)
-    optimal = stats.feasible
-    if not optimal:
-        chosen[:] = False  # the relaxation breaks a mentor limit: no plan, only the bound
-    return ExactOutcome(
-        chosen,
-        "min-cost flow" if optimal else "flow relaxation (bound only)",
-        optimal,
-        stats.placed,
-        stats.weight,
-        "OPTIMAL" if optimal else "BOUND",
-    )
+        return ExactOutcome(chosen, "MILP (HiGHS)", optimal, bound[0], bound[1], status)
+    return _solve_large(problem, usable, binding, time_limit, milp_max_pairs)
+
+
+def _solve_large(
+    problem: BenchProblem, usable: np.ndarray, binding: np.ndarray, time_limit: float, milp_max_pairs: int
+) -> ExactOutcome:
+    """Flow relaxation first, then the priced MILP; the best plan and the tightest bound found."""
+    deadline = perf_counter() + time_limit
+    relaxed = np.zeros(problem.n_pairs, dtype=bool)
+    relaxed[usable[solve_flow(problem, usable)]] = True
+    relaxed_stats = plan_stats(problem, relaxed)
+    if relaxed_stats.feasible:
+        return ExactOutcome(
+            relaxed, "min-cost flow", True, relaxed_stats.placed, relaxed_stats.weight, "OPTIMAL"
+        )
+    flow_bound = (relaxed_stats.placed, relaxed_stats.weight)
+    fallback = repair_mentor(problem, relaxed)
+    start = relaxed[usable]
+    try:
+        picked, optimal, status, bound, details = solve_priced(
+            problem, usable, binding, deadline - perf_counter(), milp_max_pairs, start
+        )
+    except RuntimeError as error:  # an LP HiGHS could not solve in time: keep the flow's bound
+        return ExactOutcome(
+            fallback,
+            "flow relaxation",
+            False,
+            *flow_bound,
+            f"flow bound only; the priced MILP failed: {error}",
+        )
+    chosen = np.zeros(problem.n_pairs, dtype=bool)
+    chosen[usable[picked]] = True
+    found, repaired = plan_stats(problem, chosen), plan_stats(problem, fallback)
+    if (repaired.placed, repaired.weight) > (found.placed, found.weight):
+        chosen = fallback
+    bound = min(bound, flow_bound)
+    return ExactOutcome(chosen, "priced MILP (HiGHS)", optimal, bound[0], bound[1], status, details)
 
 
 def solve_flow(problem: BenchProblem, pairs: np.ndarray) -> np.ndarray:
     """Most placed, then most weight, over ``pairs`` (indices), ignoring mentor limits; a mask over ``pairs``.
 
-    Nodes: source, students, companies, sink. Each student's unit of supply goes to a
-    company (cost ``top - weight``) or straight to the sink (cost ``skip``, more than any
-    placement could save), so the minimum cost places as many as possible first.
+    Nodes: students, companies, sink. Each student's unit of supply goes to a
+    company (cost ``top - weight``) or straight to the sink (cost ``skip``, more than
+    any placement could save), so the minimum cost places as many as possible first.
     """
     n_s, n_c = problem.n_students, problem.n_companies
     if pairs.size == 0:
@@ -118,65 +145,20 @@ def solve_milp(
     problem: BenchProblem, pairs: np.ndarray, binding: np.ndarray, time_limit: float
 ) -> tuple[np.ndarray, bool, str, tuple[int, int]]:
     """Two-stage MILP over ``pairs``: (mask over ``pairs``, proven optimal, status, (placed, weight) bound)."""
-    started = perf_counter()
-    n = pairs.size
-    student, company = problem.student[pairs], problem.company[pairs]
-    columns = np.arange(n)
-    ones = np.ones(n)
-    per_student = csr_matrix((ones, (student, columns)), shape=(problem.n_students, n))
-    per_company = csr_matrix((ones, (company, columns)), shape=(problem.n_companies, n))
-    mentor_rows = np.flatnonzero(binding)
-    row_of = np.full(problem.n_companies, -1)
-    row_of[mentor_rows] = np.arange(mentor_rows.size)
-    in_binding = binding[company]
-    mentor = csr_matrix(
-        (problem.load[pairs][in_binding].astype(float), (row_of[company[in_binding]], columns[in_binding])),
-        shape=(mentor_rows.size, n),
-    )
-    limits = [
-        # Each student takes at most one internship.
-        LinearConstraint(per_student, -np.inf, 1),
-        # A company takes at most `capacity` students.
-        LinearConstraint(per_company, -np.inf, problem.capacity.astype(float)),
-    ]
-    if mentor_rows.size:
-        # The students at a company use at most its mentor capacity (only where the limit can bind).
-        limits.append(LinearConstraint(mentor, -np.inf, problem.mentor_capacity[mentor_rows].astype(float)))
-    integrality = np.ones(n)
-    bounds = Bounds(0, 1)
-
-    def options() -> dict[str, float | bool]:
-        return {
-            "time_limit": max(time_limit - (perf_counter() - started), 1.0),
-            "mip_rel_gap": 0.0,
-            "presolve": False,
-        }
-
+    deadline = perf_counter() + time_limit
     # Stage 1: the most students placed.
-    first = milp(-ones, integrality=integrality, bounds=bounds, constraints=limits, options=options())
-    if first.x is None:
-        return np.zeros(n, dtype=bool), False, f"stage 1: {first.message}", (n, 0)
-    placed = round(-first.fun)
-    placed_bound = int(np.floor(-first.mip_dual_bound + 1e-6)) if first.status != 0 else placed
-    if first.status != 0:
-        return first.x > 0.5, False, f"stage 1: {first.message}", (placed_bound, 0)
+    first = solve_stage(problem, pairs, binding, np.ones(pairs.size), None, time_limit)
+    if not first.optimal:
+        return (
+            first.chosen,
+            False,
+            f"stage 1: {first.message}",
+            (first.bound, int(problem.weight[pairs].sum())),
+        )
     # Stage 2: with that many placed, the largest total weight.
-    weight = problem.weight[pairs].astype(float)
-    keep_count = LinearConstraint(csr_matrix(ones), placed, np.inf)
-    second = milp(
-        -weight,
-        integrality=integrality,
-        bounds=bounds,
-        constraints=[*limits, keep_count],
-        options=options(),
-    )
-    if second.x is None:
-        return first.x > 0.5, False, f"stage 2: {second.message}", (placed, int(weight.sum()))
-    optimal = second.status == 0
-    weight_bound = round(-second.fun) if optimal else int(np.floor(-second.mip_dual_bound + 1e-6))
-    return (
-        second.x > 0.5,
-        optimal,
-        "OPTIMAL" if optimal else f"stage 2: {second.message}",
-        (placed, weight_bound),
-    )
+    weight = problem.weight[pairs]
+    second = solve_stage(problem, pairs, binding, weight, first.value, deadline - perf_counter())
+    if not second.chosen.any() and first.value > 0:
+        return first.chosen, False, f"stage 2: {second.message}", (first.value, second.bound)
+    status = "OPTIMAL" if second.optimal else f"stage 2: {second.message}"
+    return second.chosen, second.optimal, status, (first.value, second.bound)

@@ -1,4 +1,4 @@
-"""This project's optimizer (``optimizer.solve_placement``), count-then-score, mentor limits included."""
+"""This project's optimizer: ``optimizer.solve_placement``, count-then-score, mentor limits included."""
 
 from __future__ import annotations
 
@@ -7,8 +7,22 @@ from typing import Any
 import numpy as np
 
 from matching.pair_table import PairTable
+from optimizer.problem import PlacementProblem, SolveParams
+from optimizer.solve import solve_placement
 
 
 def solve_project(pairs: PairTable, time_limit: float = 600.0) -> tuple[np.ndarray, dict[str, Any]]:
-    """The optimizer's plan as a mask over the pairs, and what it reports (status, bound)."""
-    raise NotImplementedError("optimizer.solve_placement has not landed yet")
+    """The optimizer's plan as a mask over the pairs, and what it reports (status, bound, gap)."""
+    problem = PlacementProblem.build(pairs)
+    params = SolveParams(objective="count-then-score", time_limit_seconds=time_limit)
+    result = solve_placement(problem, params)
+    chosen = np.zeros(pairs.n_pairs, dtype=bool)
+    chosen[result.chosen_pairs] = True
+    info: dict[str, Any] = {
+        "status": result.status,
+        "gap": result.gap,
+        "placed_bound": result.placed_bound,
+        "score_bound": result.score_bound,
+        **{key: float(value) for key, value in result.stats.items()},
+    }
+    return chosen, info

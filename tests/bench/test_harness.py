@@ -1,0 +1,248 @@
+"""The benchmark harness on the quick instances: every plan keeps the limits, the optimizer is never behind.
+
+Stable matching is checked against a small pure-Python reference of
+resident-optimal deferred acceptance written here, so the test needs neither the
+PyPI package ``matching`` nor its virtualenv; the full harness runs the package.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bench.evaluate import plan_stats
+from bench.instances import QUICK, spec_named
+from bench.methods.exact import solve_exact
+from bench.methods.greedy import solve_greedy
+from bench.methods.stable import Preferences, solve_stable
+from bench.problem import BenchProblem
+from bench.run import InstanceRun, checks, run_instance
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def deferred_acceptance(prefs: Preferences) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """Resident-optimal stable matching: students propose down their lists, companies keep their best."""
+    n_students, n_companies = prefs.student_ptr.size - 1, prefs.company_ptr.size - 1
+    rank = {(j, i): r for j in range(n_companies) for r, i in enumerate(prefs.company_list(j))}
+    lists = [prefs.student_list(i) for i in range(n_students)]
+    next_choice = [0] * n_students
+    held: list[list[int]] = [[] for _ in range(n_companies)]
+    free = [i for i in range(n_students) if lists[i]]
+    while free:
+        i = free.pop()
+        if next_choice[i] >= len(lists[i]):
+            continue
+        j = lists[i][next_choice[i]]
+        next_choice[i] += 1
+        held[j].append(i)
+        held[j].sort(key=lambda s, j=j: rank[j, s])
+        if len(held[j]) > prefs.capacity[j]:
+            free.append(held[j].pop())
+    pairs = [(i, j) for j in range(n_companies) for i in held[j]]
+    students = np.array([i for i, _ in pairs], dtype=np.int64)
+    companies = np.array([j for _, j in pairs], dtype=np.int64)
+    return students, companies, {}
+
+
+def random_problem(
+    seed: int, n_students: int = 30, n_companies: int = 12, density: float = 0.3
+) -> BenchProblem:
+    rng = np.random.default_rng(seed)
+    mask = rng.random((n_students, n_companies)) < density
+    student, company = np.nonzero(mask)
+    return BenchProblem(
+        n_students=n_students,
+        n_companies=n_companies,
+        student=student.astype(np.int64),
+        company=company.astype(np.int64),
+        weight=rng.integers(2000, 10_000, student.size),
+        load=rng.integers(0, 4, student.size),
+        capacity=rng.integers(0, 4, n_companies),
+        mentor_capacity=rng.integers(0, 8, n_companies),
+        scale=100,
+    )
+
+
+def is_stable(problem: BenchProblem, chosen: np.ndarray) -> bool:
+    """No eligible pair (s, c) where s prefers c to its match and c has room or prefers s to someone it has."""
+    own = np.full(problem.n_students, -1, dtype=np.int64)
+    own[problem.student[chosen]] = problem.weight[chosen]
+    taken = np.bincount(problem.company[chosen], minlength=problem.n_companies)
+    worst = np.full(problem.n_companies, np.iinfo(np.int64).max)
+    np.minimum.at(worst, problem.company[chosen], problem.weight[chosen])
+    for k in np.flatnonzero(~chosen & (problem.capacity[problem.company] > 0)):
+        if problem.load[k] > problem.mentor_capacity[problem.company[k]]:
+            continue
+        s, c, w = problem.student[k], problem.company[k], problem.weight[k]
+        if w > own[s] and (taken[c] < problem.capacity[c] or w > worst[c]):
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def quick_results(tmp_path_factory: pytest.TempPathFactory) -> list[InstanceRun]:
+    folder = tmp_path_factory.mktemp("bench")
+    return [
+        run_instance(spec_named(name), folder, ("optimizer", "greedy", "exact"), repeats=1) for name in QUICK
+    ]
+
+
+def test_quick_harness_keeps_limits_and_optimizer_is_never_behind(quick_results: list[InstanceRun]) -> None:
+    for result in quick_results:
+        for method, run in result.runs.items():
+            assert run.error is None, f"{result.spec.name}: {method}: {run.error}"
+            assert run.stats is not None and run.stats.feasible, (result.spec.name, method, run.stats)
+        found = checks(result)
+        failed = [c for c in found if c.passed is not True]
+        assert not failed, failed
+        names = {c.name for c in found}
+        assert "optimizer equals the exact optimum" in names
+        assert "optimizer places at least as many as greedy" in names
+
+
+def test_optimizer_places_at_least_as_many_as_stable_matching(quick_results: list[InstanceRun]) -> None:
+    for result in quick_results:
+        problem = BenchProblem.read(result.problem_path)
+        stable = solve_stable(problem, matcher=deferred_acceptance)
+        repaired = plan_stats(problem, stable.repaired)
+        assert repaired.feasible
+        assert plan_stats(problem, stable.raw).within_capacity
+        optimizer = result.runs["optimizer"].stats
+        assert optimizer is not None and optimizer.placed >= repaired.placed, result.spec.name
+        assert optimizer.placed >= plan_stats(problem, solve_greedy(problem)).placed
+
+
+def test_the_tight_variant_is_tight(quick_results: list[InstanceRun]) -> None:
+    tight = next(r for r in quick_results if r.spec.tight)
+    loose = next(r for r in quick_results if not r.spec.tight)
+    assert tight.summary["slots"] < loose.summary["slots"]
+    greedy, exact = tight.runs["greedy"].stats, tight.runs["exact"].stats
+    assert greedy is not None and exact is not None and exact.placed > greedy.placed
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_methods_on_random_problems(seed: int) -> None:
+    problem = random_problem(seed)
+    exact = solve_exact(problem)
+    assert exact.optimal
+    best = plan_stats(problem, exact.chosen)
+    assert best.feasible
+    greedy = plan_stats(problem, solve_greedy(problem))
+    assert greedy.feasible and greedy.placed <= best.placed
+    stable = solve_stable(problem, matcher=deferred_acceptance)
+    assert is_stable(problem, stable.raw)
+    repaired = plan_stats(problem, stable.repaired)
+    assert repaired.feasible and repaired.placed <= best.placed
+    # Without mentor limits, HiGHS and the min-cost flow must agree on the optimum.
+    free = BenchProblem(**{**problem.__dict__, "mentor_capacity": np.full(problem.n_companies, 10**6)})
+    flow, milp = solve_exact(free), solve_exact(free, milp_max_pairs=10**9)
+    assert flow.method == "min-cost flow"
+    by_flow, by_milp = plan_stats(free, flow.chosen), plan_stats(free, milp.chosen)
+    assert (by_flow.placed, by_flow.weight) == (by_milp.placed, by_milp.weight)
+
+
+STUB_MATCHING = '''
+class _Player:
+    def __init__(self, name):
+        self.name = name
+
+
+class HospitalResident:
+    """A stand-in for matching.games.HospitalResident: resident-optimal deferred acceptance."""
+
+    @classmethod
+    def create_from_dictionaries(cls, resident_prefs, hospital_prefs, capacities):
+        game = cls()
+        game.resident_prefs, game.hospital_prefs, game.capacities = resident_prefs, hospital_prefs, capacities
+        return game
+
+    def solve(self, optimal="resident"):
+        assert optimal == "resident"
+        rank = {(h, r): k for h, rs in self.hospital_prefs.items() for k, r in enumerate(rs)}
+        nxt = {r: 0 for r in self.resident_prefs}
+        held = {h: [] for h in self.hospital_prefs}
+        free = list(self.resident_prefs)
+        while free:
+            r = free.pop()
+            if nxt[r] >= len(self.resident_prefs[r]):
+                continue
+            h = self.resident_prefs[r][nxt[r]]
+            nxt[r] += 1
+            held[h].append(r)
+            held[h].sort(key=lambda s: rank[h, s])
+            if len(held[h]) > self.capacities[h]:
+                free.append(held[h].pop())
+        return {_Player(h): [_Player(r) for r in rs] for h, rs in held.items()}
+'''
+
+
+def test_stable_worker_exchanges_files_with_the_package(tmp_path: Path) -> None:
+    """bench/stable_worker.py, run as the harness runs it, against a stub of the package's API."""
+    package = tmp_path / "site" / "matching"
+    (package / "games").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "games" / "__init__.py").write_text(STUB_MATCHING)
+    problem = random_problem(7)
+    from bench.methods import stable
+
+    prefs = stable.preferences(problem)
+    np.savez(
+        tmp_path / "preferences.npz",
+        student_ptr=prefs.student_ptr,
+        student_ranks=prefs.student_ranks,
+        company_ptr=prefs.company_ptr,
+        company_ranks=prefs.company_ranks,
+        capacity=prefs.capacity,
+    )
+    code = (
+        "import sys, runpy, importlib.metadata as m; sys.path.insert(0, sys.argv[1]); "
+        "m.version = lambda name: 'stub'; sys.argv = sys.argv[2:]; "
+        "runpy.run_path(sys.argv[0], run_name='__main__')"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(tmp_path / "site"),
+            str(ROOT / "bench" / "stable_worker.py"),
+            str(tmp_path / "preferences.npz"),
+            str(tmp_path / "matching.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["matching_version"] == "stub"
+    with np.load(tmp_path / "matching.npz") as data:
+        via_worker = stable.plan_from_matches(problem, data["student"], data["company"])
+    direct = solve_stable(problem, matcher=deferred_acceptance).raw
+    assert np.array_equal(via_worker, direct)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_priced_milp_equals_the_whole_milp(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The priced MILP (used above 3 million pairs) proves the same optimum as one MILP over every pair."""
+    from bench.methods import priced as priced_module
+
+    # Start from each student's best pair only, so that pricing and the reduced-cost proof must add pairs.
+    monkeypatch.setattr(priced_module, "START_PER_STUDENT", 1)
+    monkeypatch.setattr(priced_module, "ADD_PER_STUDENT", 1)
+    problem = random_problem(seed, n_students=40, n_companies=30, density=0.6)
+    whole = solve_exact(problem, milp_max_pairs=10**9)
+    priced = solve_exact(problem, milp_max_pairs=0)
+    assert whole.method == "MILP (HiGHS)" and priced.method == "priced MILP (HiGHS)"
+    a, b = plan_stats(problem, whole.chosen), plan_stats(problem, priced.chosen)
+    assert b.feasible
+    assert priced.details["pricing_rounds_count_stage"] > 1
+    if priced.optimal:
+        assert (a.placed, a.weight) == (b.placed, b.weight)
+    else:  # not proven: its plan cannot beat the optimum, its bound cannot be below it
+        assert (b.placed, b.weight) <= (a.placed, a.weight) <= (priced.bound_placed, priced.bound_weight)
