@@ -17,6 +17,7 @@ pages = [
     st.Page("pages/students.py", title="Elever", icon=":material/person_search:"),
     st.Page("pages/plan.py", title="Placeringsplan", icon=":material/assignment:"),
     st.Page("pages/network.py", title="Netværk", icon=":material/hub:"),
+    st.Page("pages/scenarios.py", title="Scenarier", icon=":material/tune:"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
 ]
 st.navigation(pages).run()

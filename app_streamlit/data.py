@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 
 import pandas as pd
 import streamlit as st
@@ -32,11 +33,23 @@ def current_network_key() -> str:
 def use_uploaded(network: Network, key: str) -> None:
     st.session_state["uploaded_network"] = network
     st.session_state["network_key"] = key
+    st.session_state["network_token"] = uuid.uuid4().hex
 
 
 def use_builtin() -> None:
     st.session_state.pop("uploaded_network", None)
     st.session_state.pop("network_key", None)
+    st.session_state.pop("network_token", None)
+
+
+def _token(network: Network) -> str:
+    """A cache key for a network object: 'builtin', or the token of this session's upload.
+
+    (An object's id() could be reused by a later upload and hit a stale cache entry.)
+    """
+    if network is st.session_state.get("uploaded_network"):
+        return st.session_state["network_token"]
+    return f"object-{id(network)}" if network is not builtin_network() else BUILTIN_KEY
 
 
 def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
@@ -48,7 +61,7 @@ def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
 
 
 @st.cache_resource(show_spinner="Beregner matchscorer …", max_entries=16)
-def _scoring_context(_network: Network, network_id: int, config_json: str):
+def _scoring_context(_network: Network, network_token: str, config_json: str):
     from matching.config import ScoringConfig
     from matching.context import scoring_context
 
@@ -61,7 +74,7 @@ def current_scoring_context(config=None):
 
     network = current_network()
     config = config or ScoringConfig()
-    return _scoring_context(network, id(network), config.model_dump_json())
+    return _scoring_context(network, _token(network), config.model_dump_json())
 
 
 @st.cache_resource
@@ -73,7 +86,9 @@ def decision_store():
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _plan(_network: Network, network_id: int, locks: tuple, forbids: tuple, objective: str, config_json: str):
+def _plan(
+    _network: Network, network_token: str, locks: tuple, forbids: tuple, objective: str, config_json: str
+):
     from matching.config import ScoringConfig
     from optimizer.problem import SolveParams
     from optimizer.scenarios import plan_network
@@ -91,7 +106,7 @@ def plan_for(network: Network, locks=(), forbids=(), objective: str = "count-the
     config = config or ScoringConfig()
     return _plan(
         network,
-        id(network),
+        _token(network),
         tuple(sorted(locks)),
         tuple(sorted(forbids)),
         objective,
@@ -100,7 +115,7 @@ def plan_for(network: Network, locks=(), forbids=(), objective: str = "count-the
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _gap_parts(_network: Network, network_id: int):
+def _gap_parts(_network: Network, network_token: str):
     """The cheap part of the coordinator's report: pairs, plan, gaps and needs."""
     from optimizer.gaps import industry_area_gaps, need_gaps
     from optimizer.network_report import group_unplaced
@@ -118,11 +133,11 @@ def _gap_parts(_network: Network, network_id: int):
 
 
 def gap_parts_for(network: Network):
-    return _gap_parts(network, id(network))
+    return _gap_parts(network, _token(network))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _recruitment(_network: Network, network_id: int):
+def _recruitment(_network: Network, network_token: str):
     """The verified part: recommendations and critical companies (each re-solves the plan)."""
     from optimizer.recruitment import critical_companies, recommend_companies
 
@@ -135,10 +150,23 @@ def _recruitment(_network: Network, network_id: int):
 
 
 def recruitment_for(network: Network):
-    return _recruitment(network, id(network))
+    return _recruitment(network, _token(network))
 
 
 def current_scoring_context_for(network: Network):
     from matching.config import ScoringConfig
 
-    return _scoring_context(network, id(network), ScoringConfig().model_dump_json())
+    return _scoring_context(network, _token(network), ScoringConfig().model_dump_json())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _scenario_plan(_network: Network, network_token: str, settings_json: str):
+    """The plan of a what-if scenario, cached by the base network and the settings."""
+    from optimizer.scenarios import ScenarioSettings, apply_scenario, plan_network
+
+    changed, config = apply_scenario(_network, ScenarioSettings.model_validate_json(settings_json))
+    return plan_network(changed, config)
+
+
+def scenario_plan_for(network: Network, settings):
+    return _scenario_plan(network, _token(network), settings.model_dump_json())
