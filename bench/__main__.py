@@ -72,12 +72,15 @@ and checked here, by `bench/evaluate.py`, not by the method that made it.
   (at each overloaded company, the lowest-scoring students with a support load are unassigned until it fits;
   they are not re-matched). The time is end to end: preferences, the separate process, building the game
   (the package deep-copies every player) and `solve()`; the notes give the package's own share.
-- **Exact optimum (independent)**: its own model and solver, sharing no code with `optimizer/`. HiGHS
-  (`scipy.optimize.milp`) in two stages (most placed, then most score at that count) with every mentor limit
-  that can bind. Where no mentor limit can bind, OR-Tools' min-cost flow is exact and is used instead. Above
-  3 million pairs the MILP does not fit the budget: the min-cost flow without mentor limits is still solved;
-  it bounds every plan from above and is exact if it happens to keep the mentor limits. The notes say which
-  was used on each instance.
+- **Exact optimum (independent)**: its own models and solver, sharing no code with `optimizer/`. Where no
+  mentor limit can bind, OR-Tools' min-cost flow (a transportation problem is solved exactly by a flow; the
+  count-then-score order is written into the costs). Otherwise HiGHS (`scipy.optimize.milp`) in two stages:
+  most students placed, then the most score at that count, with every mentor limit that can bind. Above
+  3 million pairs one MILP does not fit: the min-cost flow without mentor limits runs first (exact if it
+  keeps them, otherwise an upper bound); then the same two MILP stages run on a subset of pairs found by LP
+  pricing (column generation with HiGHS), and LP duals prove that no left-out pair can improve the plan. When
+  that proof would need more than 3 million pairs, the best plan and the tightest bound found are reported,
+  unproven. The notes say which was used on each instance.
 
 Time is wall time of the method alone (the problem is loaded first), the median over round-robin runs in
 fresh processes; memory is the peak resident set of the method's process (for stable matching, plus the
@@ -85,7 +88,9 @@ fresh processes; memory is the peak resident set of the method's process (for st
 """
 
 
-def comparison(results: Sequence[InstanceRun], all_checks: Sequence[Check], plotted: bool) -> str:
+def comparison(
+    results: Sequence[InstanceRun], all_checks: Sequence[Check], plotted: bool, quick: bool = False
+) -> str:
     lines = [
         "## Placement methods side by side",
         "",
@@ -124,6 +129,8 @@ def comparison(results: Sequence[InstanceRun], all_checks: Sequence[Check], plot
     ]
     if plotted:
         lines.append(f"![time against eligible pairs]({PLOT.relative_to(ROOT / 'docs').as_posix()})")
+    elif quick:
+        lines.append("(No plot in quick mode.)")
     else:
         lines.append("(No plot: matplotlib is not installed; `pip install -e '.[bench]'` adds it.)")
     return "\n".join(lines)
@@ -177,7 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     plotted = draw_plot(results) if not args.quick else False
     existing = out.read_text(encoding="utf-8") if out.exists() else ""
     text = (
-        wrap("header", header(command)) + "\n" + wrap("comparison", comparison(results, all_checks, plotted))
+        wrap("header", header(command))
+        + "\n"
+        + wrap("comparison", comparison(results, all_checks, plotted, args.quick))
     )
     if not args.no_sections:
         for name in OTHER_SECTIONS:

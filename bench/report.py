@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bench.run import Check, InstanceRun, MethodRun
 from bench.sections import ROOT
+from optimizer.problem import SCORE_SCALE
 
 METHOD_LABELS = {
     "optimizer": "this project (optimizer)",
@@ -24,6 +25,10 @@ def _seconds(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.1f}x" if value >= 1 else f"{value:.2g}x"
 
 
 def _percent(ours: int, theirs: int) -> str:
@@ -49,9 +54,17 @@ def method_note(run: MethodRun) -> str:
             parts.append(f"package: building the game {create:.2f} s, `solve()` {solve:.2f} s")
         return "; ".join(parts)
     if run.method == "exact" and info:
-        return f"{info.get('method')}, {info.get('status')}"
+        note = f"{info.get('method')}: {info.get('status')}"
+        if not info.get("optimal"):
+            note += f"; upper bound {info.get('bound_placed')} placed, then score {info.get('bound_weight', 0) / SCORE_SCALE:,.2f}"
+        if "subset_weight_stage" in info:
+            note += f"; last MILP over {info['subset_weight_stage']:,} priced pairs"
+        return note
     if run.method == "optimizer" and info:
-        return ", ".join(f"{k} {v}" for k, v in info.items() if k in ("status", "gap", "proven_optimal"))
+        note = f"{info.get('status')}"
+        if info.get("gap"):
+            note += f", gap {100 * float(info['gap']):.3f} %"
+        return note
     return ""
 
 
@@ -125,7 +138,7 @@ def ratios_table(results: Sequence[InstanceRun]) -> list[str]:
         for rival in ("greedy", "stable", "exact"):
             other = runs.get(rival)
             median = other.median_seconds if other else None
-            cells.append(f"{median / base:.1f}x" if median is not None and base else "–")
+            cells.append(_ratio(median / base) if median is not None and base else "–")
         lines.append(f"| {result.spec.name} | " + " | ".join(cells) + " |")
     return lines
 
@@ -151,6 +164,15 @@ def target_lines(results: Sequence[InstanceRun], all_checks: Sequence[Check]) ->
         f"- Places at least as many as greedy and stable matching everywhere: {verdict(ahead_ok)}"
         + (f" ({behind})" if behind else "")
     )
+    missing = [c for c in all_checks if c.name.endswith("produced a plan")]
+    if missing:
+        lines.append(
+            "- Every method delivered a plan on every instance: "
+            + verdict(_all_passed(missing))
+            + " ("
+            + "; ".join(f"{c.instance}: {c.name.split()[0]}: {c.detail}" for c in missing)
+            + ")"
+        )
     limits = [c for c in all_checks if c.name.endswith("keeps every limit")]
     broken = "; ".join(f"{c.instance}: {c.name.split()[0]} {c.detail}" for c in limits if not c.passed)
     lines.append(

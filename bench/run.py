@@ -164,6 +164,13 @@ def checks(result: InstanceRun) -> list[Check]:
     name = result.spec.name
     out: list[Check] = []
     stats = {m: r.stats for m, r in result.runs.items() if r.stats is not None}
+    for method, run in result.runs.items():
+        if run.stats is None:
+            # The optimizer and the reference must always deliver; a rival that cannot is reported, not failed.
+            must = method in ("optimizer", "exact")
+            out.append(
+                Check(name, f"{method} produced a plan", False if must else None, run.error or "no plan")
+            )
     for method, s in stats.items():
         out.append(
             Check(
@@ -176,6 +183,13 @@ def checks(result: InstanceRun) -> list[Check]:
         )
     project = stats.get("optimizer")
     if project is None:
+        if "optimizer" in result.runs:  # every comparison with the optimizer fails without its plan
+            for check in (
+                "equals the exact optimum",
+                "places at least as many as greedy",
+                "places at least as many as stable",
+            ):
+                out.append(Check(name, f"optimizer {check}", False, "the optimizer produced no plan"))
         return out
     exact_run = result.runs.get("exact")
     if exact_run is not None and exact_run.info and "exact" in stats:

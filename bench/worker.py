@@ -68,6 +68,7 @@ def run_method(
             "optimal": exact.optimal,
             "bound_placed": exact.bound_placed,
             "bound_weight": exact.bound_weight,
+            **exact.details,
         }
         return exact.chosen, report
     raise ValueError(f"The 'method' parameter must be one of {', '.join(METHODS)}. Got {name!r} instead.")
