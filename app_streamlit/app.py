@@ -13,11 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 st.set_page_config(page_title="STU-praktikmatch", page_icon="🧩", layout="wide")
 
 pages = [
-    st.Page("pages/home.py", title="Oversigt", icon=":material/home:", default=True),
-    st.Page("pages/students.py", title="Elever", icon=":material/person_search:"),
-    st.Page("pages/plan.py", title="Placeringsplan", icon=":material/assignment:"),
-    st.Page("pages/network.py", title="Netværk", icon=":material/hub:"),
-    st.Page("pages/scenarios.py", title="Scenarier", icon=":material/tune:"),
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("views/home.py", title="Oversigt", icon=":material/home:", default=True),
+    st.Page("views/students.py", title="Elever", icon=":material/person_search:"),
+    st.Page("views/plan.py", title="Placeringsplan", icon=":material/assignment:"),
+    st.Page("views/network.py", title="Netværk", icon=":material/hub:"),
+    st.Page("views/scenarios.py", title="Scenarier", icon=":material/tune:"),
+    st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
 ]
 st.navigation(pages).run()
