@@ -44,9 +44,16 @@ def test_solve_the_plan_and_approve_a_placement(browser, app_url: str) -> None:
     page.get_by_label("Dit navn (gemmes ved beslutninger)").fill("Browsertest")
     page.get_by_label("Dit navn (gemmes ved beslutninger)").press("Enter")
     page.wait_for_timeout(3000)  # let the rerun with the name finish before clicking
+    assert decisions_shown(page) == "0"
     page.get_by_text("Gem beslutningen", exact=True).click()
-    page.get_by_text("(godkendt)", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_text("Beslutningen er gemt", exact=False).first.wait_for(timeout=60_000)
     assert exceptions_shown(page) == 0
-    page.reload()
-    page.get_by_text("(godkendt)", exact=False).first.wait_for(timeout=60_000)
+    page.reload()  # a fresh browser session reads the decision back from the database
+    page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=60_000)
+    assert decisions_shown(page) == "1"
     page.close()
+
+
+def decisions_shown(page) -> str:
+    """The value of the page's fourth metric, 'Beslutninger'."""
+    return page.get_by_test_id("stMetricValue").nth(3).inner_text().strip()
