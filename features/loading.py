@@ -37,8 +37,9 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
 
 _ADAPTERS: dict[type[BaseModel], TypeAdapter[Any]] = {
-    model: TypeAdapter(list[model])
-    for model in (Student, Company, Placement)  # type: ignore[valid-type]
+    Student: TypeAdapter(list[Student]),
+    Company: TypeAdapter(list[Company]),
+    Placement: TypeAdapter(list[Placement]),
 }
 
 _BUILTIN_MESSAGES: dict[str, tuple[str, str]] = {

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,10 +35,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_app(database: Path) -> Iterator[str]:
+    """Run the app on the built-in network with its own database; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "STU_MATCH_DB": str(tmp_path_factory.mktemp("db") / "browser.sqlite3")}
+    env = {**os.environ, "STU_MATCH_DB": str(database)}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -75,6 +77,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_app(tmp_path_factory.mktemp("db") / "browser.sqlite3") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
