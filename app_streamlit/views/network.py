@@ -51,8 +51,8 @@ else:
         alt.Chart(gaps)
         .mark_rect()
         .encode(
-            x=alt.X("area:N", title=None, sort="ascending"),
-            y=alt.Y("industry_label:N", title=None),
+            x=alt.X("area:N", title=None, sort="ascending", axis=alt.Axis(labelAngle=-40, labelLimit=180)),
+            y=alt.Y("industry_label:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.Color(
                 f"{measure}:Q",
                 title=None,
