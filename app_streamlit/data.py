@@ -170,3 +170,13 @@ def _scenario_plan(_network: Network, network_token: str, settings_json: str):
 
 def scenario_plan_for(network: Network, settings):
     return _scenario_plan(network, _token(network), settings.model_dump_json())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _template(_network: Network, network_token: str) -> bytes:
+    return workbook_bytes(_network.frames())
+
+
+def template_bytes(network: Network) -> bytes:
+    """The network as an Excel workbook (the upload template), built once per network."""
+    return _template(network, _token(network))

@@ -11,9 +11,9 @@ from app_streamlit.data import (
     BUILTIN_KEY,
     current_network,
     current_network_key,
+    template_bytes,
     use_builtin,
     use_uploaded,
-    workbook_bytes,
 )
 from app_streamlit.session import sidebar_user
 from features.errors import DataValidationError
@@ -74,7 +74,7 @@ if st.button("Indlæs og kontroller", type="primary", disabled=not uploads, key=
 st.subheader("Skabelon")
 st.download_button(
     "Hent det indbyggede netværk som Excel-skabelon",
-    data=workbook_bytes(network.frames()),
+    data=template_bytes(network),
     file_name="stu-netvaerk.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_template",
