@@ -79,8 +79,12 @@ def prove_optimal(
     cert = certificate
     student_share = cert.student_price
     company_share = inst.capacity * cert.company_price + inst.mentor_capacity * cert.mentor_price
-    by_student = _index(inst.student, inst.n_students)
-    by_company = _index(inst.company, inst.n_companies)
+    # A pair costing at least twice the plan's whole loss can never lower a component's loss:
+    # index only the others (on large networks a small share of the pairs).
+    start_loss = cert.upper_total - sum(cert.value[plan].tolist())
+    candidates = np.flatnonzero((cert.reduced < 2 * start_loss) | plan)
+    by_student = _index(inst.student[candidates], inst.n_students, candidates)
+    by_company = _index(inst.company[candidates], inst.n_companies, candidates)
 
     plan = plan.copy()
     in_core = (cert.reduced == 0) | plan
@@ -339,11 +343,12 @@ class _Index:
         return np.concatenate([self.members(int(k)) for k in keys.tolist()])
 
 
-def _index(key: np.ndarray, n: int) -> _Index:
+def _index(key: np.ndarray, n: int, positions: np.ndarray | None = None) -> _Index:
+    """Group ``positions`` (default 0..len(key)-1) by ``key`` (their keys, 0..n-1)."""
     order = np.argsort(key, kind="stable")
     counts = np.bincount(key, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)])
-    return _Index(order, starts)
+    return _Index(order if positions is None else positions[order], starts)
 
 
 def _groups(key: np.ndarray) -> list[np.ndarray]:

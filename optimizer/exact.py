@@ -36,15 +36,27 @@ from time import perf_counter
 import numpy as np
 
 from optimizer.decompose import Certificate, prove_optimal
-from optimizer.flow import FlowError, PricedFlow, best_pairs_per_student
+from optimizer.flow import FlowError, PricedFlow, best_pairs_per_student, better_pairs, solve_transport
 from optimizer.instance import Instance
 
 MAX_LAGRANGE_ROUNDS = 40
-"""At most this many penalised flows after the first one."""
+"""At most this many penalised flows after the first one, with prices below a placement's worth."""
+COUNT_ROUNDS = 12
+"""Then at most this many with prices up to a placement's worth, if the number placed is still open
+(the proof by decomposition settles the rest)."""
 MIN_STEP_FACTOR = 1 / 64
 """Stop the Lagrangian rounds once the step factor has halved this far without a better bound."""
 FIRST_PAIRS_PER_STUDENT = 8
 """Pairs per student in the first active set of the priced flow (it grows as needed)."""
+RELAXATION_SHARE = 0.7
+LAGRANGE_SHARE = 0.85
+"""Shares of the time limit by which the relaxation and the Lagrangian rounds must end."""
+REPAIR_ROUNDS = 3
+"""Residual flows that re-place students after over-loaded companies are unloaded."""
+LARGE_INSTANCE_PAIRS = 2_000_000
+"""Above this many pairs the first active set is each student's best pair only (no full sort), and
+the flows' pricing watches each student's better pairs before it sweeps them all."""
+WATCHED_PAIRS_PER_STUDENT = 48
 
 
 @dataclass(frozen=True)
@@ -98,12 +110,14 @@ def solve_exact(
 
     # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
     usable = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
-    usable_index = np.flatnonzero(usable)
-    core = inst.subset(usable_index)
-
-    solution = _solve_core(core, deadline, workers, stats, enough_placed)
-    chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[usable_index[solution.chosen]] = True
+    if usable.all():
+        solution = _solve_core(inst, deadline, workers, stats, enough_placed)
+        chosen = solution.chosen
+    else:
+        usable_index = np.flatnonzero(usable)
+        solution = _solve_core(inst.subset(usable_index), deadline, workers, stats, enough_placed)
+        chosen = np.zeros(inst.n_pairs, dtype=bool)
+        chosen[usable_index[solution.chosen]] = True
     stats["seconds"] = perf_counter() - started
     return ExactSolution(chosen, solution.value, solution.bound, stats)
 
@@ -122,29 +136,45 @@ def _solve_core(
     binding = inst.mentor_can_bind()
     big_m = _big_m(inst)
     value = big_m + inst.weight
+    large = inst.n_pairs > LARGE_INSTANCE_PAIRS
     oracle = PricedFlow(
         inst.n_students,
         inst.n_companies,
         inst.student,
         inst.company,
         inst.capacity,
-        best_pairs_per_student(inst.student, inst.weight, FIRST_PAIRS_PER_STUDENT),
+        best_pairs_per_student(inst.student, inst.weight, 1 if large else FIRST_PAIRS_PER_STUDENT),
+        watch=better_pairs(inst.student, inst.weight, inst.n_students, WATCHED_PAIRS_PER_STUDENT)
+        if large
+        else None,
     )
-    relaxed, student_price, company_price = oracle.solve(value, optional=False)
+    # A time limit is shared out: the relaxation may use 70 % of it, the Lagrangian rounds up to
+    # 85 %, and the proof the rest (each stage ends as soon as it is done).
+    now = perf_counter()
+    share = deadline - now
+    first_round = oracle.solve(value, optional=False, deadline=now + RELAXATION_SHARE * share)
+    stats["flow_solves"] = oracle.solves
+    relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
-    if _violations(inst, relaxed, binding).size == 0:
-        stats["flow_solves"] = oracle.solves
+    relaxed_bound = _split_total(first_round.bound, big_m)
+    if first_round.optimal and _violations(inst, relaxed, binding).size == 0:
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
+    if not first_round.optimal:  # out of time before the relaxation was solved
+        repaired = _repair(inst, relaxed, oracle.active)
+        return ExactSolution(repaired, value_of(inst, repaired), relaxed_bound)
     if enough_placed is not None:
-        repaired = _repair(inst, relaxed)
+        repaired = _repair(inst, relaxed, oracle.active)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
-            stats["flow_solves"] = oracle.solves
             return ExactSolution(repaired, value_of(inst, repaired), relaxed_value)
 
     first = _Round(
-        relaxed_value, np.zeros(inst.n_companies, dtype=np.int64), relaxed, student_price, company_price
+        relaxed_value,
+        np.zeros(inst.n_companies, dtype=np.int64),
+        relaxed,
+        first_round.student_price,
+        first_round.company_price,
     )
-    best, lower = _lagrange(inst, oracle, first, value, big_m, binding, deadline, stats)
+    best, lower = _lagrange(inst, oracle, first, value, big_m, binding, now + LAGRANGE_SHARE * share, stats)
     stats["flow_solves"] = oracle.solves
     stats["active_pairs"] = int(oracle.active.sum())
     lower_value = value_of(inst, lower)
@@ -196,15 +226,18 @@ def _lagrange(
     rounds without a better bound.
     """
     best = first
-    lower = _repair(inst, first.flow)
+    lower = _repair(inst, first.flow, oracle.active)
     lower_value = value_of(inst, lower)
     price = np.zeros(inst.n_companies, dtype=np.float64)
     flow = first.flow
     # First the weights: prices up to the largest weight never cost a placement. Only if the
     # best plan then still places fewer than the bound allows, prices may reach a placement's worth.
-    for price_cap in (float(inst.weight.max()), float(value.max())):
+    for price_cap, rounds in (
+        (float(inst.weight.max()), MAX_LAGRANGE_ROUNDS),
+        (float(value.max()), COUNT_ROUNDS),
+    ):
         factor, stall = 1.0, 0
-        for _ in range(MAX_LAGRANGE_ROUNDS):
+        for _ in range(rounds):
             if lower_value == best.upper or perf_counter() >= deadline or factor < MIN_STEP_FACTOR:
                 break
             # Raise the price where mentor use exceeds the limit, lower it where there is room.
@@ -222,16 +255,19 @@ def _lagrange(
             price = np.clip(price + factor * max(target_gap, 1.0) / norm * excess, 0.0, price_cap)
             integer_price = np.rint(price).astype(np.int64)
             penalised = value - integer_price[inst.company] * inst.load
-            flow, student_price, company_price = oracle.solve(penalised, optional=price_cap >= value.max())
+            flow_round = oracle.solve(penalised, optional=price_cap >= value.max(), deadline=deadline)
+            flow = flow_round.chosen
             stats["lagrange_rounds"] += 1
-            bound_total = sum(penalised[flow].tolist()) + sum((integer_price * inst.mentor_capacity).tolist())
-            candidate = flow if _violations(inst, flow, binding).size == 0 else _repair(inst, flow)
+            bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
+            candidate = (
+                flow if _violations(inst, flow, binding).size == 0 else _repair(inst, flow, oracle.active, 1)
+            )
             candidate_value = value_of(inst, candidate)
             if lower_value < candidate_value:
                 lower, lower_value = candidate, candidate_value
             if bound_total < _total(best.upper, big_m):
                 bound = _split_total(bound_total, big_m)
-                best = _Round(bound, integer_price, flow, student_price, company_price)
+                best = _Round(bound, integer_price, flow, flow_round.student_price, flow_round.company_price)
                 stall = 0
             else:
                 stall += 1
@@ -239,52 +275,73 @@ def _lagrange(
                     factor, stall = factor / 2.0, 0
         if lower_value.placed == best.upper.placed:
             break
+    if lower_value < best.upper:  # one more, thorough repair of the flow behind the best bound
+        candidate = _repair(inst, best.flow, oracle.active)
+        if lower_value < value_of(inst, candidate):
+            lower = candidate
     return best, lower
 
 
-def _repair(inst: Instance, chosen: np.ndarray) -> np.ndarray:
-    """A feasible plan near ``chosen``: empty over-loaded companies just enough, then re-place greedily.
+def _repair(
+    inst: Instance, chosen: np.ndarray, pool: np.ndarray | None = None, rounds: int = REPAIR_ROUNDS
+) -> np.ndarray:
+    """A feasible plan near ``chosen``: unload over-loaded companies, then re-place by a residual flow.
 
-    At each over-loaded company the student whose removal loses least weight per unit
-    of load freed leaves first. Students who left (and only they) then get their best
-    pair at a company with a free slot and enough mentor capacity left.
+    At each company over its mentor capacity the students whose removal loses least
+    weight per unit of load freed leave first. Then every unplaced student may take a
+    pair from ``pool`` (default: all pairs) at a company with a free place and enough
+    mentor capacity left for them, by a maximum flow of maximum weight; a company that
+    two newcomers overload is unloaded again. A few rounds, then a last unloading.
     """
-    chosen = chosen.copy()
+    chosen = _unload(inst, chosen)
+    pool = np.ones(inst.n_pairs, dtype=bool) if pool is None else pool
+    for _ in range(rounds):
+        count = inst.students_at(chosen)
+        room = inst.mentor_capacity - inst.mentor_use(chosen)
+        placed = np.zeros(inst.n_students, dtype=bool)
+        placed[inst.student[chosen]] = True
+        open_pairs = np.flatnonzero(
+            pool
+            & ~placed[inst.student]
+            & (count[inst.company] < inst.capacity[inst.company])
+            & (inst.load <= room[inst.company])
+        )
+        if open_pairs.size == 0:
+            break
+        added = solve_transport(
+            inst.n_students,
+            inst.n_companies,
+            inst.student[open_pairs],
+            inst.company[open_pairs],
+            inst.weight[open_pairs],
+            inst.capacity - count,
+        )
+        if not added.any():
+            break
+        chosen = chosen.copy()
+        chosen[open_pairs[added]] = True
+        chosen = _unload(inst, chosen)
+    return chosen
+
+
+def _unload(inst: Instance, chosen: np.ndarray) -> np.ndarray:
+    """Remove students from companies over their mentor capacity, least weight per unit of load first."""
     use = inst.mentor_use(chosen)
-    count = inst.students_at(chosen)
     over = np.flatnonzero(use > inst.mentor_capacity)
-    removed: list[int] = []
-    chosen_pairs = np.flatnonzero(chosen)
-    chosen_pairs = chosen_pairs[np.isin(inst.company[chosen_pairs], over)]
-    at_company = {int(j): chosen_pairs[inst.company[chosen_pairs] == j] for j in over.tolist()}
-    for j in over.tolist():
-        pairs = at_company[j]
-        loads = inst.load[pairs]
-        cost = (inst.weight[pairs] + 1) / np.maximum(loads, 1e-9)
-        for k in pairs[np.lexsort((-loads, cost))].tolist():
-            if use[j] <= inst.mentor_capacity[j]:
-                break
-            if inst.load[k] == 0:
-                continue
-            chosen[k] = False
-            use[j] -= inst.load[k]
-            count[j] -= 1
-            removed.append(int(inst.student[k]))
-    if not removed:
+    if over.size == 0:
         return chosen
-    left = np.zeros(inst.n_students, dtype=bool)
-    left[removed] = True
-    candidates = np.flatnonzero(left[inst.student])
-    candidates = candidates[np.argsort(-inst.weight[candidates], kind="stable")]
-    placed = np.zeros(inst.n_students, dtype=bool)
-    for k in candidates.tolist():
-        i, j = int(inst.student[k]), int(inst.company[k])
-        if placed[i] or count[j] >= inst.capacity[j] or use[j] + inst.load[k] > inst.mentor_capacity[j]:
+    chosen = chosen.copy()
+    at_over = np.flatnonzero(chosen)
+    at_over = at_over[np.isin(inst.company[at_over], over)]
+    cost = (inst.weight[at_over] + 1) / np.maximum(inst.load[at_over], 1e-9)
+    # Per company: the cheapest removals (by weight per unit of load, then heaviest load) first.
+    order = np.lexsort((-inst.load[at_over], cost, inst.company[at_over]))
+    for k in at_over[order].tolist():
+        j = int(inst.company[k])
+        if use[j] <= inst.mentor_capacity[j] or inst.load[k] == 0:
             continue
-        chosen[k] = True
-        placed[i] = True
-        count[j] += 1
-        use[j] += inst.load[k]
+        chosen[k] = False
+        use[j] -= inst.load[k]
     return chosen
 
 

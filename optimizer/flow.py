@@ -13,6 +13,10 @@ exact solver uses the duals for reduced-cost fixing.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from time import perf_counter
+
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
@@ -147,15 +151,35 @@ def transport_duals(
     return student_price, price
 
 
+@dataclass(frozen=True, eq=False)
+class FlowRound:
+    """A flow over all pairs with LP duals that are feasible for every pair.
+
+    ``bound`` is the dual objective ``sum(u) + sum(capacity * v)``: an upper bound on
+    the total value of any flow. It equals the flow's value when ``optimal``; when
+    the pricing was cut short by the deadline, the student prices were raised just
+    enough to cover every pair, so the bound stays valid.
+    """
+
+    chosen: np.ndarray  # (n_pairs,) bool
+    student_price: np.ndarray  # (n_students,) u >= 0
+    company_price: np.ndarray  # (n_companies,) v >= 0
+    bound: int
+    optimal: bool
+
+
 class PricedFlow:
     """``solve_transport`` plus LP duals, solved on a growing subset of the pairs and certified on all.
 
     Most pairs never matter: a student's few best companies decide almost
-    everything. Each solve works on the active pairs, computes duals there, and
-    prices every pair with them; a pair with a negative reduced cost joins the
-    active set and the solve repeats. When none is negative the duals are feasible
-    for the full LP, so the flow is optimal for all pairs. The active set is kept
-    between solves (the Lagrangian rounds change the weights only a little).
+    everything. Each solve works on the *active* pairs, computes duals there, and
+    prices pairs with them; the most attractive pairs with a negative reduced cost
+    (at most ``add_per_round``) join the active set and the solve repeats. When no
+    pair at all has a negative reduced cost the duals are feasible for the full LP,
+    so the flow is optimal for all pairs. On large networks the pricing first looks
+    only at ``watch`` (each student's better pairs) and sweeps every pair only when
+    those are settled. The active set is kept between solves (the Lagrangian rounds
+    change the values only a little).
     """
 
     def __init__(
@@ -166,6 +190,8 @@ class PricedFlow:
         company: np.ndarray,
         capacity: np.ndarray,
         first_active: np.ndarray,
+        add_per_round: int | None = None,
+        watch: np.ndarray | None = None,
     ):
         self.n_students = n_students
         self.n_companies = n_companies
@@ -173,10 +199,13 @@ class PricedFlow:
         self.company = company
         self.capacity = capacity
         self.active = first_active.copy()
+        self.add_per_round = max(4 * n_students, 10_000) if add_per_round is None else add_per_round
+        self.watched = None if watch is None else watch | first_active
+        self.watch = None if self.watched is None else np.flatnonzero(self.watched)
         self.solves = 0
 
-    def solve(self, value: np.ndarray, *, optional: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The flow of largest total ``value`` and its LP duals ``(u, v)``.
+    def solve(self, value: np.ndarray, *, optional: bool = True, deadline: float = math.inf) -> FlowRound:
+        """The flow of largest total ``value`` and its LP duals.
 
         ``optional=False`` solves a maximum flow of largest value instead (faster); it is
         the same optimum whenever every pair's value is positive and above any total
@@ -202,17 +231,78 @@ class PricedFlow:
                 value[index],
                 chosen_active,
             )
-            reduced = student_price[self.student] + company_price[self.company] - value
-            missing = reduced < 0
-            if not missing.any():
-                chosen = np.zeros(self.student.shape[0], dtype=bool)
-                chosen[index[chosen_active]] = True
-                return chosen, student_price, company_price
-            self.active |= missing
+            chosen = np.zeros(self.student.shape[0], dtype=bool)
+            chosen[index[chosen_active]] = True
+            out_of_time = perf_counter() >= deadline
+            missing, reduced = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            if self.watch is not None and not out_of_time:
+                missing, reduced = self._negative(self.watch, value, student_price, company_price)
+            if missing.size == 0:  # a sweep over every pair
+                missing, reduced = self._negative(None, value, student_price, company_price)
+                if missing.size and self.watched is not None:
+                    self.watched[missing] = True
+                    self.watch = np.flatnonzero(self.watched)
+            if missing.size == 0:
+                bound = sum(student_price.tolist()) + sum((self.capacity * company_price).tolist())
+                return FlowRound(chosen, student_price, company_price, bound, True)
+            if out_of_time:
+                # Raise each student's price by its most negative reduced cost: feasible duals.
+                shortfall = np.zeros(self.n_students, dtype=np.int64)
+                np.maximum.at(shortfall, self.student[missing], -reduced)
+                student_price = student_price + shortfall
+                bound = sum(student_price.tolist()) + sum((self.capacity * company_price).tolist())
+                return FlowRound(chosen, student_price, company_price, bound, False)
+            if missing.size > self.add_per_round:
+                cut = np.argpartition(reduced, self.add_per_round)[: self.add_per_round]
+                missing = missing[cut]
+            self.active[missing] = True
+
+    def _negative(
+        self,
+        among: np.ndarray | None,
+        value: np.ndarray,
+        student_price: np.ndarray,
+        company_price: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (of ``among``, or all) with a negative reduced cost, and those costs."""
+        student = self.student if among is None else self.student[among]
+        pair_value = value if among is None else value[among]
+        # Only a pair worth more than its student's price can have a negative reduced cost
+        # (company prices are >= 0): a cheap first pass, then the exact test on those.
+        worth = np.flatnonzero(pair_value > student_price[student])
+        company = self.company[worth] if among is None else self.company[among[worth]]
+        reduced = student_price[student[worth]] + company_price[company] - pair_value[worth]
+        negative = reduced < 0
+        positions = worth[negative] if among is None else among[worth[negative]]
+        return positions, reduced[negative]
+
+
+def better_pairs(student: np.ndarray, weight: np.ndarray, n_students: int, k: int) -> np.ndarray:
+    """Mask of roughly each student's ``k`` best pairs, in linear time (weights bucketed by 1 %).
+
+    Keeps every pair in the bucket that reaches the ``k``-th best, so a student may keep a few more.
+    """
+    if student.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    low, high = int(weight.min()), int(weight.max())
+    buckets = 100
+    bucket = ((weight - low) * (buckets - 1) // max(high - low, 1)).astype(np.int64)
+    counts = np.bincount(student.astype(np.int64) * buckets + bucket, minlength=n_students * buckets)
+    from_top = np.cumsum(counts.reshape(n_students, buckets)[:, ::-1], axis=1)
+    reach = buckets - 1 - np.argmax(from_top >= k, axis=1)  # the bucket where the k-th best lies
+    reach[from_top[:, -1] < k] = 0  # fewer than k pairs: keep them all
+    return bucket >= reach[student]
 
 
 def best_pairs_per_student(student: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """Mask of each student's ``k`` highest-weight pairs."""
+    """Mask of each student's ``k`` highest-weight pairs (ties by position)."""
+    if student.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    if k == 1 and bool((np.diff(student) >= 0).all()):  # pairs grouped by student: no sort needed
+        starts = np.flatnonzero(np.concatenate([[True], np.diff(student) != 0]))
+        best = np.maximum.reduceat(weight, starts)
+        counts = np.diff(np.concatenate([starts, [student.shape[0]]]))
+        return weight >= np.repeat(best, counts)
     order = np.lexsort((-weight, student))
     sorted_student = student[order]
     first = np.searchsorted(sorted_student, sorted_student, side="left")

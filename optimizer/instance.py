@@ -23,10 +23,10 @@ class Instance:
 
     n_students: int
     n_companies: int
-    student: np.ndarray  # (n_pairs,) int64
-    company: np.ndarray  # (n_pairs,) int64
+    student: np.ndarray  # (n_pairs,) integer (int32 or int64)
+    company: np.ndarray  # (n_pairs,) integer
     weight: np.ndarray  # (n_pairs,) int64
-    load: np.ndarray  # (n_pairs,) int64 >= 0
+    load: np.ndarray  # (n_pairs,) integer >= 0
     capacity: np.ndarray  # (n_companies,) int64 >= 0
     mentor_capacity: np.ndarray  # (n_companies,) int64 >= 0
 
@@ -45,14 +45,14 @@ class Instance:
         capacity: np.ndarray,
         mentor_capacity: np.ndarray,
     ) -> Instance:
-        """An instance with every array converted to int64."""
+        """An instance with int64 weights and limits; integer index arrays are kept as they are (no copy)."""
         return Instance(
             n_students=int(n_students),
             n_companies=int(n_companies),
-            student=np.asarray(student, dtype=np.int64),
-            company=np.asarray(company, dtype=np.int64),
+            student=_integers(student),
+            company=_integers(company),
             weight=np.asarray(weight, dtype=np.int64),
-            load=np.asarray(load, dtype=np.int64),
+            load=_integers(load),
             capacity=np.asarray(capacity, dtype=np.int64),
             mentor_capacity=np.asarray(mentor_capacity, dtype=np.int64),
         )
@@ -95,13 +95,22 @@ class Instance:
         For every other company any set of at most ``capacity`` eligible students fits
         the mentor capacity, so its mentor constraint is redundant.
         """
-        order = np.lexsort((-self.load, self.company))
-        company_sorted = self.company[order]
-        counts = np.bincount(company_sorted, minlength=self.n_companies)
-        starts = np.cumsum(counts) - counts
-        rank = np.arange(company_sorted.shape[0]) - starts[company_sorted]
-        in_top = rank < self.capacity[company_sorted]
-        top_load = np.bincount(
-            company_sorted[in_top], weights=self.load[order][in_top], minlength=self.n_companies
-        )
-        return top_load > self.mentor_capacity
+        if self.n_pairs == 0:
+            return np.zeros(self.n_companies, dtype=bool)
+        top = int(self.load.max())
+        counts = np.bincount(
+            self.company.astype(np.int64) * (top + 1) + self.load, minlength=self.n_companies * (top + 1)
+        ).reshape(self.n_companies, top + 1)
+        remaining = self.capacity.astype(np.int64).copy()
+        heaviest = np.zeros(self.n_companies, dtype=np.int64)
+        for load in range(top, 0, -1):  # the heaviest students first
+            take = np.minimum(counts[:, load], remaining)
+            heaviest += take * load
+            remaining -= take
+        return heaviest > self.mentor_capacity
+
+
+def _integers(values: np.ndarray) -> np.ndarray:
+    """``values`` as an integer array, without a copy when it already is one."""
+    array = np.asarray(values)
+    return array if array.dtype.kind in "iu" else array.astype(np.int64)

@@ -69,6 +69,7 @@ class PlacementProblem:
     lock_pair: np.ndarray  # (n_students,) int64
     forbidden: np.ndarray  # (n_pairs,) bool
     allowed: np.ndarray  # (n_pairs,) bool
+    weight: np.ndarray  # (n_pairs,) int64: round(score * SCORE_SCALE)
 
     @staticmethod
     def build(
@@ -98,7 +99,7 @@ class PlacementProblem:
         locks_known = tuple((s, c) for s, c in locks if s in student_at and c in company_at)
         forbids_known = tuple((s, c) for s, c in forbids if s in student_at and c in company_at)
 
-        pair_index = PairIndex(pairs)
+        pair_index = PairIndex(pairs) if locks_known or forbids_known else None
         lock_pair = np.full(pairs.n_students, -1, dtype=np.int64)
         locked_to: dict[str, list[str]] = defaultdict(list)
         for s, c in locks_known:
@@ -122,7 +123,7 @@ class PlacementProblem:
                         f"eleven {s} er både låst til og fravalgt hos virksomhed {c}; fjern den ene",
                     )
                 )
-            k = pair_index.get((student_at[s], company_at[c]))
+            k = None if pair_index is None else pair_index.get((student_at[s], company_at[c]))
             if k is None:
                 detail = why_ineligible(student_at[s], company_at[c]) if why_ineligible else ""
                 detail = f" ({detail})" if detail else ""
@@ -140,12 +141,13 @@ class PlacementProblem:
 
         forbidden = np.zeros(pairs.n_pairs, dtype=bool)
         for s, c in forbids_known:
-            k = pair_index.get((student_at[s], company_at[c]))
+            k = None if pair_index is None else pair_index.get((student_at[s], company_at[c]))
             if k is not None:  # a forbid on a pair that is not eligible changes nothing
                 forbidden[k] = True
         allowed = ~forbidden & (lock_pair[pairs.student] < 0)
         names = None if company_names is None else tuple(str(n) for n in company_names)
-        return PlacementProblem(pairs, locks, forbids, names, lock_pair, forbidden, allowed)
+        weight = integer_scores(pairs.score)
+        return PlacementProblem(pairs, locks, forbids, names, lock_pair, forbidden, allowed, weight)
 
     @property
     def n_students(self) -> int:
@@ -162,7 +164,7 @@ class PlacementProblem:
 
     def weights(self) -> np.ndarray:
         """(n_pairs,) int64: the scores as the optimizer sees them (``round(score * SCORE_SCALE)``)."""
-        return integer_scores(self.pairs.score)
+        return self.weight
 
     def company_label(self, j: int) -> str:
         """'Name (ID)' when names are known, else the ID."""
@@ -184,6 +186,19 @@ class PlacementProblem:
         used_load = np.bincount(
             pairs.company[locked_pairs], weights=pairs.support_load[locked_pairs], minlength=pairs.n_companies
         ).astype(np.int64)
+        if self.allowed.all():  # nothing locked or forbidden: the pair arrays as they are, no copies
+            index = np.arange(pairs.n_pairs, dtype=np.int32 if pairs.n_pairs < 2**31 else np.int64)
+            inst = Instance.of(
+                pairs.n_students,
+                pairs.n_companies,
+                pairs.student,
+                pairs.company,
+                weight,
+                pairs.support_load,
+                pairs.capacity - used,
+                pairs.mentor_capacity - used_load,
+            )
+            return inst, index
         index = np.flatnonzero(self.allowed)
         inst = Instance.of(
             pairs.n_students,
