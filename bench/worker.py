@@ -68,6 +68,7 @@ def run_method(
             "optimal": exact.optimal,
             "bound_placed": exact.bound_placed,
             "bound_weight": exact.bound_weight,
+            "has_plan": exact.has_plan,
             **exact.details,
         }
         return exact.chosen, report

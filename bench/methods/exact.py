@@ -17,6 +17,8 @@ Independent of ``optimizer/``: its own models, and HiGHS where mentor limits mat
   two MILP stages over a subset of pairs chosen by LP pricing, starting from the
   flow's pairs, with a reduced-cost proof that the pairs left out cannot improve
   the plan. If that cannot finish, the best plan and bound found are reported.
+- Above ``PRICED_MAX_PAIRS`` pairs, or when the priced MILP fails: only the flow's
+  upper bound, no plan.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from ortools.graph.python import min_cost_flow
 from bench.evaluate import plan_stats
 from bench.methods.milp_model import solve_stage
 from bench.methods.priced import solve_priced
-from bench.methods.stable import repair_mentor
 from bench.problem import BenchProblem
 
 MILP_MAX_PAIRS = 3_000_000
 """Largest instance (usable pairs) given to HiGHS whole; beyond it, the priced MILP."""
+PRICED_MAX_PAIRS = 10_000_000
+"""Largest instance for the priced MILP. On 40 million pairs its LP rounds alone (about a million columns
+and 73,000 rows each) took over 25 minutes without converging; above this, the flow bound is all we report."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +52,7 @@ class ExactOutcome:
     bound_weight: int  # ... or, with as many placed, has more weight
     status: str
     details: dict[str, int] = field(default_factory=dict)
+    has_plan: bool = True  # False: only the bound is known (``chosen`` is empty)
 
 
 def solve_exact(
@@ -83,25 +88,19 @@ def _solve_large(
             relaxed, "min-cost flow", True, relaxed_stats.placed, relaxed_stats.weight, "OPTIMAL"
         )
     flow_bound = (relaxed_stats.placed, relaxed_stats.weight)
-    fallback = repair_mentor(problem, relaxed)
-    start = relaxed[usable]
+    no_plan = np.zeros(problem.n_pairs, dtype=bool)
+    if usable.size > PRICED_MAX_PAIRS:
+        status = f"bound only: {usable.size:,} pairs is more than the priced MILP's {PRICED_MAX_PAIRS:,}"
+        return ExactOutcome(no_plan, "min-cost flow relaxation", False, *flow_bound, status, has_plan=False)
     try:
         picked, optimal, status, bound, details = solve_priced(
-            problem, usable, binding, deadline - perf_counter(), milp_max_pairs, start
+            problem, usable, binding, deadline - perf_counter(), milp_max_pairs, relaxed[usable]
         )
     except RuntimeError as error:  # an LP HiGHS could not solve in time: keep the flow's bound
-        return ExactOutcome(
-            fallback,
-            "flow relaxation",
-            False,
-            *flow_bound,
-            f"flow bound only; the priced MILP failed: {error}",
-        )
+        status = f"bound only; the priced MILP failed: {error}"
+        return ExactOutcome(no_plan, "min-cost flow relaxation", False, *flow_bound, status, has_plan=False)
     chosen = np.zeros(problem.n_pairs, dtype=bool)
     chosen[usable[picked]] = True
-    found, repaired = plan_stats(problem, chosen), plan_stats(problem, fallback)
-    if (repaired.placed, repaired.weight) > (found.placed, found.weight):
-        chosen = fallback
     bound = min(bound, flow_bound)
     return ExactOutcome(chosen, "priced MILP (HiGHS)", optimal, bound[0], bound[1], status, details)
 
