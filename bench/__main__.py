@@ -13,9 +13,9 @@ from pathlib import Path
 from bench.instances import INSTANCES, QUICK, spec_named
 from bench.machine import machine_lines
 from bench.report import (
-    PLOT,
     draw_plot,
     instances_table,
+    plot_path,
     ratios_table,
     results_table,
     target_lines,
@@ -24,9 +24,9 @@ from bench.run import Check, InstanceRun, checks, run_instance
 from bench.sections import BENCHMARKS_MD, ROOT, read_section, replace_in_text, wrap
 from bench.worker import METHODS
 
-FULL_COMMAND = ".venv/bin/pip install -e '.[dev,bench]' && .venv/bin/python -m bench"
-OTHER_SECTIONS = ("scoring", "optimizer")
-"""Sections owned by ``bench/bench_NAME.py`` scripts, in the order they appear after the comparison."""
+INSTALL_COMMAND = ".venv/bin/pip install -e '.[dev,bench]'"
+SECTION_ORDER = ("scoring", "optimizer", "app")
+"""Sections owned by ``bench/bench_NAME.py`` scripts come after the comparison: these first, then the rest."""
 QUICK_OUT = ROOT / "bench" / ".out" / "benchmarks-quick.md"
 
 
@@ -42,10 +42,11 @@ def header(command: str) -> str:
         "one run of this command:",
         "",
         "```bash",
+        INSTALL_COMMAND,
         command,
         "```",
         "",
-        "(`make bench` does the same.) The 45,000 x 20,000 instance takes a long time; `python -m bench "
+        "(`make bench` runs the full version.) The 45,000 x 20,000 instance takes a long time; `python -m bench "
         "--quick` runs the pilot and its tight variant only.",
         "",
         "## Machine",
@@ -89,7 +90,7 @@ fresh processes; memory is the peak resident set of the method's process (for st
 
 
 def comparison(
-    results: Sequence[InstanceRun], all_checks: Sequence[Check], plotted: bool, quick: bool = False
+    results: Sequence[InstanceRun], all_checks: Sequence[Check], plot: Path | None, out: Path
 ) -> str:
     lines = [
         "## Placement methods side by side",
@@ -127,26 +128,34 @@ def comparison(
         "### Time against the number of eligible pairs",
         "",
     ]
-    if plotted:
-        lines.append(f"![time against eligible pairs]({PLOT.relative_to(ROOT / 'docs').as_posix()})")
-    elif quick:
-        lines.append("(No plot in quick mode.)")
+    if plot is not None:
+        lines.append(f"![time against eligible pairs]({plot.relative_to(out.parent).as_posix()})")
     else:
         lines.append("(No plot: matplotlib is not installed; `pip install -e '.[bench]'` adds it.)")
     return "\n".join(lines)
 
 
+def section_names() -> list[str]:
+    """The sections of ``bench/bench_NAME.py`` scripts, in report order."""
+    found = sorted(path.stem.removeprefix("bench_") for path in (ROOT / "bench").glob("bench_*.py"))
+    return [name for name in SECTION_ORDER if name in found] + [n for n in found if n not in SECTION_ORDER]
+
+
 def other_section(name: str, quick: bool, existing: str) -> str | None:
-    """The Markdown of section ``name`` from ``bench/bench_NAME.py``, if that script exists."""
-    script = ROOT / "bench" / f"bench_{name}.py"
-    if not script.exists():
-        return read_section(existing, name)
+    """The Markdown of section ``name``, from ``bench/bench_NAME.py``.
+
+    A script with ``markdown_section`` is called (with ``quick``); one without it is run as a
+    subprocess and rewrites its own section of docs/benchmarks.md, except in quick mode,
+    where the section already in the output file is kept.
+    """
     module = importlib.import_module(f"bench.bench_{name}")
     if hasattr(module, "markdown_section"):
         _progress(f"section {name}: bench.bench_{name}.markdown_section(quick={quick})")
         return str(module.markdown_section(quick=quick))
+    if quick:
+        return read_section(existing, name)
     _progress(f"section {name}: running bench/bench_{name}.py")
-    subprocess.run([sys.executable, "-m", f"bench.bench_{name}"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, str(ROOT / "bench" / f"bench_{name}.py")], cwd=ROOT, check=True)
     return read_section(BENCHMARKS_MD.read_text(encoding="utf-8"), name) if BENCHMARKS_MD.exists() else None
 
 
@@ -166,9 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = args.instances or (list(QUICK) if args.quick else [s.name for s in INSTANCES])
     specs = [spec_named(name) for name in names]
     out = args.out or (QUICK_OUT if args.quick else BENCHMARKS_MD)
-    command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
-    if argv is None and not sys.argv[1:]:
-        command = FULL_COMMAND
+    given = list(argv if argv is not None else sys.argv[1:])
+    command = " ".join([".venv/bin/python -m bench", *given])
     if "stable" in args.methods:
         from bench.venv import matching_python
 
@@ -181,15 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = run_instance(spec, Path(folder), args.methods, args.repeats, progress=_progress)
             results.append(result)
             all_checks.extend(checks(result))
-    plotted = draw_plot(results) if not args.quick else False
+    plot = plot_path(out)
+    plotted = draw_plot(results, plot)
     existing = out.read_text(encoding="utf-8") if out.exists() else ""
     text = (
         wrap("header", header(command))
         + "\n"
-        + wrap("comparison", comparison(results, all_checks, plotted, args.quick))
+        + wrap("comparison", comparison(results, all_checks, plot if plotted else None, out))
     )
     if not args.no_sections:
-        for name in OTHER_SECTIONS:
+        for name in section_names():
             section = other_section(name, args.quick, existing)
             if section:
                 text = replace_in_text(text, name, section)

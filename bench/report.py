@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.run import Check, InstanceRun, MethodRun
-from bench.sections import ROOT
 from optimizer.problem import SCORE_SCALE
 
 METHOD_LABELS = {
@@ -15,7 +14,7 @@ METHOD_LABELS = {
     "stable": "stable matching (`matching`)",
     "exact": "exact optimum (independent)",
 }
-PLOT = ROOT / "docs" / "benchmarks" / "time_vs_pairs.png"
+PLOT_NAME = "time_vs_pairs.png"
 NATIONAL_SECONDS = 2.0
 SCALE_SECONDS = 60.0
 SCALE_MEGABYTES = 8 * 1024
@@ -215,7 +214,12 @@ def _all_passed(found: Sequence[Check]) -> bool | None:
     return True
 
 
-def draw_plot(results: Sequence[InstanceRun], path: Path = PLOT) -> bool:
+def plot_path(out: Path) -> Path:
+    """Where the plot of a report goes: ``docs/benchmarks.md`` -> ``docs/benchmarks/time_vs_pairs.png``."""
+    return out.parent / out.stem / PLOT_NAME
+
+
+def draw_plot(results: Sequence[InstanceRun], path: Path) -> bool:
     """Median time against eligible pairs, one line per method (log-log). False without matplotlib."""
     try:
         import matplotlib
@@ -233,7 +237,7 @@ def draw_plot(results: Sequence[InstanceRun], path: Path = PLOT) -> bool:
         )
         if points:
             x, y = zip(*points, strict=True)
-            axes.plot(x, y, marker="o", label=label)
+            axes.plot(x, y, marker="o", label=label.replace("`", ""))
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("eligible pairs")

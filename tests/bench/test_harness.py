@@ -246,3 +246,47 @@ def test_priced_milp_equals_the_whole_milp(seed: int, monkeypatch: pytest.Monkey
         assert (a.placed, a.weight) == (b.placed, b.weight)
     else:  # not proven: its plan cannot beat the optimum, its bound cannot be below it
         assert (b.placed, b.weight) <= (a.placed, a.weight) <= (priced.bound_placed, priced.bound_weight)
+
+
+def _fake_run(placed: int, weight: int, exact_info: dict[str, object], has_exact_plan: bool) -> InstanceRun:
+    from bench.evaluate import PlanStats
+    from bench.run import MethodRun
+
+    def stats(p: int, w: int) -> PlanStats:
+        return PlanStats(p, w, 1, 0, 0, 0, 100)
+
+    runs = {
+        "optimizer": MethodRun("optimizer", [1.0], 100.0, {}, stats(placed, weight)),
+        "exact": MethodRun("exact", [1.0], 100.0, exact_info, stats(90, 9000) if has_exact_plan else None),
+    }
+    return InstanceRun(spec_named("pilot"), {}, Path("unused"), runs)
+
+
+def test_checks_against_a_bound_only_reference() -> None:
+    """Without an exact plan, the optimizer is checked against the bound: above it fails, at it passes."""
+    info = {
+        "method": "min-cost flow relaxation",
+        "optimal": False,
+        "bound_placed": 100,
+        "bound_weight": 10_000,
+    }
+
+    def verdict(placed: int, weight: int) -> bool | None:
+        found = [
+            c for c in checks(_fake_run(placed, weight, info, False)) if c.name.endswith("exact optimum")
+        ]
+        return found[0].passed
+
+    assert verdict(100, 10_000) is True
+    assert verdict(100, 10_001) is False
+    assert verdict(101, 0) is False
+    assert verdict(100, 9_990) is None  # count proven, score not
+    assert verdict(99, 9_990) is None
+    produced = [c for c in checks(_fake_run(100, 9_990, info, False)) if c.name == "exact produced a plan"]
+    assert produced and produced[0].passed is None
+
+
+def test_checks_against_a_better_reference_plan_fail() -> None:
+    info = {"method": "priced MILP (HiGHS)", "optimal": False, "bound_placed": 100, "bound_weight": 10_000}
+    found = [c for c in checks(_fake_run(80, 8_000, info, True)) if c.name.endswith("exact optimum")]
+    assert found[0].passed is False
