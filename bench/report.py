@@ -183,11 +183,18 @@ def target_lines(results: Sequence[InstanceRun], all_checks: Sequence[Check]) ->
         if ours is None:
             continue
         seconds = ours.median_seconds
-        if result.spec.n_students == 1700:
+        if result.spec.name == "national":
             ok = None if seconds is None else seconds <= NATIONAL_SECONDS
             lines.append(
                 f"- `{result.spec.name}` solved in at most {NATIONAL_SECONDS:.0f} s: {verdict(ok)} "
                 f"(median {_seconds(seconds)} s)"
+            )
+        elif result.spec.n_students == 1700:
+            lines.append(
+                f"- `{result.spec.name}` (no target of its own; the national target for comparison): "
+                f"median {_seconds(seconds)} s, "
+                f"{'within' if seconds is not None and seconds <= NATIONAL_SECONDS else 'over'} "
+                f"{NATIONAL_SECONDS:.0f} s"
             )
         if result.spec.n_students >= 45000:
             ok_time = None if seconds is None else seconds <= SCALE_SECONDS
