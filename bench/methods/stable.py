@@ -32,8 +32,9 @@ import numpy as np
 from bench.problem import BenchProblem
 
 WORKER = Path(__file__).resolve().parent.parent / "stable_worker.py"
-MEMORY_CAP_BYTES = 12 << 30
-"""Address-space cap of the ``matching`` process: it runs out of memory before the shared machine does."""
+MEMORY_CAP_BYTES = 8 << 30
+"""Address-space cap of the ``matching`` process: the issue's 8 GB budget for the largest instance, so that
+it runs out of memory before the shared machine does."""
 
 
 @dataclass(frozen=True, eq=False)
