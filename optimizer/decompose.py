@@ -39,6 +39,9 @@ from scipy.sparse.csgraph import connected_components
 
 from optimizer.instance import Instance
 
+VARIABLES_PER_SECOND = 50_000
+"""A conservative rate of building CP-SAT variables in Python, to keep models within the time left."""
+
 
 @dataclass(frozen=True, eq=False)
 class Certificate:
@@ -147,11 +150,16 @@ def prove_optimal(
                 )
             )
         time_left = deadline - perf_counter()
-        if parts and time_left <= 0:
-            for part in parts:
-                least_student[part.students] = least_company[part.companies] = 0
+        # Models that could not even be built in the time left wait (their bound stays zero).
+        parts.sort(key=lambda part: part.pairs.size)
+        room = int(min(time_left * VARIABLES_PER_SECOND, 2**62))
+        sizes = np.cumsum([part.pairs.size for part in parts]) if parts else np.zeros(0, dtype=np.int64)
+        waiting = parts[int(np.searchsorted(sizes, room, side="right")) :] if time_left > 0 else parts
+        parts = parts[: len(parts) - len(waiting)]
+        for part in waiting:
+            least_student[part.students] = least_company[part.companies] = 0
             closed = False
-        elif parts:
+        if parts:
             batch = _solve_parts(inst, parts, plan, mentor_rows, company_label, time_left, workers)
             models += 1
             largest = max(largest, batch.n_variables)

@@ -39,7 +39,7 @@ from optimizer.decompose import Certificate, prove_optimal
 from optimizer.flow import FlowError, PricedFlow, best_pairs_per_student, better_pairs, solve_transport
 from optimizer.instance import Instance
 
-MAX_LAGRANGE_ROUNDS = 40
+MAX_LAGRANGE_ROUNDS = 25
 """At most this many penalised flows after the first one, with prices below a placement's worth."""
 COUNT_ROUNDS = 12
 """Then at most this many with prices up to a placement's worth, if the number placed is still open
@@ -48,7 +48,7 @@ MIN_STEP_FACTOR = 1 / 64
 """Stop the Lagrangian rounds once the step factor has halved this far without a better bound."""
 FIRST_PAIRS_PER_STUDENT = 8
 """Pairs per student in the first active set of the priced flow (it grows as needed)."""
-RELAXATION_SHARE = 0.7
+RELAXATION_SHARE = 0.6
 LAGRANGE_SHARE = 0.85
 """Shares of the time limit by which the relaxation and the Lagrangian rounds must end."""
 REPAIR_ROUNDS = 3
@@ -148,8 +148,8 @@ def _solve_core(
         if large
         else None,
     )
-    # A time limit is shared out: the relaxation may use 70 % of it, the Lagrangian rounds up to
-    # 85 %, and the proof the rest (each stage ends as soon as it is done).
+    # A time limit is shared out: the relaxation may use 60 % of it, the Lagrangian rounds (or
+    # ban-and-reflow) up to 85 %, and the proof the rest (each stage ends as soon as it is done).
     now = perf_counter()
     share = deadline - now
     first_round = oracle.solve(value, optional=False, deadline=now + RELAXATION_SHARE * share)
@@ -159,9 +159,12 @@ def _solve_core(
     relaxed_bound = _split_total(first_round.bound, big_m)
     if first_round.optimal and _violations(inst, relaxed, binding).size == 0:
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
-    if not first_round.optimal:  # out of time before the relaxation was solved
-        repaired = _repair(inst, relaxed, oracle.active)
-        return ExactSolution(repaired, value_of(inst, repaired), relaxed_bound)
+    if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
+        if large:
+            lower = _ban_and_reflow(inst, relaxed, oracle.active, value, now + LAGRANGE_SHARE * share)
+        else:
+            lower = _repair(inst, relaxed, oracle.active)
+        return ExactSolution(lower, value_of(inst, lower), relaxed_bound)
     if enough_placed is not None:
         repaired = _repair(inst, relaxed, oracle.active)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
@@ -174,7 +177,15 @@ def _solve_core(
         first_round.student_price,
         first_round.company_price,
     )
-    best, lower = _lagrange(inst, oracle, first, value, big_m, binding, now + LAGRANGE_SHARE * share, stats)
+    if large:  # every priced flow sweeps all pairs: improve the plan on the active pairs instead
+        best, lower = (
+            first,
+            _ban_and_reflow(inst, first.flow, oracle.active, value, now + LAGRANGE_SHARE * share),
+        )
+    else:
+        best, lower = _lagrange(
+            inst, oracle, first, value, big_m, binding, now + LAGRANGE_SHARE * share, stats
+        )
     stats["flow_solves"] = oracle.solves
     stats["active_pairs"] = int(oracle.active.sum())
     lower_value = value_of(inst, lower)
@@ -280,6 +291,48 @@ def _lagrange(
         if lower_value < value_of(inst, candidate):
             lower = candidate
     return best, lower
+
+
+def _ban_and_reflow(
+    inst: Instance, flow: np.ndarray, pool: np.ndarray, value: np.ndarray, deadline: float
+) -> np.ndarray:
+    """A feasible plan for large networks: unload over-loaded companies, ban those placements, and
+    solve the flow again on ``pool`` so that other students can be moved to make room; repeat.
+
+    Each round is one flow on the pool; the best repaired plan is kept. The bound is not improved.
+    """
+    best = _repair(inst, flow, pool)
+    best_value = value_of(inst, best)
+    index = np.flatnonzero(pool)
+    part = inst.subset(index)
+    chosen = flow[index]
+    banned = np.zeros(index.size, dtype=bool)
+    last = 0.0
+    while perf_counter() + last < deadline:
+        started = perf_counter()
+        removed = chosen & ~_unload(part, chosen)
+        if not removed.any():
+            break
+        banned |= removed
+        open_pairs = np.flatnonzero(~banned)
+        picked = solve_transport(
+            part.n_students,
+            part.n_companies,
+            part.student[open_pairs],
+            part.company[open_pairs],
+            value[index[open_pairs]],
+            part.capacity,
+        )
+        chosen = np.zeros(index.size, dtype=bool)
+        chosen[open_pairs[picked]] = True
+        plan = np.zeros(inst.n_pairs, dtype=bool)
+        plan[index[chosen]] = True
+        candidate = _repair(inst, plan, pool, 1)
+        candidate_value = value_of(inst, candidate)
+        if best_value < candidate_value:
+            best, best_value = candidate, candidate_value
+        last = perf_counter() - started
+    return best
 
 
 def _repair(

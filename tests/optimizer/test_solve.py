@@ -218,3 +218,19 @@ def test_exact_solver_enough_placed_stops_early_with_a_valid_answer() -> None:
     assert quick.value.placed == full.value.placed
     impossible = solve_exact(inst, enough_placed=full.value.placed + 1)
     assert impossible.value.placed <= full.value.placed and impossible.bound.placed >= full.value.placed
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_large_network_path_gives_the_same_optimum(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above LARGE_INSTANCE_PAIRS the flows price a watched subset first and the plan is improved by
+    ban-and-reflow instead of Lagrangian rounds; the answer must not change."""
+    import optimizer.exact
+
+    monkeypatch.setattr(optimizer.exact, "LARGE_INSTANCE_PAIRS", 0)
+    monkeypatch.setattr(optimizer.exact, "WATCHED_PAIRS_PER_STUDENT", 3)
+    table = random_table(np.random.default_rng(100 + seed), 80, 30, density=0.3)
+    result = solve_placement(PlacementProblem.build(table), SolveParams(time_limit_seconds=30))
+    expected = reference(table)
+    assert result.status == "OPTIMAL"
+    assert (result.placed, round(result.objective_score * 100)) == (expected.placed, expected.weight)
+    assert_feasible(table, result.pair_of_student)
