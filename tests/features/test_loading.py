@@ -340,3 +340,13 @@ def test_upload_with_unknown_or_missing_files(tables: dict[str, pd.DataFrame]) -
         "unknown file; name CSV files students.csv, companies.csv, history.csv, alumni.csv",
     ) in messages
     assert ("companies.csv", "file is missing from the upload") in messages
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    import os
+    import stat
+
+    write(tmp_path, tables)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "students.csv").stat().st_mode) == 0o666 & ~mask
