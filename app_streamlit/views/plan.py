@@ -14,6 +14,17 @@ from features.vocabulary import INDUSTRY_LABELS
 from optimizer.explain import unplaced_reasons, why_not
 from stu_match.store import DECISION_LABELS, DecisionKind
 
+AUDIT_LABELS = {
+    "decision:approve": "Godkendte",
+    "decision:reject": "Afviste",
+    "decision:lock": "Låste",
+    "decision:forbid": "Udelukkede",
+    "decision:clear": "Ryddede beslutning",
+    "plan:save": "Gemte plan",
+    "scenario:save": "Gemte scenarie",
+    "scenario:delete": "Slettede scenarie",
+}
+
 ACTIONS = {
     "": None,
     "Godkend": DecisionKind.APPROVE,
@@ -230,3 +241,24 @@ if rows:
         "text/markdown",
         key="plan_brief",
     )
+
+with st.expander("Historik: hvem har besluttet hvad og hvornår"):
+    trail = store.audit_trail(key, limit=200)
+    if trail:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Tidspunkt (UTC)": entry.at.replace("T", " ")[:19],
+                        "Bruger": entry.user,
+                        "Handling": AUDIT_LABELS.get(entry.action, entry.action),
+                        "Detaljer": ", ".join(f"{k}: {v}" for k, v in entry.details.items()),
+                    }
+                    for entry in trail
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("Ingen beslutninger endnu.")

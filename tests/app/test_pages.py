@@ -64,6 +64,8 @@ def test_an_approval_is_persisted_and_shown_after_a_fresh_start() -> None:
     restarted = open_page("plan")
     assert restarted.selectbox(key="plan_one_pick").options[0] == first.replace("(forslag)", "(godkendt)")
     assert restarted.metric[3].value == "1"
+    trail = restarted.dataframe[-1].value  # the audit trail: who, when, what
+    assert list(trail["Bruger"]) == ["Mette"] and list(trail["Handling"]) == ["Godkendte"]
 
 
 def test_a_decision_without_a_name_is_not_saved() -> None:
