@@ -1,4 +1,7 @@
-"""The placement model in CP-SAT, for the reduced sub-problems of the exact solver and as a plain baseline.
+"""The whole placement problem as one plain CP-SAT model: a baseline for the benchmark and the tests.
+
+The exact solver does not use it on whole networks (see ``optimizer.exact``); its
+proof builds small CP-SAT models of its own in ``optimizer.decompose``.
 
 The objective is lexicographic through one weighted sum: every placement is worth
 ``M + weight`` with ``M`` larger than the total weight any plan can reach, so one
@@ -43,15 +46,15 @@ def solve_cpsat(
     time_limit: float,
     workers: int = 1,
     hint: np.ndarray | None = None,
-    must_place: np.ndarray | None = None,
     mentor_companies: np.ndarray | None = None,
+    linearization_level: int | None = 2,
 ) -> CpSatOutcome:
     """Solve the placement problem on ``inst`` with CP-SAT.
 
-    ``hint``: a feasible plan (mask over pairs) to start from. ``must_place``: students
-    (mask) that every plan considered must place (a proven property of the optimum,
-    passed in by the exact solver). ``mentor_companies``: companies whose mentor limit is
+    ``hint``: a feasible plan (mask over pairs) to start from. ``mentor_companies``: companies whose mentor limit is
     modelled (default: all); the caller leaves out only limits proven redundant.
+    ``linearization_level``: CP-SAT's (2, the full LP with cuts, proves mentor limits
+    fastest here); None keeps CP-SAT's default, as a plain baseline.
     """
     started = perf_counter()
     if (inst.weight < 0).any():
@@ -63,15 +66,11 @@ def solve_cpsat(
 
     by_student = _groups(inst.student, inst.n_students)
     by_company = _groups(inst.company, inst.n_companies)
-    for i, pairs in enumerate(by_student):
-        if len(pairs) == 0:
+    for pairs in by_student:
+        if len(pairs) < 2:
             continue
-        if must_place is not None and must_place[i]:
-            # This student is placed in every optimal plan (proven by reduced costs).
-            model.add_exactly_one(x[k] for k in pairs)
-        else:
-            # Each student takes at most one internship.
-            model.add_at_most_one(x[k] for k in pairs)
+        # Each student takes at most one internship.
+        model.add_at_most_one(x[k] for k in pairs)
     for j, pairs in enumerate(by_company):
         if len(pairs) == 0:
             continue
@@ -93,8 +92,9 @@ def solve_cpsat(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(float(time_limit), 0.001)
     solver.parameters.num_workers = int(workers)
-    # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly.
-    solver.parameters.linearization_level = 2
+    if linearization_level is not None:
+        # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly.
+        solver.parameters.linearization_level = linearization_level
     status = solver.solve(model)
     name = solver.status_name(status)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -1,30 +1,32 @@
-"""Exact placement with mentor limits: min-cost flow, Lagrangian bounds, reduced-cost fixing, CP-SAT.
+"""Exact placement with mentor limits: priced min-cost flow, Lagrangian prices, proof by decomposition.
 
 The objective is lexicographic: most students placed, then the largest total
-weight. Written ``M * placed + weight`` with ``M`` above any total weight.
+weight. Written ``M * placed + weight`` with ``M`` above any total weight
+(``M`` = the sum of each student's best weight, plus one).
 
 1. **Transportation relaxation.** Drop the mentor limits and solve by min-cost
-   flow (``optimizer.flow``). If the flow respects every mentor limit it is optimal
-   for the full problem: the relaxation's optimum bounds every plan. This is the
-   usual case and takes one flow.
+   flow (``optimizer.flow.PricedFlow``: on a growing subset of the pairs, certified
+   on all of them by LP duals). If the flow respects every mentor limit it is
+   optimal for the full problem: the relaxation's optimum bounds every plan.
 2. **Lagrangian rounds.** Otherwise price mentor use: each company whose limit is
-   exceeded gets a price ``lambda_j`` per unit of support load; the penalised flow
-   plus ``sum(lambda_j * mentor_capacity_j)`` is again an upper bound (Lagrangian
-   relaxation), usually tighter, and its flows are often feasible plans. Plans that
-   still exceed a limit are repaired greedily. The best bound (UB) and the best
-   feasible plan (LB) are kept.
-3. **Reduced-cost fixing.** The LP duals of the best penalised flow give each pair
-   a reduced cost ``rc >= 0`` with ``value(x) <= UB - sum(rc * x)`` for every feasible
-   plan ``x``. A pair with ``rc > UB - LB`` therefore belongs to no plan better than
-   LB, and a student whose dual price exceeds ``UB - LB`` is placed in every plan at
-   least as good as LB. Only the remaining pairs are kept; typically a few percent.
-4. **Components.** The kept pairs split into independent components. In a component
-   where the penalised flow (or LB) already reaches the component's share of the
-   bound, that plan is optimal there. Each other component is solved by CP-SAT with
-   LB as hint, its own mentor limits, and the remaining time.
+   exceeded gets a price ``lambda_j`` per unit of support load; the penalised flow's
+   dual bound plus ``sum(lambda_j * mentor_capacity_j)`` is again an upper bound,
+   usually tighter. Subgradient (Polyak) steps, first with prices below one
+   placement's worth, then, if the number placed is still open, up to it. Each
+   round's flow is repaired into a feasible plan (unload over-full companies,
+   re-place by a residual flow); the best bound (UB) and the best plan (LB) are kept.
+3. **Proof by decomposition** (``optimizer.decompose``). The integer duals of the
+   best penalised flow split every plan's shortfall from UB into local terms; small
+   CP-SAT models around the companies whose limits bind find the best plan there
+   and prove that nothing outside them does better.
 
-The result is proven optimal when every CP-SAT model is solved to optimality;
-otherwise it is the best plan found with a valid upper bound.
+On networks of millions of pairs each priced flow sweeps every pair, so step 2 is
+replaced by *ban and reflow* (unload over-full companies, ban those placements,
+solve the flow again on the active pairs), which improves the plan but not the
+bound; the result is then usually FEASIBLE with its bound and gap.
+
+The result is proven optimal when every step closes; on a time limit it is the
+best plan found with a valid upper bound, never an exception.
 """
 
 from __future__ import annotations

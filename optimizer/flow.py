@@ -8,7 +8,7 @@ scale. ``solve_transport`` maximises the number placed first and then the sum of
 weights (OR-Tools' ``solve_max_flow_with_min_cost``), so no big-M cost is needed
 inside the flow. ``transport_duals`` recovers an optimal dual solution of the
 same LP (one price per student and per company) from the optimal flow; the
-exact solver uses the duals for reduced-cost fixing.
+exact solver's proof by decomposition is built on them.
 """
 
 from __future__ import annotations
@@ -68,9 +68,13 @@ def solve_transport(
     )
     capacities = np.concatenate(
         [
+            # Each student takes at most one internship (one unit of flow enters each student).
             np.ones(n_students, dtype=np.int64),
+            # A student goes to a company at most once, and only over an eligible pair.
             np.ones(n_pairs, dtype=np.int64),
+            # A company takes at most `capacity` students (its arc to the sink).
             np.maximum(capacity.astype(np.int64), 0),
+            # A student may stay unplaced (the outside option, only when placing is optional).
             np.ones(n_outside, dtype=np.int64),
         ]
     )
