@@ -108,7 +108,7 @@ def solve_exact(
     """
     started = perf_counter()
     deadline = math.inf if time_limit is None else started + time_limit
-    stats: dict[str, float] = {"flow_solves": 0, "lagrange_rounds": 0, "kept_pairs": 0, "cpsat_models": 0}
+    stats: dict[str, float] = {"flow_solves": 0, "lagrange_rounds": 0, "cpsat_models": 0}
 
     # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
     usable = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
