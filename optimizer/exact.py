@@ -21,9 +21,10 @@ weight. Written ``M * placed + weight`` with ``M`` above any total weight
    and prove that nothing outside them does better.
 
 On networks of millions of pairs each priced flow sweeps every pair, so step 2 is
-replaced by *ban and reflow* (unload over-full companies, ban those placements,
-solve the flow again on the active pairs), which improves the plan but not the
-bound; the result is then usually FEASIBLE with its bound and gap.
+replaced by *ban and reflow* (companies found over their mentor capacity only take
+students within their mentor capacity per place; the flow is solved again on the
+active pairs), which improves the plan but not the bound; the result is then
+usually FEASIBLE with its bound and gap.
 
 The result is proven optimal when every step closes; on a time limit it is the
 best plan found with a valid upper bound, never an exception.
@@ -298,25 +299,29 @@ def _lagrange(
 def _ban_and_reflow(
     inst: Instance, flow: np.ndarray, pool: np.ndarray, value: np.ndarray, deadline: float
 ) -> np.ndarray:
-    """A feasible plan for large networks: unload over-loaded companies, ban those placements, and
-    solve the flow again on ``pool`` so that other students can be moved to make room; repeat.
+    """A feasible plan for large networks, by flows that make over-full companies safe.
 
-    Each round is one flow on the pool; the best repaired plan is kept. The bound is not improved.
+    A company found over its mentor capacity is made *safe*: from then on it only
+    takes students whose load is at most its mentor capacity per place, so any
+    students it takes fit. The flow is solved again on ``pool`` (other students move
+    to make room), new over-full companies are made safe, and so on; each flow is
+    repaired into a feasible plan and the best is kept. The bound is not improved.
     """
     best = _repair(inst, flow, pool)
     best_value = value_of(inst, best)
     index = np.flatnonzero(pool)
     part = inst.subset(index)
+    per_place = part.mentor_capacity // np.maximum(part.capacity, 1)
+    safe = np.zeros(inst.n_companies, dtype=bool)
     chosen = flow[index]
-    banned = np.zeros(index.size, dtype=bool)
     last = 0.0
     while perf_counter() + last < deadline:
         started = perf_counter()
-        removed = chosen & ~_unload(part, chosen)
-        if not removed.any():
+        over = part.mentor_use(chosen) > part.mentor_capacity
+        if not over.any():
             break
-        banned |= removed
-        open_pairs = np.flatnonzero(~banned)
+        safe |= over
+        open_pairs = np.flatnonzero(~(safe[part.company] & (part.load > per_place[part.company])))
         picked = solve_transport(
             part.n_students,
             part.n_companies,

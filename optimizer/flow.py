@@ -242,17 +242,19 @@ class PricedFlow:
             chosen[index[chosen_active]] = True
             out_of_time = perf_counter() >= deadline
             missing, reduced = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-            if self.watch is not None and not out_of_time:
+            swept = self.watch is None or out_of_time
+            if not swept:
                 missing, reduced = self._negative(self.watch, value, student_price, company_price)
             if missing.size == 0:  # a sweep over every pair
                 missing, reduced = self._negative(None, value, student_price, company_price)
+                swept = True
                 if missing.size and self.watched is not None:
                     self.watched[missing] = True
                     self.watch = np.flatnonzero(self.watched)
             if missing.size == 0:
                 bound = sum(student_price.tolist()) + sum((self.capacity * company_price).tolist())
                 return FlowRound(chosen, student_price, company_price, bound, True)
-            if out_of_time or missing.size <= self.settle:
+            if out_of_time or (swept and missing.size <= self.settle):
                 # Raise each student's price by its most negative reduced cost: feasible duals.
                 shortfall = np.zeros(self.n_students, dtype=np.int64)
                 np.maximum.at(shortfall, self.student[missing], -reduced)
