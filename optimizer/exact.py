@@ -52,6 +52,7 @@ MIN_STEP_FACTOR = 1 / 64
 FIRST_PAIRS_PER_STUDENT = 8
 """Pairs per student in the first active set of the priced flow (it grows as needed)."""
 RELAXATION_SHARE = 0.6
+LARGE_RELAXATION_SHARE = 0.5
 LAGRANGE_SHARE = 0.85
 """Shares of the time limit by which the relaxation and the Lagrangian rounds must end."""
 REPAIR_ROUNDS = 3
@@ -151,11 +152,13 @@ def _solve_core(
         if large
         else None,
     )
-    # A time limit is shared out: the relaxation may use 60 % of it, the Lagrangian rounds (or
-    # ban-and-reflow) up to 85 %, and the proof the rest (each stage ends as soon as it is done).
+    # A time limit is shared out: the relaxation may use 60 % of it (50 % on large networks, where
+    # the plan needs the time more than the bound), the Lagrangian rounds (or ban-and-reflow) up to
+    # 85 %, and the proof the rest (each stage ends as soon as it is done).
     now = perf_counter()
     share = deadline - now
-    first_round = oracle.solve(value, optional=False, deadline=now + RELAXATION_SHARE * share)
+    relaxation_share = LARGE_RELAXATION_SHARE if large else RELAXATION_SHARE
+    first_round = oracle.solve(value, optional=False, deadline=now + relaxation_share * share)
     stats["flow_solves"] = oracle.solves
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
@@ -167,7 +170,7 @@ def _solve_core(
             lower = _ban_and_reflow(inst, relaxed, oracle.active, value, now + LAGRANGE_SHARE * share)
         else:
             lower = _repair(inst, relaxed, oracle.active)
-        return ExactSolution(lower, value_of(inst, lower), relaxed_bound)
+        return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
     if enough_placed is not None:
         repaired = _repair(inst, relaxed, oracle.active)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
@@ -196,6 +199,16 @@ def _solve_core(
     if lower_value == best.upper or perf_counter() >= deadline or enough:
         return ExactSolution(lower, lower_value, best.upper)
     return _decompose(inst, best, lower, big_m, binding, deadline, workers, stats)
+
+
+def _capacity_bound(inst: Instance) -> Lex:
+    """A bound that needs no flow: every student with a pair placed, within the companies' places,
+    each at their best weight."""
+    students = np.unique(inst.student)
+    per_company = np.minimum(inst.capacity, np.bincount(inst.company, minlength=inst.n_companies))
+    best = np.zeros(inst.n_students, dtype=np.int64)
+    np.maximum.at(best, inst.student, np.maximum(inst.weight, 0))
+    return Lex(int(min(students.size, int(per_company.sum()))), sum(best.tolist()))
 
 
 def _big_m(inst: Instance) -> int:

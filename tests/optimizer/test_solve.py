@@ -234,6 +234,10 @@ def test_the_large_network_path_gives_the_same_optimum(seed: int, monkeypatch: p
     assert result.status == "OPTIMAL"
     assert (result.placed, round(result.objective_score * 100)) == (expected.placed, expected.weight)
     assert_feasible(table, result.pair_of_student)
+    # Out of time at once: still a feasible plan and a valid bound.
+    hurried = solve_placement(PlacementProblem.build(table), SolveParams(time_limit_seconds=0))
+    assert_feasible(table, hurried.pair_of_student)
+    assert hurried.placed <= expected.placed <= hurried.placed_bound
 
 
 @settings(max_examples=30, deadline=None)
