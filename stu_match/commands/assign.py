@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
+from features.errors import InputError
 from features.loading import atomic_write_bytes, load_network
 from matching.context import ScoringContext
 from matching.eligibility import REASON_CODES, REASON_TEXT_EN
@@ -73,7 +75,13 @@ def run(args: argparse.Namespace) -> int:
     problem = PlacementProblem.build(
         pairs, locks, forbids, company_names=names, why_ineligible=_why_ineligible(context)
     )
-    params = SolveParams(objective=args.objective, time_limit_seconds=args.time_limit)
+    try:
+        params = SolveParams(objective=args.objective, time_limit_seconds=args.time_limit)
+    except ValidationError as error:
+        flags = {"time_limit_seconds": "--time-limit", "objective": "--objective"}
+        raise InputError(
+            "; ".join(f"{flags.get(str(d['loc'][0]), d['loc'][0])}: {d['msg']}" for d in error.errors())
+        ) from None
     replanned: ReplanResult | None = None
     if previous is not None:
         replanned = replan(problem, previous, params)
