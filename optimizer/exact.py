@@ -282,7 +282,10 @@ def _lagrange(
             price = np.clip(price + factor * max(target_gap, 1.0) / norm * excess, 0.0, price_cap)
             integer_price = np.rint(price).astype(np.int64)
             penalised = value - integer_price[inst.company] * inst.load
-            flow_round = oracle.solve(penalised, optional=price_cap >= value.max(), deadline=deadline)
+            try:
+                flow_round = oracle.solve(penalised, optional=price_cap >= value.max(), deadline=deadline)
+            except FlowError:  # prices pushed some values below the max-flow shortcut's reach
+                flow_round = oracle.solve(penalised, optional=True, deadline=deadline)
             flow = flow_round.chosen
             stats["lagrange_rounds"] += 1
             bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
