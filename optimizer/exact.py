@@ -54,6 +54,7 @@ FIRST_PAIRS_PER_STUDENT = 8
 RELAXATION_SHARE = 0.6
 LARGE_RELAXATION_SHARE = 0.5
 LAGRANGE_SHARE = 0.85
+LARGE_PLAN_SHARE = 0.8
 """Shares of the time limit by which the relaxation and the Lagrangian rounds must end."""
 REPAIR_ROUNDS = 3
 """Residual flows that re-place students after over-loaded companies are unloaded."""
@@ -167,7 +168,7 @@ def _solve_core(
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
         if large:
-            lower = _ban_and_reflow(inst, relaxed, oracle.active, value, now + LAGRANGE_SHARE * share)
+            lower = _ban_and_reflow(inst, relaxed, oracle.active, value, now + LARGE_PLAN_SHARE * share)
         else:
             lower = _repair(inst, relaxed, oracle.active)
         return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
@@ -186,7 +187,7 @@ def _solve_core(
     if large:  # every priced flow sweeps all pairs: improve the plan on the active pairs instead
         best, lower = (
             first,
-            _ban_and_reflow(inst, first.flow, oracle.active, value, now + LAGRANGE_SHARE * share),
+            _ban_and_reflow(inst, first.flow, oracle.active, value, now + LARGE_PLAN_SHARE * share),
         )
     else:
         best, lower = _lagrange(
@@ -323,7 +324,7 @@ def _ban_and_reflow(
     to make room), new over-full companies are made safe, and so on; each flow is
     repaired into a feasible plan and the best is kept. The bound is not improved.
     """
-    best = _repair(inst, flow, pool)
+    best = _repair(inst, flow, pool, 1)
     best_value = value_of(inst, best)
     index = np.flatnonzero(pool)
     part = inst.subset(index)

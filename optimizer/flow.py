@@ -218,7 +218,9 @@ class PricedFlow:
         the same optimum whenever every pair's value is positive and above any total
         weight difference, as with a big-M placement bonus and small prices.
         """
+        last = 0.0  # seconds the previous round took: a new round starts only if it can finish
         while True:
+            round_started = perf_counter()
             index = np.flatnonzero(self.active)
             chosen_active = solve_transport(
                 self.n_students,
@@ -240,7 +242,8 @@ class PricedFlow:
             )
             chosen = np.zeros(self.student.shape[0], dtype=bool)
             chosen[index[chosen_active]] = True
-            out_of_time = perf_counter() >= deadline
+            last = perf_counter() - round_started
+            out_of_time = perf_counter() + last >= deadline
             missing, reduced = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
             swept = self.watch is None or out_of_time
             if not swept:
