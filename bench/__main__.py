@@ -83,7 +83,8 @@ and checked here, by `bench/evaluate.py`, not by the method that made it.
   that proof would need more than 3 million pairs, the best plan and the tightest bound found are reported,
   unproven. The notes say which was used on each instance.
 
-Time is wall time of the method alone (the problem is loaded first), the median over round-robin runs in
+The optimizer and the exact method get a solver time limit of 600 s; a method still running after 30 minutes is
+stopped and reported without a result. Time is wall time of the method alone (the problem is loaded first), the median over round-robin runs in
 fresh processes; memory is the peak resident set of the method's process (for stable matching, plus the
 `matching` process), loading the pairs included.
 """

@@ -201,6 +201,12 @@ def checks(result: InstanceRun) -> list[Check]:
             )
         )
     for rival in ("greedy", "stable"):
+        if rival in result.runs and rival not in stats:
+            out.append(
+                Check(
+                    name, f"optimizer places at least as many as {rival}", None, f"{rival} produced no plan"
+                )
+            )
         if rival in stats:
             out.append(
                 Check(

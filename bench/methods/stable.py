@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 
 import numpy as np
 
@@ -157,6 +158,7 @@ def run_matching_package(
             capacity=prefs.capacity,
         )
         # -I: isolated mode, so neither this repository nor its `matching/` is on the child's path.
+        started = perf_counter()
         done = subprocess.run(
             [str(python), "-I", str(WORKER), str(given), str(answer)],
             cwd=folder,
@@ -167,9 +169,12 @@ def run_matching_package(
         )
         if done.returncode != 0:
             last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
-            if "MemoryError" in last:
-                raise MemoryError(f"the matching package ran out of its {memory_cap >> 30} GB memory cap")
-            raise RuntimeError(f"the matching package failed (exit {done.returncode}): {last}")
+            # The child's peak: RUSAGE_CHILDREN is the largest of the children waited for, here only it.
+            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            raise RuntimeError(
+                f"the matching package failed after {perf_counter() - started:.0f} s at a peak of "
+                f"{peak_mb:,.0f} MB under a {memory_cap >> 30} GB address-space cap (exit {done.returncode}): {last}"
+            )
         with np.load(answer) as data:
             students, companies = data["student"].astype(np.int64), data["company"].astype(np.int64)
         timings = json.loads(done.stdout.strip().splitlines()[-1])
