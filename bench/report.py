@@ -235,23 +235,28 @@ def draw_plot(results: Sequence[InstanceRun], path: Path) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
-    for method, label in METHOD_LABELS.items():
-        points = sorted(
-            (r.summary["pairs"], r.runs[method].median_seconds)
-            for r in results
-            if method in r.runs and r.runs[method].median_seconds is not None
-        )
-        if points:
-            x, y = zip(*points, strict=True)
-            axes.plot(x, y, marker="o", label=label.replace("`", ""))
+    figure, axes = plt.subplots(figsize=(7.5, 4.8), dpi=120)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for (method, label), color in zip(METHOD_LABELS.items(), colors, strict=False):
+        for tight, style in ((False, "-"), (True, "--")):
+            # Only runs that produced a plan: a bound-only reference is not a solve.
+            points = sorted(
+                (r.summary["pairs"], r.runs[method].median_seconds)
+                for r in results
+                if r.spec.tight == tight and method in r.runs and r.runs[method].stats is not None
+            )
+            if points:
+                x, y = zip(*points, strict=True)
+                name = "_nolegend_" if tight else label.replace("`", "")
+                axes.plot(x, y, style, marker="o", color=color, label=name)
+    axes.plot([], [], "--", color="gray", label="dashed: the tight variants")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("eligible pairs")
     axes.set_ylabel("wall time, median (s)")
     axes.set_title("Time against the number of eligible pairs")
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend()
+    axes.legend(fontsize="small")
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
