@@ -1,6 +1,7 @@
 """Run one method once on one stored problem, in a process of its own, and report time and memory.
 
-Usage: ``python -m bench.worker METHOD PROBLEM.npz PLAN.npz [--time-limit S]``.
+Usage: ``python -m bench.worker METHOD PROBLEM.npz PLAN.npz [--time-limit S]``
+(default: the optimizer's own default time limit, 600 s for the exact method).
 The optimizer reads the pair table exactly as ``eligible_pairs`` returned it; the
 other methods read the ``BenchProblem`` (the same pairs with integer weights).
 Prints one JSON line: the method's wall time (loading the input excluded),
@@ -33,7 +34,7 @@ def load_input(name: str, problem_path: str) -> BenchProblem | PairTable:
 
 
 def run_method(
-    name: str, given: BenchProblem | PairTable, time_limit: float
+    name: str, given: BenchProblem | PairTable, time_limit: float | None
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """The plan of method ``name`` and its own report."""
     if isinstance(given, PairTable):
@@ -61,7 +62,7 @@ def run_method(
     if name == "exact":
         from bench.methods.exact import solve_exact
 
-        exact = solve_exact(problem, time_limit=time_limit)
+        exact = solve_exact(problem, time_limit=600.0 if time_limit is None else time_limit)
         report: dict[str, Any] = {
             "method": exact.method,
             "status": exact.status,
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("method", choices=METHODS)
     parser.add_argument("problem")
     parser.add_argument("plan")
-    parser.add_argument("--time-limit", type=float, default=600.0)
+    parser.add_argument("--time-limit", type=float, default=None)
     args = parser.parse_args(argv)
     given = load_input(args.method, args.problem)
     baseline = _megabytes(resource.getrusage(resource.RUSAGE_SELF))

@@ -11,10 +11,15 @@ from optimizer.problem import PlacementProblem, SolveParams
 from optimizer.solve import solve_placement
 
 
-def solve_project(pairs: PairTable, time_limit: float = 600.0) -> tuple[np.ndarray, dict[str, Any]]:
-    """The optimizer's plan as a mask over the pairs, and what it reports (status, bound, gap)."""
+def solve_project(pairs: PairTable, time_limit: float | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+    """The optimizer's plan as a mask over the pairs, and what it reports (status, bound, gap).
+
+    Without ``time_limit`` the optimizer's own default applies, as in ``stu-match assign``.
+    """
     problem = PlacementProblem.build(pairs)
-    params = SolveParams(objective="count-then-score", time_limit_seconds=time_limit)
+    params = SolveParams(objective="count-then-score")
+    if time_limit is not None:
+        params = params.model_copy(update={"time_limit_seconds": time_limit})
     result = solve_placement(problem, params)
     chosen = np.zeros(pairs.n_pairs, dtype=bool)
     chosen[result.chosen_pairs] = True
