@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.instances import INSTANCES, QUICK, spec_named
+from bench.instances import INSTANCES, QUICK, InstanceSpec, spec_named
 from bench.machine import machine_lines
 from bench.report import (
     draw_plot,
@@ -20,6 +20,7 @@ from bench.report import (
     results_table,
     target_lines,
 )
+from bench.results_io import load_results, save_results
 from bench.run import Check, InstanceRun, checks, run_instance
 from bench.sections import BENCHMARKS_MD, ROOT, read_section, replace_in_text, wrap
 from bench.worker import METHODS
@@ -36,7 +37,7 @@ def _progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def header(command: str) -> str:
+def header(command: str, results: str) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -49,7 +50,8 @@ def header(command: str) -> str:
         "```",
         "",
         "(`make bench` runs the full version.) The 45,000 x 20,000 instance takes a long time; `python -m bench "
-        "--quick` runs the pilot and its tight variant only.",
+        "--quick` runs the pilot and its tight variant only. The raw results of the run are in "
+        f"`{results}`; `python -m bench --from-results FILE` renders this file again from them without measuring.",
         "",
         "## Machine",
         "",
@@ -170,8 +172,33 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument("--repeats", type=int, help="timed runs per method (default: per instance)")
     parser.add_argument("--out", type=Path, help=f"default {BENCHMARKS_MD} ({QUICK_OUT} with --quick)")
-    parser.add_argument("--no-sections", action="store_true", help="skip the scoring and optimizer sections")
+    parser.add_argument("--no-sections", action="store_true", help="skip the sections of bench/bench_*.py")
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        metavar="JSON",
+        help="re-render the report from a run's saved results (no measuring; other sections kept as they are)",
+    )
     return parser.parse_args(argv)
+
+
+def results_path(out: Path) -> Path:
+    """Where a report's raw results go: beside its plot (``docs/benchmarks/results.json``)."""
+    return out.parent / out.stem / "results.json"
+
+
+def measure(specs: Sequence[InstanceSpec], methods: Sequence[str], repeats: int | None) -> list[InstanceRun]:
+    """Run ``methods`` on every instance of ``specs``."""
+    if "stable" in methods:
+        from bench.venv import matching_python
+
+        _progress("making sure the `matching` virtualenv exists")
+        matching_python()
+    results: list[InstanceRun] = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        for spec in specs:
+            results.append(run_instance(spec, Path(folder), methods, repeats, progress=_progress))
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,29 +208,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out or (QUICK_OUT if args.quick else BENCHMARKS_MD)
     given = list(argv if argv is not None else sys.argv[1:])
     command = " ".join([".venv/bin/python -m bench", *given])
-    if "stable" in args.methods:
-        from bench.venv import matching_python
-
-        _progress("making sure the `matching` virtualenv exists")
-        matching_python()
-    results: list[InstanceRun] = []
-    all_checks: list[Check] = []
-    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        for spec in specs:
-            result = run_instance(spec, Path(folder), args.methods, args.repeats, progress=_progress)
-            results.append(result)
-            all_checks.extend(checks(result))
+    if args.from_results is not None:
+        results, head = load_results(args.from_results)
+    else:
+        results = measure(specs, args.methods, args.repeats)
+        head = header(command, results_path(out).relative_to(out.parent).as_posix())
+        save_results(results_path(out), results, head)
+    all_checks = [check for result in results for check in checks(result)]
     plot = plot_path(out)
     plotted = draw_plot(results, plot)
     existing = out.read_text(encoding="utf-8") if out.exists() else ""
     text = (
-        wrap("header", header(command))
+        wrap("header", head)
         + "\n"
         + wrap("comparison", comparison(results, all_checks, plot if plotted else None, out))
     )
     if not args.no_sections:
         for name in section_names():
-            section = other_section(name, args.quick, existing)
+            keep = args.from_results is not None
+            section = read_section(existing, name) if keep else other_section(name, args.quick, existing)
             if section:
                 text = replace_in_text(text, name, section)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -158,7 +158,7 @@ def target_lines(results: Sequence[InstanceRun], all_checks: Sequence[Check]) ->
     )
     ahead = [c for c in all_checks if c.name.startswith("optimizer places at least as many")]
     ahead_ok = _all_passed(ahead)
-    behind = "; ".join(f"{c.instance}: {c.name} {c.detail}" for c in ahead if not c.passed)
+    behind = "; ".join(f"{c.instance}: {c.name}: {c.detail}" for c in ahead if not c.passed)
     lines.append(
         f"- Places at least as many as greedy and stable matching everywhere: {verdict(ahead_ok)}"
         + (f" ({behind})" if behind else "")

@@ -250,5 +250,8 @@ def _against_exact(
         return False, summary + " (fewer than the proven maximum placed)"
     if ours == bound:
         return True, summary + " (the optimizer reaches the bound: optimal)"
+    if project.placed < bound[0]:
+        gap = 100 * (bound[0] - project.placed) / bound[0]
+        return None, summary + f" (placed within {gap:.3f} % of the bound; not proven)"
     gap = 100 * (bound[1] - project.weight) / bound[1] if bound[1] else 0.0
-    return None, summary + f" (score within {gap:.3f} % of the bound; not proven)"
+    return None, summary + f" (as many placed as the bound; score within {gap:.3f} % of it; not proven)"

@@ -173,7 +173,7 @@ def run_matching_package(
             peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             raise RuntimeError(
                 f"the matching package failed after {perf_counter() - started:.0f} s at a peak of "
-                f"{peak_mb:,.0f} MB under a {memory_cap >> 30} GB address-space cap (exit {done.returncode}): {last}"
+                f"{peak_mb:,.0f} MB under its address-space cap of {memory_cap >> 30} GB (exit {done.returncode}): {last}"
             )
         with np.load(answer) as data:
             students, companies = data["student"].astype(np.int64), data["company"].astype(np.int64)

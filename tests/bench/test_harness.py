@@ -290,3 +290,12 @@ def test_checks_against_a_better_reference_plan_fail() -> None:
     info = {"method": "priced MILP (HiGHS)", "optimal": False, "bound_placed": 100, "bound_weight": 10_000}
     found = [c for c in checks(_fake_run(80, 8_000, info, True)) if c.name.endswith("exact optimum")]
     assert found[0].passed is False
+
+
+def test_saved_results_render_the_same_checks(quick_results: list[InstanceRun], tmp_path: Path) -> None:
+    from bench.results_io import load_results, save_results
+
+    save_results(tmp_path / "results.json", quick_results, "header")
+    loaded, header = load_results(tmp_path / "results.json")
+    assert header == "header"
+    assert [checks(r) for r in loaded] == [checks(r) for r in quick_results]
