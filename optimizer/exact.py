@@ -21,10 +21,10 @@ weight. Written ``M * placed + weight`` with ``M`` above any total weight
    and prove that nothing outside them does better.
 
 On networks of millions of pairs each priced flow sweeps every pair, so step 2 is
-replaced by *ban and reflow* (companies found over their mentor capacity only take
-students within their mentor capacity per place; the flow is solved again on the
-active pairs), which improves the plan but not the bound; the result is then
-usually FEASIBLE with its bound and gap.
+replaced by *restrict and reflow* (flows on the active pairs with nested limits on
+the number of students of each load level at every company, restricted until every
+company's students fit its mentor capacity), which improves the plan but not the
+bound; the result is then usually FEASIBLE with its bound and gap.
 
 The result is proven optimal when every step closes; on a time limit it is the
 best plan found with a valid upper bound, never an exception.
@@ -54,7 +54,7 @@ FIRST_PAIRS_PER_STUDENT = 8
 RELAXATION_SHARE = 0.6
 LARGE_RELAXATION_SHARE = 0.5
 LAGRANGE_SHARE = 0.85
-LARGE_PLAN_SHARE = 0.8
+LARGE_PLAN_SHARE = 0.85
 """Shares of the time limit by which the relaxation and the Lagrangian rounds must end."""
 REPAIR_ROUNDS = 3
 """Residual flows that re-place students after over-loaded companies are unloaded."""
@@ -154,7 +154,7 @@ def _solve_core(
         else None,
     )
     # A time limit is shared out: the relaxation may use 60 % of it (50 % on large networks, where
-    # the plan needs the time more than the bound), the Lagrangian rounds (or ban-and-reflow) up to
+    # the plan needs the time more than the bound), the Lagrangian rounds (or restrict-and-reflow) up to
     # 85 %, and the proof the rest (each stage ends as soon as it is done).
     now = perf_counter()
     share = deadline - now
@@ -168,7 +168,7 @@ def _solve_core(
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
         if large:
-            lower = _ban_and_reflow(inst, relaxed, oracle.active, value, now + LARGE_PLAN_SHARE * share)
+            lower = _restrict_and_reflow(inst, relaxed, oracle.active, value, now + LARGE_PLAN_SHARE * share)
         else:
             lower = _repair(inst, relaxed, oracle.active)
         return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
@@ -187,7 +187,7 @@ def _solve_core(
     if large:  # every priced flow sweeps all pairs: improve the plan on the active pairs instead
         best, lower = (
             first,
-            _ban_and_reflow(inst, first.flow, oracle.active, value, now + LARGE_PLAN_SHARE * share),
+            _restrict_and_reflow(inst, first.flow, oracle.active, value, now + LARGE_PLAN_SHARE * share),
         )
     else:
         best, lower = _lagrange(
@@ -313,50 +313,81 @@ def _lagrange(
     return best, lower
 
 
-def _ban_and_reflow(
+def _restrict_and_reflow(
     inst: Instance, flow: np.ndarray, pool: np.ndarray, value: np.ndarray, deadline: float
 ) -> np.ndarray:
-    """A feasible plan for large networks, by flows that make over-full companies safe.
+    """A feasible plan for large networks, by flows with nested load limits at each company.
 
-    A company found over its mentor capacity is made *safe*: from then on it only
-    takes students whose load is at most its mentor capacity per place, so any
-    students it takes fit. The flow is solved again on ``pool`` (other students move
-    to make room), new over-full companies are made safe, and so on; each flow is
-    repaired into a feasible plan and the best is kept. The bound is not improved.
+    A set of students fits a company's mentor capacity ``M`` exactly when, with ``n_l``
+    of them of load ``l`` or more, ``n_1 + n_2 + ... <= M``. Limits ``n_l <= b_l`` on those
+    counts are what a flow can carry (a chain of nodes per company, see
+    ``solve_transport``). Every company first gets the loosest limits any plan keeps,
+    ``b_l = min(capacity, M // l)``; that is a relaxation, so some companies still end up
+    over their mentor capacity. Each of those is then *restricted*: its students are
+    unloaded until they fit, and its limits become the counts of the students it kept,
+    with the spare mentor capacity handed back as room for more light students first
+    (limits summing to at most ``M``: any students within them fit). The flow is solved
+    again on ``pool`` (other students move to make room), new companies over capacity
+    are restricted, and so on, until every company fits (or time is up: the last flow is
+    then repaired into a feasible plan). The bound is not improved.
     """
-    best = _repair(inst, flow, pool, 1)
-    best_value = value_of(inst, best)
     index = np.flatnonzero(pool)
     part = inst.subset(index)
-    per_place = part.mentor_capacity // np.maximum(part.capacity, 1)
-    safe = np.zeros(inst.n_companies, dtype=bool)
     chosen = flow[index]
+    level_cap = loosest_level_caps(part)
     last = 0.0
-    while perf_counter() + last < deadline:
-        started = perf_counter()
+    while True:
         over = part.mentor_use(chosen) > part.mentor_capacity
-        if not over.any():
+        if not over.any() or perf_counter() + last >= deadline:
             break
-        safe |= over
-        open_pairs = np.flatnonzero(~(safe[part.company] & (part.load > per_place[part.company])))
-        picked = solve_transport(
+        started = perf_counter()
+        level_cap[over] = fitting_level_caps(part, chosen)[over]
+        chosen = solve_transport(
             part.n_students,
             part.n_companies,
-            part.student[open_pairs],
-            part.company[open_pairs],
-            value[index[open_pairs]],
+            part.student,
+            part.company,
+            value[index],
             part.capacity,
+            load=part.load,
+            level_cap=level_cap,
         )
-        chosen = np.zeros(index.size, dtype=bool)
-        chosen[open_pairs[picked]] = True
-        plan = np.zeros(inst.n_pairs, dtype=bool)
-        plan[index[chosen]] = True
-        candidate = _repair(inst, plan, pool, 1)
-        candidate_value = value_of(inst, candidate)
-        if best_value < candidate_value:
-            best, best_value = candidate, candidate_value
         last = perf_counter() - started
-    return best
+    plan = np.zeros(inst.n_pairs, dtype=bool)
+    plan[index[chosen]] = True
+    # A flow within the limits everywhere is feasible; otherwise (out of time) it is repaired.
+    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1)
+
+
+def loosest_level_caps(inst: Instance) -> np.ndarray:
+    """``(n_companies, L)``: at most ``min(capacity, M // l)`` students of load ``l`` or more; every plan keeps it."""
+    levels = np.arange(1, max(int(inst.load.max()), 1) + 1, dtype=np.int64)
+    return np.minimum(inst.capacity[:, None], inst.mentor_capacity[:, None] // levels[None, :])
+
+
+def fitting_level_caps(inst: Instance, chosen: np.ndarray) -> np.ndarray:
+    """``(n_companies, L)`` nested limits under which any students fit each company's mentor capacity.
+
+    From the students ``chosen`` kept after unloading (``_unload``): the number of them
+    of load ``l`` or more, then the spare mentor capacity added to the lowest levels
+    first (room for more light students), never above the capacity or the level
+    below. The limits sum to at most the mentor capacity, so any students within them
+    fit: their load is the sum over the levels of how many reach each level.
+    """
+    kept = _unload(inst, chosen)
+    n_levels = max(int(inst.load.max()), 1)
+    caps = np.zeros((inst.n_companies, n_levels), dtype=np.int64)
+    for level in range(1, n_levels + 1):
+        heavy = kept & (inst.load >= level)
+        caps[:, level - 1] = np.bincount(inst.company[heavy], minlength=inst.n_companies)
+    spare = np.maximum(inst.mentor_capacity - caps.sum(axis=1), 0)
+    ceiling = inst.capacity.astype(np.int64).copy()
+    for level in range(n_levels):
+        room = np.minimum(np.maximum(ceiling - caps[:, level], 0), spare)
+        caps[:, level] += room
+        spare -= room
+        ceiling = caps[:, level].copy()
+    return caps
 
 
 def _repair(

@@ -34,6 +34,8 @@ def solve_transport(
     capacity: np.ndarray,
     *,
     optional: bool = False,
+    load: np.ndarray | None = None,
+    level_cap: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pairs chosen by an optimal flow, as a boolean mask over the pairs. Mentor capacity is ignored.
 
@@ -41,29 +43,49 @@ def solve_transport(
     the largest sum of ``weight``. ``optional=True``: the largest sum of ``weight``;
     a pair of negative weight is never worth using (each student also has an
     outside option worth 0). Weights are any integers.
+
+    ``level_cap`` (``(n_companies, L)``, with ``load`` per pair, at most ``L``): nested limits
+    by load, ``level_cap[j, l - 1]`` students of load ``l`` or more at company ``j``. Each
+    company is then a chain of nodes, one per load level: a student of load ``l`` enters
+    at level ``l`` and the arc from level ``l`` down to ``l - 1`` carries ``level_cap[j, l - 1]``.
     """
     n_pairs = int(student.shape[0])
     if n_pairs == 0:
         return np.zeros(0, dtype=bool)
     weight = np.asarray(weight, dtype=np.int64)
     shift = max(int(weight.max()), 0)
-    source, sink = n_students + n_companies, n_students + n_companies + 1
+    levels = 0 if level_cap is None else int(level_cap.shape[1])
+    # Node numbers: students, companies (their level 0), each company's levels 1..L, source, sink.
+    n_nodes = n_students + n_companies * (levels + 1)
+    source, sink = n_nodes, n_nodes + 1
     students = np.arange(n_students, dtype=np.int64)
     companies = n_students + np.arange(n_companies, dtype=np.int64)
+    entry = n_students + company.astype(np.int64)
+    level_tails, level_heads, level_caps = [], [], []
+    if level_cap is not None and load is not None:
+        pair_level = np.minimum(np.asarray(load, dtype=np.int64), levels)
+        entry = entry + n_companies * pair_level
+        for level in range(1, levels + 1):
+            level_tails.append(companies + n_companies * level)
+            level_heads.append(companies + n_companies * (level - 1))
+            level_caps.append(np.maximum(level_cap[:, level - 1].astype(np.int64), 0))
     n_outside = n_students if optional else 0
+    n_level_arcs = n_companies * levels
     tails = np.concatenate(
         [
             np.full(n_students, source, dtype=np.int64),
             student.astype(np.int64),
             companies,
             students[:n_outside],
+            *level_tails,
         ]
     )
     heads = np.concatenate(
         [
             students,
-            n_students + company.astype(np.int64),
+            entry,
             np.full(n_companies + n_outside, sink, dtype=np.int64),
+            *level_heads,
         ]
     )
     capacities = np.concatenate(
@@ -76,6 +98,8 @@ def solve_transport(
             np.maximum(capacity.astype(np.int64), 0),
             # A student may stay unplaced (the outside option, only when placing is optional).
             np.ones(n_outside, dtype=np.int64),
+            # At most so many students of each load level or above (nested limits).
+            *level_caps,
         ]
     )
     # Every maximum flow uses the same number of arcs out of the students, so shifting their
@@ -86,6 +110,7 @@ def solve_transport(
             shift - weight,
             np.zeros(n_companies, dtype=np.int64),
             np.full(n_outside, shift, dtype=np.int64),
+            np.zeros(n_level_arcs, dtype=np.int64),
         ]
     )
     flow = min_cost_flow.SimpleMinCostFlow()

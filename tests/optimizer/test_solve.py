@@ -223,7 +223,7 @@ def test_exact_solver_enough_placed_stops_early_with_a_valid_answer() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_the_large_network_path_gives_the_same_optimum(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above LARGE_INSTANCE_PAIRS the flows price a watched subset first and the plan is improved by
-    ban-and-reflow instead of Lagrangian rounds; the answer must not change."""
+    restrict-and-reflow instead of Lagrangian rounds; the answer must not change."""
     import optimizer.exact
 
     monkeypatch.setattr(optimizer.exact, "LARGE_INSTANCE_PAIRS", 0)
