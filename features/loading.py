@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +163,49 @@ def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") ->
         alumni=tuple(validated.get("alumni", ())),
         source=source,
     )
+
+
+def read_csv_file(
+    path: str | os.PathLike[str], required: Sequence[str], needs: tuple[str, str] = ("", "")
+) -> tuple[pd.DataFrame, str]:
+    """A CSV file (any delimiter and encoding) as a table of text cells, and its file name.
+
+    Raises ``DataValidationError`` when the file does not exist, is not a CSV table, or
+    lacks one of the ``required`` columns (column names are stripped of spaces first).
+    ``needs``: an English and a Danish clause naming what such a file must have, for the message.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataValidationError(
+            [DataIssue(str(path), None, None, None, "no such file", "filen findes ikke")]
+        )
+    file_name = path.name
+    frame = read_csv_table(path.read_bytes(), file_name)
+    frame.columns = [str(column).strip() for column in frame.columns]
+    issues = missing_column_issues(frame, required, file_name, needs)
+    if issues:
+        raise DataValidationError(issues)
+    return frame, file_name
+
+
+def missing_column_issues(
+    frame: pd.DataFrame, required: Sequence[str], file_name: str, needs: tuple[str, str] = ("", "")
+) -> list[DataIssue]:
+    """One issue per required column the table's header lacks, quoting the header it has."""
+    header = ", ".join(map(str, frame.columns))[:300]
+    need_en, need_da = (f"{needs[0]}; ", f"{needs[1]}; ") if needs[0] else ("", "")
+    return [
+        DataIssue(
+            file_name,
+            1,
+            column,
+            None,
+            f"required column is missing; {need_en}the header has: {header}",
+            f"den påkrævede kolonne mangler; {need_da}overskriften har: {header}",
+        )
+        for column in required
+        if column not in frame.columns
+    ]
 
 
 def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
@@ -352,20 +395,9 @@ def _check_columns(frame: pd.DataFrame, table: str, file_name: str) -> list[Data
                 file_name, 1, column, None, "column appears more than once", "kolonnen står mere end én gang"
             )
         )
-    required = REQUIRED_COLUMNS["students" if table == "alumni" else table]
-    missing = [c for c in required if c not in frame.columns]
-    header = ", ".join(map(str, frame.columns))[:300]
-    for column in missing:
-        issues.append(
-            DataIssue(
-                file_name,
-                1,
-                column,
-                None,
-                f"required column is missing; the header has: {header}",
-                f"den påkrævede kolonne mangler; overskriften har: {header}",
-            )
-        )
+    issues.extend(
+        missing_column_issues(frame, REQUIRED_COLUMNS["students" if table == "alumni" else table], file_name)
+    )
     if not issues and frame.empty and table in REQUIRED_TABLES:
         issues.append(
             _file_issue(file_name, "the table has a header but no rows", "tabellen har ingen rækker")

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from features.errors import DataIssue, DataValidationError
-from features.loading import FIRST_DATA_ROW, read_csv_table
+from features.loading import FIRST_DATA_ROW, missing_column_issues, read_csv_file
 from features.network import Network
 from matching.lookup import closest_ids
 
 MATRIX_COLUMNS = ("student_id", "company_id", "minutes")
+NEEDS = (
+    "a travel matrix needs student_id, company_id, minutes",
+    "en rejsetidsmatrix skal have student_id, company_id, minutes",
+)
 MAX_SUGGESTED = 10
 """Unknown IDs that get 'closest' suggestions; difflib is slow on big networks, so the rest get none."""
 
@@ -89,33 +92,12 @@ def load_travel_matrix(source: str | os.PathLike[str] | pd.DataFrame, network: N
     """
     if isinstance(source, pd.DataFrame):
         frame, file_name = source.astype(str), "travel matrix"
+        frame.columns = [str(column).strip() for column in frame.columns]
+        missing = missing_column_issues(frame, MATRIX_COLUMNS, file_name, NEEDS)
+        if missing:
+            raise DataValidationError(missing)
     else:
-        path = Path(source)
-        file_name = path.name
-        if not path.is_file():
-            raise DataValidationError(
-                [DataIssue(str(path), None, None, None, "no such file", "filen findes ikke")]
-            )
-        frame = read_csv_table(path.read_bytes(), file_name)
-    frame.columns = [str(column).strip() for column in frame.columns]
-    missing = [column for column in MATRIX_COLUMNS if column not in frame.columns]
-    if missing:
-        header = ", ".join(map(str, frame.columns))[:300]
-        raise DataValidationError(
-            [
-                DataIssue(
-                    file_name,
-                    1,
-                    column,
-                    None,
-                    f"required column is missing; a travel matrix needs student_id, company_id, minutes; "
-                    f"the header has: {header}",
-                    f"den påkrævede kolonne mangler; en rejsetidsmatrix skal have student_id, company_id, "
-                    f"minutes; overskriften har: {header}",
-                )
-                for column in missing
-            ]
-        )
+        frame, file_name = read_csv_file(source, MATRIX_COLUMNS, NEEDS)
     students = frame["student_id"].astype(str).str.strip().to_numpy()
     companies = frame["company_id"].astype(str).str.strip().to_numpy()
     raw_minutes = frame["minutes"].astype(str).str.strip()

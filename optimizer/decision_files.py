@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from features.errors import DataIssue, DataValidationError
-from features.loading import FIRST_DATA_ROW, read_csv_table
+from features.loading import FIRST_DATA_ROW, read_csv_file
 from matching.lookup import closest_ids
 
 COLUMNS = ("student_id", "company_id")
@@ -77,28 +77,7 @@ def read_plan(path: str | os.PathLike[str]) -> dict[str, str]:
 
 def _rows(path: Path) -> tuple[list[tuple[int, str, str]], str]:
     """(row number, student_id, company_id) of every data row, IDs stripped."""
-    file_name = path.name
-    if not path.is_file():
-        raise DataValidationError(
-            [DataIssue(str(path), None, None, None, "no such file", "filen findes ikke")]
-        )
-    frame = read_csv_table(path.read_bytes(), file_name)
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        header = ", ".join(map(str, frame.columns))[:300]
-        raise DataValidationError(
-            [
-                DataIssue(
-                    file_name,
-                    1,
-                    column,
-                    None,
-                    f"required column is missing; the header has: {header}",
-                    f"den påkrævede kolonne mangler; overskriften har: {header}",
-                )
-                for column in missing
-            ]
-        )
+    frame, file_name = read_csv_file(path, COLUMNS)
     rows = []
     for offset, (student_id, company_id) in enumerate(
         zip(frame["student_id"].tolist(), frame["company_id"].tolist(), strict=True)
