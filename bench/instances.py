@@ -59,7 +59,7 @@ INSTANCES: tuple[InstanceSpec, ...] = (
     InstanceSpec("pilot-tight", 140, 220, tight=True),
     InstanceSpec("national", 1700, 5000, repeats=3),
     InstanceSpec("national-tight", 1700, 5000, tight=True, repeats=3),
-    InstanceSpec("all-45k", 45000, 20000, repeats=1),
+    InstanceSpec("all-45k", 45000, 20000, repeats=3),
 )
 QUICK: tuple[str, ...] = ("pilot", "pilot-tight")
 
