@@ -228,6 +228,25 @@ def test_stable_worker_exchanges_files_with_the_package(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("seed", range(6))
+def test_repair_mentor_unassigns_the_lowest_scoring_loaded_students(seed: int) -> None:
+    """The repair against a plain per-company reference: lowest score first, then lower student index."""
+    from bench.methods.stable import repair_mentor
+
+    problem = random_problem(seed, n_students=80, n_companies=10, density=0.5)
+    chosen = solve_stable(problem, matcher=deferred_acceptance).raw
+    expected = chosen.copy()
+    for j in range(problem.n_companies):
+        mine = [k for k in np.flatnonzero(chosen) if problem.company[k] == j and problem.load[k] > 0]
+        excess = int(problem.load[chosen & (problem.company == j)].sum()) - int(problem.mentor_capacity[j])
+        for k in sorted(mine, key=lambda k: (problem.weight[k], problem.student[k])):
+            if excess <= 0:
+                break
+            expected[k] = False
+            excess -= int(problem.load[k])
+    assert np.array_equal(repair_mentor(problem, chosen), expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
 def test_priced_milp_equals_the_whole_milp(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The priced MILP (used above 3 million pairs) proves the same optimum as one MILP over every pair."""
     from bench.methods import priced as priced_module
