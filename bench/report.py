@@ -50,7 +50,10 @@ def method_note(run: MethodRun) -> str:
             f"{info.get('students_dropped')} students dropped by the repair"
         ]
         if solve is not None and create is not None:
-            parts.append(f"package: building the game {create:.2f} s, `solve()` {solve:.2f} s")
+            built = (
+                " (directly, without its deep copy and input checks)" if info.get("build") == "direct" else ""
+            )
+            parts.append(f"package: building the game{built} {create:.2f} s, `solve()` {solve:.2f} s")
         return "; ".join(parts)
     if run.method == "exact" and info:
         note = f"{info.get('method')}: {info.get('status')}"

@@ -13,7 +13,10 @@ it fits. Unassigned students stay unplaced (no second round).
 
 The default matcher is the PyPI package ``matching`` (``HospitalResident``), run
 in its own virtualenv as a separate process (its top-level name collides with
-this project's ``matching/``); preferences go through an ``.npz`` file.
+this project's ``matching/``); preferences go through an ``.npz`` file. The worker
+builds the game without the package's defensive deep copy and input checks, which
+do not scale (``bench/stable_worker.py``); the preferences are checked here instead
+(``check_preferences``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
+from typing import Any
 
 import numpy as np
 
@@ -55,8 +59,8 @@ class Preferences:
         return self.company_ranks[self.company_ptr[j] : self.company_ptr[j + 1]].tolist()
 
 
-Matcher = Callable[[Preferences], tuple[np.ndarray, np.ndarray, dict[str, float]]]
-"""Preferences -> (matched students, their companies, timings in seconds)."""
+Matcher = Callable[[Preferences], tuple[np.ndarray, np.ndarray, dict[str, Any]]]
+"""Preferences -> (matched students, their companies, timings in seconds and what ran)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +71,7 @@ class StableOutcome:
     repaired: np.ndarray  # (n_pairs,) bool: the same with mentor overloads removed
     companies_over_mentor: int  # companies whose mentor capacity the raw plan exceeds
     students_dropped: int  # students the repair unassigned
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, Any] = field(default_factory=dict)
 
 
 def usable_pairs(problem: BenchProblem) -> np.ndarray:
@@ -90,6 +94,32 @@ def preferences(problem: BenchProblem) -> Preferences:
         company_ranks=s[by_company],
         capacity=problem.capacity.copy(),
     )
+
+
+def check_preferences(prefs: Preferences) -> None:
+    """Raise unless ``prefs`` is a valid hospitals/residents input, as the direct build of the game assumes.
+
+    Valid: every list strict (no one ranked twice), every pair ranked by both sides (the two
+    sides hold the same set of pairs), every company with a list has at least one slot. These
+    are what ``HospitalResident.check_inputs`` would warn about; ``stable_worker.py --build
+    direct`` skips those checks, which do not scale, so they are made here in numpy.
+    """
+    n_students, n_companies = prefs.student_ptr.size - 1, prefs.company_ptr.size - 1
+    by_student = np.repeat(np.arange(n_students), np.diff(prefs.student_ptr))
+    by_company = np.repeat(np.arange(n_companies), np.diff(prefs.company_ptr))
+    if not (
+        ((prefs.student_ranks >= 0) & (prefs.student_ranks < n_companies)).all()
+        and ((prefs.company_ranks >= 0) & (prefs.company_ranks < n_students)).all()
+    ):
+        raise ValueError("a list names a player who does not exist")
+    from_students = np.sort(by_student * n_companies + prefs.student_ranks)
+    from_companies = np.sort(prefs.company_ranks * n_companies + by_company)
+    if from_students.size and (np.diff(from_students) == 0).any():
+        raise ValueError("a student ranks a company twice")
+    if not np.array_equal(from_students, from_companies):
+        raise ValueError("the students' and the companies' lists do not hold the same pairs")
+    if (prefs.capacity[np.diff(prefs.company_ptr) > 0] < 1).any():
+        raise ValueError("a company with a list has no slot")
 
 
 def solve_stable(problem: BenchProblem, matcher: Matcher | None = None) -> StableOutcome:
@@ -144,11 +174,21 @@ def repair_mentor(problem: BenchProblem, chosen: np.ndarray) -> np.ndarray:
 
 
 def run_matching_package(
-    prefs: Preferences, python: str | os.PathLike[str] | None = None, memory_cap: int = MEMORY_CAP_BYTES
-) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
-    """Solve with ``matching.games.HospitalResident`` in its own virtualenv, through files."""
+    prefs: Preferences,
+    python: str | os.PathLike[str] | None = None,
+    memory_cap: int = MEMORY_CAP_BYTES,
+    build: str = "direct",
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Solve with ``matching.games.HospitalResident`` in its own virtualenv, through files.
+
+    ``build`` is how the worker makes the game (``stable_worker.py``): ``direct`` (the
+    default) skips the package's deep copy and input checks, so the inputs are checked here
+    first; ``package`` uses ``create_from_dictionaries`` unchanged.
+    """
     from bench.venv import matching_python
 
+    if build == "direct":
+        check_preferences(prefs)
     python = matching_python() if python is None else python
     with tempfile.TemporaryDirectory(prefix="bench-stable-") as folder:
         given, answer = Path(folder) / "preferences.npz", Path(folder) / "matching.npz"
@@ -163,7 +203,7 @@ def run_matching_package(
         # -I: isolated mode, so neither this repository nor its `matching/` is on the child's path.
         started = perf_counter()
         done = subprocess.run(
-            [str(python), "-I", str(WORKER), str(given), str(answer)],
+            [str(python), "-I", str(WORKER), str(given), str(answer), "--build", build],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -180,5 +220,5 @@ def run_matching_package(
             )
         with np.load(answer) as data:
             students, companies = data["student"].astype(np.int64), data["company"].astype(np.int64)
-        timings = json.loads(done.stdout.strip().splitlines()[-1])
+        timings = {"matcher": "package", **json.loads(done.stdout.strip().splitlines()[-1])}
     return students, companies, timings

@@ -1,8 +1,10 @@
 """The benchmark harness on the quick instances: every plan keeps the limits, the optimizer is never behind.
 
 Stable matching is checked against a small pure-Python reference of
-resident-optimal deferred acceptance written here, so the test needs neither the
-PyPI package ``matching`` nor its virtualenv; the full harness runs the package.
+resident-optimal deferred acceptance written here, so most tests need neither the
+PyPI package ``matching`` nor its virtualenv. One test runs the package itself
+(creating bench/.venv-matching if needed, skipped if that fails): the game built
+directly equals the one ``create_from_dictionaries`` builds.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from bench.evaluate import plan_stats
 from bench.instances import QUICK, spec_named
 from bench.methods.exact import solve_exact
 from bench.methods.greedy import solve_greedy
-from bench.methods.stable import Preferences, solve_stable
+from bench.methods.stable import Preferences, check_preferences, preferences, solve_stable
 from bench.problem import BenchProblem
 from bench.run import InstanceRun, checks, run_instance
 
@@ -214,6 +216,8 @@ def test_stable_worker_exchanges_files_with_the_package(tmp_path: Path) -> None:
             str(ROOT / "bench" / "stable_worker.py"),
             str(tmp_path / "preferences.npz"),
             str(tmp_path / "matching.npz"),
+            "--build",
+            "package",  # the stub has only create_from_dictionaries
         ],
         capture_output=True,
         text=True,
@@ -244,6 +248,62 @@ def test_repair_mentor_unassigns_the_lowest_scoring_loaded_students(seed: int) -
             expected[k] = False
             excess -= int(problem.load[k])
     assert np.array_equal(repair_mentor(problem, chosen), expected)
+
+
+def test_check_preferences_rejects_what_the_package_would_warn_about() -> None:
+    prefs = preferences(random_problem(5))
+    check_preferences(prefs)
+    fields = prefs.__dict__
+
+    def altered(**changes: np.ndarray) -> Preferences:
+        return Preferences(**{**fields, **changes})
+
+    twice = prefs.student_ranks.copy()
+    row = int(np.flatnonzero(np.diff(prefs.student_ptr) >= 2)[0])
+    twice[prefs.student_ptr[row] + 1] = twice[prefs.student_ptr[row]]
+    with pytest.raises(ValueError, match="twice"):
+        check_preferences(altered(student_ranks=twice))
+    one_sided = prefs.company_ranks.copy()
+    one_sided[0] = (one_sided[0] + 1) % (prefs.student_ptr.size - 1)
+    with pytest.raises(ValueError, match="same pairs"):
+        check_preferences(altered(company_ranks=one_sided))
+    no_slot = prefs.capacity.copy()
+    no_slot[int(np.flatnonzero(np.diff(prefs.company_ptr) > 0)[0])] = 0
+    with pytest.raises(ValueError, match="no slot"):
+        check_preferences(altered(capacity=no_slot))
+    outside = prefs.student_ranks.copy()
+    outside[0] = prefs.company_ptr.size - 1
+    with pytest.raises(ValueError, match="does not exist"):
+        check_preferences(altered(student_ranks=outside))
+
+
+@pytest.fixture(scope="module")
+def package_python() -> Path:
+    """bench/.venv-matching's Python with the real package, created on first use; skip if that fails."""
+    from bench.venv import matching_python
+
+    try:
+        return matching_python()
+    except (OSError, subprocess.CalledProcessError) as error:
+        pytest.skip(f"the `matching` virtualenv could not be made: {error}")
+
+
+def test_the_package_gives_the_same_matching_however_the_game_is_built(
+    quick_results: list[InstanceRun], package_python: Path
+) -> None:
+    """On the pilot instances: the direct build and create_from_dictionaries unchanged agree."""
+    from bench.methods.stable import plan_from_matches, run_matching_package
+
+    for result in quick_results:
+        problem = BenchProblem.read(result.problem_path)
+        prefs = preferences(problem)
+        plans = {}
+        for build in ("package", "direct"):
+            students, companies, timings = run_matching_package(prefs, python=package_python, build=build)
+            assert timings["build"] == build and timings["matcher"] == "package"
+            plans[build] = plan_from_matches(problem, students, companies)
+        assert plans["package"].sum() > 0, result.spec.name
+        assert np.array_equal(plans["direct"], plans["package"]), result.spec.name
 
 
 @pytest.mark.parametrize("seed", range(6))
