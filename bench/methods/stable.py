@@ -11,12 +11,16 @@ count those companies, then **repair** the plan: at each company over its mentor
 capacity, the lowest-scoring students with a support load are unassigned until
 it fits. Unassigned students stay unplaced (no second round).
 
-The default matcher is the PyPI package ``matching`` (``HospitalResident``), run
-in its own virtualenv as a separate process (its top-level name collides with
-this project's ``matching/``); preferences go through an ``.npz`` file. The worker
-builds the game without the package's defensive deep copy and input checks, which
-do not scale (``bench/stable_worker.py``); the preferences are checked here instead
-(``check_preferences``).
+The default matcher, up to ``PACKAGE_MAX_PAIRS`` usable pairs, is the PyPI package
+``matching`` (``HospitalResident.solve(optimal="resident")``), run in its own
+virtualenv as a separate process (its top-level name collides with this project's
+``matching/``); preferences go through an ``.npz`` file. The worker builds the game
+without the package's defensive deep copy and input checks, which do not scale
+(``bench/stable_worker.py``); the preferences are checked here instead
+(``check_preferences``). Above ``PACKAGE_MAX_PAIRS`` the package's ``solve()`` itself
+does not scale, and our own deferred acceptance runs
+(``bench/methods/deferred_acceptance.py``), the same algorithm with the same unique
+result, tested equal to the package's.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ WORKER = Path(__file__).resolve().parent.parent / "stable_worker.py"
 MEMORY_CAP_BYTES = 8 << 30
 """Address-space cap of the ``matching`` process: the issue's 8 GB budget for the largest instance, so that
 it runs out of memory before the shared machine does."""
+PACKAGE_MAX_PAIRS = 4_000_000
+"""Above this many usable pairs our own deferred acceptance runs instead of the package: the package's
+``solve()`` grows with the cube of the instance's side (123 s at 3.7 million pairs of a subset of the
+45,000 x 20,000 instance, over an hour extrapolated to its 40 million; see ``deferred_acceptance.py``)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,10 +130,19 @@ def check_preferences(prefs: Preferences) -> None:
         raise ValueError("a company with a list has no slot")
 
 
+def default_matcher(prefs: Preferences) -> Matcher:
+    """The package up to ``PACKAGE_MAX_PAIRS`` usable pairs, our own deferred acceptance above."""
+    if prefs.student_ranks.size <= PACKAGE_MAX_PAIRS:
+        return run_matching_package
+    from bench.methods.deferred_acceptance import deferred_acceptance
+
+    return deferred_acceptance
+
+
 def solve_stable(problem: BenchProblem, matcher: Matcher | None = None) -> StableOutcome:
     """Resident-optimal stable matching of ``problem``, then the mentor repair."""
     prefs = preferences(problem)
-    students, companies, timings = (matcher or run_matching_package)(prefs)
+    students, companies, timings = (matcher or default_matcher(prefs))(prefs)
     raw = plan_from_matches(problem, students, companies)
     repaired = repair_mentor(problem, raw)
     use = np.bincount(problem.company[raw], weights=problem.load[raw], minlength=problem.n_companies)

@@ -2,9 +2,10 @@
 
 Stable matching is checked against a small pure-Python reference of
 resident-optimal deferred acceptance written here, so most tests need neither the
-PyPI package ``matching`` nor its virtualenv. One test runs the package itself
+PyPI package ``matching`` nor its virtualenv. Two tests run the package itself
 (creating bench/.venv-matching if needed, skipped if that fails): the game built
-directly equals the one ``create_from_dictionaries`` builds.
+directly equals the one ``create_from_dictionaries`` builds, and our own deferred
+acceptance (used above ``PACKAGE_MAX_PAIRS``) equals the package's matching.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 
 from bench.evaluate import plan_stats
 from bench.instances import QUICK, spec_named
+from bench.methods.deferred_acceptance import deferred_acceptance as own_deferred_acceptance
 from bench.methods.exact import solve_exact
 from bench.methods.greedy import solve_greedy
 from bench.methods.stable import Preferences, check_preferences, preferences, solve_stable
@@ -231,6 +233,26 @@ def test_stable_worker_exchanges_files_with_the_package(tmp_path: Path) -> None:
     assert np.array_equal(via_worker, direct)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_own_deferred_acceptance_equals_the_reference(seed: int) -> None:
+    problem = random_problem(seed, n_students=60, n_companies=20, density=0.4)
+    ours = solve_stable(problem, matcher=own_deferred_acceptance)
+    reference = solve_stable(problem, matcher=deferred_acceptance)
+    assert np.array_equal(ours.raw, reference.raw)
+    assert np.array_equal(ours.repaired, reference.repaired)
+    assert ours.timings["matcher"] == "own"
+
+
+def test_above_the_package_limit_our_own_deferred_acceptance_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.methods import stable
+
+    monkeypatch.setattr(stable, "PACKAGE_MAX_PAIRS", 0)
+    problem = random_problem(3)
+    outcome = solve_stable(problem)
+    assert outcome.timings["matcher"] == "own"
+    assert np.array_equal(outcome.raw, solve_stable(problem, matcher=deferred_acceptance).raw)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_repair_mentor_unassigns_the_lowest_scoring_loaded_students(seed: int) -> None:
     """The repair against a plain per-company reference: lowest score first, then lower student index."""
@@ -291,7 +313,7 @@ def package_python() -> Path:
 def test_the_package_gives_the_same_matching_however_the_game_is_built(
     quick_results: list[InstanceRun], package_python: Path
 ) -> None:
-    """On the pilot instances: the direct build and create_from_dictionaries unchanged agree."""
+    """On the pilot instances: the direct build, create_from_dictionaries unchanged and our own agree."""
     from bench.methods.stable import plan_from_matches, run_matching_package
 
     for result in quick_results:
@@ -302,8 +324,10 @@ def test_the_package_gives_the_same_matching_however_the_game_is_built(
             students, companies, timings = run_matching_package(prefs, python=package_python, build=build)
             assert timings["build"] == build and timings["matcher"] == "package"
             plans[build] = plan_from_matches(problem, students, companies)
+        ours = solve_stable(problem, matcher=own_deferred_acceptance).raw
         assert plans["package"].sum() > 0, result.spec.name
         assert np.array_equal(plans["direct"], plans["package"]), result.spec.name
+        assert np.array_equal(ours, plans["package"]), result.spec.name
 
 
 @pytest.mark.parametrize("seed", range(6))
