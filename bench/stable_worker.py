@@ -142,8 +142,25 @@ def main(given: str, answer: str, build: str = "direct") -> None:
         "create_seconds": created - prepared,
         "solve_seconds": solved - created,
         "matching_version": version("matching"),
+        "peak_mb": own_peak_mb(),
     }
     print(json.dumps(timings))
+
+
+def own_peak_mb() -> float | None:
+    """This process's peak resident memory since its ``exec`` (VmHWM), or None off Linux.
+
+    Not ``getrusage``: a child's ``ru_maxrss`` starts from its parent's resident size at the
+    fork, so for a worker holding a large problem it reports the parent's memory, not ours.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def run_with_deep_stack(given: str, answer: str, build: str) -> None:

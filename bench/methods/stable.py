@@ -237,5 +237,7 @@ def run_matching_package(
             )
         with np.load(answer) as data:
             students, companies = data["student"].astype(np.int64), data["company"].astype(np.int64)
-        timings = {"matcher": "package", **json.loads(done.stdout.strip().splitlines()[-1])}
+        reported = json.loads(done.stdout.strip().splitlines()[-1])
+        package_peak_mb = reported.pop("peak_mb", None)
+        timings = {"matcher": "package", **reported, "package_peak_mb": package_peak_mb}
     return students, companies, timings
