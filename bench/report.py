@@ -11,7 +11,7 @@ from optimizer.problem import SCORE_SCALE
 METHOD_LABELS = {
     "optimizer": "this project (optimizer)",
     "greedy": "greedy, best pair first",
-    "stable": "stable matching (`matching`)",
+    "stable": "stable matching (resident-optimal)",
     "exact": "exact optimum (independent)",
 }
 PLOT_NAME = "time_vs_pairs.png"
