@@ -3,7 +3,7 @@
 Stable matching is checked against a small pure-Python reference of
 resident-optimal deferred acceptance written here, so most tests need neither the
 PyPI package ``matching`` nor its virtualenv. Two tests run the package itself
-(creating bench/.venv-matching if needed, skipped if that fails): the game built
+(creating bench/.venv-matching if needed): the game built
 directly equals the one ``create_from_dictionaries`` builds, and our own deferred
 acceptance (used above ``PACKAGE_MAX_PAIRS``) equals the package's matching.
 """
@@ -301,13 +301,10 @@ def test_check_preferences_rejects_what_the_package_would_warn_about() -> None:
 
 @pytest.fixture(scope="module")
 def package_python() -> Path:
-    """bench/.venv-matching's Python with the real package, created on first use; skip if that fails."""
+    """bench/.venv-matching's Python with the real package, created on first use (the harness needs it too)."""
     from bench.venv import matching_python
 
-    try:
-        return matching_python()
-    except (OSError, subprocess.CalledProcessError) as error:
-        pytest.skip(f"the `matching` virtualenv could not be made: {error}")
+    return matching_python()
 
 
 def test_the_package_gives_the_same_matching_however_the_game_is_built(
