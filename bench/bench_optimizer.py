@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -36,13 +35,15 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.machine import machine_summary  # noqa: E402
+from bench.problem import read_pair_table, write_pair_table  # noqa: E402
 
 INSTANCES: dict[str, dict[str, Any]] = {
     "pilot": {"students": 140, "companies": 220, "runs": 9, "cpsat": True},
@@ -88,7 +89,7 @@ def measure(name: str, runs: int) -> dict[str, Any]:
     }
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pairs.npz"
-        np.savez(path, **{key: getattr(pairs, key) for key in PAIR_FIELDS})
+        write_pair_table(pairs, path)
         done = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--solve", str(path), "--runs", str(runs)],
             cwd=ROOT,
@@ -146,28 +147,11 @@ def measure(name: str, runs: int) -> dict[str, Any]:
     return out
 
 
-PAIR_FIELDS = (
-    "student_ids",
-    "company_ids",
-    "student",
-    "company",
-    "score",
-    "travel_minutes",
-    "support_load",
-    "capacity",
-    "mentor_capacity",
-)
-
-
 def solve_saved(path: str, runs: int) -> dict[str, Any]:
     """The optimizer alone on saved pairs, in this process: times, result and peak memory."""
-    import numpy as np
-
-    from matching.pair_table import PairTable
     from optimizer import PlacementProblem, SolveParams, solve_placement
 
-    with np.load(path) as saved:
-        pairs = PairTable(**{key: saved[key] for key in PAIR_FIELDS})
+    pairs = read_pair_table(path)
     problem = PlacementProblem.build(pairs)
     params = SolveParams(time_limit_seconds=TIME_LIMIT)
     if runs > 1:
@@ -217,28 +201,6 @@ def run_instance(name: str, runs: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f", {int(line.split()[1]) / 1024 / 1024:.0f} GB RAM"
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores{memory}, {platform.platform()}, Python {platform.python_version()}, "
-        f"OR-Tools {version('ortools')}, numpy {version('numpy')}"
-    )
-
-
 def markdown_section(quick: bool = False, large: bool = False) -> str:
     """Measure and return the "Optimizer" section of docs/benchmarks.md."""
     names = ["pilot"] if quick else ["pilot", "national"]
@@ -257,7 +219,7 @@ def markdown_section(quick: bool = False, large: bool = False) -> str:
         "## Optimizer",
         "",
         f"Reproduce: {command} (rewrites this section only). Measured "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}. The machine is shared, so "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {machine_summary(('ortools', 'numpy'))}. The machine is shared, so "
         "times vary between runs; each time is the median of several runs after a warm-up.",
         "",
         "Instances: the built-in pilot network and the synthetic national network (`generate(1700, 5000)`), "

@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -27,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.machine import machine_summary  # noqa: E402
 
 INSTANCES: dict[str, tuple[int, int, int]] = {
     # name: (students, companies, runs)
@@ -122,28 +123,9 @@ def run_instance(name: str) -> dict[str, object]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    import numpy as np
-    import sklearn
-
+    """The machine line, with the load average when measuring started (other jobs skew the times)."""
     load = f", load average {os.getloadavg()[0]:.1f} when started" if hasattr(os, "getloadavg") else ""
-    return (
-        f"{cpu}, {os.cpu_count()} cores{memory}{load}; Python {platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}; {platform.system()} {platform.release()}"
-    )
+    return machine_summary(("numpy", "scikit-learn")) + load
 
 
 def markdown_section(quick: bool = False) -> str:

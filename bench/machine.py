@@ -36,12 +36,7 @@ def memory_gb() -> float | None:
 
 
 def package_versions() -> dict[str, str]:
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
+    out = {name: _version(name) for name in PACKAGES}
     out["matching (own venv)"] = matching_version() or "not installed"
     return out
 
@@ -51,6 +46,24 @@ def git_commit() -> str:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     return done.stdout.strip() or "unknown"
+
+
+def machine_summary(packages: tuple[str, ...] = ()) -> str:
+    """One line for a section's "measured on": CPU, cores, RAM, OS, Python and the given packages."""
+    ram = memory_gb()
+    memory = f", {ram:.0f} GB RAM" if ram is not None else ""
+    versions = "".join(f", {name} {_version(name)}" for name in packages)
+    return (
+        f"{cpu_model()}, {os.cpu_count()} cores{memory}, {platform.platform()}, "
+        f"Python {platform.python_version()}{versions}"
+    )
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def machine_lines() -> list[str]:
