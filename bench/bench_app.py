@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -19,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.child import run_for_json  # noqa: E402
 from bench.machine import machine_lines  # noqa: E402
 from bench.sections import replace_section  # noqa: E402
 
@@ -46,14 +46,11 @@ print(json.dumps(times))
 
 
 def measure(page: str, database: Path) -> dict[str, object]:
-    output = subprocess.run(
+    return run_for_json(
         [sys.executable, "-c", _CHILD, str(ROOT), page, json.dumps(WHAT_IF_FACTORS)],
-        capture_output=True,
-        text=True,
-        check=True,
+        f"the {page} page",
         env={"STU_MATCH_DB": str(database), "PATH": "/usr/bin:/bin"},
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    )
 
 
 def main() -> int:

@@ -30,7 +30,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.child import run_for_json  # noqa: E402
 from bench.machine import machine_summary  # noqa: E402
 from bench.problem import read_pair_table, write_pair_table  # noqa: E402
 
@@ -90,14 +90,10 @@ def measure(name: str, runs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pairs.npz"
         write_pair_table(pairs, path)
-        done = subprocess.run(
+        out["methods"]["optimizer"] = run_for_json(
             [sys.executable, str(Path(__file__).resolve()), "--solve", str(path), "--runs", str(runs)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
+            f"the optimizer on {name}",
         )
-    out["methods"]["optimizer"] = json.loads(done.stdout.strip().splitlines()[-1])
 
     inst, _ = PlacementProblem.build(pairs).free_instance()
     usable = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
@@ -191,14 +187,10 @@ def _median(action: Callable[[], Any], runs: int) -> tuple[Any, float]:
 
 def run_instance(name: str, runs: int) -> dict[str, Any]:
     """Measure ``name`` in a subprocess and return its JSON result."""
-    done = subprocess.run(
+    return run_for_json(
         [sys.executable, str(Path(__file__).resolve()), "--measure", name, "--runs", str(runs)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
+        f"the optimizer benchmark of {name}",
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def markdown_section(quick: bool = False, large: bool = False) -> str:

@@ -17,7 +17,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.child import run_for_json  # noqa: E402
 from bench.machine import machine_summary  # noqa: E402
 
 INSTANCES: dict[str, tuple[int, int, int]] = {
@@ -110,16 +110,9 @@ def measure(name: str) -> dict[str, object]:
 
 def run_instance(name: str) -> dict[str, object]:
     """Measure ``name`` in a subprocess and return its JSON result."""
-    result = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--worker", name],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
+    return run_for_json(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", name], f"the scoring benchmark of {name}"
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"benchmark of {name} failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def machine() -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.child import run_for_json
 from bench.evaluate import PlanStats, plan_stats
 from bench.instances import InstanceSpec
 from bench.problem import BenchProblem
@@ -68,17 +69,12 @@ def _quiet(_: str) -> None:
 def build_instance(spec: InstanceSpec, folder: Path) -> tuple[Path, dict[str, Any]]:
     """Build ``spec`` in a subprocess; the problem file and the build summary."""
     path = folder / f"{spec.name}.npz"
-    done = subprocess.run(
+    summary = run_for_json(
         [sys.executable, "-m", "bench.instances", spec.name, str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+        f"building {spec.name}",
         timeout=BUILD_TIMEOUT,
-        check=False,
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"building {spec.name} failed:\n{done.stderr[-3000:]}")
-    return path, json.loads(done.stdout.strip().splitlines()[-1])
+    return path, summary
 
 
 def run_once(method: str, problem_path: Path, plan_path: Path, timeout: float) -> dict[str, Any]:
