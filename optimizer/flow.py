@@ -207,9 +207,8 @@ class PricedFlow:
     pair at all has a negative reduced cost the duals are feasible for the full LP,
     so the flow is optimal for all pairs. On large networks the pricing first looks
     only at ``watch`` (each student's better pairs) and sweeps every pair only when
-    those are settled, and it stops once at most ``settle`` pairs are left out (the
-    duals are then made feasible and the flow is near-optimal). The active set is
-    kept between solves (the Lagrangian rounds change the values only a little).
+    those are settled. The active set is kept between solves (the Lagrangian rounds
+    change the values only a little).
     """
 
     def __init__(
@@ -222,7 +221,6 @@ class PricedFlow:
         first_active: np.ndarray,
         add_per_round: int | None = None,
         watch: np.ndarray | None = None,
-        settle: int = 0,
     ):
         self.n_students = n_students
         self.n_companies = n_companies
@@ -233,7 +231,6 @@ class PricedFlow:
         self.add_per_round = max(4 * n_students, 10_000) if add_per_round is None else add_per_round
         self.watched = None if watch is None else watch | first_active
         self.watch = None if self.watched is None else np.flatnonzero(self.watched)
-        self.settle = settle
         self.solves = 0
 
     def solve(self, value: np.ndarray, *, optional: bool = True, deadline: float = math.inf) -> FlowRound:
@@ -270,19 +267,17 @@ class PricedFlow:
             last = perf_counter() - round_started
             out_of_time = perf_counter() + last >= deadline
             missing, reduced = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-            swept = self.watch is None or out_of_time
-            if not swept:
+            if self.watch is not None and not out_of_time:  # the watched pairs first
                 missing, reduced = self._negative(self.watch, value, student_price, company_price)
             if missing.size == 0:  # a sweep over every pair
                 missing, reduced = self._negative(None, value, student_price, company_price)
-                swept = True
                 if missing.size and self.watched is not None:
                     self.watched[missing] = True
                     self.watch = np.flatnonzero(self.watched)
             if missing.size == 0:
                 bound = sum(student_price.tolist()) + sum((self.capacity * company_price).tolist())
                 return FlowRound(chosen, student_price, company_price, bound, True)
-            if out_of_time or (swept and missing.size <= self.settle):
+            if out_of_time:
                 # Raise each student's price by its most negative reduced cost: feasible duals.
                 shortfall = np.zeros(self.n_students, dtype=np.int64)
                 np.maximum.at(shortfall, self.student[missing], -reduced)
