@@ -61,12 +61,12 @@ def measure(name: str, runs: int) -> dict[str, Any]:
 
     import numpy as np
 
+    from bench.cpsat import solve_cpsat
     from features.loading import BUILTIN_DATA_DIR, load_network, network_from_tables
     from features.synthetic import generate
     from matching.context import scoring_context
     from matching.pairs import pair_table
     from optimizer import PlacementProblem
-    from optimizer.cpsat import solve_cpsat
     from optimizer.flow import solve_transport
 
     spec = INSTANCES[name]

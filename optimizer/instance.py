@@ -1,8 +1,8 @@
 """The numeric core of a placement problem: aligned numpy arrays, nothing else.
 
-Every solver in this package (exact, plain CP-SAT, reference) works on an
-``Instance``; ``optimizer.problem`` builds one from a ``PairTable`` after the
-consultants' locks and forbids are applied.
+The exact solver works on an ``Instance`` (and so does the benchmark's plain
+CP-SAT baseline, ``bench/cpsat.py``); ``optimizer.problem`` builds one from a
+``PairTable`` after the consultants' locks and forbids are applied.
 """
 
 from __future__ import annotations

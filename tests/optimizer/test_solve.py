@@ -238,19 +238,3 @@ def test_the_large_network_path_gives_the_same_optimum(seed: int, monkeypatch: p
     hurried = solve_placement(PlacementProblem.build(table), SolveParams(time_limit_seconds=0))
     assert_feasible(table, hurried.pair_of_student)
     assert hurried.placed <= expected.placed <= hurried.placed_bound
-
-
-@settings(max_examples=30, deadline=None)
-@given(table=pair_tables())
-def test_the_plain_cpsat_baseline_agrees(table) -> None:
-    """The benchmark's plain CP-SAT model is a fair baseline: same optimum as the MILP."""
-    from optimizer.cpsat import solve_cpsat
-
-    inst, _ = PlacementProblem.build(table).free_instance()
-    outcome = solve_cpsat(inst, time_limit=10, linearization_level=None)
-    expected = reference(table)
-    assert outcome.status == "OPTIMAL"
-    assert (int(outcome.chosen.sum()), int(inst.weight[outcome.chosen].sum())) == (
-        expected.placed,
-        expected.weight,
-    )

@@ -1,7 +1,9 @@
-"""The whole placement problem as one plain CP-SAT model: a baseline for the benchmark and the tests.
+"""The whole placement problem as one plain CP-SAT model: the baseline of ``bench/bench_optimizer.py``.
 
-The exact solver does not use it on whole networks (see ``optimizer.exact``); its
-proof builds small CP-SAT models of its own in ``optimizer.decompose``.
+Only the benchmark uses it: the optimizer never solves a whole network with CP-SAT
+(see ``optimizer.exact``); its proof builds small CP-SAT models of its own in
+``optimizer.decompose``. It works on the optimizer's ``Instance``, so it sees
+exactly the pairs, weights and limits the optimizer sees.
 
 The objective is lexicographic through one weighted sum: every placement is worth
 ``M + weight`` with ``M`` larger than the total weight any plan can reach, so one
