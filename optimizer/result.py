@@ -144,10 +144,10 @@ class PlacementResult:
 
 @dataclass(frozen=True)
 class Move:
-    """A student of the approved plan whose placement changes (``to_company_id`` None: unplaced now)."""
+    """A student whose placement changes between two plans (a company ID of None: no place)."""
 
     student_id: str
-    from_company_id: str
+    from_company_id: str | None
     to_company_id: str | None
 
     def as_dict(self) -> dict[str, Any]:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from features.errors import InputError
 from features.network import Network
-from matching.config import ScoringConfig
-from matching.context import ScoringContext, scoring_context
+from placement_service import ScoringConfig, ScoringContext, prepare_scoring, scoring_config
 
 
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +23,7 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="change a scoring option, e.g. --weight travel=3 (repeatable; see matching/config.py)",
+        help="change a scoring option, e.g. --weight travel=3 (repeatable; see docs/scoring.md)",
     )
     parser.add_argument(
         "--rule-only",
@@ -43,19 +40,12 @@ def config_from_args(args: argparse.Namespace) -> ScoringConfig:
         if not separator or not name.strip():
             raise InputError(f"--weight must look like NAME=VALUE, e.g. travel=3. Got {item!r} instead.")
         changes[name.strip()] = _number(raw.strip())
-    try:
-        return ScoringConfig().with_changes(**changes)
-    except ValidationError as error:
-        messages = "; ".join(str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors())
-        raise InputError(messages) from None
+    return scoring_config(changes)
 
 
 def context_from_args(network: Network, args: argparse.Namespace) -> ScoringContext:
-    return scoring_context(
-        network,
-        config_from_args(args),
-        travel_matrix=args.travel_matrix,
-        outcome_model=None if args.rule_only else "auto",
+    return prepare_scoring(
+        network, config_from_args(args), travel_matrix=args.travel_matrix, rule_only=args.rule_only
     )
 
 

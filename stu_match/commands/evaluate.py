@@ -6,8 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from features.loading import load_network
-from matching.evaluation import K, evaluate_ground_truth, evaluate_history
+from placement_service import evaluate_ranking, load_data
 from stu_match.commands._scoring_options import config_from_args
 
 DEFAULT_TRUTH_SEED = 7
@@ -50,19 +49,17 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if args.truth_alumni < 100:
         raise InputError(f"--truth-alumni must be at least 100; got {args.truth_alumni}")
-    network = load_network(args.data)
-    result: dict[str, object] = {"data": str(args.data), "k": K}
-    result["history"] = evaluate_history(
-        network, folds=args.folds, seed=args.seed, config=config
-    ).model_dump()
-    if not args.no_ground_truth:
-        result["ground_truth"] = evaluate_ground_truth(
-            n_students=len(network.students),
-            n_companies=len(network.companies),
-            n_alumni=args.truth_alumni,
-            seed=args.truth_seed,
-            config=config,
-        ).model_dump()
+    network = load_data(args.data)
+    result: dict[str, object] = {"data": str(args.data)}
+    result |= evaluate_ranking(
+        network,
+        config,
+        folds=args.folds,
+        seed=args.seed,
+        ground_truth=not args.no_ground_truth,
+        truth_seed=args.truth_seed,
+        truth_alumni=args.truth_alumni,
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -6,8 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from features.loading import load_network
-from optimizer.network_report import GapReport, gap_report
+from placement_service import GapReport, gap_report, load_data
 from stu_match.cli import positive_int
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
 
@@ -28,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    network = load_network(args.data)
+    network = load_data(args.data)
     report = gap_report(context_from_args(network, args), top=args.top)
     if args.json:
         print(json.dumps(report_json(report), ensure_ascii=False, indent=2))

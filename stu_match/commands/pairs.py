@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-
-from features.loading import atomic_write_bytes, load_network
-from matching.eligibility import REASON_TEXT_EN
-from matching.pair_table import PairTable
-from matching.pairs import pair_table
+from features.loading import atomic_write_bytes
+from placement_service import REASON_TEXT_EN, eligible_pairs, load_data, pairs_csv, pairs_summary
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
-
-CSV_COLUMNS = ("student_id", "company_id", "score", "travel_minutes", "support_load")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,11 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    network = load_network(args.data)
+    network = load_data(args.data)
     context = context_from_args(network, args)
-    table = pair_table(context)
+    table = eligible_pairs(context)
     atomic_write_bytes(args.out, pairs_csv(table))
-    summary = summarise(table)
+    summary = pairs_summary(table)
     summary["out"] = str(args.out)
     summary["outcome_model"] = context.model is not None
     if args.json:
@@ -54,47 +46,3 @@ def run(args: argparse.Namespace) -> int:
         for code, count in summary["ineligible_by_reason"].items():
             print(f"  {code:<22} {count:>12}  {REASON_TEXT_EN[code]}")
     return 0
-
-
-def summarise(table: PairTable) -> dict[str, Any]:
-    per_student = np.bincount(table.student, minlength=table.n_students)
-    return {
-        "students": table.n_students,
-        "companies": table.n_companies,
-        "eligible_pairs": table.n_pairs,
-        "students_without_pairs": int((per_student == 0).sum()),
-        "ineligible_by_reason": {
-            code: int(count)
-            for code, count in zip(table.reason_codes, table.ineligible_counts.sum(axis=0), strict=True)
-        },
-    }
-
-
-def pairs_csv(table: PairTable) -> bytes:
-    """The pair table as CSV bytes (UTF-8): scores to 4 decimals, minutes to 2."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    columns = {
-        "student_id": pa.DictionaryArray.from_arrays(table.student, pa.array(table.student_ids.astype(str))),
-        "company_id": pa.DictionaryArray.from_arrays(table.company, pa.array(table.company_ids.astype(str))),
-        "score": np.round(table.score, 4),
-        "travel_minutes": np.round(table.travel_minutes, 2),
-        "support_load": table.support_load,
-    }
-    frame = pa.table({name: columns[name] for name in CSV_COLUMNS})
-    frame = frame.cast(
-        pa.schema(
-            [
-                ("student_id", pa.string()),
-                ("company_id", pa.string()),
-                ("score", pa.float64()),
-                ("travel_minutes", pa.float64()),
-                ("support_load", pa.int64()),
-            ]
-        )
-    )
-    buffer = io.BytesIO()
-    # IDs are letters, digits, '_', '.', '-' (features.profiles.ID_PATTERN): nothing to quote.
-    pacsv.write_csv(frame, buffer, pacsv.WriteOptions(quoting_style="none", quoting_header="none"))
-    return buffer.getvalue()

@@ -7,11 +7,15 @@ import json
 from pathlib import Path
 
 from features.errors import InputError
-from features.loading import load_network
 from features.vocabulary import INDUSTRY_LABELS, Industry
-from matching.config import COMPONENT_LABELS
-from matching.explain import PairExplanation
-from matching.shortlist import DEFAULT_TOP_K, shortlist_companies, shortlist_students
+from placement_service import (
+    COMPONENT_LABELS,
+    DEFAULT_TOP_K,
+    PairExplanation,
+    companies_for_student,
+    load_data,
+    students_for_company,
+)
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
 
 
@@ -47,15 +51,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    network = load_network(args.data)
+    network = load_data(args.data)
     context = context_from_args(network, args)
     if args.company is not None:
         if args.industry:
             raise InputError("--industry filters companies; it cannot be used with --company")
-        items = shortlist_students(context, args.company, args.top, max_travel_minutes=args.max_travel)
+        items = students_for_company(context, args.company, args.top, max_travel_minutes=args.max_travel)
         counterpart = "student"
     else:
-        items = shortlist_companies(
+        items = companies_for_student(
             context,
             args.student,
             args.top,

@@ -1,0 +1,105 @@
+"""The network coordinator's report: gaps, unplaced students by reason, whom to recruit, whom not to lose."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel
+
+from matching.context import ScoringContext
+from optimizer.gaps import IndustryAreaGap, NeedGap, industry_area_gaps, need_gaps
+from optimizer.recruitment import CriticalCompany, Recommendation, critical_companies, recommend_companies
+from placement_service.planning import Plan, plan_cohort
+
+REASON_GROUP_LABELS: dict[str, str] = {
+    "no_eligible": "Ingen virksomhed i netværket opfylder elevens krav",
+    "all_forbidden": "Alle passende virksomheder er fravalgt",
+    "forbidden": "Passende virksomheder er fravalgt",
+    "companies_full": "De passende virksomheder er fuldt besat",
+    "mentor_full": "Mentorkapaciteten er opbrugt",
+    "mentor_too_small": "For lidt mentorkapacitet hos de passende virksomheder",
+    "lower_score": "Holdt ude af målet om fairness",
+    "not_proven": "Tidsgrænsen blev nået",
+}
+
+
+class UnplacedGroup(BaseModel):
+    reason: str
+    label: str
+    count: int
+    students: list[str]
+
+
+class GapReport(BaseModel):
+    students: int
+    placed: int
+    industry_area: list[IndustryAreaGap]
+    needs: list[NeedGap]
+    unplaced_by_reason: list[UnplacedGroup]
+    recommendations: list[Recommendation]
+    critical_companies: list[CriticalCompany]
+
+
+class NetworkGaps(BaseModel):
+    """The cheap part of the report: demand against supply, workplace needs, unplaced by reason."""
+
+    students: int
+    placed: int
+    industry_area: list[IndustryAreaGap]
+    needs: list[NeedGap]
+    unplaced_by_reason: list[UnplacedGroup]
+
+
+class Recruitment(BaseModel):
+    """The verified part of the report: each gain and loss found by solving the plan again."""
+
+    recommendations: list[Recommendation]
+    critical_companies: list[CriticalCompany]
+
+
+def network_gaps(plan: Plan) -> NetworkGaps:
+    """Demand against supply per industry x area and per workplace need, and the unplaced by reason."""
+    network, pairs, assigned = plan.network, plan.pairs, plan.result.company_of_student
+    return NetworkGaps(
+        students=plan.result.students,
+        placed=plan.result.placed,
+        industry_area=industry_area_gaps(network, pairs, assigned),
+        needs=need_gaps(network, pairs, assigned),
+        unplaced_by_reason=group_unplaced(plan),
+    )
+
+
+def recruitment(plan: Plan, top: int = 10) -> Recruitment:
+    """The companies to recruit and the critical companies, each verified by solving the plan again."""
+    pairs, assigned = plan.pairs, plan.result.company_of_student
+    return Recruitment(
+        recommendations=recommend_companies(plan.context, pairs, assigned, top=top),
+        critical_companies=critical_companies(plan.network, pairs, assigned),
+    )
+
+
+def gap_report(context: ScoringContext, plan: Plan | None = None, top: int = 10) -> GapReport:
+    """Gaps, recruitment recommendations and critical companies for the network in ``context``.
+
+    The plan is the one ``stu-match assign`` proposes with no decisions, unless one is given.
+    """
+    plan = plan_cohort(context) if plan is None else plan
+    gaps = network_gaps(plan)
+    verified = recruitment(plan, top=top)
+    return GapReport(**gaps.model_dump(), **verified.model_dump())
+
+
+def group_unplaced(plan: Plan) -> list[UnplacedGroup]:
+    """Each unplaced student under the first (binding) reason the optimizer gives."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for student_id, reasons in plan.reasons.items():
+        groups[reasons[0].code if reasons else "not_proven"].append(student_id)
+    return sorted(
+        (
+            UnplacedGroup(
+                reason=code, label=REASON_GROUP_LABELS.get(code, code), count=len(ids), students=ids
+            )
+            for code, ids in groups.items()
+        ),
+        key=lambda g: (-g.count, g.reason),
+    )

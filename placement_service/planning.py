@@ -1,0 +1,286 @@
+"""The cohort plan, written once: score → eligible pairs → problem with decisions → solve → explain.
+
+``stu-match assign``, the plan page, scenarios and the coordinator's report all
+call ``plan_cohort`` (or ``plan_with_decisions``), with one default time limit.
+A plan carries the decision version it was solved from, so a decision made on
+it can be checked against what happened since (see ``store.DecisionStore``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from features.errors import InputError
+from features.network import Network
+from matching.config import ScoringConfig
+from matching.context import ScoringContext, scoring_context
+from matching.eligibility import REASON_CODES, REASON_TEXT_EN
+from matching.pair_table import PairTable
+from matching.pairs import pair_table, score_pairs
+from optimizer.decision_files import read_decisions, read_plan
+from optimizer.explain import Reason, WhyNot, unplaced_reasons, why_not
+from optimizer.problem import OBJECTIVES, PlacementProblem, SolveParams
+from optimizer.replan import replan
+from optimizer.result import Assignment, PlacementResult, ReplanResult
+from optimizer.solve import solve_placement
+from placement_service.decisions import DecisionSet
+
+DEFAULT_TIME_LIMIT_SECONDS = 60.0
+"""One time limit for every plan, in the CLI and the app alike."""
+
+DEFAULT_OBJECTIVE = "count-then-score"
+
+PLAN_COLUMNS = ("student_id", "company_id", "company_name", "score", "travel_minutes", "locked", "reasons")
+
+
+def prepare_scoring(
+    network: Network,
+    config: ScoringConfig | None = None,
+    travel_matrix: str | os.PathLike[str] | None = None,
+    rule_only: bool = False,
+) -> ScoringContext:
+    """Everything scoring needs for ``network``: arrays, travel times, the learned outcome model."""
+    return scoring_context(
+        network, config, travel_matrix=travel_matrix, outcome_model=None if rule_only else "auto"
+    )
+
+
+def scoring_config(changes: Mapping[str, object] | None = None) -> ScoringConfig:
+    """The default scoring configuration with ``changes``; a bad name or value raises ``InputError``."""
+    try:
+        return ScoringConfig().with_changes(**dict(changes or {}))
+    except ValidationError as error:
+        messages = "; ".join(str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors())
+        raise InputError(messages) from None
+
+
+def eligible_pairs(context: ScoringContext) -> PairTable:
+    """Every pair that passes the hard rules, with its score, travel time and mentor load."""
+    return pair_table(context)
+
+
+def solve_params(
+    objective: str = DEFAULT_OBJECTIVE, time_limit: float = DEFAULT_TIME_LIMIT_SECONDS
+) -> SolveParams:
+    """Solver settings; a bad value raises ``InputError`` naming the CLI flag."""
+    try:
+        return SolveParams(objective=objective, time_limit_seconds=time_limit)  # type: ignore[arg-type]
+    except ValidationError as error:
+        flags = {"time_limit_seconds": "--time-limit", "objective": "--objective"}
+        raise InputError(
+            "; ".join(f"{flags.get(str(d['loc'][0]), d['loc'][0])}: {d['msg']}" for d in error.errors())
+        ) from None
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A solved cohort plan: the result, its pairs and scoring, and where it came from."""
+
+    context: ScoringContext
+    result: PlacementResult
+    replanned: ReplanResult | None = None
+    decision_version: int = 0  # the store's decision version the plan was solved from
+    decisions: DecisionSet = field(default_factory=DecisionSet.empty)  # the decisions it honours
+
+    @property
+    def network(self) -> Network:
+        return self.context.network
+
+    @property
+    def pairs(self) -> PairTable:
+        return self.result.problem.pairs
+
+    @cached_property
+    def reasons(self) -> dict[str, list[Reason]]:
+        """Danish reasons for every unplaced student, the binding one first."""
+        return unplaced_reasons(self.result)
+
+    def assignments(self) -> list[Assignment]:
+        return self.result.assignments()
+
+    def mapping(self) -> dict[str, str | None]:
+        """student_id -> company_id, None when unplaced."""
+        out: dict[str, str | None] = {sid: None for sid in self.pairs.student_ids.tolist()}
+        out.update({a.student_id: a.company_id for a in self.assignments()})
+        return out
+
+    @property
+    def lowest_score(self) -> float | None:
+        """The lowest score of any placement in the plan, decided or proposed."""
+        chosen = self.result.chosen_pairs
+        return None if chosen.size == 0 else float(self.pairs.score[chosen].min())
+
+    @property
+    def all_decided(self) -> bool:
+        """Every placement was kept by a decision: nothing was left for the optimizer to choose."""
+        return bool(self.result.placed) and bool(self.result.problem.locked.sum() == self.result.placed)
+
+    def why_not(self, student_id: str, company_id: str) -> WhyNot:
+        """Why the student is not at the company in this plan, in Danish."""
+        return why_not(self.result, student_id, company_id)
+
+    def report(self) -> dict[str, Any]:
+        """The JSON document of ``stu-match assign --json``."""
+        report: dict[str, Any] = self.result.summary()
+        report["assignments"] = [a.as_dict() for a in self.assignments()]
+        report["unplaced"] = [
+            {
+                "student_id": student_id,
+                "reasons": [r.text for r in self.reasons.get(student_id, [])],
+                "reason_codes": [r.code for r in self.reasons.get(student_id, [])],
+            }
+            for student_id in self.result.unplaced_ids()
+        ]
+        if self.replanned is not None:
+            report["moves"] = [m.as_dict() for m in self.replanned.moves]
+            report["moves_lower_bound"] = self.replanned.moves_lower_bound
+            report["kept"] = self.replanned.kept
+            report["departed"] = list(self.replanned.departed)
+        return report
+
+    def csv_bytes(self) -> bytes:
+        """One row per student: company (empty if unplaced), score, travel, locked, and reasons if unplaced."""
+        result = self.result
+        problem = result.problem
+        pairs = problem.pairs
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(PLAN_COLUMNS)
+        locked = problem.locked
+        for i in range(pairs.n_students):
+            student_id = str(pairs.student_ids[i])
+            k = int(result.pair_of_student[i])
+            if k < 0:
+                text = " | ".join(r.text for r in self.reasons.get(student_id, []))
+                writer.writerow([student_id, "", "", "", "", "no", text])
+                continue
+            j = int(pairs.company[k])
+            name = "" if problem.company_names is None else problem.company_names[j]
+            writer.writerow(
+                [
+                    student_id,
+                    str(pairs.company_ids[j]),
+                    name,
+                    f"{float(pairs.score[k]):.2f}",
+                    f"{float(pairs.travel_minutes[k]):.1f}",
+                    "yes" if locked[i] else "no",
+                    "",
+                ]
+            )
+        return buffer.getvalue().encode("utf-8")
+
+
+def build_problem(
+    context: ScoringContext,
+    pairs: PairTable,
+    keep: Iterable[tuple[str, str]] = (),
+    avoid: Iterable[tuple[str, str]] = (),
+) -> PlacementProblem:
+    """The placement problem with the pairs to keep (locks) and avoid (forbids), checked for conflicts."""
+    names = [c.name for c in context.network.companies]
+    return PlacementProblem.build(
+        pairs, keep, avoid, company_names=names, why_ineligible=_why_ineligible(context)
+    )
+
+
+def plan_cohort(
+    context: ScoringContext,
+    keep: Iterable[tuple[str, str]] = (),
+    avoid: Iterable[tuple[str, str]] = (),
+    *,
+    objective: str = DEFAULT_OBJECTIVE,
+    time_limit: float = DEFAULT_TIME_LIMIT_SECONDS,
+    previous: Mapping[str, str] | None = None,
+    pairs: PairTable | None = None,
+    decision_version: int = 0,
+    decisions: DecisionSet | None = None,
+) -> Plan:
+    """The cohort's plan: most students placed, then the objective; keeping and avoiding the given pairs.
+
+    With ``previous`` (an approved plan, student -> company), move as few of its
+    students as possible. Conflicting decisions raise ``InputError`` naming them.
+    """
+    params = solve_params(objective, time_limit)
+    pairs = eligible_pairs(context) if pairs is None else pairs
+    problem = build_problem(context, pairs, keep, avoid)
+    decisions = DecisionSet.empty() if decisions is None else decisions
+    if previous is not None:
+        replanned = replan(problem, previous, params)
+        return Plan(context, replanned.result, replanned, decision_version, decisions)
+    return Plan(context, solve_placement(problem, params), None, decision_version, decisions)
+
+
+def plan_with_decisions(
+    context: ScoringContext,
+    decisions: DecisionSet,
+    *,
+    objective: str = DEFAULT_OBJECTIVE,
+    time_limit: float = DEFAULT_TIME_LIMIT_SECONDS,
+    pairs: PairTable | None = None,
+    decision_version: int = 0,
+) -> Plan:
+    """The plan honouring every current decision: approved and locked kept, rejected and forbidden avoided."""
+    return plan_cohort(
+        context,
+        decisions.keep,
+        decisions.avoid,
+        objective=objective,
+        time_limit=time_limit,
+        pairs=pairs,
+        decision_version=decision_version,
+        decisions=decisions,
+    )
+
+
+def read_decision_file(path: str | os.PathLike[str], network: Network) -> list[tuple[str, str]]:
+    """(student_id, company_id) rows of a lock or forbid CSV file; every ID must be in ``network``."""
+    return read_decisions(
+        path, [s.student_id for s in network.students], [c.company_id for c in network.companies]
+    )
+
+
+def read_plan_file(path: str | os.PathLike[str]) -> dict[str, str]:
+    """student_id -> company_id of an approved plan file (``assign --out`` writes one)."""
+    return read_plan(path)
+
+
+def _why_ineligible(context: ScoringContext) -> Callable[[int, int], str]:
+    """Name the hard rules a (student, company) pair fails, in English, for lock conflicts."""
+
+    def explain(student: int, company: int) -> str:
+        scores = score_pairs(context, np.array([student]), np.array([company]))
+        failed = [
+            REASON_TEXT_EN.get(code, code)
+            for code, bad in zip(REASON_CODES, scores.failures[0], strict=False)
+            if bad
+        ]
+        return "; ".join(failed)
+
+    return explain
+
+
+__all__ = [
+    "DEFAULT_OBJECTIVE",
+    "DEFAULT_TIME_LIMIT_SECONDS",
+    "OBJECTIVES",
+    "PLAN_COLUMNS",
+    "Plan",
+    "build_problem",
+    "eligible_pairs",
+    "plan_cohort",
+    "plan_with_decisions",
+    "prepare_scoring",
+    "read_decision_file",
+    "read_plan_file",
+    "scoring_config",
+    "solve_params",
+]

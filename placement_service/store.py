@@ -1,0 +1,667 @@
+"""The application database: networks and their versions, decisions, approved plans, scenarios, audit.
+
+One job: keep what users decide, safely, in embedded SQLite at ``$STU_MATCH_DB``
+(default ``var/stu_match.sqlite3`` in the project).
+
+Invariants:
+- Every write is one transaction (``BEGIN IMMEDIATE`` serialises writers) and
+  appends its audit rows in that same transaction.
+- Decisions are an append-only log; a pair's current decision is its newest
+  row. The id of the newest row of a network is its *decision version*: a plan
+  solved from the decisions at version v shows "version v", and a decision
+  made on that plan carries v. If the pair (or, for a keeping decision, the
+  student's other keeping decisions) changed after v, the decision is refused
+  with ``DecisionConflictError`` and nothing is written.
+- Everything is filed under a network's stable ID, never under a typed name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from features.errors import InputError
+from placement_service.clock import danish_clock, now
+from placement_service.decisions import (
+    DECISION_ACTIONS,
+    DECISION_LABELS,
+    KEEPING,
+    Decision,
+    DecisionKind,
+    decision_kind,
+)
+
+DATABASE_ENV = "STU_MATCH_DB"
+DEFAULT_DATABASE = Path(__file__).resolve().parents[1] / "var" / "stu_match.sqlite3"
+BUILTIN_NETWORK_ID = "builtin"
+SCHEMA_VERSION = 2
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_key TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    company_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_by_network ON decisions (network_key, student_id, company_id, id);
+CREATE TABLE IF NOT EXISTS plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    assignments TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scenarios (
+    network_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (network_key, name)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_key TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    details TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS networks (
+    network_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS network_versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_id TEXT NOT NULL REFERENCES networks (network_id),
+    digest TEXT NOT NULL,
+    students TEXT NOT NULL,
+    companies TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS network_versions_by_digest ON network_versions (digest);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+class DecisionConflictError(InputError):
+    """A decision made on a pair whose state changed after the user saw it; nothing was written."""
+
+    def __init__(self, conflicts: list[tuple[tuple[str, str, DecisionKind], Decision]]):
+        self.conflicts = conflicts
+        english = "; ".join(
+            f"{mine[0]} -> {mine[1]} ({mine[2].value}) conflicts with {theirs.kind.value} on "
+            f"{theirs.student_id} -> {theirs.company_id} by {theirs.user} at {theirs.at}"
+            for mine, theirs in conflicts
+        )
+        danish = " ".join(
+            f"Din beslutning «{DECISION_ACTIONS[mine[2]]}» om {mine[0]} → {mine[1]} er ikke gemt: "
+            f"{theirs.user} har {danish_clock(theirs.at)} besluttet «{DECISION_LABELS[theirs.kind]}» om "
+            f"{theirs.student_id} → {theirs.company_id}, efter at du åbnede planen."
+            for mine, theirs in conflicts
+        )
+        super().__init__(
+            f"{len(conflicts)} decision(s) not saved, made on an older plan: {english}",
+            danish + " Se den opdaterede plan, og beslut igen.",
+        )
+
+
+class SavedPlan(BaseModel):
+    id: int
+    name: str
+    assignments: list[dict[str, Any]]
+    user: str
+    at: str
+
+
+class Scenario(BaseModel):
+    name: str
+    settings: dict[str, Any]
+    user: str
+    at: str
+
+
+class AuditEntry(BaseModel):
+    user: str
+    at: str
+    action: str
+    details: dict[str, Any]
+
+
+class NetworkInfo(BaseModel):
+    network_id: str
+    name: str
+    user: str
+    at: str
+
+
+class NetworkVersion(BaseModel):
+    """One version of a network's files: a digest of the whole and one per student and company."""
+
+    number: int
+    network_id: str
+    digest: str
+    students: dict[str, str]
+    companies: dict[str, str]
+    user: str
+    at: str
+
+
+def database_path() -> Path:
+    return Path(os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE)
+
+
+class DecisionStore:
+    """Everything users decide, for every network, in one SQLite file."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.path = Path(path) if path is not None else database_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(_SCHEMA)
+            self._migrate(connection)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            yield connection
+        finally:
+            connection.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write; BEGIN IMMEDIATE serialises concurrent writers."""
+        with self._connection() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        """Bring a database of an earlier version up to date, in one transaction."""
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if version >= SCHEMA_VERSION:
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(decisions)")}
+            if "based_on" not in columns:
+                connection.execute("ALTER TABLE decisions ADD COLUMN based_on INTEGER")
+            # Version 1 filed the built-in network under 'indbygget' and uploads under a typed name.
+            for table in ("decisions", "plans", "scenarios", "audit"):
+                connection.execute(
+                    f"UPDATE {table} SET network_key = ? WHERE network_key = 'indbygget'",
+                    (BUILTIN_NETWORK_ID,),
+                )
+            keys = {
+                row[0]
+                for table in ("decisions", "plans", "scenarios")
+                for row in connection.execute(f"SELECT DISTINCT network_key FROM {table}")
+            }
+            at = now()
+            for key in sorted(keys):
+                connection.execute(
+                    "INSERT OR IGNORE INTO networks (network_id, name, user, at) VALUES (?, ?, ?, ?)",
+                    (key, "Indbygget syntetisk netværk" if key == BUILTIN_NETWORK_ID else key, "system", at),
+                )
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    # --- networks ---------------------------------------------------------------
+
+    def register_network(self, name: str, user: str, network_id: str | None = None) -> str:
+        """A new network with a fresh stable ID (or ``network_id``, if not taken); returns the ID."""
+        name = _name(name, "network")
+        user = _user(user)
+        network_id = network_id or f"N-{uuid.uuid4().hex[:12]}"
+        at = now()
+        with self._transaction() as connection:
+            taken = connection.execute(
+                "SELECT 1 FROM networks WHERE network_id = ?", (network_id,)
+            ).fetchone()
+            if taken is None:
+                connection.execute(
+                    "INSERT INTO networks (network_id, name, user, at) VALUES (?, ?, ?, ?)",
+                    (network_id, name, user, at),
+                )
+                self._audit(connection, network_id, user, at, "network:register", {"network_id": network_id})
+        return network_id
+
+    def network(self, network_id: str) -> NetworkInfo | None:
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT network_id, name, user, at FROM networks WHERE network_id = ?", (network_id,)
+            ).fetchone()
+        return None if row is None else NetworkInfo(network_id=row[0], name=row[1], user=row[2], at=row[3])
+
+    def networks(self) -> list[NetworkInfo]:
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT network_id, name, user, at FROM networks ORDER BY at"
+            ).fetchall()
+        return [NetworkInfo(network_id=r[0], name=r[1], user=r[2], at=r[3]) for r in rows]
+
+    def add_version(
+        self,
+        network_id: str,
+        digest: str,
+        students: Mapping[str, str],
+        companies: Mapping[str, str],
+        user: str,
+    ) -> NetworkVersion:
+        """Record a version of a network's files, unless it equals the latest one; returns the latest."""
+        user = _user(user)
+        at = now()
+        with self._transaction() as connection:
+            if (
+                connection.execute("SELECT 1 FROM networks WHERE network_id = ?", (network_id,)).fetchone()
+                is None
+            ):
+                raise InputError(
+                    f"Unknown network {network_id!r}", f"Der er intet netværk med ID'et {network_id!r}"
+                )
+            latest = self._latest_version(connection, network_id)
+            if latest is not None and latest.digest == digest:
+                return latest
+            connection.execute(
+                "INSERT INTO network_versions (network_id, digest, students, companies, user, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (network_id, digest, json.dumps(dict(students)), json.dumps(dict(companies)), user, at),
+            )
+            self._audit(
+                connection,
+                network_id,
+                user,
+                at,
+                "network:version",
+                {"students": len(students), "companies": len(companies)},
+            )
+            version = self._latest_version(connection, network_id)
+        assert version is not None
+        return version
+
+    def latest_version(self, network_id: str) -> NetworkVersion | None:
+        with self._connection() as connection:
+            return self._latest_version(connection, network_id)
+
+    def networks_with_digest(self, digest: str) -> list[NetworkInfo]:
+        """The networks one of whose versions has exactly these files."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT n.network_id, n.name, n.user, n.at FROM networks n "
+                "JOIN network_versions v ON v.network_id = n.network_id WHERE v.digest = ? ORDER BY n.at",
+                (digest,),
+            ).fetchall()
+        return [NetworkInfo(network_id=r[0], name=r[1], user=r[2], at=r[3]) for r in rows]
+
+    def _latest_version(self, connection: sqlite3.Connection, network_id: str) -> NetworkVersion | None:
+        row = connection.execute(
+            "SELECT id, digest, students, companies, user, at, "
+            "(SELECT COUNT(*) FROM network_versions w WHERE w.network_id = v.network_id AND w.id <= v.id) "
+            "FROM network_versions v WHERE network_id = ? ORDER BY id DESC LIMIT 1",
+            (network_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return NetworkVersion(
+            number=int(row[6]),
+            network_id=network_id,
+            digest=row[1],
+            students=json.loads(row[2]),
+            companies=json.loads(row[3]),
+            user=row[4],
+            at=row[5],
+        )
+
+    def secret(self) -> bytes:
+        """This database's own key for the digests of profiles (so a digest reveals nothing elsewhere)."""
+        with self._transaction() as connection:
+            row = connection.execute("SELECT value FROM settings WHERE name = 'digest_key'").fetchone()
+            if row is None:
+                value = uuid.uuid4().hex + uuid.uuid4().hex
+                connection.execute("INSERT INTO settings (name, value) VALUES ('digest_key', ?)", (value,))
+            else:
+                value = row[0]
+        return bytes.fromhex(value)
+
+    # --- decisions ------------------------------------------------------------
+
+    def decision_version(self, network_id: str) -> int:
+        """The id of the network's newest decision row (0 when none): what a plan was solved from."""
+        with self._connection() as connection:
+            return self._decision_version(connection, network_id)
+
+    def record(
+        self,
+        network_id: str,
+        student_id: str,
+        company_id: str,
+        kind: DecisionKind | str,
+        user: str,
+        seen_version: int | None = None,
+    ) -> None:
+        """Record one decision; see ``record_many``."""
+        self.record_many(network_id, [(student_id, company_id, kind)], user, seen_version)
+
+    def record_many(
+        self,
+        network_id: str,
+        decisions: Iterable[tuple[str, str, DecisionKind | str]],
+        user: str,
+        seen_version: int | None = None,
+    ) -> None:
+        """Several decisions in one transaction; all are written or none.
+
+        ``seen_version``: the decision version of the plan the user decided on. A pair
+        decided by someone else after it (or, for approve and lock, the same student
+        bound elsewhere after it) refuses the whole batch with ``DecisionConflictError``.
+        Approving or locking a student clears the student's earlier binding elsewhere.
+        """
+        user = _user(user)
+        parsed = [(str(s), str(c), decision_kind(k)) for s, c, k in decisions]
+        with self._transaction() as connection:
+            self._refuse_conflicts(connection, network_id, parsed, seen_version)
+            self._write_decisions(connection, network_id, parsed, user, now(), seen_version)
+
+    def current_decisions(self, network_id: str) -> list[Decision]:
+        """The latest decision on every pair that still has one (cleared pairs are left out)."""
+        with self._connection() as connection:
+            return self._current(connection, network_id)
+
+    def decisions_at_version(self, network_id: str) -> tuple[int, list[Decision]]:
+        """The decision version and the current decisions, read from one consistent snapshot."""
+        with self._connection() as connection:
+            connection.execute("BEGIN")
+            try:
+                return self._decision_version(connection, network_id), self._current(connection, network_id)
+            finally:
+                connection.execute("COMMIT")
+
+    def _write_decisions(
+        self,
+        connection: sqlite3.Connection,
+        network_id: str,
+        decisions: list[tuple[str, str, DecisionKind]],
+        user: str,
+        at: str,
+        seen_version: int | None,
+    ) -> None:
+        for student_id, company_id, kind in decisions:
+            if kind in KEEPING:
+                for other in self._current(connection, network_id, student_id=student_id):
+                    if other.kind in KEEPING and other.company_id != company_id:
+                        self._insert_decision(
+                            connection,
+                            network_id,
+                            student_id,
+                            other.company_id,
+                            DecisionKind.CLEAR,
+                            user,
+                            at,
+                            seen_version,
+                        )
+            self._insert_decision(
+                connection, network_id, student_id, company_id, kind, user, at, seen_version
+            )
+
+    def _refuse_conflicts(
+        self,
+        connection: sqlite3.Connection,
+        network_id: str,
+        decisions: list[tuple[str, str, DecisionKind]],
+        seen_version: int | None,
+    ) -> None:
+        if seen_version is None:
+            return
+        conflicts: list[tuple[tuple[str, str, DecisionKind], Decision]] = []
+        keeping = tuple(k.value for k in KEEPING)
+        for mine in decisions:
+            student_id, company_id, kind = mine
+            rows = connection.execute(
+                "SELECT id, student_id, company_id, kind, user, at FROM decisions "
+                "WHERE network_key = ? AND id > ? AND student_id = ? "
+                "AND (company_id = ? OR (? AND kind IN (?, ?))) ORDER BY id DESC LIMIT 1",
+                (network_id, seen_version, student_id, company_id, kind in KEEPING, *keeping),
+            ).fetchall()
+            conflicts += [(mine, _decision(row)) for row in rows]
+        if conflicts:
+            raise DecisionConflictError(conflicts)
+
+    @staticmethod
+    def _decision_version(connection: sqlite3.Connection, network_id: str) -> int:
+        row = connection.execute(
+            "SELECT MAX(id) FROM decisions WHERE network_key = ?", (network_id,)
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def _current(
+        self, connection: sqlite3.Connection, network_id: str, student_id: str | None = None
+    ) -> list[Decision]:
+        query = """
+            SELECT d.id, d.student_id, d.company_id, d.kind, d.user, d.at FROM decisions d
+            JOIN (SELECT MAX(id) AS id FROM decisions WHERE network_key = ?
+                  {student_filter} GROUP BY student_id, company_id) latest ON d.id = latest.id
+            WHERE d.kind != 'clear' ORDER BY d.id
+        """
+        parameters: list[str] = [network_id]
+        student_filter = ""
+        if student_id is not None:
+            student_filter = "AND student_id = ?"
+            parameters.append(student_id)
+        rows = connection.execute(query.format(student_filter=student_filter), parameters).fetchall()
+        return [_decision(row) for row in rows]
+
+    def _insert_decision(
+        self,
+        connection: sqlite3.Connection,
+        network_id: str,
+        student_id: str,
+        company_id: str,
+        kind: DecisionKind,
+        user: str,
+        at: str,
+        seen_version: int | None,
+    ) -> None:
+        connection.execute(
+            "INSERT INTO decisions (network_key, student_id, company_id, kind, user, at, based_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (network_id, student_id, company_id, kind.value, user, at, seen_version),
+        )
+        self._audit(
+            connection,
+            network_id,
+            user,
+            at,
+            f"decision:{kind.value}",
+            {"student_id": student_id, "company_id": company_id},
+        )
+
+    # --- plans ----------------------------------------------------------------
+
+    def approve_plan(
+        self,
+        network_id: str,
+        name: str,
+        assignments: list[dict[str, Any]],
+        user: str,
+        seen_version: int | None = None,
+    ) -> int:
+        """Approve every placement of a plan and save the plan, in one transaction; returns its id.
+
+        A placement already approved or locked keeps its decision (a lock stays a lock).
+        A pair decided by someone else since ``seen_version`` refuses the whole approval.
+        """
+        name = _name(name, "plan")
+        user = _user(user)
+        at = now()
+        with self._transaction() as connection:
+            current = {d.pair: d for d in self._current(connection, network_id)}
+            wanted = [
+                (str(a["student_id"]), str(a["company_id"]), DecisionKind.APPROVE)
+                for a in assignments
+                if (kept := current.get((str(a["student_id"]), str(a["company_id"])))) is None
+                or kept.kind not in KEEPING
+            ]
+            self._refuse_conflicts(connection, network_id, wanted, seen_version)
+            self._write_decisions(connection, network_id, wanted, user, at, seen_version)
+            plan_id = self._insert_plan(connection, network_id, name, assignments, user, at)
+        return plan_id
+
+    def save_plan(self, network_id: str, name: str, assignments: list[dict[str, Any]], user: str) -> int:
+        """Store a plan (a list of assignment objects) without deciding anything; returns its id."""
+        name = _name(name, "plan")
+        user = _user(user)
+        at = now()
+        with self._transaction() as connection:
+            return self._insert_plan(connection, network_id, name, assignments, user, at)
+
+    def _insert_plan(
+        self,
+        connection: sqlite3.Connection,
+        network_id: str,
+        name: str,
+        assignments: list[dict[str, Any]],
+        user: str,
+        at: str,
+    ) -> int:
+        cursor = connection.execute(
+            "INSERT INTO plans (network_key, name, assignments, user, at) VALUES (?, ?, ?, ?, ?)",
+            (network_id, name, json.dumps(assignments, ensure_ascii=False), user, at),
+        )
+        self._audit(connection, network_id, user, at, "plan:save", {"placements": len(assignments)})
+        return int(cursor.lastrowid or 0)
+
+    def latest_plan(self, network_id: str) -> SavedPlan | None:
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT id, name, assignments, user, at FROM plans WHERE network_key = ? ORDER BY id DESC LIMIT 1",
+                (network_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return SavedPlan(id=row[0], name=row[1], assignments=json.loads(row[2]), user=row[3], at=row[4])
+
+    # --- scenarios --------------------------------------------------------------
+
+    def save_scenario(self, network_id: str, name: str, settings: dict[str, Any], user: str) -> None:
+        """Save (or overwrite) a named what-if scenario."""
+        name = _name(name, "scenario")
+        user = _user(user)
+        at = now()
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO scenarios (network_key, name, settings, user, at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (network_key, name) DO UPDATE SET settings = excluded.settings, "
+                "user = excluded.user, at = excluded.at",
+                (network_id, name, json.dumps(settings, ensure_ascii=False), user, at),
+            )
+            self._audit(connection, network_id, user, at, "scenario:save", {})
+
+    def scenarios(self, network_id: str) -> list[Scenario]:
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT name, settings, user, at FROM scenarios WHERE network_key = ? ORDER BY name",
+                (network_id,),
+            ).fetchall()
+        return [Scenario(name=n, settings=json.loads(s), user=u, at=a) for n, s, u, a in rows]
+
+    def scenario(self, network_id: str, name: str) -> Scenario:
+        for scenario in self.scenarios(network_id):
+            if scenario.name == name:
+                return scenario
+        known = ", ".join(s.name for s in self.scenarios(network_id)) or "ingen"
+        raise InputError(
+            f"No scenario named {name!r}; saved scenarios: {known}",
+            f"Der er intet scenarie med navnet {name!r}; gemte scenarier: {known}",
+        )
+
+    def delete_scenario(self, network_id: str, name: str, user: str) -> None:
+        user = _user(user)
+        at = now()
+        with self._transaction() as connection:
+            connection.execute("DELETE FROM scenarios WHERE network_key = ? AND name = ?", (network_id, name))
+            self._audit(connection, network_id, user, at, "scenario:delete", {})
+
+    # --- audit -----------------------------------------------------------------
+
+    def audit_trail(self, network_id: str, limit: int = 200) -> list[AuditEntry]:
+        """The newest entries first."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT user, at, action, details FROM audit WHERE network_key = ? ORDER BY id DESC LIMIT ?",
+                (network_id, limit),
+            ).fetchall()
+        return [AuditEntry(user=u, at=a, action=act, details=json.loads(d)) for u, a, act, d in rows]
+
+    @staticmethod
+    def _audit(
+        connection: sqlite3.Connection,
+        network_id: str,
+        user: str,
+        at: str,
+        action: str,
+        details: dict[str, Any],
+    ) -> None:
+        """An audit row: who, when, what, and IDs only (never profile details or free text)."""
+        connection.execute(
+            "INSERT INTO audit (network_key, user, at, action, details) VALUES (?, ?, ?, ?, ?)",
+            (network_id, user, at, action, json.dumps(details, ensure_ascii=False)),
+        )
+
+
+def _decision(row: tuple[Any, ...]) -> Decision:
+    return Decision(
+        id=int(row[0]),
+        student_id=row[1],
+        company_id=row[2],
+        kind=DecisionKind(row[3]),
+        user=row[4],
+        at=row[5],
+    )
+
+
+def _user(user: str) -> str:
+    user = (user or "").strip()
+    if not user:
+        raise InputError(
+            "A decision needs the name of the user who made it",
+            "Skriv dit navn i sidepanelet, før du gemmer: beslutninger gemmes med navnet på den, der traf dem.",
+        )
+    return user[:80]
+
+
+def _name(name: str, what: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise InputError(
+            f"The {what} name must be 1-80 characters; got {name!r}",
+            f"Navnet skal være 1-80 tegn; fik {name!r}",
+        )
+    return name
