@@ -1,4 +1,4 @@
-"""Data: upload CSV or Excel files; every validation problem as a table."""
+"""Data: upload CSV or Excel files as a new network or a new version of one; every validation problem as a table."""
 
 from __future__ import annotations
 
@@ -7,57 +7,84 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_streamlit.data import (
-    BUILTIN_KEY,
-    current_network,
-    current_network_key,
-    template_bytes,
-    use_builtin,
-    use_uploaded,
+from app_streamlit import state
+from app_streamlit.session import current_user, flash, show_flashes
+from features.network import Network
+from placement_service import (
+    DataValidationError,
+    InputError,
+    NetworkChanges,
+    open_as_new,
+    open_as_version,
+    preview_version,
+    read_upload,
+    same_files_as,
+    uploadable_networks,
 )
-from app_streamlit.session import sidebar_user
-from features.errors import DataValidationError
-from features.loading import load_uploaded
 
-st.title("Data")
-sidebar_user()
-network = current_network()
-key = current_network_key()
-if key == BUILTIN_KEY:
-    st.info("Du arbejder på det indbyggede syntetiske netværk (140 elever, 220 virksomheder).")
-else:
-    st.success(
-        f"Du arbejder på datasættet **{key}** ({len(network.students)} elever, {len(network.companies)} virksomheder)."
+PENDING = "upload_pending"  # session state: validated data waiting for the user to say which network it is
+NEW = "__new__"
+
+
+def render() -> None:
+    st.title("Data")
+    show_flashes()
+    opened = state.current()
+    if opened.is_builtin:
+        st.info(
+            f"Du arbejder på det indbyggede syntetiske netværk ({len(opened.network.students)} elever, "
+            f"{len(opened.network.companies)} virksomheder)."
+        )
+    else:
+        st.success(
+            f"Du arbejder på netværket «{opened.name}», version {opened.version} "
+            f"({len(opened.network.students)} elever, {len(opened.network.companies)} virksomheder)."
+        )
+        st.button("Skift til det indbyggede netværk", on_click=state.use, args=(None,), key="use_builtin")
+    if opened.changes is not None:
+        _changes(opened.changes, "Ændringer i forhold til den forrige version")
+    _upload()
+    _file_as()
+    st.subheader("Skabelon")
+    st.download_button(
+        "Hent netværket som Excel-skabelon",
+        data=state.template_bytes(opened),
+        file_name="stu-netvaerk.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_template",
     )
-    st.button("Skift til det indbyggede netværk", on_click=use_builtin, key="use_builtin")
+    st.caption("Alle kolonner og tilladte værdier er beskrevet i docs/data-format.md.")
 
-st.subheader("Upload egne data")
-st.markdown(
-    "Upload **én Excel-fil** med arkene `students`, `companies` (og evt. `history`, `alumni`), "
-    "eller **CSV-filerne** `students.csv`, `companies.csv` (og evt. `history.csv`, `alumni.csv`). "
-    "Danske eksporter med semikolon og decimalkomma kan bruges direkte. "
-    "Brug kun pseudonyme elev-ID'er – aldrig navne eller CPR-numre."
-)
-uploads = st.file_uploader("Vælg filer", type=["csv", "xlsx"], accept_multiple_files=True, key="upload_files")
-default_name = Path(uploads[0].name).stem if uploads else ""
-name = st.text_input(
-    "Navn på datasættet (beslutninger og scenarier gemmes under dette navn)",
-    value=default_name,
-    key="upload_name",
-)
-if st.button("Indlæs og kontroller", type="primary", disabled=not uploads, key="upload_load"):
+
+def _upload() -> None:
+    st.subheader("Upload egne data")
+    st.markdown(
+        "Upload **én Excel-fil** med arkene `students`, `companies` (og evt. `history`, `alumni`), "
+        "eller **CSV-filerne** `students.csv`, `companies.csv` (og evt. `history.csv`, `alumni.csv`). "
+        "Danske eksporter med semikolon og decimalkomma kan bruges direkte. "
+        "Brug kun pseudonyme elev-ID'er – aldrig navne eller CPR-numre."
+    )
+    uploads = st.file_uploader(
+        "Vælg filer", type=["csv", "xlsx"], accept_multiple_files=True, key="upload_files"
+    )
+    if not st.button("Indlæs og kontroller", type="primary", disabled=not uploads, key="upload_load"):
+        return
+    assert uploads
     try:
-        uploaded = load_uploaded({file.name: file.getvalue() for file in uploads}, source=name or "upload")
+        network = read_upload(
+            {file.name: file.getvalue() for file in uploads}, source=Path(uploads[0].name).stem
+        )
     except DataValidationError as error:
-        st.error(f"Filerne blev ikke indlæst: {len(error.issues)} problem(er). Ret dem og prøv igen.")
+        st.session_state.pop(PENDING, None)
+        st.error(f"Filerne blev ikke indlæst: {len(error.issues)} problemer. Ret dem, og prøv igen.")
         st.dataframe(
             pd.DataFrame(
                 [
                     {
                         "Fil": i.file,
-                        "Række": i.row,
-                        "Kolonne": i.column,
-                        "Værdi": i.value,
+                        "Række": "" if i.row is None else str(i.row),
+                        "Kolonne": i.column or "",
+                        "Værdi": "" if i.value is None else i.value,
                         "Problem": i.message_da,
                     }
                     for i in error.issues
@@ -66,17 +93,84 @@ if st.button("Indlæs og kontroller", type="primary", disabled=not uploads, key=
             hide_index=True,
             width="stretch",
         )
-    else:
-        use_uploaded(uploaded, (name or "upload").strip())
-        st.success(f"Indlæst: {len(uploaded.students)} elever og {len(uploaded.companies)} virksomheder.")
-        st.rerun()
+        return
+    st.session_state[PENDING] = network
 
-st.subheader("Skabelon")
-st.download_button(
-    "Hent det indbyggede netværk som Excel-skabelon",
-    data=template_bytes(network),
-    file_name="stu-netvaerk.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="download_template",
-)
-st.caption("Alle kolonner og tilladte værdier er beskrevet i docs/data-format.md.")
+
+def _file_as() -> None:
+    """Ask which network the validated upload is: a new one, or a new version of a known one."""
+    network = st.session_state.get(PENDING)
+    if not isinstance(network, Network):
+        return
+    store = state.store()
+    st.success(
+        f"Filerne er gyldige: {len(network.students)} elever og {len(network.companies)} virksomheder."
+    )
+    identical = same_files_as(store, network)
+    if identical:
+        st.info(
+            "Præcis de samme filer er indlæst før som: " + ", ".join(f"«{n.name}»" for n in identical) + "."
+        )
+    known = {n.network_id: n.name for n in uploadable_networks(store)}
+    choices = [NEW, *known]
+    default = choices.index(identical[0].network_id) if identical and identical[0].network_id in known else 0
+    target = st.radio(
+        "Hvad er de nye data?",
+        choices,
+        index=default,
+        format_func=lambda c: "Et nyt netværk" if c == NEW else f"En ny version af «{known[c]}»",
+        key="upload_target",
+    )
+    if target == NEW:
+        st.text_input("Navn på det nye netværk", value=network.source or "", key="upload_name")
+        st.caption("Netværket får sit eget ID; beslutninger, planer og scenarier gemmes under det.")
+    else:
+        changes = preview_version(store, network, target)
+        _changes(changes, f"Det ændrer sig i forhold til den seneste version af «{known[target]}»")
+        st.caption(
+            "Beslutninger, planer og scenarier følger elev- og virksomheds-ID'erne over i den nye version."
+        )
+    st.button(
+        "Brug de nye data", type="primary", key="upload_use", on_click=_use_upload, args=(network, target)
+    )
+
+
+def _use_upload(network: Network, target: str) -> None:
+    store = state.store()
+    user = current_user()
+    try:
+        if target == NEW:
+            opened = open_as_new(store, network, str(st.session_state.get("upload_name", "")), user)
+        else:
+            opened = open_as_version(store, network, target, user)
+    except InputError as error:
+        flash("error", error.message_da)
+        return
+    state.use(opened)
+    st.session_state.pop(PENDING, None)
+    flash("success", f"Du arbejder nu på «{opened.name}», version {opened.version}.")
+
+
+def _changes(changes: NetworkChanges, title: str) -> None:
+    if not changes.any:
+        st.caption(f"{title}: ingen ændringer.")
+        return
+    rows = [
+        ("Elever tilføjet", changes.students_added),
+        ("Elever fjernet", changes.students_removed),
+        ("Elever ændret", changes.students_changed),
+        ("Virksomheder tilføjet", changes.companies_added),
+        ("Virksomheder fjernet", changes.companies_removed),
+        ("Virksomheder ændret", changes.companies_changed),
+    ]
+    st.markdown(f"**{title}**")
+    st.dataframe(
+        pd.DataFrame(
+            [{"Ændring": label, "Antal": len(ids), "ID'er": ", ".join(ids)} for label, ids in rows if ids]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+render()

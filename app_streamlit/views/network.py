@@ -6,180 +6,191 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_streamlit.data import current_network, gap_parts_for, recruitment_for, workbook_bytes
-from app_streamlit.session import sidebar_user
+from app_streamlit import state
 from features.vocabulary import INDUSTRY_LABELS, Industry
 
-st.title("Netværk")
-sidebar_user()
-network = current_network()
-industry_area, need_rows, unplaced_groups, _, plan = gap_parts_for(network)
 
-c1, c2, c3 = st.columns(3)
-c1.metric("Placerede elever", f"{plan.placed} af {plan.students}")
-c2.metric("Uden plads", plan.students - plan.placed)
-c3.metric(
-    "Branche- og områdekombinationer med elever uden plads",
-    sum(r.unplaced > 0 for r in industry_area if r.area_level == "municipality"),
-)
+def render() -> None:
+    st.title("Netværk")
+    opened = state.current()
+    network = opened.network
+    _, report = state.gaps(opened)
+    industry_area, need_rows, unplaced_groups = report.industry_area, report.needs, report.unplaced_by_reason
 
-st.subheader("Efterspørgsel og udbud pr. branche og område")
-level = st.radio(
-    "Område",
-    ["region", "municipality"],
-    format_func={"region": "Region", "municipality": "Kommune"}.get,
-    horizontal=True,
-    key="network_level",
-)
-measure = st.radio(
-    "Vis",
-    ["unplaced", "demand", "fitting_slots", "placed"],
-    format_func={
-        "unplaced": "Elever uden plads",
-        "demand": "Efterspørgsel (1. prioritet)",
-        "fitting_slots": "Passende pladser",
-        "placed": "Placeret i branchen",
-    }.get,
-    horizontal=True,
-    key="network_measure",
-)
-gaps = pd.DataFrame([r.model_dump() for r in industry_area if r.area_level == level])
-if gaps.empty:
-    st.info("Ingen elever i netværket.")
-else:
-    heat = (
-        alt.Chart(gaps)
-        .mark_rect()
-        .encode(
-            x=alt.X("area:N", title=None, sort="ascending", axis=alt.Axis(labelAngle=-40, labelLimit=180)),
-            y=alt.Y("industry_label:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
-            color=alt.Color(
-                f"{measure}:Q",
-                title=None,
-                scale=alt.Scale(scheme="orangered" if measure == "unplaced" else "blues"),
-            ),
-            tooltip=[
-                alt.Tooltip("industry_label:N", title="Branche"),
-                alt.Tooltip("area:N", title="Område"),
-                alt.Tooltip("demand:Q", title="Efterspørgsel"),
-                alt.Tooltip("fitting_slots:Q", title="Passende pladser"),
-                alt.Tooltip("placed:Q", title="Placeret i branchen"),
-                alt.Tooltip("placed_elsewhere:Q", title="Placeret i anden branche"),
-                alt.Tooltip("unplaced:Q", title="Uden plads"),
-            ],
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Placerede elever", f"{report.placed} af {report.students}")
+    c2.metric("Uden plads", report.students - report.placed)
+    c3.metric(
+        "Branche- og områdekombinationer med elever uden plads",
+        sum(r.unplaced > 0 for r in industry_area if r.area_level == "municipality"),
+    )
+
+    st.subheader("Efterspørgsel og udbud pr. branche og område")
+    level = st.radio(
+        "Område",
+        ["region", "municipality"],
+        format_func={"region": "Region", "municipality": "Kommune"}.get,
+        horizontal=True,
+        key="network_level",
+    )
+    measure = st.radio(
+        "Vis",
+        ["unplaced", "demand", "fitting_slots", "placed"],
+        format_func={
+            "unplaced": "Elever uden plads",
+            "demand": "Efterspørgsel (1. prioritet)",
+            "fitting_slots": "Passende pladser",
+            "placed": "Placeret i branchen",
+        }.get,
+        horizontal=True,
+        key="network_measure",
+    )
+    gaps = pd.DataFrame([r.model_dump() for r in industry_area if r.area_level == level])
+    if gaps.empty:
+        st.info("Ingen elever i netværket.")
+    else:
+        heat = (
+            alt.Chart(gaps)
+            .mark_rect()
+            .encode(
+                x=alt.X(
+                    "area:N", title=None, sort="ascending", axis=alt.Axis(labelAngle=-40, labelLimit=180)
+                ),
+                y=alt.Y("industry_label:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+                color=alt.Color(
+                    f"{measure}:Q",
+                    title=None,
+                    scale=alt.Scale(scheme="orangered" if measure == "unplaced" else "blues"),
+                ),
+                tooltip=[
+                    alt.Tooltip("industry_label:N", title="Branche"),
+                    alt.Tooltip("area:N", title="Område"),
+                    alt.Tooltip("demand:Q", title="Efterspørgsel"),
+                    alt.Tooltip("fitting_slots:Q", title="Passende pladser"),
+                    alt.Tooltip("placed:Q", title="Placeret i branchen"),
+                    alt.Tooltip("placed_elsewhere:Q", title="Placeret i anden branche"),
+                    alt.Tooltip("unplaced:Q", title="Uden plads"),
+                ],
+            )
+            .properties(height=420)
         )
-        .properties(height=420)
-    )
-    st.altair_chart(heat, width="stretch")
-    st.caption(
-        "Efterspørgsel: elever i området med branchen som første prioritet. Passende pladser: pladser i branchen hos "
-        "virksomheder, der opfylder de faste krav for mindst én af dem (inden for deres transporttid)."
-    )
+        st.altair_chart(heat, width="stretch")
+        st.caption(
+            "Efterspørgsel: elever i området med branchen som første prioritet. Passende pladser: pladser i branchen hos "
+            "virksomheder, der opfylder de faste krav for mindst én af dem (inden for deres transporttid)."
+        )
 
-st.subheader("Behov på arbejdspladsen")
-needs = pd.DataFrame(
-    [
-        {
-            "Behov": n.label,
-            "Elever med behovet": n.demand,
-            "Passende pladser": n.fitting_slots,
-            "Placeret hvor behovet mødes": n.placed,
-            "Uden plads": n.unplaced,
-        }
-        for n in need_rows
-    ]
-)
-st.dataframe(needs, hide_index=True, width="stretch")
-
-st.subheader("Elever uden plads, efter årsag")
-if unplaced_groups:
-    st.dataframe(
-        pd.DataFrame(
-            [{"Årsag": g.label, "Antal": g.count, "Elever": ", ".join(g.students)} for g in unplaced_groups]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-else:
-    st.success("Alle elever har en plads.")
-
-st.subheader("Virksomheder at rekruttere")
-st.caption("Gevinsten er efterprøvet: planen er løst igen med virksomheden tilføjet.")
-with st.spinner("Efterprøver anbefalinger og kritiske virksomheder ved at løse planen igen …"):
-    recommended, critical_list = recruitment_for(network)
-if recommended:
-    recommendations = pd.DataFrame(
+    st.subheader("Behov på arbejdspladsen")
+    needs = pd.DataFrame(
         [
             {
-                "Gevinst": r.gain,
-                "Branche": r.industry_label,
-                "Kommune": r.municipality,
-                "Pladser": r.slots,
-                "Skal tilbyde": ", ".join(r.features),
-                "Elever der får plads": ", ".join(r.students),
+                "Behov": n.label,
+                "Elever med behovet": n.demand,
+                "Passende pladser": n.fitting_slots,
+                "Placeret hvor behovet mødes": n.placed,
+                "Uden plads": n.unplaced,
             }
-            for r in recommended
+            for n in need_rows
         ]
     )
-    st.dataframe(recommendations, hide_index=True, width="stretch")
-    rows = pd.DataFrame([r.company_row for r in recommended])
-    st.download_button(
-        "Hent som rækker til companies.csv",
-        rows.to_csv(index=False).encode("utf-8-sig"),
-        "rekruttering.csv",
-        "text/csv",
-        key="network_recommend_csv",
-    )
-else:
-    st.info("Ingen enkelt ny virksomhed vil give flere elever en plads.")
+    st.dataframe(needs, hide_index=True, width="stretch")
 
-st.subheader("Kritiske virksomheder")
-st.caption("Virksomheder, hvor planen mister placeringer, hvis de trækker sig (fx ved konkurs).")
-if critical_list:
-    st.dataframe(
-        pd.DataFrame(
+    st.subheader("Elever uden plads, efter årsag")
+    if unplaced_groups:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Årsag": g.label, "Antal": g.count, "Elever": ", ".join(g.students)}
+                    for g in unplaced_groups
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.success("Alle elever har en plads.")
+
+    st.subheader("Virksomheder at rekruttere")
+    st.caption("Gevinsten er efterprøvet: planen er løst igen med virksomheden tilføjet.")
+    with st.spinner("Efterprøver anbefalinger og kritiske virksomheder ved at løse planen igen …"):
+        verified = state.verified_recruitment(opened)
+    recommended, critical_list = verified.recommendations, verified.critical_companies
+    if recommended:
+        recommendations = pd.DataFrame(
             [
                 {
-                    "Virksomhed": c.company_id,
-                    "Navn": c.name,
-                    "Branche": INDUSTRY_LABELS[Industry(c.industry)],
-                    "Tab": c.loss,
-                    "Elever": ", ".join(c.students),
+                    "Gevinst": r.gain,
+                    "Branche": r.industry_label,
+                    "Kommune": r.municipality,
+                    "Pladser": r.slots,
+                    "Skal tilbyde": ", ".join(r.features),
+                    "Elever der får plads": ", ".join(r.students),
                 }
-                for c in critical_list
+                for r in recommended
             ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-else:
-    st.success("Ingen virksomhed er kritisk: alle elever kan flyttes, hvis én trækker sig.")
+        )
+        st.dataframe(recommendations, hide_index=True, width="stretch")
+        rows = pd.DataFrame([r.company_row for r in recommended])
+        st.download_button(
+            "Hent som rækker til companies.csv",
+            rows.to_csv(index=False).encode("utf-8-sig"),
+            "rekruttering.csv",
+            "text/csv",
+            key="network_recommend_csv",
+        )
+    else:
+        st.info("Ingen enkelt ny virksomhed vil give flere elever en plads.")
 
-st.subheader("Kort")
-critical = {c.company_id for c in critical_list}
-unplaced = {s for g in unplaced_groups for s in g.students}
-points = pd.DataFrame(
-    [
-        {
-            "lat": c.lat,
-            "lon": c.lon,
-            "farve": "#d62728" if c.company_id in critical else "#1f6f8b",
-            "str": 180,
-        }
-        for c in network.companies
-    ]
-    + [
-        {"lat": s.home_lat, "lon": s.home_lon, "farve": "#ff9f1c", "str": 300}
-        for s in network.students
-        if s.student_id in unplaced
-    ]
-)
-st.map(points, latitude="lat", longitude="lon", color="farve", size="str")
-st.caption("Blå: virksomheder. Rød: kritiske virksomheder. Orange: bopæl for elever uden plads.")
-st.download_button(
-    "Hent netværksanalysen som Excel",
-    workbook_bytes({"behov": needs, "branche_omraade": gaps}),
-    "netvaerksanalyse.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="network_xlsx",
-)
+    st.subheader("Kritiske virksomheder")
+    st.caption("Virksomheder, hvor planen mister placeringer, hvis de trækker sig (fx ved konkurs).")
+    if critical_list:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Virksomhed": c.company_id,
+                        "Navn": c.name,
+                        "Branche": INDUSTRY_LABELS[Industry(c.industry)],
+                        "Tab": c.loss,
+                        "Elever": ", ".join(c.students),
+                    }
+                    for c in critical_list
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.success("Ingen virksomhed er kritisk: alle elever kan flyttes, hvis én trækker sig.")
+
+    st.subheader("Kort")
+    critical = {c.company_id for c in critical_list}
+    unplaced = {s for g in unplaced_groups for s in g.students}
+    points = pd.DataFrame(
+        [
+            {
+                "lat": c.lat,
+                "lon": c.lon,
+                "farve": "#d62728" if c.company_id in critical else "#1f6f8b",
+                "str": 180,
+            }
+            for c in network.companies
+        ]
+        + [
+            {"lat": s.home_lat, "lon": s.home_lon, "farve": "#ff9f1c", "str": 300}
+            for s in network.students
+            if s.student_id in unplaced
+        ]
+    )
+    st.map(points, latitude="lat", longitude="lon", color="farve", size="str")
+    st.caption("Blå: virksomheder. Rød: kritiske virksomheder. Orange: bopæl for elever uden plads.")
+    st.download_button(
+        "Hent netværksanalysen som Excel",
+        state.workbook_bytes({"behov": needs, "branche_omraade": gaps}),
+        "netvaerksanalyse.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="network_xlsx",
+    )
+
+
+render()

@@ -1,18 +1,37 @@
-"""Placeringsplan: the cohort plan; approve, reject, lock or forbid; re-solve; unplaced; why not; export; briefs."""
+"""Placeringsplan: the cohort plan; approve, reject, lock or forbid; re-solve; unplaced; why not; export; briefs.
+
+Every decision names its pair by IDs taken from what the page showed (callbacks
+receive the shown rows as arguments), and carries the decision version of the
+plan it was made on; the service refuses it if the pair changed in between.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from app_streamlit.data import current_network, current_network_key, decision_store, plan_for, workbook_bytes
+from app_streamlit import state
 from app_streamlit.labels import number
-from app_streamlit.session import current_user, sidebar_user
+from app_streamlit.session import current_user, flash, show_flashes
 from features.consent import company_brief, render_markdown
-from features.errors import InputError
 from features.vocabulary import INDUSTRY_LABELS
-from optimizer.explain import unplaced_reasons, why_not
-from stu_match.store import DECISION_LABELS, DecisionKind
+from placement_service import (
+    COPENHAGEN,
+    DECISION_ACTIONS,
+    DECISION_HELP,
+    DECISION_LABELS,
+    DecisionKind,
+    DecisionSet,
+    InputError,
+    OpenNetwork,
+    Plan,
+    approve_plan,
+    danish_time,
+    decide,
+)
 
 AUDIT_LABELS = {
     "decision:approve": "Godkendte",
@@ -20,239 +39,353 @@ AUDIT_LABELS = {
     "decision:lock": "Låste",
     "decision:forbid": "Udelukkede",
     "decision:clear": "Ryddede beslutning",
-    "plan:save": "Gemte plan",
+    "plan:save": "Godkendte hele planen",
     "scenario:save": "Gemte scenarie",
     "scenario:delete": "Slettede scenarie",
+    "network:register": "Oprettede netværket",
+    "network:version": "Indlæste ny version af data",
 }
-
-ACTIONS = {
-    "": None,
-    "Godkend": DecisionKind.APPROVE,
-    "Afvis": DecisionKind.REJECT,
-    "Lås": DecisionKind.LOCK,
-    "Udeluk": DecisionKind.FORBID,
-    "Ryd beslutning": DecisionKind.CLEAR,
+OBJECTIVE_LABELS = {
+    "count-then-score": "Flest placerede, derefter højeste samlede score",
+    "fairness": "Flest placerede, derefter løft den laveste score",
 }
+CHOICES: dict[str, DecisionKind] = {DECISION_ACTIONS[k]: k for k in DecisionKind}
+PLAN_ROW = tuple[str, str]  # (student_id, company_id) of a row as shown
 
-st.title("Placeringsplan")
-sidebar_user()
-network = current_network()
-key = current_network_key()
-store = decision_store()
 
-decisions = store.current_decisions(key)
-students = set(network.student_position)
-companies = set(network.company_position)
-known = [d for d in decisions if d.student_id in students and d.company_id in companies]
-if len(known) < len(decisions):
-    st.warning(
-        f"{len(decisions) - len(known)} beslutning(er) gælder elever eller virksomheder, som ikke er i data længere."
+def render() -> None:
+    st.title("Placeringsplan")
+    show_flashes()
+    opened = state.current()
+    objective = st.radio(
+        "Mål",
+        list(OBJECTIVE_LABELS),
+        format_func=OBJECTIVE_LABELS.__getitem__,
+        horizontal=True,
+        key="plan_objective",
     )
-locks = [(d.student_id, d.company_id) for d in known if d.kind in (DecisionKind.APPROVE, DecisionKind.LOCK)]
-forbids = [
-    (d.student_id, d.company_id) for d in known if d.kind in (DecisionKind.REJECT, DecisionKind.FORBID)
-]
-objective = st.radio(
-    "Mål",
-    ["count-then-score", "fairness"],
-    format_func={
-        "count-then-score": "Flest placerede, derefter højeste samlede score",
-        "fairness": "Flest placerede, derefter løft den laveste score",
-    }.get,
-    horizontal=True,
-    key="plan_objective",
-)
-
-with st.status("Løser placeringsplanen …", expanded=False) as status:
-    try:
-        result = plan_for(network, locks, forbids, objective)
-    except InputError as error:
-        status.update(label="Beslutningerne er i konflikt", state="error")
-        st.error(error.message_da)
-        st.markdown("Ryd en af de modstridende beslutninger herunder, og løs igen.")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Elev": d.student_id,
-                        "Virksomhed": d.company_id,
-                        "Beslutning": DECISION_LABELS[d.kind],
-                        "Af": d.user,
-                    }
-                    for d in known
-                ]
-            ),
-            hide_index=True,
+    version, decided = state.decisions(opened)
+    if decided.stale:
+        st.warning(
+            f"{len(decided.stale)} beslutninger gælder elever eller virksomheder, som ikke er i data længere; "
+            "de bruges ikke."
         )
-        clear = st.selectbox(
-            "Beslutning der skal ryddes",
-            [f"{d.student_id} → {d.company_id}" for d in known],
-            key="plan_clear_pick",
-        )
-        if st.button("Ryd beslutningen", key="plan_clear") and clear:
-            if not current_user():
-                st.warning("Skriv dit navn i sidepanelet, før du ændrer beslutninger.")
-            else:
-                student_id, company_id = clear.split(" → ")
-                store.record(key, student_id, company_id, DecisionKind.CLEAR, current_user())
-                st.rerun()
-        st.stop()
-    status.update(
-        label=f"Planen er løst på {number(result.solve_seconds, 2)} s ({'bevist optimal' if result.status == 'OPTIMAL' else 'tidsgrænsen nået'})",
-        state="complete",
-    )
-
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Placerede elever", f"{result.placed} af {result.students}")
-c2.metric("Samlet score", number(result.total_score, 0))
-c3.metric("Laveste score", number(result.min_score or 0))
-c4.metric("Beslutninger", len(known))
-
-decision_of = {(d.student_id, d.company_id): d for d in known}
-rows = []
-for a in result.assignments():
-    company = network.company(a.company_id)
-    decision = decision_of.get((a.student_id, a.company_id))
-    rows.append(
-        {
-            "Elev": a.student_id,
-            "Virksomhed": a.company_id,
-            "Navn": company.name,
-            "Branche": INDUSTRY_LABELS[company.industry],
-            "Score": round(a.score, 1),
-            "Transport (min)": round(a.travel_minutes),
-            "Status": DECISION_LABELS[decision.kind] if decision else "Forslag",
-            "Beslutning": "",
-        }
-    )
-plan_frame = pd.DataFrame(rows)
-st.subheader("Forslag")
-st.caption(
-    "Vælg en beslutning i kolonnen **Beslutning** og gem. Godkendte og låste placeringer holdes, afviste og udelukkede bruges ikke, når planen løses igen."
-)
-edited = st.data_editor(
-    plan_frame,
-    hide_index=True,
-    width="stretch",
-    disabled=[c for c in plan_frame.columns if c != "Beslutning"],
-    column_config={
-        "Beslutning": st.column_config.SelectboxColumn("Beslutning", options=list(ACTIONS), required=False),
-        "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
-    },
-    key="plan_editor",
-)
-save, approve_all, _ = st.columns([1, 1, 2])
-if save.button("Gem beslutninger og løs igen", type="primary", key="plan_save"):
-    chosen = [
-        (r["Elev"], r["Virksomhed"], ACTIONS[r["Beslutning"]])
-        for _, r in edited.iterrows()
-        if ACTIONS.get(r["Beslutning"])
-    ]
-    if not current_user():
-        st.warning("Skriv dit navn i sidepanelet, før du gemmer beslutninger.")
-    elif not chosen:
-        st.info("Ingen beslutninger valgt.")
-    else:
-        store.record_many(key, chosen, current_user())
-        st.toast(f"{len(chosen)} beslutning(er) gemt.")
-        st.rerun()
-if approve_all.button("Godkend hele planen", key="plan_approve_all"):
-    if not current_user():
-        st.warning("Skriv dit navn i sidepanelet, før du godkender planen.")
-    else:
-        assignments = [a.as_dict() for a in result.assignments()]
-        store.record_many(
-            key,
-            [(a["student_id"], a["company_id"], DecisionKind.APPROVE) for a in assignments],
-            current_user(),
-        )
-        store.save_plan(key, f"Plan {pd.Timestamp.now():%Y-%m-%d %H:%M}", assignments, current_user())
-        st.toast("Planen er godkendt og gemt.")
-        st.rerun()
-
-with st.expander("Beslut om én placering", expanded=True):
-    options = [f"{r['Elev']} → {r['Virksomhed']} · {r['Navn']} ({r['Status'].lower()})" for r in rows]
-    one = st.selectbox("Placering", options, key="plan_one_pick")
-    action = st.radio("Beslutning", [a for a in ACTIONS if a], horizontal=True, key="plan_one_action")
-    if st.button("Gem beslutningen", key="plan_one_save") and one:
-        if not current_user():
-            st.warning("Skriv dit navn i sidepanelet, før du gemmer beslutninger.")
+    with st.status("Løser placeringsplanen …", expanded=False) as status:
+        try:
+            plan = state.decided_plan(opened, objective)
+        except InputError as error:
+            status.update(label="Beslutningerne er i konflikt", state="error")
+            st.error(error.message_da)
+            st.markdown("Ryd en af de modstridende beslutninger herunder, så løses planen igen.")
+            _decision_list(opened, decided, version)
+            st.stop()
+        if plan.all_decided:
+            status.update(
+                label="Alle placeringer i planen er besluttet (godkendt eller låst)", state="complete"
+            )
         else:
-            picked = rows[options.index(one)]
-            store.record(key, picked["Elev"], picked["Virksomhed"], ACTIONS[action], current_user())
-            st.toast("Beslutningen er gemt.")
-            st.rerun()
+            proven = "bevist optimal" if plan.result.status == "OPTIMAL" else "tidsgrænsen nået"
+            status.update(
+                label=f"Planen er løst på {number(plan.result.solve_seconds, 2)} s ({proven})",
+                state="complete",
+            )
+    _figures(plan, decided)
+    rows = _plan_rows(opened, plan, decided)
+    _decision_table(opened, plan, rows)
+    _one_decision(opened, plan, decided)
+    with st.expander(f"Alle beslutninger ({len(decided.decisions)})"):
+        _decision_list(opened, decided, version)
+    _unplaced(plan)
+    _why_not(opened, plan)
+    _exports(opened, rows)
+    _audit(opened)
 
-st.subheader("Elever uden plads")
-reasons = unplaced_reasons(result)
-if reasons:
+
+def _figures(plan: Plan, decided: DecisionSet) -> None:
+    result = plan.result
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Placerede elever", f"{result.placed} af {result.students}")
+    c2.metric("Samlet score", number(result.total_score, 0))
+    lowest = plan.lowest_score
+    c3.metric("Laveste score", "–" if lowest is None else number(lowest))
+    c4.metric("Beslutninger", len(decided.decisions))
+
+
+def _plan_rows(opened: OpenNetwork, plan: Plan, decided: DecisionSet) -> list[dict[str, object]]:
+    by_pair = decided.by_pair()
+    rows = []
+    for a in plan.assignments():
+        company = opened.network.company(a.company_id)
+        decision = by_pair.get((a.student_id, a.company_id))
+        rows.append(
+            {
+                "Elev": a.student_id,
+                "Virksomhed": a.company_id,
+                "Navn": company.name,
+                "Branche": INDUSTRY_LABELS[company.industry],
+                "Score": round(a.score, 1),
+                "Transport (min)": round(a.travel_minutes),
+                "Status": DECISION_LABELS[decision.kind] if decision else "Forslag",
+            }
+        )
+    return rows
+
+
+def _decision_table(opened: OpenNetwork, plan: Plan, rows: list[dict[str, object]]) -> None:
+    st.subheader("Forslag")
+    st.caption(
+        "Vælg en beslutning i kolonnen **Beslutning** og gem. Godkendte og låste placeringer holdes, "
+        "afviste og udelukkede bruges ikke, når planen løses igen. "
+        + " ".join(DECISION_HELP[k] for k in (DecisionKind.REJECT, DecisionKind.FORBID))
+    )
+    shown: list[PLAN_ROW] = [(str(r["Elev"]), str(r["Virksomhed"])) for r in rows]
+    editor_key = f"plan_editor_{opened.network_id}_{plan.decision_version}_{plan.result.objective}"
+    frame = pd.DataFrame(rows)
+    frame["Beslutning"] = None
+    st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        disabled=[c for c in frame.columns if c != "Beslutning"],
+        column_config={
+            "Beslutning": st.column_config.SelectboxColumn(
+                "Beslutning", options=list(CHOICES), required=False
+            ),
+            "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
+        },
+        key=editor_key,
+        placeholder="–",
+    )
+    save, approve_all, _ = st.columns([1, 1, 2])
+    save.button(
+        "Gem beslutninger og løs igen",
+        type="primary",
+        key="plan_save",
+        on_click=_save_table,
+        args=(opened, shown, editor_key, plan.decision_version),
+    )
+    approve_all.button(
+        "Godkend hele planen", key="plan_approve_all", on_click=_approve_all, args=(opened, plan)
+    )
+
+
+def _save_table(opened: OpenNetwork, shown: list[PLAN_ROW], editor_key: str, version: int) -> None:
+    """Callback: the table's chosen decisions, on the rows as they were shown."""
+    edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+    chosen = []
+    for position, change in sorted(edits.items()):
+        kind = CHOICES.get(str(change.get("Beslutning") or ""))
+        if kind is not None:
+            student_id, company_id = shown[int(position)]
+            chosen.append((student_id, company_id, kind))
+    if not chosen:
+        flash("info", "Ingen beslutninger valgt.")
+        return
+    if _saved(
+        lambda: decide(state.store(), opened.network_id, opened.network, chosen, current_user(), version)
+    ):
+        flash("success", f"{len(chosen)} beslutninger er gemt, og planen er løst igen.")
+    st.session_state.pop(editor_key, None)
+
+
+def _approve_all(opened: OpenNetwork, plan: Plan) -> None:
+    """Callback: approve the plan that was shown, in one transaction."""
+    name = f"Plan {datetime.now(COPENHAGEN):%d.%m.%Y %H.%M}"
+    if _saved(lambda: approve_plan(state.store(), opened.network_id, plan, name, current_user())):
+        flash("success", "Hele planen er godkendt og gemt. Låste placeringer er stadig låst.")
+
+
+def _one_decision(opened: OpenNetwork, plan: Plan, decided: DecisionSet) -> None:
+    with st.expander("Beslut om én placering", expanded=True):
+        proposals = plan.mapping()
+        students = sorted(proposals)
+        if st.session_state.get("plan_one_student") not in proposals:
+            st.session_state.pop("plan_one_student", None)
+        student_id = st.selectbox("Elev i planen", students, key="plan_one_student")
+        company_id = proposals.get(student_id)
+        if company_id is None:
+            st.info(f"{student_id} har ingen plads i planen. Se **Elever uden plads** herunder.")
+            return
+        decision = decided.of_pair(student_id, company_id)
+        state_text = DECISION_LABELS[decision.kind].lower() if decision else "forslag"
+        st.text(
+            f"Placering: {student_id} → {company_id} · {opened.network.company(company_id).name} ({state_text})"
+        )
+        action = st.radio(
+            "Beslutning",
+            [k for k in DecisionKind],
+            format_func=DECISION_ACTIONS.__getitem__,
+            horizontal=True,
+            key="plan_one_action",
+        )
+        st.caption(DECISION_HELP[action])
+        st.button(
+            "Gem beslutningen",
+            key="plan_one_save",
+            on_click=_save_one,
+            args=(opened, student_id, company_id, plan.decision_version),
+        )
+
+
+def _save_one(opened: OpenNetwork, student_id: str, company_id: str, version: int) -> None:
+    """Callback: the decision on exactly the pair that was shown."""
+    kind = DecisionKind(st.session_state.get("plan_one_action", DecisionKind.APPROVE))
+    if _saved(
+        lambda: decide(
+            state.store(),
+            opened.network_id,
+            opened.network,
+            [(student_id, company_id, kind)],
+            current_user(),
+            version,
+        )
+    ):
+        flash("success", f"Beslutningen «{DECISION_ACTIONS[kind]}» om {student_id} → {company_id} er gemt.")
+
+
+def _decision_list(opened: OpenNetwork, decided: DecisionSet, version: int) -> None:
+    if not decided.decisions:
+        st.caption("Ingen beslutninger endnu.")
+        return
     st.dataframe(
-        pd.DataFrame([{"Elev": s, "Årsager": " · ".join(r.text for r in rs)} for s, rs in reasons.items()]),
+        pd.DataFrame(
+            [
+                {
+                    "Elev": d.student_id,
+                    "Virksomhed": d.company_id,
+                    "Beslutning": DECISION_LABELS[d.kind],
+                    "Af": d.user,
+                    "Tidspunkt": danish_time(d.at),
+                }
+                for d in decided.decisions
+            ]
+        ),
         hide_index=True,
         width="stretch",
     )
-else:
-    st.success("Alle elever har en plads i planen.")
-
-st.subheader("Hvorfor ikke?")
-w1, w2 = st.columns(2)
-ask_student = w1.selectbox("Elev", sorted(students), key="plan_whynot_student")
-ask_company = w2.selectbox(
-    "Virksomhed",
-    sorted(companies),
-    format_func=lambda c: f"{c} · {network.company(c).name}",
-    key="plan_whynot_company",
-)
-if st.button("Forklar", key="plan_whynot"):
-    answer = why_not(result, ask_student, ask_company)
-    (st.warning if answer.blocking else st.info)(answer.text)
-
-st.subheader("Eksport og praktikbrief")
-export = plan_frame.drop(columns=["Beslutning"])
-e1, e2 = st.columns(2)
-e1.download_button(
-    "Hent planen som CSV",
-    export.to_csv(index=False).encode("utf-8-sig"),
-    "placeringsplan.csv",
-    "text/csv",
-    key="plan_csv",
-)
-e2.download_button(
-    "Hent planen som Excel",
-    workbook_bytes({"placeringsplan": export}),
-    "placeringsplan.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="plan_xlsx",
-)
-if rows:
+    pairs = [d.pair for d in decided.decisions]
+    labels = {
+        d.pair: f"{d.student_id} → {d.company_id} ({DECISION_LABELS[d.kind].lower()})"
+        for d in decided.decisions
+    }
     pick = st.selectbox(
+        "Beslutning der skal ryddes", pairs, format_func=labels.__getitem__, key="plan_clear_pick"
+    )
+    st.button("Ryd beslutningen", key="plan_clear", on_click=_clear, args=(opened, pick, version))
+
+
+def _clear(opened: OpenNetwork, pair: tuple[str, str] | None, version: int) -> None:
+    if pair is None:
+        return
+    if _saved(
+        lambda: decide(
+            state.store(),
+            opened.network_id,
+            opened.network,
+            [(*pair, DecisionKind.CLEAR)],
+            current_user(),
+            version,
+        )
+    ):
+        flash("success", f"Beslutningen om {pair[0]} → {pair[1]} er ryddet.")
+
+
+def _saved(write: Callable[[], object]) -> bool:
+    """Run a write; a refusal (no name, a conflict, an unknown ID) becomes a message on the page."""
+    try:
+        write()
+    except InputError as error:
+        flash("error", error.message_da)
+        return False
+    return True
+
+
+def _unplaced(plan: Plan) -> None:
+    st.subheader("Elever uden plads")
+    if plan.reasons:
+        st.dataframe(
+            pd.DataFrame(
+                [{"Elev": s, "Årsager": " · ".join(r.text for r in rs)} for s, rs in plan.reasons.items()]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.success("Alle elever har en plads i planen.")
+
+
+def _why_not(opened: OpenNetwork, plan: Plan) -> None:
+    st.subheader("Hvorfor ikke?")
+    network = opened.network
+    w1, w2 = st.columns(2)
+    student_id = w1.selectbox("Elev", sorted(network.student_position), key="plan_whynot_student")
+    companies = {c.company_id: f"{c.company_id} · {c.name}" for c in network.companies}
+    company_id = w2.selectbox(
+        "Virksomhed", sorted(companies), format_func=companies.__getitem__, key="plan_whynot_company"
+    )
+    if st.button("Forklar", key="plan_whynot"):
+        answer = plan.why_not(student_id, company_id)
+        (st.warning if answer.blocking else st.info)(answer.text)
+
+
+def _exports(opened: OpenNetwork, rows: list[dict[str, object]]) -> None:
+    st.subheader("Eksport og praktikbrief")
+    export = pd.DataFrame(rows)
+    e1, e2 = st.columns(2)
+    e1.download_button(
+        "Hent planen som CSV",
+        export.to_csv(index=False).encode("utf-8-sig"),
+        "placeringsplan.csv",
+        "text/csv",
+        key="plan_csv",
+    )
+    e2.download_button(
+        "Hent planen som Excel",
+        state.workbook_bytes({"placeringsplan": export}),
+        "placeringsplan.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="plan_xlsx",
+    )
+    if not rows:
+        return
+    pairs = [(str(r["Elev"]), str(r["Virksomhed"])) for r in rows]
+    names = {pair: f"{pair[0]} → {r['Navn']}" for pair, r in zip(pairs, rows, strict=True)}
+    if st.session_state.get("plan_brief_pick") not in names:
+        st.session_state.pop("plan_brief_pick", None)
+    student_id, company_id = st.selectbox(
         "Praktikbrief til virksomheden (kun det, eleven har givet samtykke til at dele)",
-        [f"{r['Elev']} → {r['Navn']}" for r in rows],
+        pairs,
+        format_func=names.__getitem__,
         key="plan_brief_pick",
     )
-    row = rows[[f"{r['Elev']} → {r['Navn']}" for r in rows].index(pick)]
-    brief = render_markdown(company_brief(network.student(row["Elev"]), network.company(row["Virksomhed"])))
+    network = opened.network
+    brief = render_markdown(company_brief(network.student(student_id), network.company(company_id)))
     with st.container(border=True):
         st.markdown(brief)
     st.download_button(
         "Hent praktikbrief",
         brief.encode("utf-8"),
-        f"praktikbrief-{row['Elev']}.md",
+        f"praktikbrief-{student_id}.md",
         "text/markdown",
         key="plan_brief",
     )
 
-with st.expander("Historik: hvem har besluttet hvad og hvornår"):
-    trail = store.audit_trail(key, limit=200)
-    if trail:
+
+def _audit(opened: OpenNetwork) -> None:
+    with st.expander("Historik: hvem har besluttet hvad og hvornår"):
+        trail = state.store().audit_trail(opened.network_id, limit=200)
+        if not trail:
+            st.caption("Ingen beslutninger endnu.")
+            return
         st.dataframe(
             pd.DataFrame(
                 [
                     {
-                        "Tidspunkt (UTC)": entry.at.replace("T", " ")[:19],
+                        "Tidspunkt": danish_time(entry.at),
                         "Bruger": entry.user,
                         "Handling": AUDIT_LABELS.get(entry.action, entry.action),
-                        "Detaljer": ", ".join(f"{k}: {v}" for k, v in entry.details.items()),
+                        "Elev": str(entry.details.get("student_id", "")),
+                        "Virksomhed": str(entry.details.get("company_id", "")),
                     }
                     for entry in trail
                 ]
@@ -260,5 +393,6 @@ with st.expander("Historik: hvem har besluttet hvad og hvornår"):
             hide_index=True,
             width="stretch",
         )
-    else:
-        st.caption("Ingen beslutninger endnu.")
+
+
+render()

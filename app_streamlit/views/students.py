@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_streamlit.data import current_network, current_scoring_context
+from app_streamlit import state
 from app_streamlit.labels import number, site_name, student_option, travel
-from app_streamlit.session import sidebar_user
-from features.errors import InputError
+from features.profiles import Student
 from features.vocabulary import (
     IMPAIRMENT_LABELS,
     INDUSTRY_LABELS,
@@ -16,119 +15,143 @@ from features.vocabulary import (
     SUPPORT_LEVEL_LABELS,
     Industry,
 )
-from matching.config import COMPONENT_LABELS
-from matching.shortlist import shortlist_companies
-
-st.title("Elever")
-sidebar_user()
-network = current_network()
-if not network.students:
-    st.info("Netværket har ingen elever. Upload data under **Data**.")
-    st.stop()
-
-options = {student_option(s): s.student_id for s in network.students}
-chosen = st.selectbox("Elev", list(options), key="students_selected")
-student_id = options[chosen]
-student = network.student(student_id)
-
-profile, needs = st.columns(2)
-with profile:
-    st.subheader("Profil")
-    st.markdown(
-        f"- **STU-sted:** {site_name(student.stu_site)}\n"
-        f"- **Bopæl:** {student.home_municipality}\n"
-        f"- **Transport:** {travel(student)}\n"
-        f"- **Timer:** {student.min_hours_per_week}-{student.max_hours_per_week} om ugen"
-        f"{', kun dagtimer' if student.daytime_only else ''}\n"
-        f"- **Opgavernes sværhedsgrad:** op til {student.max_task_complexity} af 5\n"
-        f"- **Interesser:** {', '.join(INDUSTRY_LABELS[i] for i in student.interests)}"
-        f"{' (kun første branche)' if student.single_industry_only else ''}"
-    )
-with needs:
-    st.subheader("Behov og støtte")
-    wanted = [
-        label
-        for flag, label in (
-            (student.needs_routine, "rutine og forudsigelighed"),
-            (student.needs_shielded_workstation, "skærmet arbejdsplads"),
-            (student.needs_mentor, "mentor"),
-            (student.needs_wheelchair_access, "kørestolsadgang"),
-        )
-        if flag
-    ]
-    st.markdown(
-        f"- **Behov:** {', '.join(wanted) or 'ingen særlige'}\n"
-        + "\n".join(
-            f"- {IMPAIRMENT_LABELS[i]}: {SUPPORT_LEVEL_LABELS[lv].lower()}"
-            for i, lv in student.impairments.items()
-        )
-        + "\n"
-        + "\n".join(
-            f"- {STRESS_REACTION_LABELS[r]}: {SUPPORT_LEVEL_LABELS[lv].lower()}"
-            for r, lv in student.stress_reactions.items()
-        )
-    )
-
-st.subheader("Forslag til praktikpladser")
-f1, f2, f3 = st.columns([3, 2, 1])
-industry_by_label = {INDUSTRY_LABELS[i]: i for i in Industry}
-chosen_industries = f1.multiselect(
-    "Brancher", list(industry_by_label), key="students_industries", placeholder="Alle brancher"
+from placement_service import (
+    COMPONENT_LABELS,
+    InputError,
+    OpenNetwork,
+    PairExplanation,
+    companies_for_student,
 )
-industries = [industry_by_label[label] for label in chosen_industries]
-max_travel = f2.slider(
-    "Højst transporttid (min)",
-    5,
-    int(student.max_travel_minutes),
-    int(student.max_travel_minutes),
-    step=5,
-    key="students_travel",
-)
-top_k = int(f3.number_input("Antal forslag", min_value=1, max_value=25, value=5, step=1, key="students_top"))
 
-context = current_scoring_context()
-try:
-    shortlist = shortlist_companies(
-        context, student_id, top_k, industries=industries or None, max_travel_minutes=max_travel
-    )
-except InputError as error:
-    st.error(error.message_da)
-    st.stop()
 
-if not shortlist:
-    st.warning(
-        "Ingen virksomheder i netværket opfylder elevens krav med de valgte filtre. "
-        "Se **Netværk** for hvilke virksomheder der mangler."
-    )
-for rank, item in enumerate(shortlist, start=1):
-    with st.container(border=True):
-        head, score = st.columns([3, 2])
-        head.markdown(
-            f"**{rank}. {item.company_name}** · {INDUSTRY_LABELS[Industry(item.industry)]} · "
-            f"{number(item.travel_minutes, 0)} min"
+def render() -> None:
+    st.title("Elever")
+    opened = state.current()
+    network = opened.network
+    if not network.students:
+        st.info("Netværket har ingen elever. Upload data under **Data**.")
+        st.stop()
+    labels = {s.student_id: student_option(s) for s in network.students}
+    if st.session_state.get("students_selected") not in labels:
+        st.session_state.pop("students_selected", None)
+    student_id = st.selectbox("Elev", list(labels), format_func=labels.__getitem__, key="students_selected")
+    student = network.student(student_id)
+    _profile(student)
+    shortlist = _shortlist(opened, student)
+    _map(opened, student, shortlist)
+
+
+def _profile(student: Student) -> None:
+    profile, needs = st.columns(2)
+    with profile:
+        st.subheader("Profil")
+        st.markdown(
+            f"- **STU-sted:** {site_name(student.stu_site)}\n"
+            f"- **Bopæl:** {student.home_municipality}\n"
+            f"- **Transport:** {travel(student)}\n"
+            f"- **Timer:** {student.min_hours_per_week}-{student.max_hours_per_week} om ugen"
+            f"{', kun dagtimer' if student.daytime_only else ''}\n"
+            f"- **Opgavernes sværhedsgrad:** op til {student.max_task_complexity} af 5\n"
+            f"- **Interesser:** {', '.join(INDUSTRY_LABELS[i] for i in student.interests)}"
+            f"{' (kun første branche)' if student.single_industry_only else ''}"
         )
-        score.progress(min(max(item.score / 100, 0.0), 1.0), text=f"Match: {number(item.score)} / 100")
-        left, right = st.columns(2)
-        with left:
-            st.markdown("**Taler for**\n" + "\n".join(f"- {r}" for r in item.reasons_for))
-            st.markdown("**Taler imod**\n" + "\n".join(f"- {r}" for r in item.reasons_against))
-            if item.arrangements:
-                st.markdown("**Skal aftales**\n" + "\n".join(f"- {a}" for a in item.arrangements))
-        with right:
-            components = pd.DataFrame(
-                {
-                    "Del": [COMPONENT_LABELS[k] for k in item.components],
-                    "Point": list(item.components.values()),
-                }
+    with needs:
+        st.subheader("Behov og støtte")
+        wanted = [
+            label
+            for flag, label in (
+                (student.needs_routine, "rutine og forudsigelighed"),
+                (student.needs_shielded_workstation, "skærmet arbejdsplads"),
+                (student.needs_mentor, "mentor"),
+                (student.needs_wheelchair_access, "kørestolsadgang"),
             )
-            st.bar_chart(components, x="Del", y="Point", horizontal=True, height=260)
-            st.caption(f"Delene summerer til scoren: {number(sum(item.components.values()))} point.")
+            if flag
+        ]
+        st.markdown(
+            f"- **Behov:** {', '.join(wanted) or 'ingen særlige'}\n"
+            + "\n".join(
+                f"- {IMPAIRMENT_LABELS[i]}: {SUPPORT_LEVEL_LABELS[lv].lower()}"
+                for i, lv in student.impairments.items()
+            )
+            + "\n"
+            + "\n".join(
+                f"- {STRESS_REACTION_LABELS[r]}: {SUPPORT_LEVEL_LABELS[lv].lower()}"
+                for r, lv in student.stress_reactions.items()
+            )
+        )
 
-st.subheader("Kort")
-companies = [network.company(item.company_id) for item in shortlist]
-points = pd.DataFrame(
-    [{"lat": student.home_lat, "lon": student.home_lon, "farve": "#d62728", "str": 400}]
-    + [{"lat": c.lat, "lon": c.lon, "farve": "#1f6f8b", "str": 250} for c in companies]
-)
-st.map(points, latitude="lat", longitude="lon", color="farve", size="str")
-st.caption("Rød: elevens bopæl. Blå: foreslåede virksomheder.")
+
+def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
+    st.subheader("Forslag til praktikpladser")
+    f1, f2, f3 = st.columns([3, 2, 1])
+    industry_by_label = {INDUSTRY_LABELS[i]: i for i in Industry}
+    chosen_industries = f1.multiselect(
+        "Brancher", list(industry_by_label), key="students_industries", placeholder="Alle brancher"
+    )
+    industries = [industry_by_label[label] for label in chosen_industries]
+    max_travel = f2.slider(
+        "Højst transporttid (min)",
+        5,
+        int(student.max_travel_minutes),
+        int(student.max_travel_minutes),
+        step=5,
+        key=f"students_travel_{student.student_id}",
+    )
+    top_k = int(
+        f3.number_input("Antal forslag", min_value=1, max_value=25, value=5, step=1, key="students_top")
+    )
+    try:
+        shortlist = companies_for_student(
+            state.scoring(opened),
+            student.student_id,
+            top_k,
+            industries=industries or None,
+            max_travel_minutes=max_travel,
+        )
+    except InputError as error:
+        st.error(error.message_da)
+        st.stop()
+
+    if not shortlist:
+        st.warning(
+            "Ingen virksomheder i netværket opfylder elevens krav med de valgte filtre. "
+            "Se **Netværk** for hvilke virksomheder der mangler."
+        )
+    for rank, item in enumerate(shortlist, start=1):
+        with st.container(border=True):
+            head, score = st.columns([3, 2])
+            head.markdown(
+                f"**{rank}. {item.company_name}** · {INDUSTRY_LABELS[Industry(item.industry)]} · "
+                f"{number(item.travel_minutes, 0)} min"
+            )
+            score.progress(min(max(item.score / 100, 0.0), 1.0), text=f"Match: {number(item.score)} / 100")
+            left, right = st.columns(2)
+            with left:
+                st.markdown("**Taler for**\n" + "\n".join(f"- {r}" for r in item.reasons_for))
+                st.markdown("**Taler imod**\n" + "\n".join(f"- {r}" for r in item.reasons_against))
+                if item.arrangements:
+                    st.markdown("**Skal aftales**\n" + "\n".join(f"- {a}" for a in item.arrangements))
+            with right:
+                components = pd.DataFrame(
+                    {
+                        "Del": [COMPONENT_LABELS[k] for k in item.components],
+                        "Point": list(item.components.values()),
+                    }
+                )
+                st.bar_chart(components, x="Del", y="Point", horizontal=True, height=260)
+                st.caption(f"Delene summerer til scoren: {number(sum(item.components.values()))} point.")
+    return shortlist
+
+
+def _map(opened: OpenNetwork, student: Student, shortlist: list[PairExplanation]) -> None:
+    st.subheader("Kort")
+    companies = [opened.network.company(item.company_id) for item in shortlist]
+    points = pd.DataFrame(
+        [{"lat": student.home_lat, "lon": student.home_lon, "farve": "#d62728", "str": 400}]
+        + [{"lat": c.lat, "lon": c.lon, "farve": "#1f6f8b", "str": 250} for c in companies]
+    )
+    st.map(points, latitude="lat", longitude="lon", color="farve", size="str")
+    st.caption("Rød: elevens bopæl. Blå: foreslåede virksomheder.")
+
+
+render()

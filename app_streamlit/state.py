@@ -1,0 +1,145 @@
+"""The app's link to the placement service: the store, the network in use, and cached results.
+
+Everything expensive is cached by the network's stable ID and version (and, for
+plans, the decision version they were solved from), so a new decision means a
+new plan and the same question is answered from memory.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from placement_service import (
+    DEFAULT_OBJECTIVE,
+    DecisionSet,
+    DecisionStore,
+    NetworkGaps,
+    OpenNetwork,
+    Plan,
+    Recruitment,
+    ScenarioOutcome,
+    ScenarioSettings,
+    ScoringConfig,
+    ScoringContext,
+    compare_scenario,
+    current_decisions,
+    load_builtin,
+    network_gaps,
+    open_builtin,
+    plan_with_decisions,
+    prepare_scoring,
+    recruitment,
+)
+
+OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
+
+
+@st.cache_resource
+def store() -> DecisionStore:
+    """The application database (location from $STU_MATCH_DB)."""
+    return DecisionStore()
+
+
+@st.cache_resource(show_spinner="Indlæser netværket …")
+def _builtin() -> OpenNetwork:
+    return open_builtin(store(), load_builtin())
+
+
+def current() -> OpenNetwork:
+    """The network this session works on: its upload, or the built-in synthetic network."""
+    opened = st.session_state.get(OPEN_NETWORK)
+    return opened if isinstance(opened, OpenNetwork) else _builtin()
+
+
+def use(opened: OpenNetwork | None) -> None:
+    """Work on ``opened`` from now on (None: the built-in network)."""
+    if opened is None:
+        st.session_state.pop(OPEN_NETWORK, None)
+    else:
+        st.session_state[OPEN_NETWORK] = opened
+
+
+def _token(opened: OpenNetwork) -> str:
+    return f"{opened.network_id}@{opened.version}"
+
+
+@st.cache_resource(show_spinner="Beregner matchscorer …", max_entries=16)
+def _scoring(_opened: OpenNetwork, token: str, config_json: str) -> ScoringContext:
+    return prepare_scoring(_opened.network, ScoringConfig.model_validate_json(config_json))
+
+
+def scoring(opened: OpenNetwork, config: ScoringConfig | None = None) -> ScoringContext:
+    """The scoring context of a network (cached per network version and configuration)."""
+    return _scoring(opened, _token(opened), (config or ScoringConfig()).model_dump_json())
+
+
+def decisions(opened: OpenNetwork) -> tuple[int, DecisionSet]:
+    """The decision version and current decisions of a network (read fresh on every run)."""
+    return current_decisions(store(), opened.network_id, opened.network)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _plan(_opened: OpenNetwork, token: str, version: int, objective: str, _decided: DecisionSet) -> Plan:
+    return plan_with_decisions(scoring(_opened), _decided, objective=objective, decision_version=version)
+
+
+def decided_plan(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> Plan:
+    """The plan with every current decision applied (cached per decision version)."""
+    version, decided = decisions(opened)
+    return _plan(opened, _token(opened), version, objective, decided)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _gaps(_opened: OpenNetwork, token: str, version: int, _plan: Plan) -> NetworkGaps:
+    return network_gaps(_plan)
+
+
+def gaps(opened: OpenNetwork) -> tuple[Plan, NetworkGaps]:
+    """The coordinator's view of the decided plan: demand, supply, needs, unplaced by reason."""
+    plan = decided_plan(opened)
+    return plan, _gaps(opened, _token(opened), plan.decision_version, plan)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _recruitment(_opened: OpenNetwork, token: str, version: int, _plan: Plan) -> Recruitment:
+    return recruitment(_plan)
+
+
+def verified_recruitment(opened: OpenNetwork) -> Recruitment:
+    """Companies to recruit and critical companies (each verified by solving again)."""
+    plan = decided_plan(opened)
+    return _recruitment(opened, _token(opened), plan.decision_version, plan)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _scenario(
+    _opened: OpenNetwork, token: str, version: int, settings_json: str, _baseline: Plan
+) -> ScenarioOutcome:
+    return compare_scenario(_baseline, ScenarioSettings.model_validate_json(settings_json))
+
+
+def scenario(opened: OpenNetwork, settings: ScenarioSettings) -> ScenarioOutcome:
+    """A what-if scenario against the decided plan, with every decision applied."""
+    baseline = decided_plan(opened)
+    return _scenario(opened, _token(opened), baseline.decision_version, settings.model_dump_json(), baseline)
+
+
+def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _template(_opened: OpenNetwork, token: str) -> bytes:
+    return workbook_bytes(_opened.network.frames())
+
+
+def template_bytes(opened: OpenNetwork) -> bytes:
+    """The network as an Excel workbook (the upload template), built once per network version."""
+    return _template(opened, _token(opened))
