@@ -6,8 +6,9 @@ Only the benchmark uses it: the optimizer never solves a whole network with CP-S
 exactly the pairs, weights and limits the optimizer sees.
 
 The objective is lexicographic through one weighted sum: every placement is worth
-``M + weight`` with ``M`` larger than the total weight any plan can reach, so one
-more student placed always outweighs any gain in weight.
+``M + weight`` with ``M`` the optimizer's own ``Instance.big_m`` (larger than the
+total weight any plan can reach), so one more student placed always outweighs any
+gain in weight.
 """
 
 from __future__ import annotations
@@ -33,15 +34,6 @@ class CpSatOutcome:
     seconds: float
 
 
-def lexicographic_big_m(inst: Instance) -> int:
-    """A per-placement bonus larger than the largest total weight: the sum of each student's best weight, +1."""
-    if inst.n_pairs == 0:
-        return 1
-    best = np.zeros(inst.n_students, dtype=np.int64)
-    np.maximum.at(best, inst.student, np.maximum(inst.weight, 0))
-    return sum(best.tolist()) + 1
-
-
 def solve_cpsat(
     inst: Instance,
     *,
@@ -61,7 +53,7 @@ def solve_cpsat(
     started = perf_counter()
     if (inst.weight < 0).any():
         raise ValueError("CP-SAT weights must be non-negative")
-    big_m = lexicographic_big_m(inst)
+    big_m = inst.big_m()
     n_pairs = inst.n_pairs
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{k}") for k in range(n_pairs)]
@@ -123,9 +115,4 @@ def _groups(index: np.ndarray, n: int) -> list[np.ndarray]:
 
 def _trivial_bound(inst: Instance, big_m: int) -> int:
     """Every student with a pair placed at their best weight: an upper bound on any plan."""
-    if inst.n_pairs == 0:
-        return 0
-    best = np.full(inst.n_students, -1, dtype=np.int64)
-    np.maximum.at(best, inst.student, inst.weight)
-    has = best >= 0
-    return int(has.sum()) * big_m + sum(best[has].tolist())
+    return int(np.unique(inst.student).size) * big_m + inst.best_weight_total()

@@ -2,7 +2,7 @@
 
 The objective is lexicographic: most students placed, then the largest total
 weight. Written ``M * placed + weight`` with ``M`` above any total weight
-(``M`` = the sum of each student's best weight, plus one).
+(``Instance.big_m``: the sum of each student's best weight, plus one).
 
 1. **Transportation relaxation.** Drop the mentor limits and solve by min-cost
    flow (``optimizer.flow.PricedFlow``: on a growing subset of the pairs, certified
@@ -139,7 +139,7 @@ def _solve_core(
         empty = np.zeros(0, dtype=bool)
         return ExactSolution(empty, Lex(0, 0), Lex(0, 0))
     binding = inst.mentor_can_bind()
-    big_m = _big_m(inst)
+    big_m = inst.big_m()
     value = big_m + inst.weight
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
     oracle = PricedFlow(
@@ -207,16 +207,7 @@ def _capacity_bound(inst: Instance) -> Lex:
     each at their best weight."""
     students = np.unique(inst.student)
     per_company = np.minimum(inst.capacity, np.bincount(inst.company, minlength=inst.n_companies))
-    best = np.zeros(inst.n_students, dtype=np.int64)
-    np.maximum.at(best, inst.student, np.maximum(inst.weight, 0))
-    return Lex(int(min(students.size, int(per_company.sum()))), sum(best.tolist()))
-
-
-def _big_m(inst: Instance) -> int:
-    """A placement bonus above any total weight: one more student placed outweighs every weight gain."""
-    best_weight = np.zeros(inst.n_students, dtype=np.int64)
-    np.maximum.at(best_weight, inst.student, np.maximum(inst.weight, 0))
-    return sum(best_weight.tolist()) + 1
+    return Lex(int(min(students.size, int(per_company.sum()))), inst.best_weight_total())
 
 
 def _violations(inst: Instance, chosen: np.ndarray, binding: np.ndarray) -> np.ndarray:

@@ -70,6 +70,19 @@ class Instance:
             self.mentor_capacity,
         )
 
+    def best_weight_total(self) -> int:
+        """The sum of each student's best (non-negative) weight: no plan has a higher total weight."""
+        best = np.zeros(self.n_students, dtype=np.int64)
+        np.maximum.at(best, self.student, np.maximum(self.weight, 0))
+        return sum(best.tolist())
+
+    def big_m(self) -> int:
+        """What one placement is worth in the lexicographic objective ``big_m * placed + weight``.
+
+        Above any total weight, so one more student placed outweighs every gain in weight.
+        """
+        return self.best_weight_total() + 1
+
     def mentor_use(self, chosen: np.ndarray) -> np.ndarray:
         """Mentor capacity used at each company by the chosen pairs."""
         return np.bincount(

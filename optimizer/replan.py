@@ -66,9 +66,7 @@ def replan(
     keeps = previous_company[pairs.student] == pairs.company
     inst, index = problem.free_instance()
     free_keep = keeps[index]
-    best_score = np.zeros(inst.n_students, dtype=np.int64)
-    np.maximum.at(best_score, inst.student, np.maximum(inst.weight, 0))
-    bonus = sum(best_score.tolist()) + 1  # one more kept placement outweighs any score
+    bonus = inst.big_m()  # one more kept placement outweighs any score
     with_bonus = dataclasses.replace(inst, weight=inst.weight + bonus * free_keep.astype(np.int64))
     solution = solve_exact(with_bonus, time_limit=params.time_limit_seconds, workers=params.workers)
     result = result_from(problem, index, solution, "count-then-score", started, score_weight=inst.weight)

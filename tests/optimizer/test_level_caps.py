@@ -12,7 +12,6 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from optimizer import PlacementProblem
 from optimizer.exact import (
-    _big_m,
     _restrict_and_reflow,
     _unload,
     fitting_level_caps,
@@ -153,7 +152,7 @@ def test_restrict_and_reflow_returns_a_feasible_plan_no_better_than_the_optimum(
     inst = inst.subset(np.flatnonzero(usable))
     if inst.n_pairs == 0:
         return
-    value = _big_m(inst) + inst.weight
+    value = inst.big_m() + inst.weight
     relaxed = solve_transport(
         inst.n_students, inst.n_companies, inst.student, inst.company, value, inst.capacity
     )

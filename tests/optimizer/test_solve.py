@@ -182,8 +182,7 @@ def test_flow_duals_certify_the_transportation_optimum(table) -> None:
         table.mentor_capacity,
     )
     assume(inst.n_pairs > 0)
-    big_m = int(inst.weight.max()) * inst.n_students + 1
-    value = big_m + inst.weight
+    value = inst.big_m() + inst.weight
     chosen = solve_transport(
         inst.n_students, inst.n_companies, inst.student, inst.company, value, inst.capacity
     )
