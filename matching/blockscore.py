@@ -27,7 +27,6 @@ from matching.components import (
     environment_fit,
     environment_level,
     hours_fit,
-    psychological,
     structure_fit,
     support_fit,
     travel_fit,
@@ -36,7 +35,8 @@ from matching.components import (
 )
 from matching.context import ScoringContext
 from matching.eligibility import REASON_CODES
-from matching.outcome_model import _NEEDS, _SUPPORTS, FEATURE_NAMES, OutcomeModel
+from matching.needs import psychological
+from matching.outcome_model import _NEEDS, _SUPPORTS, FEATURE_NAMES, OutcomeModel, need_flags
 
 ASPECTS = ("noise", "pace", "physical_demands", "customer_contact", "change")
 _N_REASONS = len(REASON_CODES)
@@ -279,13 +279,7 @@ class _ModelTables:
         self.intercept = model.folded_intercept_
         self.w = w
         level = students.support_max
-        need = {
-            "psychological": students.has_group(ImpairmentGroup.PSYCHOLOGICAL),
-            "cognitive": students.has_group(ImpairmentGroup.COGNITIVE),
-            "physical": students.has_group(ImpairmentGroup.PHYSICAL),
-            "high_support": level >= 2,
-            "needs_mentor": students.needs_mentor,
-        }
+        need = need_flags(students)
         self.student_part = (
             w["support_level"] * level
             + w["high_support"] * need["high_support"]

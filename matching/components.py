@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from features.arrays import STRESS_ORDER, VARIETY_ORDER, CompanyArrays, StudentArrays
-from features.vocabulary import ImpairmentGroup, StressReaction, TaskVariety
+from features.vocabulary import StressReaction, TaskVariety
 from matching.config import COMPONENTS, ScoringConfig
 from matching.eligibility import complexity_gap, hours_shortfall, overloads
+from matching.needs import psychological
 
 INTEREST_FIT = np.array([0.0, 1.0, 0.7, 0.5] + [0.4] * 12)
 """Fit by interest rank: not interested, first choice, second, third, later."""
@@ -69,11 +70,6 @@ def environment_strains(
 
 def has_reaction(students: StudentArrays, reaction: StressReaction, s: np.ndarray) -> np.ndarray:
     return students.stress[s, _STRESS_COLUMN[reaction]] >= 0
-
-
-def psychological(students: StudentArrays) -> np.ndarray:
-    """(n,) bool: the student has a psychological impairment (autism, ADHD, anxiety, depression)."""
-    return students.has_group(ImpairmentGroup.PSYCHOLOGICAL)
 
 
 def wants_own_workstation(students: StudentArrays) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 from features.arrays import CompanyArrays, StudentArrays
 from features.vocabulary import ImpairmentGroup
 from matching.config import ScoringConfig
+from matching.needs import psychological
 
 REASON_CODES: tuple[str, ...] = (
     "travel",
@@ -64,8 +65,6 @@ REASON_TEXT_EN: dict[str, str] = {
 ELIGIBLE = -1
 """The reason index of an eligible pair."""
 
-_PSYCHOLOGICAL_OR_COGNITIVE = (ImpairmentGroup.PSYCHOLOGICAL, ImpairmentGroup.COGNITIVE)
-
 
 def support_load(
     students: StudentArrays, companies: CompanyArrays, s: np.ndarray, c: np.ndarray
@@ -79,9 +78,7 @@ def support_load(
     """
     level = students.support_max[s].astype(np.int64)
     base = students.needs_mentor[s] * (1 + (level >= 2) + (level >= 3))
-    group = np.zeros(students.n, dtype=bool)
-    for g in _PSYCHOLOGICAL_OR_COGNITIVE:
-        group |= students.has_group(g)
+    group = psychological(students) | students.has_group(ImpairmentGroup.COGNITIVE)
     relief = companies.mentor_trained[c] & group[s] & (base >= 2)
     return (base - relief).astype(np.int64)
 

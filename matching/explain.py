@@ -24,10 +24,10 @@ from matching.components import (
     WORKSTATION_REACTIONS,
     environment_level,
     environment_strains,
-    psychological,
 )
 from matching.config import COMPONENTS
 from matching.eligibility import REASON_CODES, REASON_LABELS, complexity_gap, hours_shortfall, overloads
+from matching.needs import psychological
 from matching.pairs import PairScores, ScoringContext, company_position, score_pairs, student_position
 
 MIN_SENTENCES = 2

@@ -32,6 +32,7 @@ from features.network import Network
 from features.vocabulary import ImpairmentGroup
 from matching.components import ENVIRONMENT_STRAINS, environment_level, has_reaction
 from matching.eligibility import complexity_gap, hours_shortfall, overloads
+from matching.needs import psychological
 
 _SUPPORTS = ("mentor_trained", "flexible_management")
 _NEEDS = ("psychological", "cognitive", "physical", "high_support", "needs_mentor")
@@ -74,6 +75,17 @@ MIN_PLACEMENTS = 40
 """Fewest past placements (with both outcomes present) to fit a model from; fewer give rule-only scores."""
 
 
+def need_flags(students: StudentArrays) -> dict[str, np.ndarray]:
+    """(n,) bool for each of ``_NEEDS``: the needs the model weighs a trained mentor and flexible management against."""
+    return {
+        "psychological": psychological(students),
+        "cognitive": students.has_group(ImpairmentGroup.COGNITIVE),
+        "physical": students.has_group(ImpairmentGroup.PHYSICAL),
+        "high_support": students.support_max >= 2,
+        "needs_mentor": students.needs_mentor,
+    }
+
+
 def pair_features(
     students: StudentArrays, companies: CompanyArrays, s: np.ndarray, c: np.ndarray, minutes: np.ndarray
 ) -> np.ndarray:
@@ -112,15 +124,8 @@ def pair_features(
             environment_level(companies, aspect, c) == 2
         )
 
-    level = students.support_max[s]
-    need = {
-        "psychological": students.has_group(ImpairmentGroup.PSYCHOLOGICAL)[s],
-        "cognitive": students.has_group(ImpairmentGroup.COGNITIVE)[s],
-        "physical": students.has_group(ImpairmentGroup.PHYSICAL)[s],
-        "high_support": level >= 2,
-        "needs_mentor": students.needs_mentor[s],
-    }
-    out[:, col["support_level"]] = level
+    need = {name: flags[s] for name, flags in need_flags(students).items()}
+    out[:, col["support_level"]] = students.support_max[s]
     for name in ("high_support", "needs_mentor", "psychological", "cognitive", "physical"):
         out[:, col[name]] = need[name]
     support = {

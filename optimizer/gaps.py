@@ -23,10 +23,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from features.arrays import CompanyArrays, StudentArrays, impairment_group_mask, network_arrays
+from features.arrays import CompanyArrays, StudentArrays, network_arrays
 from features.geography import REGION_LABELS, Region, region_of
 from features.network import Network
-from features.vocabulary import INDUSTRY_LABELS, ImpairmentGroup, Industry
+from features.vocabulary import INDUSTRY_LABELS, Industry
+from matching.needs import psychological
 from matching.pair_table import PairTable
 
 INDUSTRIES = tuple(Industry)
@@ -64,10 +65,6 @@ class WorkplaceNeed:
     company_offers: Callable[[CompanyArrays], np.ndarray]
 
 
-def _psychological(students: StudentArrays) -> np.ndarray:
-    return ((students.impairment >= 0) & impairment_group_mask(ImpairmentGroup.PSYCHOLOGICAL)).any(axis=1)
-
-
 WORKPLACE_NEEDS: tuple[WorkplaceNeed, ...] = (
     WorkplaceNeed(
         "shielded_workstation",
@@ -84,7 +81,7 @@ WORKPLACE_NEEDS: tuple[WorkplaceNeed, ...] = (
     WorkplaceNeed(
         "trained_mentor",
         "Mentor uddannet til målgruppen",
-        lambda s: s.needs_mentor & _psychological(s),
+        lambda s: s.needs_mentor & psychological(s),
         lambda c: c.mentor_trained,
     ),
     WorkplaceNeed(

@@ -21,19 +21,14 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel
 
+from features.arrays import student_arrays
 from features.geography import MUNICIPALITIES
 from features.network import Network, profile_row
 from features.profiles import Company, Student
 from features.travel import TRANSPORT_ORDER, estimate_minutes
-from features.vocabulary import (
-    IMPAIRMENT_GROUPS,
-    INDUSTRY_LABELS,
-    ImpairmentGroup,
-    Industry,
-    StressReaction,
-    WorkDemand,
-)
+from features.vocabulary import INDUSTRY_LABELS, Industry, StressReaction, WorkDemand
 from matching.context import ScoringContext, scoring_context
+from matching.needs import psychological
 from matching.pair_table import PairTable
 from matching.pairs import score_pairs
 from optimizer.exact import solve_exact
@@ -200,7 +195,8 @@ def candidate_company(
         "municipality": municipality,
         "capacity": slots,
         "mentor_capacity": MENTOR_UNITS_PER_SLOT * slots,
-        "mentor_trained": any(_psychological(s) for s in students) or any(s.needs_mentor for s in students),
+        "mentor_trained": bool(psychological(student_arrays(students)).any())
+        or any(s.needs_mentor for s in students),
         "complexity_min": 1,
         "complexity_max": max(2, max(s.max_task_complexity for s in students)),
         "task_variety": "routine" if needs_routine else "both",
@@ -295,10 +291,6 @@ def _pairs_with(context: ScoringContext, pairs: PairTable, candidate: Company) -
         capacity=np.append(pairs.capacity, candidate.capacity),
         mentor_capacity=np.append(pairs.mentor_capacity, candidate.mentor_capacity),
     )
-
-
-def _psychological(student: Student) -> bool:
-    return any(IMPAIRMENT_GROUPS[i] == ImpairmentGroup.PSYCHOLOGICAL for i in student.impairments)
 
 
 def _fresh_id(number: int, taken: set[str]) -> str:
