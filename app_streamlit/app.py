@@ -11,14 +11,27 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app_streamlit import state
-from app_streamlit.session import keep_state_across_pages, sidebar_user
+from app_streamlit.session import keep_state_across_pages, show_flashes, sidebar_login
+from placement_service import Role, StoreError
 
 st.set_page_config(page_title="STU-praktikmatch", page_icon="🧩", layout="wide")
 keep_state_across_pages()
-sidebar_user()
-opened = state.current()
+try:
+    actor = sidebar_login()
+    if actor.is_demo and not state.current().is_builtin:
+        state.use(None)  # uploaded data needs a login
+    opened = state.current()
+except StoreError as error:
+    st.error(error.message_da)
+    st.stop()
 st.sidebar.markdown("**Netværk**")
 st.sidebar.text(f"{opened.name} · version {opened.version}")
+if actor.is_demo:
+    st.info(
+        "**Demo** · Du udforsker det indbyggede syntetiske netværk uden at være logget ind. "
+        "Log ind i sidepanelet for at træffe beslutninger og bruge egne data."
+    )
+show_flashes()
 
 pages = [
     st.Page("views/home.py", title="Oversigt", icon=":material/home:", default=True),
@@ -28,4 +41,9 @@ pages = [
     st.Page("views/scenarios.py", title="Scenarier", icon=":material/tune:"),
     st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
 ]
-st.navigation(pages, position="top").run()
+if actor.role == Role.ADMINISTRATOR:
+    pages.append(st.Page("views/admin.py", title="Administration", icon=":material/admin_panel_settings:"))
+try:
+    st.navigation(pages, position="top").run()
+except StoreError as error:
+    st.error(error.message_da)

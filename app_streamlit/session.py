@@ -1,16 +1,18 @@
-"""Who is using the app, what survives a page change, and messages that outlive a rerun."""
+"""Who is using the app (login), what survives a page change, and messages that outlive a rerun."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-USER_KEY = "user_name"
+from app_streamlit import state
+from placement_service import Actor, InputError, actor_for_email, demo_actor, log_in
+
+ACTOR_KEY = "actor"
 FLASH_KEY = "flash_messages"
 
 # Widget values kept when the user moves to another page and back (Streamlit forgets the
 # state of widgets that a page run did not draw; writing a value back keeps it).
 PERSISTENT_KEYS: tuple[str, ...] = (
-    USER_KEY,
     "plan_objective",
     "students_selected",
     "students_industries",
@@ -33,32 +35,81 @@ def keep_state_across_pages() -> None:
             st.session_state[name] = st.session_state[name]
 
 
-def logged_in_name() -> str | None:
+def _organisation_login_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own error type
+        return False
+
+
+def _organisation_email() -> str | None:
     try:
         if st.user.is_logged_in:
-            return str(st.user.get("name") or st.user.get("email") or "")
-    except (AttributeError, KeyError):  # login not configured
+            return str(st.user.get("email") or "") or None
+    except (AttributeError, KeyError):
         return None
     return None
 
 
-def sidebar_user() -> None:
-    """The user at the top of the sidebar: the logged-in name, or a field for the name."""
-    name = logged_in_name()
-    if name:
-        st.sidebar.markdown("**Bruger**")
-        st.sidebar.text(f"Logget ind som {name}")
+def current_actor() -> Actor:
+    """Who is acting: the organisation login, the local login, or the demo visitor."""
+    email = _organisation_email()
+    if email:
+        cached = st.session_state.get(ACTOR_KEY)
+        if isinstance(cached, Actor) and cached.via == "oidc":
+            return cached
+        actor = actor_for_email(state.store(), email)
+        if actor is not None:
+            st.session_state[ACTOR_KEY] = actor
+            return actor
+        return demo_actor()
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else demo_actor()
+
+
+def sidebar_login() -> Actor:
+    """The user at the top of the sidebar: who is logged in, or how to log in."""
+    actor = current_actor()
+    st.sidebar.markdown("**Bruger**")
+    if not actor.is_demo:
+        st.sidebar.text(actor.label)
+        st.sidebar.button("Log ud", key="logout", on_click=_log_out)
+        return actor
+    email = _organisation_email()
+    if email:
+        st.sidebar.warning(
+            "Din konto er ikke oprettet i STU-praktikmatch. Bed administratoren om at oprette dig."
+        )
+    if _organisation_login_configured() and not email:
+        st.sidebar.button("Log ind med organisationens konto", key="login_oidc", on_click=st.login)
+    with st.sidebar.form("login_form", clear_on_submit=True, border=False):
+        st.text_input("Brugernavn", key="login_name")
+        st.text_input("Adgangskode", type="password", key="login_password")
+        st.form_submit_button("Log ind", on_click=_log_in)
+    st.sidebar.caption("Et login gælder, så længe browserfanen er åben.")
+    return actor
+
+
+def _log_in() -> None:
+    name = str(st.session_state.get("login_name", ""))
+    password = str(st.session_state.get("login_password", ""))
+    try:
+        actor = log_in(state.store(), name, password)
+    except InputError as error:
+        flash("error", error.message_da)
         return
-    st.session_state.setdefault(USER_KEY, "")
-    st.sidebar.text_input(
-        "Dit navn (gemmes ved beslutninger)", key=USER_KEY, placeholder="fx Mette, jobkonsulent"
-    )
-    if not current_user():
-        st.sidebar.caption("Skriv dit navn, før du træffer beslutninger eller gemmer.")
+    if actor is None:
+        flash("error", "Forkert brugernavn eller adgangskode.")
+        return
+    st.session_state[ACTOR_KEY] = actor
+    flash("success", f"Du er logget ind som {actor.label}.")
 
 
-def current_user() -> str:
-    return logged_in_name() or str(st.session_state.get(USER_KEY, "")).strip()
+def _log_out() -> None:
+    st.session_state.pop(ACTOR_KEY, None)
+    state.use(None)  # uploaded data needs a login
+    if _organisation_email():
+        st.logout()
 
 
 def flash(kind: str, text: str) -> None:

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from features.errors import InputError
 from features.loading import BUILTIN_DATA_DIR, load_network, load_uploaded
 from features.network import Network, profile_row
+from placement_service.access import Actor, require_login
 from placement_service.store import BUILTIN_NETWORK_ID, DecisionStore, NetworkInfo, NetworkVersion
 
 BUILTIN_NETWORK_NAME = "Indbygget syntetisk netværk"
@@ -120,14 +121,16 @@ def open_builtin(store: DecisionStore, network: Network | None = None) -> OpenNe
     return _record(store, BUILTIN_NETWORK_ID, network, "system")
 
 
-def open_as_new(store: DecisionStore, network: Network, name: str, user: str) -> OpenNetwork:
-    """File uploaded data as a new network with a fresh ID."""
-    network_id = store.register_network(name, user)
-    return _record(store, network_id, network, user)
+def open_as_new(store: DecisionStore, network: Network, name: str, actor: Actor) -> OpenNetwork:
+    """File uploaded data as a new network with a fresh ID (logged-in users only)."""
+    require_login(actor, "load your own data", "indlæse egne data")
+    network_id = store.register_network(name, actor.name)
+    return _record(store, network_id, network, actor.name)
 
 
-def open_as_version(store: DecisionStore, network: Network, network_id: str, user: str) -> OpenNetwork:
+def open_as_version(store: DecisionStore, network: Network, network_id: str, actor: Actor) -> OpenNetwork:
     """File uploaded data as a new version of an existing network; its records are kept."""
+    require_login(actor, "load your own data", "indlæse egne data")
     if network_id == BUILTIN_NETWORK_ID:
         raise InputError(
             "The built-in network cannot get new versions by upload; load the data as a new network",
@@ -135,7 +138,7 @@ def open_as_version(store: DecisionStore, network: Network, network_id: str, use
         )
     if store.network(network_id) is None:
         raise InputError(f"Unknown network {network_id!r}", f"Der er intet netværk med ID'et {network_id!r}.")
-    return _record(store, network_id, network, user)
+    return _record(store, network_id, network, actor.name)
 
 
 def preview_version(store: DecisionStore, network: Network, network_id: str) -> NetworkChanges:

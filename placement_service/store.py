@@ -17,6 +17,7 @@ Invariants:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -42,7 +43,7 @@ from placement_service.decisions import (
 DATABASE_ENV = "STU_MATCH_DB"
 DEFAULT_DATABASE = Path(__file__).resolve().parents[1] / "var" / "stu_match.sqlite3"
 BUILTIN_NETWORK_ID = "builtin"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -99,7 +100,25 @@ CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    sites TEXT NOT NULL,
+    email TEXT,
+    password_hash TEXT,
+    at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS users_by_email ON users (email) WHERE email IS NOT NULL;
 """
+
+# The audit trail cannot be rewritten: the database itself refuses UPDATE and DELETE on it.
+_AUDIT_GUARDS = """
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+"""
+GENESIS_HASH = "0" * 64
 
 
 class DecisionConflictError(InputError):
@@ -122,6 +141,28 @@ class DecisionConflictError(InputError):
             f"{len(conflicts)} decision(s) not saved, made on an older plan: {english}",
             danish + " Se den opdaterede plan, og beslut igen.",
         )
+
+
+class StoreError(InputError):
+    """The database cannot be used (corrupt, read-only, locked, missing folder); nothing was written."""
+
+
+class StoredUser(BaseModel):
+    name: str
+    role: str
+    sites: list[str]
+    email: str | None
+    has_password: bool
+    at: str
+
+
+class AuditRow(BaseModel):
+    id: int
+    network_key: str
+    user: str
+    at: str
+    action: str
+    details: dict[str, Any]
 
 
 class SavedPlan(BaseModel):
@@ -172,20 +213,32 @@ def database_path() -> Path:
 class DecisionStore:
     """Everything users decide, for every network, in one SQLite file."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None):
+    def __init__(self, path: str | os.PathLike[str] | None = None, busy_timeout_seconds: float = 30.0):
         self.path = Path(path) if path is not None else database_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.busy_timeout_seconds = busy_timeout_seconds
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
+        except OSError as error:
+            raise _store_error(self.path, error) from None
         with self._connection() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.executescript(_SCHEMA)
             self._migrate(connection)
+            connection.executescript(_AUDIT_GUARDS)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        """A connection; any SQLite failure becomes a ``StoreError`` that says what to do, in Danish."""
         try:
-            connection.execute("PRAGMA busy_timeout = 30000")
+            connection = sqlite3.connect(self.path, timeout=self.busy_timeout_seconds, isolation_level=None)
+        except sqlite3.Error as error:
+            raise _store_error(self.path, error) from None
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_seconds * 1000)}")
             yield connection
+        except sqlite3.Error as error:
+            raise _store_error(self.path, error) from None
         finally:
             connection.close()
 
@@ -211,6 +264,10 @@ class DecisionStore:
             columns = {row[1] for row in connection.execute("PRAGMA table_info(decisions)")}
             if "based_on" not in columns:
                 connection.execute("ALTER TABLE decisions ADD COLUMN based_on INTEGER")
+            audit_columns = {row[1] for row in connection.execute("PRAGMA table_info(audit)")}
+            if "row_hash" not in audit_columns:
+                connection.execute("ALTER TABLE audit ADD COLUMN prev_hash TEXT")
+                connection.execute("ALTER TABLE audit ADD COLUMN row_hash TEXT")
             # Version 1 filed the built-in network under 'indbygget' and uploads under a typed name.
             for table in ("decisions", "plans", "scenarios", "audit"):
                 connection.execute(
@@ -228,6 +285,19 @@ class DecisionStore:
                     "INSERT OR IGNORE INTO networks (network_id, name, user, at) VALUES (?, ?, ?, ?)",
                     (key, "Indbygget syntetisk netværk" if key == BUILTIN_NETWORK_ID else key, "system", at),
                 )
+            # Chain the rows written before the audit trail was tamper-evident.
+            previous = GENESIS_HASH
+            rows = connection.execute(
+                "SELECT id, network_key, user, at, action, details, row_hash FROM audit ORDER BY id"
+            ).fetchall()
+            for audit_id, key, who, at_, action, details, row_hash in rows:
+                expected = _chain_hash(previous, audit_id, key, who, at_, action, details)
+                if row_hash is None:
+                    connection.execute(
+                        "UPDATE audit SET prev_hash = ?, row_hash = ? WHERE id = ?",
+                        (previous, expected, audit_id),
+                    )
+                previous = row_hash or expected
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -620,6 +690,114 @@ class DecisionStore:
             ).fetchall()
         return [AuditEntry(user=u, at=a, action=act, details=json.loads(d)) for u, a, act, d in rows]
 
+    def full_audit_trail(self, limit: int = 500) -> list[AuditRow]:
+        """Every network's audit rows, the newest first (for the administrator)."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT id, network_key, user, at, action, details FROM audit ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            AuditRow(id=r[0], network_key=r[1], user=r[2], at=r[3], action=r[4], details=json.loads(r[5]))
+            for r in rows
+        ]
+
+    def verify_audit(self) -> int | None:
+        """The id of the first audit row whose chain is broken, or None when the trail is intact."""
+        previous = GENESIS_HASH
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT id, network_key, user, at, action, details, prev_hash, row_hash FROM audit ORDER BY id"
+            )
+            for audit_id, key, who, at, action, details, prev_hash, row_hash in rows:
+                if prev_hash != previous or row_hash != _chain_hash(
+                    previous, audit_id, key, who, at, action, details
+                ):
+                    return int(audit_id)
+                previous = row_hash
+        return None
+
+    def log_access(self, network_id: str, user: str, action: str, details: dict[str, Any]) -> None:
+        """Record a read of personal data (who opened which student's health details, and when)."""
+        user = _user(user)
+        with self._transaction() as connection:
+            self._audit(connection, network_id, user, now(), action, details)
+
+    # --- users -------------------------------------------------------------------
+
+    def put_user(
+        self,
+        name: str,
+        role: str,
+        sites: Iterable[str],
+        email: str | None,
+        password_hash: str | None,
+        by: str,
+    ) -> None:
+        """Add a user, or replace one of the same name."""
+        at = now()
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO users (name, role, sites, email, password_hash, at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET role = excluded.role, sites = excluded.sites, "
+                "email = excluded.email, password_hash = excluded.password_hash, at = excluded.at",
+                (name, role, json.dumps(sorted(set(sites))), email, password_hash, at),
+            )
+            self._audit(connection, "", _user(by), at, "user:add", {"name": name, "role": role})
+
+    def remove_user(self, name: str, by: str) -> bool:
+        at = now()
+        with self._transaction() as connection:
+            removed = connection.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount
+            if removed:
+                self._audit(connection, "", _user(by), at, "user:remove", {"name": name})
+        return bool(removed)
+
+    def users(self) -> list[StoredUser]:
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT name, role, sites, email, password_hash IS NOT NULL, at FROM users ORDER BY name"
+            ).fetchall()
+        return [
+            StoredUser(
+                name=r[0], role=r[1], sites=json.loads(r[2]), email=r[3], has_password=bool(r[4]), at=r[5]
+            )
+            for r in rows
+        ]
+
+    def user_secret(self, name: str) -> tuple[StoredUser, str | None] | None:
+        """A user and their password hash (for checking a login), or None."""
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT name, role, sites, email, password_hash, at FROM users WHERE name = ?", (name,)
+            ).fetchone()
+        if row is None:
+            return None
+        user = StoredUser(
+            name=row[0],
+            role=row[1],
+            sites=json.loads(row[2]),
+            email=row[3],
+            has_password=row[4] is not None,
+            at=row[5],
+        )
+        return user, row[4]
+
+    def user_by_email(self, email: str) -> StoredUser | None:
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT name FROM users WHERE lower(email) = lower(?)", (email.strip(),)
+            ).fetchone()
+        if row is None:
+            return None
+        found = self.user_secret(row[0])
+        return None if found is None else found[0]
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        """Store a rehashed password (argon2 parameters raised), without an audit row of its own."""
+        with self._transaction() as connection:
+            connection.execute("UPDATE users SET password_hash = ? WHERE name = ?", (password_hash, name))
+
     @staticmethod
     def _audit(
         connection: sqlite3.Connection,
@@ -629,11 +807,56 @@ class DecisionStore:
         action: str,
         details: dict[str, Any],
     ) -> None:
-        """An audit row: who, when, what, and IDs only (never profile details or free text)."""
+        """An audit row: who, when, what, and IDs only (never profile details or free text).
+
+        Each row carries the hash of the row before it, so a changed or removed row breaks
+        the chain (``verify_audit``); the triggers refuse UPDATE and DELETE outright.
+        """
+        last = connection.execute("SELECT id, row_hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        previous = GENESIS_HASH if last is None else str(last[1])
+        audit_id = 1 if last is None else int(last[0]) + 1
+        text = json.dumps(details, ensure_ascii=False, sort_keys=True)
         connection.execute(
-            "INSERT INTO audit (network_key, user, at, action, details) VALUES (?, ?, ?, ?, ?)",
-            (network_id, user, at, action, json.dumps(details, ensure_ascii=False)),
+            "INSERT INTO audit (id, network_key, user, at, action, details, prev_hash, row_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                audit_id,
+                network_id,
+                user,
+                at,
+                action,
+                text,
+                previous,
+                _chain_hash(previous, audit_id, network_id, user, at, action, text),
+            ),
         )
+
+
+def _chain_hash(previous: str, audit_id: int, key: str, user: str, at: str, action: str, details: str) -> str:
+    text = json.dumps([previous, int(audit_id), key, user, at, action, details], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only; tighten an existing one to the same."""
+    if path.exists():
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _store_error(path: Path, error: BaseException) -> StoreError:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        danish = "Databasen er optaget af en anden proces lige nu. Vent et øjeblik, og prøv igen."
+    elif "readonly" in text or "read-only" in text or isinstance(error, PermissionError):
+        danish = "Databasen er skrivebeskyttet, så intet kan gemmes. Bed administratoren give skriveadgang."
+    elif "not a database" in text or "malformed" in text or "corrupt" in text:
+        danish = "Databasen er beskadiget og kan ikke læses. Bed administratoren gendanne den fra en sikkerhedskopi."
+    else:
+        danish = "Databasen kan ikke bruges lige nu. Bed administratoren se på den."
+    return StoreError(f"The database {path} cannot be used: {text}", danish)
 
 
 def _decision(row: tuple[Any, ...]) -> Decision:

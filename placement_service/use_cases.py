@@ -9,8 +9,18 @@ from collections.abc import Iterable
 
 from features.errors import InputError
 from features.network import Network
+from features.profiles import Student
 from matching.context import ScoringContext
 from matching.lookup import closest_ids
+from placement_service.access import (
+    AccessDeniedError,
+    Actor,
+    Role,
+    may_see_student_details,
+    require_login,
+    require_role,
+    require_students,
+)
 from placement_service.decisions import DecisionKind, DecisionSet, decision_kind
 from placement_service.planning import (
     DEFAULT_OBJECTIVE,
@@ -50,25 +60,77 @@ def decide(
     network_id: str,
     network: Network,
     decisions: Iterable[tuple[str, str, DecisionKind | str]],
-    user: str,
+    actor: Actor,
     seen_version: int | None,
 ) -> int:
     """Record decisions on pairs named by ID, made on the plan of ``seen_version``; returns how many.
 
-    Unknown IDs are refused naming the closest ones; a pair decided by someone else
-    after ``seen_version`` refuses the whole batch (``store.DecisionConflictError``).
+    Only the job consultant of each student's STU site may decide. Unknown IDs are
+    refused naming the closest ones; a pair decided by someone else after
+    ``seen_version`` refuses the whole batch (``store.DecisionConflictError``).
     """
+    require_login(actor, "decide", "træffe beslutninger")
     parsed = [(str(s).strip(), str(c).strip(), decision_kind(k)) for s, c, k in decisions]
     _check_ids(network, parsed)
+    require_students(actor, _sites(network, (s for s, _, _ in parsed)), "decide", "træffe beslutninger")
     if parsed:
-        store.record_many(network_id, parsed, user, seen_version)
+        store.record_many(network_id, parsed, actor.name, seen_version)
     return len(parsed)
 
 
-def approve_plan(store: DecisionStore, network_id: str, plan: Plan, name: str, user: str) -> int:
-    """Approve every placement of ``plan`` and save it, in one transaction; locks stay locks."""
-    assignments = [a.as_dict() for a in plan.assignments()]
-    return store.approve_plan(network_id, name, assignments, user, seen_version=plan.decision_version)
+def approve_plan(store: DecisionStore, network_id: str, plan: Plan, name: str, actor: Actor) -> int:
+    """Approve the placements of the actor's own students in ``plan`` and save them, in one transaction.
+
+    Locks stay locks; a pair decided by someone else since the plan was solved refuses it all.
+    """
+    require_role(actor, (Role.JOBKONSULENT,), "approve a plan", "godkende planen")
+    network = plan.network
+    own = [a.as_dict() for a in plan.assignments() if network.student(a.student_id).stu_site in actor.sites]
+    if not own:
+        raise AccessDeniedError(
+            f"{actor.name} has no students placed in this plan",
+            "Ingen af dine elever er placeret i planen, så der er intet at godkende.",
+        )
+    return store.approve_plan(network_id, name, own, actor.name, seen_version=plan.decision_version)
+
+
+def student_details(
+    store: DecisionStore, network_id: str, network: Network, student_id: str, actor: Actor, *, builtin: bool
+) -> Student:
+    """A student's full profile, for those who may see it; every opening is in the audit trail."""
+    student_id = student_id.strip()
+    if student_id not in network.student_position:
+        close = ", ".join(closest_ids(student_id, network.student_position)) or "ingen"
+        raise InputError(
+            f"Unknown student ID {student_id!r} (closest: {close})",
+            f"Ukendt elev-ID {student_id!r} (nærmeste: {close}).",
+        )
+    student = network.student(student_id)
+    if not may_see_student_details(actor, student.stu_site, builtin=builtin):
+        raise AccessDeniedError(
+            f"{actor.name} may not see the details of {student_id}",
+            "Du kan kun se profiler for elever på dit eget STU-sted.",
+        )
+    if not actor.is_demo:
+        store.log_access(network_id, actor.name, "student:open", {"student_id": student_id})
+    return student
+
+
+def visible_students(actor: Actor, network: Network, *, builtin: bool) -> list[Student]:
+    """The students whose full profiles ``actor`` may open."""
+    return [s for s in network.students if may_see_student_details(actor, s.stu_site, builtin=builtin)]
+
+
+def save_scenario(
+    store: DecisionStore, network_id: str, name: str, settings: ScenarioSettings, actor: Actor
+) -> None:
+    """Save a what-if scenario under a name (consultants and coordinators)."""
+    require_role(actor, (Role.JOBKONSULENT, Role.NETVAERKSKOORDINATOR), "save a scenario", "gemme scenarier")
+    store.save_scenario(network_id, name, settings.model_dump(mode="json"), actor.name)
+
+
+def _sites(network: Network, student_ids: Iterable[str]) -> dict[str, str]:
+    return {s: network.student(s).stu_site for s in student_ids}
 
 
 def compare_scenario(

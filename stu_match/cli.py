@@ -15,7 +15,17 @@ from collections.abc import Sequence
 
 from features.errors import DataValidationError, InputError
 
-COMMANDS: tuple[str, ...] = ("generate", "validate", "shortlist", "pairs", "evaluate", "assign", "gaps")
+COMMANDS: tuple[str, ...] = (
+    "generate",
+    "validate",
+    "shortlist",
+    "pairs",
+    "evaluate",
+    "assign",
+    "gaps",
+    "users",
+    "audit",
+)
 
 EXIT_BAD_INPUT = 2
 

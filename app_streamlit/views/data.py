@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
-from app_streamlit.session import current_user, flash, show_flashes
+from app_streamlit.session import current_actor, flash, show_flashes
 from features.network import Network
 from placement_service import (
     DataValidationError,
@@ -43,8 +43,14 @@ def render() -> None:
         st.button("Skift til det indbyggede netværk", on_click=state.use, args=(None,), key="use_builtin")
     if opened.changes is not None:
         _changes(opened.changes, "Ændringer i forhold til den forrige version")
-    _upload()
-    _file_as()
+    if current_actor().is_demo:
+        st.subheader("Upload egne data")
+        st.info(
+            "Log ind for at indlæse egne data. Uden login kan du kun udforske det indbyggede demo-netværk."
+        )
+    else:
+        _upload()
+        _file_as()
     st.subheader("Skabelon")
     st.download_button(
         "Hent netværket som Excel-skabelon",
@@ -137,12 +143,12 @@ def _file_as() -> None:
 
 def _use_upload(network: Network, target: str) -> None:
     store = state.store()
-    user = current_user()
+    actor = current_actor()
     try:
         if target == NEW:
-            opened = open_as_new(store, network, str(st.session_state.get("upload_name", "")), user)
+            opened = open_as_new(store, network, str(st.session_state.get("upload_name", "")), actor)
         else:
-            opened = open_as_version(store, network, target, user)
+            opened = open_as_version(store, network, target, actor)
     except InputError as error:
         flash("error", error.message_da)
         return

@@ -7,13 +7,18 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
+from app_streamlit.session import current_actor
 from features.vocabulary import INDUSTRY_LABELS, Industry
+from placement_service import may_see_network
 
 
 def render() -> None:
     st.title("Netværk")
     opened = state.current()
     network = opened.network
+    if not may_see_network(current_actor(), builtin=opened.is_builtin):
+        st.info("Netværkets mangler og anbefalinger er for jobkonsulenter og netværkskoordinatorer.")
+        st.stop()
     _, report = state.gaps(opened)
     industry_area, need_rows, unplaced_groups = report.industry_area, report.needs, report.unplaced_by_reason
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.labels import number
-from app_streamlit.session import current_user, flash, show_flashes
+from app_streamlit.session import current_actor, flash, show_flashes
 from features.consent import company_brief, render_markdown
 from features.vocabulary import INDUSTRY_LABELS
 from placement_service import (
@@ -23,14 +23,18 @@ from placement_service import (
     DECISION_ACTIONS,
     DECISION_HELP,
     DECISION_LABELS,
+    Actor,
+    Decision,
     DecisionKind,
     DecisionSet,
     InputError,
     OpenNetwork,
     Plan,
+    Role,
     approve_plan,
     danish_time,
     decide,
+    may_see_plan,
 )
 
 AUDIT_LABELS = {
@@ -57,6 +61,13 @@ def render() -> None:
     st.title("Placeringsplan")
     show_flashes()
     opened = state.current()
+    actor = current_actor()
+    if not may_see_plan(actor, builtin=opened.is_builtin):
+        st.info(
+            "Placeringsplanen er for jobkonsulenter: den viser elever på dit eget STU-sted. "
+            "Som netværkskoordinator finder du efterspørgsel, mangler og anbefalinger under **Netværk**."
+        )
+        st.stop()
     objective = st.radio(
         "Mål",
         list(OBJECTIVE_LABELS),
@@ -77,7 +88,7 @@ def render() -> None:
             status.update(label="Beslutningerne er i konflikt", state="error")
             st.error(error.message_da)
             st.markdown("Ryd en af de modstridende beslutninger herunder, så løses planen igen.")
-            _decision_list(opened, decided, version)
+            _decision_list(opened, decided, version, _own_students(opened, actor))
             st.stop()
         if plan.all_decided:
             status.update(
@@ -89,32 +100,62 @@ def render() -> None:
                 label=f"Planen er løst på {number(plan.result.solve_seconds, 2)} s ({proven})",
                 state="complete",
             )
-    _figures(plan, decided)
-    rows = _plan_rows(opened, plan, decided)
-    _decision_table(opened, plan, rows)
-    _one_decision(opened, plan, decided)
-    with st.expander(f"Alle beslutninger ({len(decided.decisions)})"):
-        _decision_list(opened, decided, version)
-    _unplaced(plan)
-    _why_not(opened, plan)
+    own = _own_students(opened, actor)
+    _figures(plan, decided, own)
+    rows = _plan_rows(opened, plan, decided, own)
+    if actor.is_demo:
+        st.info(
+            "Du udforsker planen som demo. Log ind som jobkonsulent for at godkende, afvise, låse eller udelukke."
+        )
+    _decision_table(opened, plan, rows, editable=not actor.is_demo)
+    if not actor.is_demo:
+        _one_decision(opened, plan, decided, own)
+        with st.expander(f"Alle beslutninger om dine elever ({len(_mine(decided, own))})"):
+            _decision_list(opened, decided, version, own)
+    _unplaced(plan, own)
+    _why_not(opened, plan, own)
     _exports(opened, rows)
-    _audit(opened)
+    if not actor.is_demo:
+        _audit(opened)
 
 
-def _figures(plan: Plan, decided: DecisionSet) -> None:
+def _own_students(opened: OpenNetwork, actor: Actor) -> set[str] | None:
+    """The students whose rows the actor sees: their own sites' (None: every student, in the demo)."""
+    if actor.is_demo:
+        return None
+    if actor.role != Role.JOBKONSULENT:
+        return set()
+    return {s.student_id for s in opened.network.students if s.stu_site in actor.sites}
+
+
+def _mine(decided: DecisionSet, own: set[str] | None) -> list[Decision]:
+    return [d for d in decided.decisions if own is None or d.student_id in own]
+
+
+def _figures(plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
     result = plan.result
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Placerede elever", f"{result.placed} af {result.students}")
     c2.metric("Samlet score", number(result.total_score, 0))
     lowest = plan.lowest_score
     c3.metric("Laveste score", "–" if lowest is None else number(lowest))
-    c4.metric("Beslutninger", len(decided.decisions))
+    c4.metric("Beslutninger", len(_mine(decided, own)))
+    if own is not None:
+        mine = plan.mapping()
+        placed = sum(1 for s in own if mine.get(s))
+        st.caption(
+            f"Dine elever: {placed} af {len(own)} har en plads i planen. Tallene ovenfor gælder hele årgangen."
+        )
 
 
-def _plan_rows(opened: OpenNetwork, plan: Plan, decided: DecisionSet) -> list[dict[str, object]]:
+def _plan_rows(
+    opened: OpenNetwork, plan: Plan, decided: DecisionSet, own: set[str] | None
+) -> list[dict[str, object]]:
     by_pair = decided.by_pair()
     rows = []
     for a in plan.assignments():
+        if own is not None and a.student_id not in own:
+            continue
         company = opened.network.company(a.company_id)
         decision = by_pair.get((a.student_id, a.company_id))
         rows.append(
@@ -131,7 +172,9 @@ def _plan_rows(opened: OpenNetwork, plan: Plan, decided: DecisionSet) -> list[di
     return rows
 
 
-def _decision_table(opened: OpenNetwork, plan: Plan, rows: list[dict[str, object]]) -> None:
+def _decision_table(
+    opened: OpenNetwork, plan: Plan, rows: list[dict[str, object]], *, editable: bool
+) -> None:
     st.subheader("Forslag")
     st.caption(
         "Vælg en beslutning i kolonnen **Beslutning** og gem. Godkendte og låste placeringer holdes, "
@@ -140,7 +183,12 @@ def _decision_table(opened: OpenNetwork, plan: Plan, rows: list[dict[str, object
     )
     shown: list[PLAN_ROW] = [(str(r["Elev"]), str(r["Virksomhed"])) for r in rows]
     editor_key = f"plan_editor_{opened.network_id}_{plan.decision_version}_{plan.result.objective}"
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(
+        rows, columns=["Elev", "Virksomhed", "Navn", "Branche", "Score", "Transport (min)", "Status"]
+    )
+    if not editable:
+        st.dataframe(frame, hide_index=True, width="stretch")
+        return
     frame["Beslutning"] = None
     st.data_editor(
         frame,
@@ -182,7 +230,7 @@ def _save_table(opened: OpenNetwork, shown: list[PLAN_ROW], editor_key: str, ver
         flash("info", "Ingen beslutninger valgt.")
         return
     if _saved(
-        lambda: decide(state.store(), opened.network_id, opened.network, chosen, current_user(), version)
+        lambda: decide(state.store(), opened.network_id, opened.network, chosen, current_actor(), version)
     ):
         flash("success", f"{len(chosen)} beslutninger er gemt, og planen er løst igen.")
     st.session_state.pop(editor_key, None)
@@ -191,14 +239,17 @@ def _save_table(opened: OpenNetwork, shown: list[PLAN_ROW], editor_key: str, ver
 def _approve_all(opened: OpenNetwork, plan: Plan) -> None:
     """Callback: approve the plan that was shown, in one transaction."""
     name = f"Plan {datetime.now(COPENHAGEN):%d.%m.%Y %H.%M}"
-    if _saved(lambda: approve_plan(state.store(), opened.network_id, plan, name, current_user())):
+    if _saved(lambda: approve_plan(state.store(), opened.network_id, plan, name, current_actor())):
         flash("success", "Hele planen er godkendt og gemt. Låste placeringer er stadig låst.")
 
 
-def _one_decision(opened: OpenNetwork, plan: Plan, decided: DecisionSet) -> None:
+def _one_decision(opened: OpenNetwork, plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
     with st.expander("Beslut om én placering", expanded=True):
         proposals = plan.mapping()
-        students = sorted(proposals)
+        students = sorted(s for s in proposals if own is None or s in own)
+        if not students:
+            st.caption("Du har ingen elever i dette netværk.")
+            return
         if st.session_state.get("plan_one_student") not in proposals:
             st.session_state.pop("plan_one_student", None)
         student_id = st.selectbox("Elev i planen", students, key="plan_one_student")
@@ -236,15 +287,16 @@ def _save_one(opened: OpenNetwork, student_id: str, company_id: str, version: in
             opened.network_id,
             opened.network,
             [(student_id, company_id, kind)],
-            current_user(),
+            current_actor(),
             version,
         )
     ):
         flash("success", f"Beslutningen «{DECISION_ACTIONS[kind]}» om {student_id} → {company_id} er gemt.")
 
 
-def _decision_list(opened: OpenNetwork, decided: DecisionSet, version: int) -> None:
-    if not decided.decisions:
+def _decision_list(opened: OpenNetwork, decided: DecisionSet, version: int, own: set[str] | None) -> None:
+    mine = _mine(decided, own)
+    if not mine:
         st.caption("Ingen beslutninger endnu.")
         return
     st.dataframe(
@@ -283,7 +335,7 @@ def _clear(opened: OpenNetwork, pair: tuple[str, str] | None, version: int) -> N
             opened.network_id,
             opened.network,
             [(*pair, DecisionKind.CLEAR)],
-            current_user(),
+            current_actor(),
             version,
         )
     ):
@@ -300,25 +352,33 @@ def _saved(write: Callable[[], object]) -> bool:
     return True
 
 
-def _unplaced(plan: Plan) -> None:
+def _unplaced(plan: Plan, own: set[str] | None) -> None:
     st.subheader("Elever uden plads")
-    if plan.reasons:
+    reasons = {s: rs for s, rs in plan.reasons.items() if own is None or s in own}
+    if reasons:
         st.dataframe(
             pd.DataFrame(
-                [{"Elev": s, "Årsager": " · ".join(r.text for r in rs)} for s, rs in plan.reasons.items()]
+                [{"Elev": s, "Årsager": " · ".join(r.text for r in rs)} for s, rs in reasons.items()]
             ),
             hide_index=True,
             width="stretch",
         )
     else:
-        st.success("Alle elever har en plads i planen.")
+        st.success(
+            "Alle dine elever har en plads i planen."
+            if own is not None
+            else "Alle elever har en plads i planen."
+        )
 
 
-def _why_not(opened: OpenNetwork, plan: Plan) -> None:
+def _why_not(opened: OpenNetwork, plan: Plan, own: set[str] | None) -> None:
     st.subheader("Hvorfor ikke?")
     network = opened.network
+    students = sorted(s for s in network.student_position if own is None or s in own)
+    if not students:
+        return
     w1, w2 = st.columns(2)
-    student_id = w1.selectbox("Elev", sorted(network.student_position), key="plan_whynot_student")
+    student_id = w1.selectbox("Elev", students, key="plan_whynot_student")
     companies = {c.company_id: f"{c.company_id} · {c.name}" for c in network.companies}
     company_id = w2.selectbox(
         "Virksomhed", sorted(companies), format_func=companies.__getitem__, key="plan_whynot_company"

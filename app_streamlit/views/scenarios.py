@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.labels import number
-from app_streamlit.session import current_user, flash, show_flashes
+from app_streamlit.session import current_actor, flash, show_flashes
 from features.geography import MUNICIPALITIES
 from features.vocabulary import INDUSTRY_LABELS, Industry
 from placement_service import (
@@ -22,6 +22,7 @@ from placement_service import (
     ScenarioOutcome,
     ScenarioSettings,
     ScoringConfig,
+    save_scenario,
 )
 
 WEIGHTS = (*RULE_COMPONENTS, "outcome")
@@ -239,7 +240,7 @@ def _save_scenario(opened: OpenNetwork, settings: ScenarioSettings) -> None:
         flash("warning", "Giv scenariet et navn, før du gemmer det.")
         return
     try:
-        state.store().save_scenario(opened.network_id, name, settings.model_dump(mode="json"), current_user())
+        save_scenario(state.store(), opened.network_id, name, settings, current_actor())
     except InputError as error:
         flash("error", error.message_da)
         return

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.labels import number, site_name, student_option, travel
+from app_streamlit.session import current_actor
 from features.profiles import Student
 from features.vocabulary import (
     IMPAIRMENT_LABELS,
@@ -21,6 +22,8 @@ from placement_service import (
     OpenNetwork,
     PairExplanation,
     companies_for_student,
+    student_details,
+    visible_students,
 )
 
 
@@ -31,14 +34,39 @@ def render() -> None:
     if not network.students:
         st.info("Netværket har ingen elever. Upload data under **Data**.")
         st.stop()
-    labels = {s.student_id: student_option(s) for s in network.students}
+    actor = current_actor()
+    students = visible_students(actor, network, builtin=opened.is_builtin)
+    if not students:
+        st.info(
+            "Elevernes profiler kan kun ses af jobkonsulenten på elevens eget STU-sted. "
+            "Du har ingen elever i dette netværk."
+        )
+        st.stop()
+    labels = {s.student_id: student_option(s) for s in students}
     if st.session_state.get("students_selected") not in labels:
         st.session_state.pop("students_selected", None)
     student_id = st.selectbox("Elev", list(labels), format_func=labels.__getitem__, key="students_selected")
-    student = network.student(student_id)
+    student = _open(opened, student_id)
     _profile(student)
     shortlist = _shortlist(opened, student)
     _map(opened, student, shortlist)
+
+
+def _open(opened: OpenNetwork, student_id: str) -> Student:
+    """The student's profile through the service, which logs the opening (once per student chosen)."""
+    actor = current_actor()
+    opening = (opened.network_id, opened.version, actor.name, student_id)
+    if st.session_state.get("students_opened") == opening:
+        return opened.network.student(student_id)
+    try:
+        student = student_details(
+            state.store(), opened.network_id, opened.network, student_id, actor, builtin=opened.is_builtin
+        )
+    except InputError as error:
+        st.error(error.message_da)
+        st.stop()
+    st.session_state["students_opened"] = opening
+    return student
 
 
 def _profile(student: Student) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from placement_service import DecisionStore
+from placement_service import DecisionStore, load_builtin
+from tests.app.users import create_users, log_in
 
 APP = str(Path(__file__).resolve().parents[2] / "app_streamlit" / "app.py")
 TIMEOUT = 120
@@ -20,6 +20,7 @@ TIMEOUT = 120
 @pytest.fixture(autouse=True)
 def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("STU_MATCH_DB", str(tmp_path / "app.sqlite3"))
+    create_users(tmp_path / "app.sqlite3")
     st.cache_resource.clear()  # the store is cached per process; each test gets its own database
     yield
     st.cache_resource.clear()
@@ -27,16 +28,17 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 def open_page(page: str, user: str | None = None) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    app.switch_page(f"views/{page}.py").run()
     if user:
-        app.text_input(key="user_name").input(user).run()
+        log_in(app, user)
+    app.switch_page(f"views/{page}.py").run()
     assert not app.exception, app.exception
     return app
 
 
 @pytest.mark.parametrize("page", ["home", "students", "plan", "network", "scenarios", "data"])
-def test_every_page_loads_without_an_exception(page: str) -> None:
-    app = open_page(page)
+@pytest.mark.parametrize("user", [None, "Mette", "Kim", "Anne"])
+def test_every_page_loads_without_an_exception(page: str, user: str | None) -> None:
+    app = open_page(page, user=user)
     assert app.title[0].value
 
 
@@ -58,7 +60,7 @@ def test_student_shortlist_follows_the_filters() -> None:
 def test_an_approval_is_persisted_and_shown_after_a_fresh_start() -> None:
     app = open_page("plan", user="Mette")
     student = app.selectbox(key="plan_one_student").value
-    shown = app.text[0].value
+    shown = app.main.text[0].value
     assert shown.startswith(f"Placering: {student} → ") and shown.endswith("(forslag)")
     app.radio(key="plan_one_action").set_value("approve").run()
     app.button(key="plan_one_save").click().run()
@@ -66,26 +68,25 @@ def test_an_approval_is_persisted_and_shown_after_a_fresh_start() -> None:
     assert any("er gemt" in s.value for s in app.success)
 
     st.cache_resource.clear()  # as after a restart: nothing in memory
-    restarted = open_page("plan")
-    assert restarted.text[0].value == shown.replace("(forslag)", "(godkendt)")
+    restarted = open_page("plan", user="Mette")
+    assert restarted.main.text[0].value == shown.replace("(forslag)", "(godkendt)")
     assert restarted.metric[3].value == "1"
     trail = restarted.dataframe[-1].value  # the audit trail: who, when, what
     mine = trail[trail["Bruger"] == "Mette"]
     assert list(mine["Handling"]) == ["Godkendte"] and list(mine["Elev"]) == [student]
 
 
-def test_a_decision_without_a_name_is_not_saved() -> None:
+def test_the_demo_can_look_at_the_plan_but_not_decide() -> None:
     app = open_page("plan")
-    app.radio(key="plan_one_action").set_value("lock").run()
-    app.button(key="plan_one_save").click().run()
-    assert any("Skriv dit navn" in e.value for e in app.error)
-    assert app.metric[3].value == "0"
+    assert any("Demo" in i.value for i in app.info)
+    assert app.metric[0].value == "128 af 140"
+    assert not [b for b in app.button if b.key in ("plan_one_save", "plan_save", "plan_approve_all")]
 
 
 def test_forbidding_a_placement_moves_the_student() -> None:
     app = open_page("plan", user="Mette")
     student = app.selectbox(key="plan_one_student").value
-    company = app.text[0].value.split(" → ")[1].split(" · ")[0]
+    company = app.main.text[0].value.split(" → ")[1].split(" · ")[0]
     app.radio(key="plan_one_action").set_value("forbid").run()
     app.button(key="plan_one_save").click().run()
     assert not app.exception
@@ -120,7 +121,7 @@ def test_the_name_and_scenario_settings_survive_page_changes() -> None:
     app.switch_page("views/students.py").run()
     app.switch_page("views/scenarios.py").run()
     assert not app.exception
-    assert app.text_input(key="user_name").value == "Jens"
+    assert "Jens" in app.sidebar.text[0].value
     assert app.slider(key="scenario_capacity").value == 0.7
     assert app.number_input(key="scenario_weight_travel").value == 12.0
     assert app.text_input(key="scenario_name").value == "Færre pladser"
@@ -160,10 +161,63 @@ def test_a_what_if_scenario_is_compared_saved_and_reopened() -> None:
     assert reopened.metric[0].value == placed.value
 
 
-def test_data_page_offers_upload_and_template() -> None:
+def test_data_page_offers_upload_after_login_and_the_template_to_all() -> None:
     app = open_page("data")
     assert any("indbyggede syntetiske netværk" in i.value for i in app.info)
-    assert app.button(key="upload_load").disabled
+    assert any("Log ind for at indlæse egne data" in i.value for i in app.info)
+    assert not [b for b in app.button if b.key == "upload_load"]
+    app = open_page("data", user="Mette")
+    assert app.button(key="upload_load").disabled  # until files are chosen
+
+
+def test_a_wrong_password_logs_no_one_in() -> None:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    log_in(app, "Mette", "forkert-kodeord-1")
+    assert any("Forkert brugernavn eller adgangskode" in e.value for e in app.error)
+    log_in(app, "Ukendt", "forkert-kodeord-1")
+    assert any("Forkert brugernavn eller adgangskode" in e.value for e in app.error)
+    assert any("Demo" in i.value for i in app.info)
+
+
+def test_a_coordinator_reaches_no_student_details_on_any_page() -> None:
+    app = open_page("students", user="Kim")
+    assert any("kun ses af jobkonsulenten" in i.value for i in app.info)
+    assert not app.selectbox  # no student to pick
+    app.switch_page("views/plan.py").run()
+    assert any("Placeringsplanen er for jobkonsulenter" in i.value for i in app.info)
+    assert not app.dataframe
+    app.switch_page("views/network.py").run()
+    assert app.metric[0].value == "128 af 140" and not app.exception
+    text = " ".join(str(e.value) for e in (*app.markdown, *app.caption, *app.info))
+    for health_word in ("Autisme", "ADHD", "Angst", "belastningsreaktion"):
+        assert health_word not in text
+    assert not [p for p in ("Administration",) if p in str(app)]
+
+
+def test_a_consultant_sees_only_their_own_sites_students() -> None:
+    app = open_page("students", user="Sara")
+    options = app.selectbox(key="students_selected").options
+    assert options and all("Castberggård" in o for o in options)
+    app.switch_page("views/plan.py").run()
+    rows = app.dataframe[0].value
+    castberg = {s.student_id for s in load_builtin().students if s.stu_site == "castberggaard"}
+    assert set(rows["Elev"]) <= castberg and len(rows) > 0
+    assert set(app.selectbox(key="plan_one_student").options) <= castberg
+
+
+def test_opening_a_students_profile_is_in_the_audit_trail() -> None:
+    app = open_page("students", user="Sara")
+    student = app.selectbox(key="students_selected").value
+    app.run()  # a rerun of the same student is not another opening
+    trail = [(e.user, e.action, e.details) for e in DecisionStore().audit_trail("builtin")]
+    assert trail.count(("Sara", "student:open", {"student_id": student})) == 1
+
+
+def test_the_administrator_page_shows_users_and_an_intact_audit_trail() -> None:
+    app = open_page("admin", user="Anne")
+    users = app.dataframe[0].value
+    assert set(users["Navn"]) == {"Mette", "Jens", "Sara", "Kim", "Anne"}
+    assert any("intakt" in s.value for s in app.success)
 
 
 def test_an_upload_is_a_new_network_unless_the_user_says_it_is_a_new_version(builtin_network) -> None:
@@ -190,3 +244,16 @@ def test_an_upload_is_a_new_network_unless_the_user_says_it_is_a_new_version(bui
     assert list(changes["Ændring"]) == ["Virksomheder fjernet"] and list(changes["Antal"]) == [1]
     app.button(key="upload_use").click().run()
     assert any("«indbygget», version 2" in s.value for s in app.success)
+
+
+def test_a_corrupt_database_shows_a_danish_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"garbage" * 1000)
+    monkeypatch.setenv("STU_MATCH_DB", str(broken))
+    st.cache_resource.clear()
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not app.exception
+    assert any("beskadiget" in e.value for e in app.error)
+    assert str(broken) not in " ".join(e.value for e in app.error)  # no server paths in the browser

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.users import PASSWORD, create_users
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -81,8 +83,27 @@ def running_app(database: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_app(tmp_path_factory.mktemp("db") / "browser.sqlite3") as url:
+    database = tmp_path_factory.mktemp("db") / "browser.sqlite3"
+    create_users(database)
+    with running_app(database) as url:
         yield url
+
+
+def log_in(page, name: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the sidebar form and wait until the sidebar shows the user."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_label("Brugernavn").fill(name)
+    sidebar.get_by_label("Adgangskode").fill(password)
+    sidebar.get_by_role("button", name="Log ind", exact=True).click()
+    sidebar.get_by_text(f"{name} · ", exact=False).first.wait_for(timeout=60_000)
+
+
+def settle(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import log_in, settle
+
 pytestmark = pytest.mark.browser
 
 PAGES = {
@@ -41,15 +43,17 @@ def test_every_page_opens_without_an_exception(browser, app_url: str, path: str,
 def test_solve_the_plan_and_approve_a_placement(browser, app_url: str) -> None:
     page = open_page(browser, f"{app_url}/plan", "Placerede elever")
     page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=60_000)
-    page.get_by_label("Dit navn (gemmes ved beslutninger)").fill("Browsertest")
-    page.get_by_label("Dit navn (gemmes ved beslutninger)").press("Enter")
-    page.wait_for_timeout(3000)  # let the rerun with the name finish before clicking
+    log_in(page, "Mette")
+    settle(page)
     assert decisions_shown(page) == "0"
     page.get_by_text("Gem beslutningen", exact=True).click()
     page.get_by_text("er gemt", exact=False).first.wait_for(timeout=60_000)
     assert exceptions_shown(page) == 0
     page.reload()  # a fresh browser session reads the decision back from the database
     page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=60_000)
+    log_in(page, "Mette")  # a local login lasts one browser session
+    page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=60_000)
+    settle(page)
     assert decisions_shown(page) == "1"
     page.close()
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import running_app
+from tests.app.users import create_users
+from tests.browser.conftest import log_in, running_app, settle
 
 pytestmark = pytest.mark.browser
 
-NAME_FIELD = "Dit navn (gemmes ved beslutninger)"
 ACTIONS = {"approve": "Godkend", "reject": "Afvis", "lock": "Lås", "forbid": "Udeluk"}
 
 
@@ -24,6 +24,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def url(database: Path) -> Iterator[str]:
+    create_users(database)
     with running_app(database) as address:
         yield address
 
@@ -34,9 +35,9 @@ def session(browser, url: str, user: str):
     page = context.new_page()
     page.goto(f"{url}/plan")
     page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=120_000)
-    page.get_by_label(NAME_FIELD).fill(user)
-    page.get_by_label(NAME_FIELD).press("Enter")
-    page.wait_for_timeout(1500)
+    log_in(page, user)
+    page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=120_000)
+    settle(page)
     return page
 
 
@@ -46,13 +47,16 @@ def save(page):
 
 def pick(page, student_id: str, action: str) -> tuple[str, str]:
     """Choose a student and an action; returns the pair the page shows."""
+    settle(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Elev i planen").click()
     page.keyboard.type(student_id)
     page.keyboard.press("Enter")
     shown = page.get_by_text(re.compile(rf"^Placering: {student_id} → "))
     shown.wait_for(timeout=60_000)
-    page.get_by_test_id("stRadio").filter(has_text="Beslutning").get_by_text(ACTIONS[action], exact=True).click()
-    page.wait_for_timeout(800)
+    settle(page)
+    radio = page.get_by_test_id("stRadio").filter(has_text="Ryd beslutning")
+    radio.get_by_text(ACTIONS[action], exact=True).click()
+    settle(page)
     text = shown.inner_text()
     company_id = text.split(" → ")[1].split(" · ")[0]
     return student_id, company_id

@@ -63,7 +63,16 @@ def test_the_cli_with_lock_and_forbid_files_gives_the_apps_plan(
     forbids = write_pairs(tmp_path / "udelukkede.csv", decisions.avoid)
     capsys.readouterr()
     code = main(
-        ["assign", "--data", str(BUILTIN_DATA_DIR), "--locks", str(locks), "--forbids", str(forbids), "--json"]
+        [
+            "assign",
+            "--data",
+            str(BUILTIN_DATA_DIR),
+            "--locks",
+            str(locks),
+            "--forbids",
+            str(forbids),
+            "--json",
+        ]
     )
     assert code == 0
     report = json.loads(capsys.readouterr().out)

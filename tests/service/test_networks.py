@@ -10,6 +10,8 @@ import pytest
 from features.errors import InputError
 from features.network import Network
 from placement_service import (
+    Actor,
+    Role,
     BUILTIN_NETWORK_ID,
     DecisionStore,
     open_as_new,
@@ -19,6 +21,10 @@ from placement_service import (
     same_files_as,
     uploadable_networks,
 )
+
+
+METTE = Actor("Mette", Role.JOBKONSULENT, frozenset({"castberggaard"}))
+JENS = Actor("Jens", Role.NETVAERKSKOORDINATOR)
 
 
 @pytest.fixture
@@ -46,9 +52,11 @@ def test_the_builtin_network_has_a_fixed_id_and_one_version_per_content(
     assert first.is_builtin and again.changes is None
 
 
-def test_two_uploads_with_the_same_name_are_two_networks(store: DecisionStore, builtin_network: Network) -> None:
-    a = open_as_new(store, builtin_network, "indbygget", "Mette")
-    b = open_as_new(store, builtin_network, "indbygget", "Jens")
+def test_two_uploads_with_the_same_name_are_two_networks(
+    store: DecisionStore, builtin_network: Network
+) -> None:
+    a = open_as_new(store, builtin_network, "indbygget", METTE)
+    b = open_as_new(store, builtin_network, "indbygget", JENS)
     assert a.network_id != b.network_id and BUILTIN_NETWORK_ID not in (a.network_id, b.network_id)
     store.record(a.network_id, "S0001", "C0001", "forbid", "Mette")
     assert store.current_decisions(b.network_id) == []
@@ -58,11 +66,11 @@ def test_two_uploads_with_the_same_name_are_two_networks(store: DecisionStore, b
 def test_a_new_version_keeps_the_records_and_says_what_changed(
     store: DecisionStore, builtin_network: Network
 ) -> None:
-    first = open_as_new(store, builtin_network, "Vestjylland", "Mette")
+    first = open_as_new(store, builtin_network, "Vestjylland", METTE)
     store.record(first.network_id, "S0002", "C0002", "lock", "Mette")
     newer = edited(builtin_network)
     preview = preview_version(store, newer, first.network_id)
-    second = open_as_version(store, newer, first.network_id, "Mette")
+    second = open_as_version(store, newer, first.network_id, METTE)
     assert second.network_id == first.network_id and second.version == 2
     assert second.changes == preview
     changes = second.changes
@@ -76,7 +84,7 @@ def test_a_new_version_keeps_the_records_and_says_what_changed(
 def test_identical_files_are_recognised_but_not_filed_automatically(
     store: DecisionStore, builtin_network: Network
 ) -> None:
-    first = open_as_new(store, builtin_network, "Aalborg", "Mette")
+    first = open_as_new(store, builtin_network, "Aalborg", METTE)
     assert [n.network_id for n in same_files_as(store, builtin_network)] == [first.network_id]
     assert same_files_as(store, edited(builtin_network)) == []
 
@@ -87,13 +95,13 @@ def test_uploads_cannot_become_versions_of_the_builtin_or_unknown_networks(
     open_builtin(store, builtin_network)
     assert BUILTIN_NETWORK_ID not in {n.network_id for n in uploadable_networks(store)}
     with pytest.raises(InputError, match="built-in network"):
-        open_as_version(store, builtin_network, BUILTIN_NETWORK_ID, "Mette")
+        open_as_version(store, builtin_network, BUILTIN_NETWORK_ID, METTE)
     with pytest.raises(InputError, match="Unknown network 'N-nope'"):
-        open_as_version(store, builtin_network, "N-nope", "Mette")
+        open_as_version(store, builtin_network, "N-nope", METTE)
 
 
 def test_the_store_holds_digests_not_profiles(store: DecisionStore, builtin_network: Network) -> None:
-    open_as_new(store, builtin_network, "Sønderjylland", "Mette")
+    open_as_new(store, builtin_network, "Sønderjylland", METTE)
     wal = Path(f"{store.path}-wal")
     raw = store.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     student = builtin_network.students[0]

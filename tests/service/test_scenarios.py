@@ -32,7 +32,9 @@ def decided(network: Network, decisions: DecisionSet) -> Plan:
 
 def decision_set(*items: tuple[str, str, DecisionKind]) -> DecisionSet:
     return DecisionSet.of(
-        Decision(id=k + 1, student_id=s, company_id=c, kind=kind, user="Mette", at="2026-11-30T10:00:00+00:00")
+        Decision(
+            id=k + 1, student_id=s, company_id=c, kind=kind, user="Mette", at="2026-11-30T10:00:00+00:00"
+        )
         for k, (s, c, kind) in enumerate(items)
     )
 
@@ -91,7 +93,9 @@ def test_every_decision_holds_in_a_scenario(
     assert outcome.released == []
 
 
-def test_removing_a_company_releases_its_kept_students_and_says_so(builtin_network: Network, base: Plan) -> None:
+def test_removing_a_company_releases_its_kept_students_and_says_so(
+    builtin_network: Network, base: Plan
+) -> None:
     kept = base.assignments()[0]
     decisions = decision_set((kept.student_id, kept.company_id, DecisionKind.LOCK))
     outcome = run_scenario(
@@ -102,9 +106,13 @@ def test_removing_a_company_releases_its_kept_students_and_says_so(builtin_netwo
     assert kept.student_id in {m.student_id for m in outcome.diff.moves}
 
 
-def test_removing_companies_and_shrinking_capacity_never_places_more(builtin_network: Network, base: Plan) -> None:
+def test_removing_companies_and_shrinking_capacity_never_places_more(
+    builtin_network: Network, base: Plan
+) -> None:
     used = sorted({a.company_id for a in base.assignments()})[:5]
-    changed, _ = apply_scenario(builtin_network, ScenarioSettings(removed_companies=used, capacity_factor=0.5))
+    changed, _ = apply_scenario(
+        builtin_network, ScenarioSettings(removed_companies=used, capacity_factor=0.5)
+    )
     assert not {c.company_id for c in changed.companies} & set(used)
     outcome = run_scenario(base, ScenarioSettings(removed_companies=used, capacity_factor=0.5))
     assert outcome.diff.placed_after <= outcome.diff.placed_before
@@ -130,7 +138,9 @@ def test_an_added_company_is_scored_and_can_be_used(builtin_network: Network, ba
     )
     changed, _ = apply_scenario(builtin_network, ScenarioSettings(added_companies=[added]))
     assert changed.companies[-1].company_id == "NEW1"
-    assert run_scenario(base, ScenarioSettings(added_companies=[added])).plan.result.placed >= base.result.placed
+    assert (
+        run_scenario(base, ScenarioSettings(added_companies=[added])).plan.result.placed >= base.result.placed
+    )
 
 
 def test_weights_change_the_scores_not_the_count(base: Plan) -> None:

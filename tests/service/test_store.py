@@ -199,7 +199,9 @@ def test_approving_a_plan_someone_changed_meanwhile_writes_nothing(store: Decisi
     seen = store.decision_version(NET)
     store.record(NET, "S3", "C3", "reject", "Mette")
     with pytest.raises(DecisionConflictError):
-        store.approve_plan(NET, "Plan 1", [{"student_id": "S3", "company_id": "C3"}], "Jens", seen_version=seen)
+        store.approve_plan(
+            NET, "Plan 1", [{"student_id": "S3", "company_id": "C3"}], "Jens", seen_version=seen
+        )
     assert store.latest_plan(NET) is None
     assert [d.kind for d in store.current_decisions(NET)] == [DecisionKind.REJECT]
 
