@@ -32,6 +32,8 @@ from placement_service import (
     plan_with_decisions,
     prepare_scoring,
     recruitment,
+    run_retention,
+    system_actor,
 )
 
 OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
@@ -39,8 +41,10 @@ OPEN_NETWORK = "open_network"  # session state: this session's uploaded network 
 
 @st.cache_resource
 def store() -> DecisionStore:
-    """The application database (location from $STU_MATCH_DB)."""
-    return DecisionStore()
+    """The application database (location from $STU_MATCH_DB); past-retention data is deleted at start-up."""
+    opened = DecisionStore()
+    run_retention(opened, system_actor())
+    return opened
 
 
 @st.cache_resource(show_spinner="Indlæser netværket …")

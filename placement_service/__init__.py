@@ -25,7 +25,7 @@ from placement_service.access import (
     may_see_plan,
     may_see_student_details,
 )
-from placement_service.clock import COPENHAGEN, danish_time
+from placement_service.clock import COPENHAGEN, danish_date, danish_time
 from placement_service.decisions import (
     AVOIDING,
     DECISION_ACTIONS,
@@ -75,6 +75,16 @@ from placement_service.planning import (
     scoring_config,
     solve_params,
 )
+from placement_service.privacy import (
+    DEFAULT_RETENTION_MONTHS,
+    Consent,
+    brief_for,
+    consent_in_force,
+    give_consent,
+    run_retention,
+    subject_export,
+    withdraw_consent,
+)
 from placement_service.scenarios import AddedCompany, PlanDiff, ScenarioOutcome, ScenarioSettings
 from placement_service.scoring import (
     DEFAULT_TOP_K,
@@ -110,7 +120,7 @@ from placement_service.use_cases import (
     student_details,
     visible_students,
 )
-from placement_service.users import actor_for_email, add_user, cli_actor, describe, log_in
+from placement_service.users import actor_for_email, add_user, cli_actor, describe, log_in, system_actor
 
 __all__ = [
     "AVOIDING",
@@ -123,6 +133,7 @@ __all__ = [
     "DECISION_HELP",
     "DECISION_LABELS",
     "DEFAULT_OBJECTIVE",
+    "DEFAULT_RETENTION_MONTHS",
     "DEFAULT_TIME_LIMIT_SECONDS",
     "DEFAULT_TOP_K",
     "KEEPING",
@@ -139,12 +150,15 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "AuditRow",
+    "Consent",
+    "ConsentRecord",
     "DataValidationError",
     "Decision",
     "DecisionConflictError",
     "DecisionKind",
     "DecisionSet",
     "DecisionStore",
+    "DeletionRecord",
     "GapReport",
     "InputError",
     "Move",
@@ -172,10 +186,13 @@ __all__ = [
     "actor_for_email",
     "add_user",
     "approve_plan",
+    "brief_for",
     "cli_actor",
     "companies_for_student",
     "compare_scenario",
+    "consent_in_force",
     "current_decisions",
+    "danish_date",
     "danish_time",
     "database_path",
     "decide",
@@ -185,6 +202,7 @@ __all__ = [
     "eligible_pairs",
     "evaluate_ranking",
     "gap_report",
+    "give_consent",
     "load_builtin",
     "load_data",
     "log_in",
@@ -205,12 +223,16 @@ __all__ = [
     "read_plan_file",
     "read_upload",
     "recruitment",
+    "run_retention",
     "same_files_as",
     "save_scenario",
     "scoring_config",
     "solve_params",
     "student_details",
     "students_for_company",
+    "subject_export",
+    "system_actor",
     "uploadable_networks",
     "visible_students",
+    "withdraw_consent",
 ]

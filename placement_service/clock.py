@@ -25,3 +25,10 @@ def danish_time(at: str) -> str:
 def danish_clock(at: str) -> str:
     """Only the time of day: 'kl. 14.05'."""
     return danish_time(at).split(" ", 1)[1]
+
+
+def danish_date(day: str | None) -> str:
+    """An ISO date as a Dane writes it: '30.11.2026' (empty when unknown)."""
+    if not day:
+        return ""
+    return datetime.fromisoformat(day).strftime("%d.%m.%Y")

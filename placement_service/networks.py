@@ -27,6 +27,7 @@ from features.errors import InputError
 from features.loading import BUILTIN_DATA_DIR, load_network, load_uploaded
 from features.network import Network, profile_row
 from placement_service.access import Actor, require_login
+from placement_service.privacy import note_stu_ends
 from placement_service.store import BUILTIN_NETWORK_ID, DecisionStore, NetworkInfo, NetworkVersion
 
 BUILTIN_NETWORK_NAME = "Indbygget syntetisk netværk"
@@ -162,6 +163,7 @@ def _record(store: DecisionStore, network_id: str, network: Network, user: str) 
     previous = store.latest_version(network_id)
     prints = fingerprint(network, store.secret())
     version = store.add_version(network_id, prints.digest, prints.students, prints.companies, user)
+    note_stu_ends(store, network_id, network)
     changed = previous is not None and previous.digest != prints.digest
     return OpenNetwork(
         network=network,

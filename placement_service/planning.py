@@ -8,8 +8,6 @@ it can be checked against what happened since (see ``store.DecisionStore``).
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,10 +15,12 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from pydantic import ValidationError
 
 from features.errors import InputError
 from features.network import Network
+from features.safe_files import safe_csv_bytes, safe_workbook_bytes
 from matching.config import ScoringConfig
 from matching.context import ScoringContext, scoring_context
 from matching.eligibility import REASON_CODES, REASON_TEXT_EN
@@ -147,36 +147,48 @@ class Plan:
             report["departed"] = list(self.replanned.departed)
         return report
 
-    def csv_bytes(self) -> bytes:
-        """One row per student: company (empty if unplaced), score, travel, locked, and reasons if unplaced."""
+    def table(self) -> pd.DataFrame:
+        """One row per student (``PLAN_COLUMNS``): company (empty if unplaced), score, travel, locked, reasons.
+
+        Score and minutes are numbers (empty for an unplaced student); this is the table
+        ``stu-match assign --out`` writes and ``read_plan_file`` reads back.
+        """
         result = self.result
         problem = result.problem
         pairs = problem.pairs
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(PLAN_COLUMNS)
         locked = problem.locked
+        rows: list[tuple[object, ...]] = []
         for i in range(pairs.n_students):
             student_id = str(pairs.student_ids[i])
             k = int(result.pair_of_student[i])
             if k < 0:
                 text = " | ".join(r.text for r in self.reasons.get(student_id, []))
-                writer.writerow([student_id, "", "", "", "", "no", text])
+                rows.append((student_id, "", "", None, None, "no", text))
                 continue
             j = int(pairs.company[k])
             name = "" if problem.company_names is None else problem.company_names[j]
-            writer.writerow(
-                [
+            rows.append(
+                (
                     student_id,
                     str(pairs.company_ids[j]),
                     name,
-                    f"{float(pairs.score[k]):.2f}",
-                    f"{float(pairs.travel_minutes[k]):.1f}",
+                    round(float(pairs.score[k]), 2),
+                    round(float(pairs.travel_minutes[k]), 1),
                     "yes" if locked[i] else "no",
                     "",
-                ]
+                )
             )
-        return buffer.getvalue().encode("utf-8")
+        return pd.DataFrame(rows, columns=list(PLAN_COLUMNS)).astype(
+            {"score": "float64", "travel_minutes": "float64"}
+        )
+
+    def csv_bytes(self) -> bytes:
+        """The plan table as CSV (UTF-8), safe to open in a spreadsheet (``features.safe_files``)."""
+        return safe_csv_bytes(self.table())
+
+    def workbook_bytes(self) -> bytes:
+        """The plan table as an .xlsx workbook with one sheet ``plan``; numbers as numbers, no formulas."""
+        return safe_workbook_bytes({"plan": self.table()})
 
 
 def build_problem(

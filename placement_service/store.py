@@ -109,6 +109,31 @@ CREATE TABLE IF NOT EXISTS users (
     at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS users_by_email ON users (email) WHERE email IS NOT NULL;
+CREATE TABLE IF NOT EXISTS consents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_key TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    given_on TEXT,
+    withdrawn_on TEXT,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consents_by_student ON consents (network_key, student_id, id);
+CREATE TABLE IF NOT EXISTS retention (
+    network_key TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    stu_end TEXT NOT NULL,
+    PRIMARY KEY (network_key, student_id)
+);
+CREATE TABLE IF NOT EXISTS deletions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    network_key TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    stu_end TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL
+);
 """
 
 # The audit trail cannot be rewritten: the database itself refuses UPDATE and DELETE on it.
@@ -163,6 +188,26 @@ class AuditRow(BaseModel):
     at: str
     action: str
     details: dict[str, Any]
+
+
+class ConsentRecord(BaseModel):
+    """Consent as recorded: the categories a student agreed to share, from when, and a withdrawal."""
+
+    network_key: str
+    student_id: str
+    scope: list[str]
+    given_on: str | None
+    withdrawn_on: str | None
+    user: str
+    at: str
+
+
+class DeletionRecord(BaseModel):
+    network_key: str
+    student_id: str
+    stu_end: str
+    user: str
+    at: str
 
 
 class SavedPlan(BaseModel):
@@ -722,6 +767,163 @@ class DecisionStore:
         user = _user(user)
         with self._transaction() as connection:
             self._audit(connection, network_id, user, now(), action, details)
+
+    # --- consent and retention ------------------------------------------------------
+
+    def record_consent(
+        self,
+        network_id: str,
+        student_id: str,
+        scope: Iterable[str],
+        given_on: str | None,
+        withdrawn_on: str | None,
+        user: str,
+    ) -> None:
+        """Record consent (or its withdrawal, with ``withdrawn_on``); the newest record is the one in force."""
+        user = _user(user)
+        at = now()
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO consents (network_key, student_id, scope, given_on, withdrawn_on, user, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (network_id, student_id, json.dumps(sorted(set(scope))), given_on, withdrawn_on, user, at),
+            )
+            action = "consent:withdraw" if withdrawn_on else "consent:give"
+            self._audit(connection, network_id, user, at, action, {"student_id": student_id})
+
+    def consent(self, network_id: str, student_id: str) -> ConsentRecord | None:
+        """The consent record in force for a student, or None when only the data file says."""
+        records = self.consent_history(network_id, student_id)
+        return records[-1] if records else None
+
+    def consent_history(self, network_id: str | None, student_id: str) -> list[ConsentRecord]:
+        query = (
+            "SELECT network_key, student_id, scope, given_on, withdrawn_on, user, at FROM consents "
+            "WHERE student_id = ?" + ("" if network_id is None else " AND network_key = ?") + " ORDER BY id"
+        )
+        parameters = (student_id,) if network_id is None else (student_id, network_id)
+        with self._connection() as connection:
+            rows = connection.execute(query, parameters).fetchall()
+        return [
+            ConsentRecord(
+                network_key=r[0],
+                student_id=r[1],
+                scope=json.loads(r[2]),
+                given_on=r[3],
+                withdrawn_on=r[4],
+                user=r[5],
+                at=r[6],
+            )
+            for r in rows
+        ]
+
+    def note_stu_ends(self, network_id: str, stu_ends: Mapping[str, str]) -> None:
+        """Remember when each student's STU ends, so their data can be deleted in time (no audit row: no change)."""
+        with self._transaction() as connection:
+            connection.executemany(
+                "INSERT INTO retention (network_key, student_id, stu_end) VALUES (?, ?, ?) "
+                "ON CONFLICT (network_key, student_id) DO UPDATE SET stu_end = excluded.stu_end",
+                [(network_id, s, end) for s, end in stu_ends.items()],
+            )
+
+    def due_for_deletion(self, stu_end_before: str) -> list[tuple[str, str, str]]:
+        """(network, student, stu_end) of every student whose STU ended before the given ISO date."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT network_key, student_id, stu_end FROM retention WHERE stu_end < ? ORDER BY network_key, student_id",
+                (stu_end_before,),
+            ).fetchall()
+        return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+    def delete_student(self, network_id: str, student_id: str, stu_end: str, user: str) -> None:
+        """Delete everything the store holds on one student, in one transaction, leaving a deletion record.
+
+        Decisions, consent records, the student's places in saved plans and its digest in the
+        recorded versions go; the audit rows (IDs only, no personal details) stay.
+        """
+        user = _user(user)
+        at = now()
+        with self._transaction() as connection:
+            connection.execute(
+                "DELETE FROM decisions WHERE network_key = ? AND student_id = ?", (network_id, student_id)
+            )
+            connection.execute(
+                "DELETE FROM consents WHERE network_key = ? AND student_id = ?", (network_id, student_id)
+            )
+            for plan_id, assignments in connection.execute(
+                "SELECT id, assignments FROM plans WHERE network_key = ?", (network_id,)
+            ).fetchall():
+                kept = [a for a in json.loads(assignments) if a.get("student_id") != student_id]
+                connection.execute(
+                    "UPDATE plans SET assignments = ? WHERE id = ?",
+                    (json.dumps(kept, ensure_ascii=False), plan_id),
+                )
+            for version_id, students in connection.execute(
+                "SELECT id, students FROM network_versions WHERE network_id = ?", (network_id,)
+            ).fetchall():
+                digests = json.loads(students)
+                if digests.pop(student_id, None) is not None:
+                    connection.execute(
+                        "UPDATE network_versions SET students = ? WHERE id = ?",
+                        (json.dumps(digests), version_id),
+                    )
+            connection.execute(
+                "DELETE FROM retention WHERE network_key = ? AND student_id = ?", (network_id, student_id)
+            )
+            connection.execute(
+                "INSERT INTO deletions (network_key, student_id, stu_end, user, at) VALUES (?, ?, ?, ?, ?)",
+                (network_id, student_id, stu_end, user, at),
+            )
+            self._audit(connection, network_id, user, at, "student:delete", {"student_id": student_id})
+
+    def deletions(self, student_id: str | None = None) -> list[DeletionRecord]:
+        query = "SELECT network_key, student_id, stu_end, user, at FROM deletions"
+        parameters: tuple[str, ...] = ()
+        if student_id is not None:
+            query += " WHERE student_id = ?"
+            parameters = (student_id,)
+        with self._connection() as connection:
+            rows = connection.execute(query + " ORDER BY id", parameters).fetchall()
+        return [
+            DeletionRecord(network_key=a, student_id=b, stu_end=c, user=d, at=e) for a, b, c, d, e in rows
+        ]
+
+    def held_on_student(self, student_id: str) -> dict[str, Any]:
+        """Everything the store holds on one student, in every network (for a subject-access export)."""
+        with self._connection() as connection:
+            decisions = connection.execute(
+                "SELECT network_key, company_id, kind, user, at FROM decisions WHERE student_id = ? ORDER BY id",
+                (student_id,),
+            ).fetchall()
+            plans = connection.execute(
+                "SELECT network_key, name, assignments, user, at FROM plans ORDER BY id"
+            ).fetchall()
+            audit = connection.execute(
+                "SELECT network_key, user, at, action, details FROM audit ORDER BY id"
+            ).fetchall()
+            retention = connection.execute(
+                "SELECT network_key, stu_end FROM retention WHERE student_id = ?", (student_id,)
+            ).fetchall()
+        return {
+            "decisions_log": [
+                {"network": n, "company_id": c, "decision": k, "by": u, "at": a}
+                for n, c, k, u, a in decisions
+            ],
+            "saved_plans": [
+                {"network": n, "plan": name, "placement": a, "by": u, "at": at}
+                for n, name, assignments, u, at in plans
+                for a in json.loads(assignments)
+                if a.get("student_id") == student_id
+            ],
+            "audit": [
+                {"network": n, "by": u, "at": a, "action": act, "details": json.loads(d)}
+                for n, u, a, act, d in audit
+                if json.loads(d).get("student_id") == student_id
+            ],
+            "consent": [r.model_dump() for r in self.consent_history(None, student_id)],
+            "stu_end": [{"network": n, "stu_end": e} for n, e in retention],
+            "deletions": [r.model_dump() for r in self.deletions(student_id)],
+        }
 
     # --- users -------------------------------------------------------------------
 

@@ -121,6 +121,11 @@ def cli_actor() -> Actor:
     return Actor(name=name, role=Role.ADMINISTRATOR, via="cli")
 
 
+def system_actor() -> Actor:
+    """The app itself, for the work it does on its own (retention at start-up)."""
+    return Actor(name="system", role=Role.ADMINISTRATOR, via="system")
+
+
 def describe(user: StoredUser) -> str:
     role = ROLE_LABELS.get(Role(user.role), user.role)
     sites = f", STU-steder: {', '.join(user.sites)}" if user.sites else ""

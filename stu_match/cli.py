@@ -11,7 +11,7 @@ import argparse
 import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from features.errors import DataValidationError, InputError
 
@@ -25,6 +25,8 @@ COMMANDS: tuple[str, ...] = (
     "gaps",
     "users",
     "audit",
+    "retention",
+    "subject-export",
 )
 
 EXIT_BAD_INPUT = 2
@@ -37,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"stu_match.commands.{name}")
+        module = importlib.import_module(f"stu_match.commands.{name.replace('-', '_')}")
         module.register(subparsers)
     return parser
 
@@ -72,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as error:  # a file that cannot be read or written, named by the system
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 def positive_int(text: str) -> int:
@@ -83,6 +89,23 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1; got {value}")
     return value
+
+
+def int_in_range(low: int, high: int) -> Callable[[str], int]:
+    """argparse type: a whole number from ``low`` to ``high``, naming the range when refused."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {low:,} to {high:,}; got {text!r}"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low:,} to {high:,}; got {value:,}")
+        return value
+
+    return parse
 
 
 def non_negative_float(text: str) -> float:

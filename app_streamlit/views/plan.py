@@ -16,7 +16,7 @@ import streamlit as st
 from app_streamlit import state
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash, show_flashes
-from features.consent import company_brief, render_markdown
+from features.consent import render_markdown
 from features.vocabulary import INDUSTRY_LABELS
 from placement_service import (
     COPENHAGEN,
@@ -32,6 +32,7 @@ from placement_service import (
     Plan,
     Role,
     approve_plan,
+    brief_for,
     danish_time,
     decide,
     may_see_plan,
@@ -419,7 +420,17 @@ def _exports(opened: OpenNetwork, rows: list[dict[str, object]]) -> None:
         key="plan_brief_pick",
     )
     network = opened.network
-    brief = render_markdown(company_brief(network.student(student_id), network.company(company_id)))
+    brief = render_markdown(
+        brief_for(
+            state.store(),
+            opened.network_id,
+            network,
+            student_id,
+            company_id,
+            current_actor(),
+            builtin=opened.is_builtin,
+        )
+    )
     with st.container(border=True):
         st.markdown(brief)
     st.download_button(

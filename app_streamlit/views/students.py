@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.labels import number, site_name, student_option, travel
-from app_streamlit.session import current_actor
+from app_streamlit.session import current_actor, flash
 from features.profiles import Student
 from features.vocabulary import (
     IMPAIRMENT_LABELS,
     INDUSTRY_LABELS,
+    SHARE_CATEGORY_LABELS,
     STRESS_REACTION_LABELS,
     SUPPORT_LEVEL_LABELS,
     Industry,
+    ShareCategory,
 )
 from placement_service import (
     COMPONENT_LABELS,
@@ -22,8 +27,12 @@ from placement_service import (
     OpenNetwork,
     PairExplanation,
     companies_for_student,
+    consent_in_force,
+    danish_date,
+    give_consent,
     student_details,
     visible_students,
+    withdraw_consent,
 )
 
 
@@ -48,6 +57,7 @@ def render() -> None:
     student_id = st.selectbox("Elev", list(labels), format_func=labels.__getitem__, key="students_selected")
     student = _open(opened, student_id)
     _profile(student)
+    _consent(opened, student)
     shortlist = _shortlist(opened, student)
     _map(opened, student, shortlist)
 
@@ -107,6 +117,74 @@ def _profile(student: Student) -> None:
                 for r, lv in student.stress_reactions.items()
             )
         )
+
+
+def _consent(opened: OpenNetwork, student: Student) -> None:
+    """The consent in force, and (for the student's own job consultant) recording or withdrawing it."""
+    consent = consent_in_force(state.store(), opened.network_id, student)
+    shared = (
+        ", ".join(SHARE_CATEGORY_LABELS[c] for c in sorted(consent.scope)) or "intet ud over selve praktikken"
+    )
+    if consent.withdrawn:
+        when = f"trukket tilbage {danish_date(consent.withdrawn_on)}"
+    elif consent.source == "store":
+        when = f"givet {danish_date(consent.given_on)}" if consent.given_on else "registreret uden dato"
+    else:
+        when = "fra datafilen, uden dato"
+    with st.expander(f"Samtykke til at dele med virksomheder ({when})"):
+        st.text(f"Må deles: {shared}.")
+        actor = current_actor()
+        if actor.is_demo:
+            st.caption("Log ind som elevens jobkonsulent for at registrere eller trække samtykke tilbage.")
+            return
+        with st.form(f"consent_{student.student_id}", border=False):
+            scope = st.multiselect(
+                "Eleven giver samtykke til at dele",
+                list(ShareCategory),
+                default=sorted(consent.scope),
+                format_func=SHARE_CATEGORY_LABELS.__getitem__,
+                key=f"consent_scope_{student.student_id}",
+            )
+            given_on = st.date_input(
+                "Samtykket er givet den",
+                value=date.today(),
+                max_value=date.today(),
+                format="DD.MM.YYYY",
+                key=f"consent_date_{student.student_id}",
+            )
+            saved = st.form_submit_button("Gem samtykke")
+        if saved:
+            _write(
+                lambda: give_consent(
+                    state.store(),
+                    opened.network_id,
+                    opened.network,
+                    student.student_id,
+                    scope,
+                    given_on,
+                    actor,
+                ),
+                "Samtykket er gemt. Praktikbreve viser fra nu kun det, eleven har sagt ja til.",
+            )
+        if not consent.withdrawn and st.button(
+            "Træk samtykket tilbage", key=f"consent_withdraw_{student.student_id}"
+        ):
+            _write(
+                lambda: withdraw_consent(
+                    state.store(), opened.network_id, opened.network, student.student_id, actor
+                ),
+                "Samtykket er trukket tilbage. Praktikbreve viser fra nu intet om elevens profil.",
+            )
+
+
+def _write(action: Callable[[], object], done: str) -> None:
+    try:
+        action()
+    except InputError as error:
+        st.error(error.message_da)
+        return
+    flash("success", done)
+    st.rerun()
 
 
 def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:

@@ -257,3 +257,17 @@ def test_a_corrupt_database_shows_a_danish_message_not_a_traceback(
     assert not app.exception
     assert any("beskadiget" in e.value for e in app.error)
     assert str(broken) not in " ".join(e.value for e in app.error)  # no server paths in the browser
+
+
+def test_a_consultant_records_and_withdraws_consent_and_the_brief_follows() -> None:
+    app = open_page("students", user="Mette")
+    student = app.selectbox(key="students_selected").value
+    app.multiselect(key=f"consent_scope_{student}").set_value(["interests"]).run()
+    next(b for b in app.button if b.label == "Gem samtykke").click().run()
+    assert not app.exception and any("Samtykket er gemt" in s.value for s in app.success)
+    app.button(key=f"consent_withdraw_{student}").click().run()
+    assert any("trukket tilbage" in s.value for s in app.success)
+    kinds = [
+        e.action for e in DecisionStore().audit_trail("builtin") if e.details.get("student_id") == student
+    ]
+    assert kinds[:2] == ["consent:withdraw", "consent:give"]

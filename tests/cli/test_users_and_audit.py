@@ -95,3 +95,31 @@ def test_a_corrupt_database_exits_2_without_a_traceback(
     assert run(["audit", "verify"], monkeypatch) == 2
     err = capsys.readouterr().err
     assert str(database) in err and "Traceback" not in err
+
+
+def test_subject_export_writes_everything_held_as_json(
+    database: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    DecisionStore(database).record("builtin", "S0001", "C0001", "forbid", "Mette")
+    out = tmp_path / "s0001.json"
+    assert (
+        run(
+            ["subject-export", "--student", "S0001", "--data", "data/synthetic", "--out", str(out)],
+            monkeypatch,
+        )
+        == 0
+    )
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["profile"]["student_id"] == "S0001"
+    assert document["store"]["decisions_log"][0]["decision"] == "forbid"
+    assert run(["subject-export", "--student", "S9999", "--out", str(out)], monkeypatch) == 2
+    assert "Nothing is held on student 'S9999'" in capsys.readouterr().err
+
+
+def test_retention_run_reports_and_refuses_bad_months(
+    database: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["retention", "run"], monkeypatch) == 0
+    assert "Ingen elevers data skal slettes nu" in capsys.readouterr().out
+    assert run(["retention", "run", "--months", "-3"], monkeypatch) == 2
+    assert "between 0 and 240" in capsys.readouterr().err
