@@ -68,18 +68,64 @@ def test_audit_rows_hold_ids_not_health_details_or_free_text(store: DecisionStor
         assert "Uden C7" not in str(entry.details)
 
 
-def test_every_write_and_its_audit_row_are_one_transaction(store: DecisionStore) -> None:
-    """A write whose audit row cannot be written is not written either."""
+WRITES = {
+    "decision": lambda s: s.record(NET, "S4", "C4", "approve", "Mette"),
+    "batch": lambda s: s.record_many(NET, [("S4", "C4", "lock"), ("S5", "C5", "reject")], "Mette"),
+    "approve-plan": lambda s: s.approve_plan(
+        NET, "Plan", [{"student_id": "S5", "company_id": "C5"}], "Mette"
+    ),
+    "scenario": lambda s: s.save_scenario(NET, "Ny", {}, "Jens"),
+    "consent": lambda s: s.record_consent(NET, "S1", ["interests"], "2026-09-01", None, "Mette"),
+    "user": lambda s: s.put_user("Bo", "administrator", [], None, "hash", "Anne"),
+    "network": lambda s: s.register_network("Nyt", "Mette"),
+    "deletion": lambda s: s.delete_student(NET, "S1", "2024-07-31", "system"),
+}
+
+
+def _snapshot(store: DecisionStore) -> list[object]:
+    with sqlite3.connect(store.path) as connection:
+        return [
+            connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in (
+                "decisions",
+                "plans",
+                "scenarios",
+                "consents",
+                "users",
+                "networks",
+                "deletions",
+                "audit",
+            )
+        ]
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_every_write_and_its_audit_row_are_one_transaction(store: DecisionStore, write: str) -> None:
+    """A write whose audit row cannot be written is not written either, whatever the kind."""
     with sqlite3.connect(store.path) as connection:
         connection.execute(
             "CREATE TRIGGER fail_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full'); END"
         )
-    before = store.current_decisions(NET)
+    before = _snapshot(store)
     with pytest.raises(StoreError):
-        store.record(NET, "S4", "C4", "approve", "Mette")
-    with pytest.raises(StoreError):
-        store.approve_plan(NET, "Plan", [{"student_id": "S5", "company_id": "C5"}], "Mette")
-    assert store.current_decisions(NET) == before and store.latest_plan(NET) is None
+        WRITES[write](store)
+    assert _snapshot(store) == before
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_every_kind_of_write_leaves_an_audit_row(store: DecisionStore, write: str) -> None:
+    rows = len(store.full_audit_trail())
+    WRITES[write](store)
+    assert len(store.full_audit_trail()) > rows
+
+
+def test_the_automatic_clear_of_an_old_binding_is_audited(store: DecisionStore) -> None:
+    store.record(NET, "S1", "C9", "lock", "Jens")  # S1 was approved at C1 by Mette
+    newest = [(e.user, e.action, e.details) for e in store.audit_trail(NET)][:2]
+    assert newest == [
+        ("Jens", "decision:lock", {"student_id": "S1", "company_id": "C9"}),
+        ("Jens", "decision:clear", {"student_id": "S1", "company_id": "C1"}),
+    ]
 
 
 def test_the_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
