@@ -1,9 +1,10 @@
 """The fast path of ``eligible_pairs``: all pairs of a block of students at once, on a dense grid.
 
-For a block of students and the companies in its bounding box, the hard rules,
-the overloads and the environment strain are small-integer grids computed by
-broadcasting (cheap: int8 arithmetic, no gathers); only the eligible pairs are
-then pulled out and scored. Fits come from the same functions as
+For a block of students and the companies in its bounding box, the hard rules
+(the table ``matching.eligibility.RULES``, read on a column of students against a
+row of companies), the overloads and the environment strain are small-integer
+grids computed by broadcasting (cheap: int8 arithmetic, no gathers); only the
+eligible pairs are then pulled out and scored. Fits come from the same functions as
 ``matching.components.component_fits`` (directly, or through look-up tables
 built from them), and the learned model's logit is its folded linear form split
 into per-student, per-company and small per-code tables. The results equal
@@ -18,7 +19,6 @@ import numpy as np
 from scipy.special import expit
 
 from features.arrays import INDUSTRY_ORDER, STRESS_ORDER, CompanyArrays, StudentArrays
-from features.vocabulary import ImpairmentGroup
 from matching.candidates import min_dot, minutes_between
 from matching.components import (
     ENVIRONMENT_STRAINS,
@@ -34,20 +34,16 @@ from matching.components import (
     work_demands_fit,
 )
 from matching.context import ScoringContext
-from matching.eligibility import REASON_CODES
+from matching.eligibility import REASON_CODES, RULES, PairMeasures, first_reason, too_far
 from matching.needs import psychological
 from matching.outcome_model import _NEEDS, _SUPPORTS, FEATURE_NAMES, OutcomeModel, need_flags
 
 ASPECTS = ("noise", "pace", "physical_demands", "customer_contact", "change")
 _N_REASONS = len(REASON_CODES)
-_FIRST_REASON = np.array(
-    [-1]
-    + [
-        int(np.flatnonzero([(bits >> k) & 1 for k in range(_N_REASONS - 1)])[0]) + 1 for bits in range(1, 512)
-    ],
-    dtype=np.int8,
-)
-"""The first failed rule (index into REASON_CODES) for each bit pattern of the rules after travel."""
+_FIRST_REASON = first_reason((np.arange(1 << len(RULES))[:, None] >> np.arange(len(RULES))) & 1 == 1)
+"""The first failed rule (index into REASON_CODES) for each bit pattern of ``RULES`` (bit k: ``RULES[k]``).
+
+Patterns are uint16, so up to 16 rules."""
 _GAP_OFFSET, _GAP_SPAN = 4, 9  # complexity gap and under-challenge lie in -4..4
 
 
@@ -81,21 +77,10 @@ class BlockScorer:
         self.min_dot = min_dot(students)
         self.max_travel = students.max_travel
         self.transport = students.transport
-        first_choice = (students.interest_rank == 1).argmax(axis=1)
-        self.first_industry = np.where(students.single_industry_only, first_choice, -1).astype(np.int8)
-        self.needs_wheelchair = students.needs_wheelchair
-        self.daytime_only = students.daytime_only
-        self.needs_shielded = students.needs_shielded
-        self.needs_mentor = students.needs_mentor
+        self.rule_students = context.rule_students
         self.complexity = students.complexity.astype(np.int8)
-        self.min_hours = students.min_hours.astype(np.int16)
-        self.max_hours = students.max_hours.astype(np.int16)
         level = students.support_max
         psych = psychological(students)
-        cognitive = students.has_group(ImpairmentGroup.COGNITIVE)
-        self.base_load = (students.needs_mentor * (1 + (level >= 2) + (level >= 3))).astype(np.int8)
-        self.relief = (psych | cognitive) & (self.base_load >= 2)
-        self.abilities_t = np.ascontiguousarray(students.abilities.T)
         stress = {reaction: students.stress[:, k] for k, reaction in enumerate(STRESS_ORDER)}
         self.strain_factor = np.stack(
             [np.maximum(stress[reaction] + 1, 0) for reaction, _ in ENVIRONMENT_STRAINS]
@@ -108,18 +93,9 @@ class BlockScorer:
 
         # Companies.
         self.company_xyz = context.company_xyz
-        self.no_capacity = companies.capacity < 1
+        self.rule_companies = context.rule_companies
         self.industry = companies.industry.astype(np.intp)
-        self.no_access = ~companies.wheelchair_accessible
-        self.no_daytime = ~(companies.daytime_possible & companies.weekdays[:, :5].any(axis=1))
-        self.no_shielded = ~companies.shielded_workstation
-        self.complexity_min = companies.complexity_min.astype(np.int8)
         self.complexity_max = companies.complexity_max.astype(np.int8)
-        self.company_min_hours = companies.min_hours.astype(np.int16)
-        self.company_max_hours = companies.max_hours.astype(np.int16)
-        self.mentor_capacity = np.minimum(companies.mentor_capacity, 127).astype(np.int8)
-        self.trained = companies.mentor_trained
-        self.demands_t = np.ascontiguousarray(companies.demands.T)
         everyone = np.arange(companies.n)
         aspect_level = {aspect: environment_level(companies, aspect, everyone) for aspect in ASPECTS}
         self.strain_level = np.stack([aspect_level[aspect] for _, aspect in ENVIRONMENT_STRAINS]).astype(
@@ -176,44 +152,16 @@ class BlockScorer:
             (self.company_xyz[0][c], self.company_xyz[1][c], self.company_xyz[2][c]),
             self.transport[rows][i],
         )
-        within = np.flatnonzero(minutes <= self.max_travel[rows][i])
+        within = np.flatnonzero(~too_far(minutes, self.max_travel[rows][i]))
         flat, i, c, minutes = flat[within], i[within], c[within], minutes[within]
         counts[:, 0] -= np.bincount(i, minlength=b)
 
-        # The other rules on the dense grid, as bits (bit r - 1 for REASON_CODES[r]).
-        col = (slice(None), None)  # a block column vector
-        row = (None, slice(None))  # a company row vector
-        short = np.maximum(
-            np.maximum(
-                self.min_hours[rows][col] - self.company_max_hours[members][row],
-                self.company_min_hours[members][row] - self.max_hours[rows][col],
-            ),
-            0,
-        )
-        gap = self.complexity_min[members][row] - self.complexity[rows][col]
-        load = self.base_load[rows][col] - (self.trained[members][row] & self.relief[rows][col])
-        overload_total = np.zeros((b, width), dtype=np.int8)
-        overload_max = np.zeros((b, width), dtype=np.int8)
-        for k in range(self.demands_t.shape[0]):
-            over = self.demands_t[k, members][row] - self.abilities_t[k, rows][col]
-            np.maximum(over, 0, out=over)
-            overload_total += over
-            np.maximum(overload_max, over, out=overload_max)
-        first = self.first_industry[rows][col]
-        checks = (
-            np.broadcast_to(self.no_capacity[members][row], (b, width)),
-            (first >= 0) & (first != self.industry[members][row]),
-            self.needs_wheelchair[rows][col] & self.no_access[members][row],
-            self.daytime_only[rows][col] & self.no_daytime[members][row],
-            short > config.hours_tolerance,
-            gap > config.complexity_tolerance,
-            self.needs_shielded[rows][col] & self.no_shielded[members][row],
-            self.needs_mentor[rows][col] & (load > self.mentor_capacity[members][row]),
-            overload_max > config.overload_limit,
-        )
+        # The other rules on the dense grid (the block's students as a column, its companies as a row),
+        # as bits: bit k for RULES[k].
+        grid = PairMeasures.of(self.rule_students.at(rows[:, None]), self.rule_companies.at(members[None, :]))
         bits = np.zeros((b, width), dtype=np.uint16)
-        for k, failed in enumerate(checks):
-            bits |= failed.astype(np.uint16) << k
+        for k, rule in enumerate(RULES):
+            bits |= rule.fails(grid, config).astype(np.uint16) << k
         reason = _FIRST_REASON[bits.ravel()[flat]]
         ruled_out = reason >= 0
         counts += np.bincount(
@@ -223,11 +171,11 @@ class BlockScorer:
         # Score the eligible pairs.
         keep = np.flatnonzero(~ruled_out)
         flat, i, c, minutes = flat[keep], i[keep], c[keep], minutes[keep]
-        short, gap = short.ravel()[flat], gap.ravel()[flat]
-        total, worst = overload_total.ravel()[flat], overload_max.ravel()[flat]
+        short, gap = grid.hours_shortfall.ravel()[flat], grid.complexity_gap.ravel()[flat]
+        total, worst = grid.overload_total.ravel()[flat], grid.overload_worst.ravel()[flat]
         units = np.zeros((b, width), dtype=np.int8)
         for k in range(self.strain_level.shape[0]):
-            units += self.strain_level[k, members][row] * self.strain_factor[k, rows][col]
+            units += self.strain_level[k, members][None, :] * self.strain_factor[k, rows][:, None]
         units = units.ravel()[flat]
         s = rows[i]
         rank = self.interest_rank[s, self.industry[c]]
@@ -255,7 +203,7 @@ class BlockScorer:
             c=c.astype(np.int32),
             score=np.clip(score, 0.0, 100.0),
             minutes=minutes,
-            support_load=load.ravel()[flat],
+            support_load=grid.support_load.ravel()[flat],
             counts=counts,
         )
 

@@ -157,16 +157,17 @@ def component_fits(
     minutes: np.ndarray,
     outcome_probability: np.ndarray | None,
     config: ScoringConfig,
-    overload: np.ndarray | None = None,
+    overload_total: np.ndarray | None = None,
 ) -> np.ndarray:
     """(n_pairs, len(COMPONENTS)) float64: each component's fit in [0, 1].
 
     ``outcome_probability`` is the learned P(job or fleksjob) of each pair, or
     None without a model (the ``outcome`` column is then 0 and carries no weight).
+    ``overload_total``: the pairs' summed overloads, if already known.
     """
     fits = np.empty((s.shape[0], len(COMPONENTS)), order="F")
-    if overload is None:
-        overload = overloads(students, companies, s, c)
+    if overload_total is None:
+        overload_total = overloads(students, companies, s, c).sum(axis=1, dtype=np.int32)
     under = students.complexity[s].astype(np.int32) - companies.complexity_max[c]
     units, present = environment_strains(students, companies, s, c)
     fits[:, 0] = interest_fit(students.interest_rank[s, companies.industry[c]])
@@ -180,7 +181,7 @@ def component_fits(
         companies.team_work[c],
     )
     fits[:, 4] = environment_fit(units.sum(axis=1, dtype=np.int32), present.sum(axis=1, dtype=np.int32))
-    fits[:, 5] = work_demands_fit(overload.sum(axis=1, dtype=np.int32), config.overload_scale)
+    fits[:, 5] = work_demands_fit(overload_total, config.overload_scale)
     fits[:, 6] = support_fit(
         students.needs_mentor[s],
         psychological(students)[s],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal, TypeAlias
 
 import numpy as np
@@ -19,6 +20,7 @@ from features.errors import InputError
 from features.network import Network
 from matching.candidates import pair_minutes, unit_vectors
 from matching.config import ScoringConfig
+from matching.eligibility import RuleCompanies, RuleStudents
 from matching.outcome_model import OutcomeModel, can_fit, history_pairs, pair_features
 from matching.travel_matrix import MatrixLookup, TravelMatrix, load_travel_matrix
 
@@ -46,6 +48,16 @@ class ScoringContext:
     config: ScoringConfig
     lookup: MatrixLookup | None
     model: OutcomeModel | None
+
+    @cached_property
+    def rule_students(self) -> RuleStudents:
+        """What the hard rules read of the students, prepared on first use."""
+        return RuleStudents.of(self.students)
+
+    @cached_property
+    def rule_companies(self) -> RuleCompanies:
+        """What the hard rules read of the companies, prepared on first use."""
+        return RuleCompanies.of(self.companies)
 
 
 def network_arrays_cached(network: Network) -> tuple[StudentArrays, CompanyArrays]:

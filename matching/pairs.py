@@ -32,7 +32,7 @@ from matching.context import (
     network_arrays_cached,
     scoring_context,
 )
-from matching.eligibility import ELIGIBLE, REASON_CODES, first_reason, overloads, rule_failures, support_load
+from matching.eligibility import ELIGIBLE, REASON_CODES, PairMeasures, first_reason, rule_failures, too_far
 from matching.lookup import position
 from matching.outcome_model import pair_features
 from matching.pair_table import PairTable
@@ -204,19 +204,18 @@ def score_pairs(context: ScoringContext, s: np.ndarray, c: np.ndarray) -> PairSc
     minutes = pair_minutes(
         students, companies, s, c, context.lookup, context.student_xyz, context.company_xyz
     )
-    load = support_load(students, companies, s, c)
-    overload = overloads(students, companies, s, c)
-    rules = rule_failures(students, companies, s, c, context.config, load, overload)
-    failures = np.concatenate([(minutes > students.max_travel[s])[:, None], rules], axis=1)
+    measures = PairMeasures.of(context.rule_students.at(s), context.rule_companies.at(c))
+    rules = rule_failures(measures, context.config)
+    failures = np.concatenate([too_far(minutes, students.max_travel[s])[:, None], rules], axis=1)
     reason = np.where(failures[:, 0], 0, first_reason(rules)).astype(np.int8)
-    points, fits, probability = _points(context, students, s, c, minutes, overload)
+    points, fits, probability = _points(context, students, s, c, minutes, measures.overload_total)
     return PairScores(
         s=s,
         c=c,
         minutes=minutes,
         failures=failures,
         reason=reason,
-        support_load=load,
+        support_load=measures.support_load.astype(np.int64),
         fits=fits,
         points=points,
         score=total_score(points),
@@ -246,11 +245,13 @@ def _points(
     s: np.ndarray,
     c: np.ndarray,
     minutes: np.ndarray,
-    overload: np.ndarray,
+    overload_total: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     probability = None
     if context.model is not None:
         features = pair_features(students, context.companies, s, c, minutes)
         probability = context.model.lasting_probability(features) if len(s) else np.zeros(0)
-    fits = component_fits(students, context.companies, s, c, minutes, probability, context.config, overload)
+    fits = component_fits(
+        students, context.companies, s, c, minutes, probability, context.config, overload_total
+    )
     return component_points(fits, context.config, probability is not None), fits, probability

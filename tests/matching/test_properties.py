@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from features.network import Network
 from matching.config import COMPONENTS, ScoringConfig
 from matching.context import fit_outcome_model
+from matching.eligibility import RULES, PairMeasures, rule_failures
 from matching.outcome_model import OutcomeModel
 from matching.pairs import eligible_pairs, score_pairs, scoring_context
 from matching.travel_matrix import load_travel_matrix
@@ -19,6 +20,12 @@ from tests.matching.strategies import networks
 
 weights = st.fixed_dictionaries({name: st.floats(0, 50) for name in COMPONENTS}).filter(
     lambda w: sum(w[name] for name in COMPONENTS[:-1]) > 0
+)
+tolerances = st.builds(
+    ScoringConfig,
+    hours_tolerance=st.integers(0, 10),
+    complexity_tolerance=st.integers(0, 3),
+    overload_limit=st.integers(0, 4),
 )
 
 
@@ -99,3 +106,24 @@ def test_ineligible_pairs_never_appear_and_counts_add_up(network: Network) -> No
         assert ((int(scores.s[k]), int(scores.c[k])) in listed) == (not scores.failures[k].any())
     per_student = np.bincount(table.student, minlength=table.n_students)
     assert (table.ineligible_counts.sum(axis=1) + per_student == table.n_companies).all()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network=networks(max_students=5, max_companies=7), config=tolerances)
+def test_every_rule_reads_the_same_on_a_grid_as_on_aligned_pairs(
+    network: Network, config: ScoringConfig
+) -> None:
+    """The block scorer reads ``RULES`` on a grid (students x companies), ``score_pairs`` on aligned pairs."""
+    context = scoring_context(network, config, outcome_model=None)
+    s, c = every_pair(network)
+    n, m = len(network.students), len(network.companies)
+    grid = PairMeasures.of(
+        context.rule_students.at(np.arange(n)[:, None]), context.rule_companies.at(np.arange(m)[None, :])
+    )
+    aligned = PairMeasures.of(context.rule_students.at(s), context.rule_companies.at(c))
+    for measure in ("hours_shortfall", "complexity_gap", "support_load", "overload_total", "overload_worst"):
+        assert_array_equal(getattr(grid, measure).ravel(), getattr(aligned, measure), err_msg=measure)
+    failures = rule_failures(aligned, config)
+    for k, rule in enumerate(RULES):
+        on_grid = np.broadcast_to(rule.fails(grid, config), (n, m)).ravel()
+        assert_array_equal(on_grid, failures[:, k], err_msg=rule.code)
