@@ -214,7 +214,7 @@ def _decision_table(
         args=(opened, shown, editor_key, plan.decision_version),
     )
     approve_all.button(
-        "Godkend hele planen", key="plan_approve_all", on_click=_approve_all, args=(opened, plan)
+        "Godkend planen for dine elever", key="plan_approve_all", on_click=_approve_all, args=(opened, plan)
     )
 
 
@@ -241,7 +241,7 @@ def _approve_all(opened: OpenNetwork, plan: Plan) -> None:
     """Callback: approve the plan that was shown, in one transaction."""
     name = f"Plan {datetime.now(COPENHAGEN):%d.%m.%Y %H.%M}"
     if _saved(lambda: approve_plan(state.store(), opened.network_id, plan, name, current_actor())):
-        flash("success", "Hele planen er godkendt og gemt. Låste placeringer er stadig låst.")
+        flash("success", "Planen er godkendt og gemt for dine elever. Låste placeringer er stadig låst.")
 
 
 def _one_decision(opened: OpenNetwork, plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
