@@ -4,7 +4,9 @@ All problems are collected before anything is returned: a file either loads
 completely or raises ``DataValidationError`` listing every problem with its
 file, row, column and value. Danish spreadsheet exports load as they are:
 semicolon or comma delimiter, decimal comma, UTF-8 with or without BOM, or
-Windows-1252.
+Windows-1252. Every file is held to ``features.limits`` (bytes before it is read,
+rows, columns and cells while it is parsed), workbooks are streamed, and text the
+product wrote with a protective ``'`` (``features.safe_files``) is read back as it was.
 """
 
 from __future__ import annotations
@@ -21,8 +23,19 @@ import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from features.errors import DataIssue, DataValidationError
+from features.limits import (
+    DATA_FILE_LIMITS,
+    PAIR_FILE_LIMITS,
+    FileLimits,
+    check_size,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 from features.network import Network
 from features.profiles import REQUIRED_COLUMNS, Company, Placement, Student
+from features.safe_files import restore_frame, safe_csv_bytes, safe_workbook_bytes
+from features.workbook_reader import read_sheets
 
 TABLES: dict[str, type[BaseModel]] = {
     "students": Student,
@@ -107,7 +120,7 @@ def load_uploaded(files: Mapping[str, bytes], source: str = "upload") -> Network
                     )
                 ]
             )
-        tables, issues = _read_workbook_source(io.BytesIO(files[workbooks[0]]), workbooks[0])
+        tables, issues = _read_workbook_source(files[workbooks[0]], workbooks[0])
         source = workbooks[0]
     else:
         tables, issues = {}, []
@@ -168,11 +181,12 @@ def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") ->
 def read_csv_file(
     path: str | os.PathLike[str], required: Sequence[str], needs: tuple[str, str] = ("", "")
 ) -> tuple[pd.DataFrame, str]:
-    """A CSV file (any delimiter and encoding) as a table of text cells, and its file name.
+    """A CSV file of student-company pairs (any delimiter and encoding) as a table of text cells, and its name.
 
-    Raises ``DataValidationError`` when the file does not exist, is not a CSV table, or
-    lacks one of the ``required`` columns (column names are stripped of spaces first).
-    ``needs``: an English and a Danish clause naming what such a file must have, for the message.
+    Raises ``DataValidationError`` when the file does not exist, is larger than
+    ``PAIR_FILE_LIMITS``, is not a CSV table, lacks one of the ``required`` columns
+    (column names are stripped of spaces first). ``needs``: an English and a Danish
+    clause naming what such a file must have, for the message.
     """
     path = Path(path)
     if not path.is_file():
@@ -180,7 +194,8 @@ def read_csv_file(
             [DataIssue(str(path), None, None, None, "no such file", "filen findes ikke")]
         )
     file_name = path.name
-    frame = read_csv_table(path.read_bytes(), file_name)
+    check_size(file_name, path.stat().st_size, PAIR_FILE_LIMITS)
+    frame = read_csv_table(path.read_bytes(), file_name, PAIR_FILE_LIMITS)
     frame.columns = [str(column).strip() for column in frame.columns]
     issues = missing_column_issues(frame, required, file_name, needs)
     if issues:
@@ -208,8 +223,14 @@ def missing_column_issues(
     ]
 
 
-def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
-    """A CSV file's bytes as a table of text cells; raises DataValidationError if it is not one."""
+def read_csv_table(data: bytes, file_name: str, limits: FileLimits | None = None) -> pd.DataFrame:
+    """A CSV file's bytes as a table of text cells; raises DataValidationError if it is not one.
+
+    The file is refused, before it is parsed in full, when it has more bytes, columns,
+    rows or cells than ``limits`` (default ``DATA_FILE_LIMITS``) allow.
+    """
+    limits = limits or DATA_FILE_LIMITS
+    check_size(file_name, len(data), limits)
     if data.startswith(b"PK\x03\x04"):
         raise DataValidationError(
             [
@@ -234,6 +255,10 @@ def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
     if not text.strip():
         raise DataValidationError([_file_issue(file_name, "the file is empty", "filen er tom")])
     delimiter = _sniff_delimiter(text)
+    header = next(csv.reader(io.StringIO(text.lstrip()), delimiter=delimiter), [])
+    if len(header) > limits.columns:
+        raise DataValidationError([too_many_columns(file_name, len(header), limits)])
+    most_rows = min(limits.rows, limits.cells // max(len(header), 1))
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -242,6 +267,7 @@ def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
             keep_default_na=False,
             skipinitialspace=True,
             skip_blank_lines=True,
+            nrows=most_rows + 1,  # one more than allowed: enough to know there are too many
         )
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         raise DataValidationError(
@@ -253,28 +279,26 @@ def read_csv_table(data: bytes, file_name: str) -> pd.DataFrame:
                 )
             ]
         ) from None
-    header = next(csv.reader(io.StringIO(text.lstrip()), delimiter=delimiter), [])
+    if len(frame) > most_rows:
+        issue = too_many_rows if most_rows == limits.rows else too_many_cells
+        raise DataValidationError([issue(file_name, limits)])
     if len(header) == len(frame.columns):  # pandas renames repeated names ('x.1'); keep them as written
         frame.columns = header
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    return restore_frame(frame)
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], folder: str | os.PathLike[str]) -> None:
-    """Write tables as ``<name>.csv`` atomically: each file is complete or untouched."""
+    """Write tables as ``<name>.csv`` atomically (each file complete or untouched), safe to open."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        atomic_write_bytes(folder / f"{name}.csv", frame.to_csv(index=False).encode("utf-8"))
+        atomic_write_bytes(folder / f"{name}.csv", safe_csv_bytes(frame))
 
 
 def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -> None:
-    """Write tables as sheets of one Excel workbook, atomically."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    atomic_write_bytes(Path(path), buffer.getvalue())
+    """Write tables as sheets of one Excel workbook, atomically, safe to open."""
+    atomic_write_bytes(Path(path), safe_workbook_bytes(tables))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -313,6 +337,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[DataIssue]
                 )
             continue
         try:
+            check_size(file.name, file.stat().st_size, DATA_FILE_LIMITS)
             tables[name] = read_csv_table(file.read_bytes(), file.name)
         except DataValidationError as error:
             issues.extend(error.issues)
@@ -324,20 +349,13 @@ def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[DataIssue]
 
 
 def _read_workbook_source(
-    source: Path | io.BytesIO, file_name: str
+    source: Path | bytes, file_name: str
 ) -> tuple[dict[str, pd.DataFrame], list[DataIssue]]:
     path = Path(file_name)
     try:
-        sheets = pd.read_excel(source, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
-    except Exception as error:  # openpyxl raises many kinds for a broken workbook
-        return {}, [
-            _file_issue(
-                path.name,
-                f"cannot be read as an Excel workbook ({type(error).__name__}: {error})",
-                f"kan ikke læses som en Excel-projektmappe ({type(error).__name__}: {error})",
-            )
-        ]
-    by_name = {str(sheet).strip().casefold(): frame for sheet, frame in sheets.items()}
+        by_name, sheets = read_sheets(source, path.name, TABLES, DATA_FILE_LIMITS)
+    except DataValidationError as error:
+        return {}, error.issues
     tables: dict[str, pd.DataFrame] = {}
     issues: list[DataIssue] = []
     for name in TABLES:
@@ -352,8 +370,6 @@ def _read_workbook_source(
                     )
                 )
             continue
-        frame = frame.dropna(how="all")
-        frame.columns = [str(c).strip() for c in frame.columns]
         if frame.empty and name in REQUIRED_TABLES:
             issues.append(
                 _file_issue(f"{path.name}[{name}]", "the sheet has no rows", "arket har ingen rækker")
