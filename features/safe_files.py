@@ -10,6 +10,8 @@ invariants:
 - a number is written as a number (a negative number too: it is not text);
 - no cell of a workbook is ever a formula: text cells are stored as strings.
 
+CSV rows end in CRLF (RFC 4180), so a cell holding a carriage return is quoted too.
+
 The product's own readers (``features.loading``) remove that one ``'`` again with
 ``restore_text``, so what the product writes it reads back unchanged.
 """
@@ -47,9 +49,12 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+_RESTORED_AFTER_QUOTE = (*FORMULA_TRIGGERS, "\n")  # a workbook's XML reads a carriage return back as "\n"
+
+
 def restore_text(text: str) -> str:
     """The text as it was before ``neutralise``: one leading ``'`` removed before a formula character."""
-    if len(text) > 1 and text[0] == QUOTE and text[1] in FORMULA_TRIGGERS:
+    if len(text) > 1 and text[0] == QUOTE and text[1] in _RESTORED_AFTER_QUOTE:
         return text[1:]
     return text
 
@@ -63,7 +68,7 @@ def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
         quoted = values.str.startswith(QUOTE, na=False)
         if not quoted.any():
             continue
-        neutralised = (quoted & values.str[1:2].isin(FORMULA_TRIGGERS)).to_numpy(dtype=bool)
+        neutralised = (quoted & values.str[1:2].isin(_RESTORED_AFTER_QUOTE)).to_numpy(dtype=bool)
         if neutralised.any():
             restored = values.copy()
             restored[neutralised] = values[neutralised].str[1:]
@@ -79,11 +84,11 @@ def safe_csv_bytes(table: Table, columns: Sequence[str] | None = None, *, encodi
     """
     if isinstance(table, pd.DataFrame):
         frame = _neutralised_frame(table)
-        return frame.to_csv(index=False, lineterminator="\n").encode(encoding)
+        return frame.to_csv(index=False, lineterminator="\r\n").encode(encoding)
     if columns is None:
         raise ValueError("safe_csv_bytes needs the column names when it is given rows")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(str(c)) for c in columns])
     for row in table:
         writer.writerow([_csv_cell(value) for value in row])
