@@ -62,12 +62,17 @@ class DataValidationError(ValueError):
         super().__init__(f"{len(self.issues)} problem(s) in the data:\n" + "\n".join(lines))
 
 
-def profile_error(message: str, message_da: str, column: str | None = None) -> PydanticCustomError:
+def profile_error(
+    message: str, message_da: str, column: str | None = None, value: str | None = None
+) -> PydanticCustomError:
     """A validation error with an English and a Danish message.
 
-    ``column`` names the column for errors raised on the whole row (min above max).
+    ``column`` names the column for errors raised on the whole row (min above max);
+    ``value`` replaces the cell's value in the issue (a CPR number is shown masked).
     """
     context: dict[str, Any] = {"en": message, "da": message_da}
     if column:
         context["column"] = column
+    if value is not None:
+        context["value"] = value
     return PydanticCustomError("stu_value", "{en}", context)

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from features.cpr import cpr_issue, looks_like_cpr
 from features.errors import DataIssue, DataValidationError
 from features.limits import (
     DATA_FILE_LIMITS,
@@ -185,8 +186,9 @@ def read_csv_file(
 
     Raises ``DataValidationError`` when the file does not exist, is larger than
     ``PAIR_FILE_LIMITS``, is not a CSV table, lacks one of the ``required`` columns
-    (column names are stripped of spaces first). ``needs``: an English and a Danish
-    clause naming what such a file must have, for the message.
+    (column names are stripped of spaces first), or has a ``student_id`` that looks like
+    a CPR number. ``needs``: an English and a Danish clause naming what such a file
+    must have, for the message.
     """
     path = Path(path)
     if not path.is_file():
@@ -198,6 +200,12 @@ def read_csv_file(
     frame = read_csv_table(path.read_bytes(), file_name, PAIR_FILE_LIMITS)
     frame.columns = [str(column).strip() for column in frame.columns]
     issues = missing_column_issues(frame, required, file_name, needs)
+    if "student_id" in frame.columns:
+        issues += [
+            cpr_issue(file_name, offset + FIRST_DATA_ROW, "student_id", str(value))
+            for offset, value in enumerate(frame["student_id"].tolist())
+            if looks_like_cpr(str(value))
+        ]
     if issues:
         raise DataValidationError(issues)
     return frame, file_name
@@ -440,6 +448,8 @@ def _row_issue(detail: Mapping[str, Any], records: list[dict[str, Any]], file_na
     if index is not None and column is not None:
         raw = records[index].get(column)
         value = None if raw is None else str(raw)
+    if "value" in context:  # the validator shows the value its own way (a CPR number masked)
+        value = context["value"]
     if detail["type"] == "stu_value":
         message, message_da = context["en"], context["da"]
     elif detail["type"] in _BUILTIN_MESSAGES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from features.cells import (
     enum_cell,
@@ -19,6 +19,7 @@ from features.cells import (
     parse_bool,
     parse_decimal,
 )
+from features.cpr import CPR_MESSAGE, looks_like_cpr, masked
 from features.errors import profile_error
 from features.geography import DENMARK_LAT, DENMARK_LON, MUNICIPALITIES
 from features.vocabulary import (
@@ -48,6 +49,16 @@ Longitude = Annotated[
     float | None, BeforeValidator(parse_decimal), Field(ge=DENMARK_LON[0], le=DENMARK_LON[1])
 ]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+def _pseudonym(student_id: str) -> str:
+    """A student ID that looks like a CPR number is refused; the error shows it masked."""
+    if looks_like_cpr(student_id):
+        raise profile_error(*CPR_MESSAGE, value=masked(student_id))
+    return student_id
+
+
+StudentIdentifier = Annotated[str, Field(pattern=ID_PATTERN), AfterValidator(_pseudonym)]
 
 _MUNICIPALITY_ALIASES = {"århus": "Aarhus", "copenhagen": "København", "kobenhavn": "København"}
 
@@ -86,7 +97,7 @@ class _Profile(BaseModel):
 class Student(_Profile):
     """A third-year STU student, identified only by a pseudonymous ID."""
 
-    student_id: Identifier
+    student_id: StudentIdentifier
     gender: Annotated[Gender, BeforeValidator(enum_cell(Gender, "gender", "køn"))]
     age: Annotated[int, Field(ge=15, le=30)]
     stu_site: Identifier
@@ -235,7 +246,7 @@ class Company(_Profile):
 class Placement(_Profile):
     """A past internship placement and what it led to 12 months after STU."""
 
-    student_id: Identifier
+    student_id: StudentIdentifier
     company_id: Identifier
     year: Annotated[int, Field(ge=2000, le=2100)]
     outcome: Annotated[Outcome, BeforeValidator(enum_cell(Outcome, "outcome", "udfald"))]
