@@ -6,13 +6,14 @@ decimal point, so other programs read it as it is.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from features.network import Network
+from features.safe_files import safe_csv_bytes
 from features.vocabulary import Industry
 from matching.config import COMPONENT_LABELS, RULE_COMPONENTS, ScoringConfig
 from matching.context import ScoringContext
@@ -74,33 +75,18 @@ def pairs_summary(table: PairTable) -> dict[str, Any]:
 
 
 def pairs_csv(table: PairTable) -> bytes:
-    """The pair table as CSV bytes (UTF-8): scores to 4 decimals, minutes to 2."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    columns = {
-        "student_id": pa.DictionaryArray.from_arrays(table.student, pa.array(table.student_ids.astype(str))),
-        "company_id": pa.DictionaryArray.from_arrays(table.company, pa.array(table.company_ids.astype(str))),
-        "score": np.round(table.score, 4),
-        "travel_minutes": np.round(table.travel_minutes, 2),
-        "support_load": table.support_load,
-    }
-    frame = pa.table({name: columns[name] for name in PAIR_COLUMNS})
-    frame = frame.cast(
-        pa.schema(
-            [
-                ("student_id", pa.string()),
-                ("company_id", pa.string()),
-                ("score", pa.float64()),
-                ("travel_minutes", pa.float64()),
-                ("support_load", pa.int64()),
-            ]
-        )
+    """The pair table as CSV bytes (UTF-8): scores to 4 decimals, minutes to 2, safe to open in a spreadsheet."""
+    frame = pd.DataFrame(
+        {
+            "student_id": pd.Categorical.from_codes(table.student, table.student_ids.astype(str)),
+            "company_id": pd.Categorical.from_codes(table.company, table.company_ids.astype(str)),
+            "score": np.round(table.score, 4),
+            "travel_minutes": np.round(table.travel_minutes, 2),
+            "support_load": table.support_load,
+        },
+        columns=list(PAIR_COLUMNS),
     )
-    buffer = io.BytesIO()
-    # IDs are letters, digits, '_', '.', '-' (features.profiles.ID_PATTERN): nothing to quote.
-    pacsv.write_csv(frame, buffer, pacsv.WriteOptions(quoting_style="none", quoting_header="none"))
-    return buffer.getvalue()
+    return safe_csv_bytes(frame)
 
 
 def evaluate_ranking(
