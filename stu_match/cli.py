@@ -102,7 +102,9 @@ def int_in_range(low: int, high: int) -> Callable[[str], int]:
                 f"must be a whole number from {low:,} to {high:,}; got {text!r}"
             ) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be a whole number from {low:,} to {high:,}; got {value:,}")
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {low:,} to {high:,}; got {value:,}"
+            )
         return value
 
     return parse

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from features.loading import atomic_write_bytes
+from features.errors import InputError
 from placement_service import (
     DEFAULT_OBJECTIVE,
     DEFAULT_TIME_LIMIT_SECONDS,
     OBJECTIVES,
+    Plan,
     load_data,
     plan_cohort,
     read_decision_file,
     read_plan_file,
     solve_params,
 )
-from stu_match.cli import non_negative_float
+from stu_match.cli import EXIT_BAD_INPUT, non_negative_float
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
+from stu_match.output import check_file_out, save_elsewhere, write_out
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,13 +54,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"seconds (default {DEFAULT_TIME_LIMIT_SECONDS:g})",
     )
     parser.add_argument("--objective", choices=OBJECTIVES, default=DEFAULT_OBJECTIVE)
-    parser.add_argument("--out", type=Path, metavar="plan.csv", help="write the plan as CSV")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="plan.csv",
+        help="write the plan: an Excel workbook when the name ends in .xlsx, CSV otherwise",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite --out even if it is a data file or an input"
+    )
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out:
+        inputs = (args.data, args.locks, args.forbids, args.previous, args.travel_matrix)
+        check_file_out(args.out, inputs=inputs, force=args.force)
     network = load_data(args.data)
     # The decision files and options are checked before the (slower) scoring.
     locks = read_decision_file(args.locks, network) if args.locks else []
@@ -72,14 +86,35 @@ def run(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         previous=previous,
     )
-    if args.out:
-        atomic_write_bytes(args.out, plan.csv_bytes())
+    written = _write_plan(plan, args.out) if args.out else None
     report = plan.report()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        _print_text(report, args.out)
-    return 0
+        _print_text(report, written)
+    return EXIT_BAD_INPUT if args.out and written != args.out else 0
+
+
+def _write_plan(plan: Plan, out: Path) -> Path | None:
+    """Write the plan to ``out``; if that fails, say so and keep the plan in a temporary file (or on stderr).
+
+    Returns where the plan was written (``None`` when only printed): a solved plan is never lost.
+    """
+    workbook = out.suffix.lower() == ".xlsx"
+    data = plan.workbook_bytes() if workbook else plan.csv_bytes()
+    try:
+        write_out(out, data)
+        return out
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+    try:
+        elsewhere = save_elsewhere(data, ".xlsx" if workbook else ".csv")
+    except OSError as error:
+        print(f"error: cannot save the plan elsewhere either ({error}); here it is as CSV:", file=sys.stderr)
+        sys.stderr.write(plan.csv_bytes().decode("utf-8"))
+        return None
+    print(f"the plan is saved in {elsewhere} instead", file=sys.stderr)
+    return elsewhere
 
 
 def _print_text(report: dict[str, Any], out: Path | None) -> None:

@@ -6,7 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
+from features.limits import MAX_GENERATED, MAX_SEED
 from placement_service import evaluate_ranking, load_data
+from stu_match.cli import int_in_range
 from stu_match.commands._scoring_options import config_from_args
 
 DEFAULT_TRUTH_SEED = 7
@@ -24,19 +26,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data", required=True, type=Path, help="data folder or .xlsx workbook with history.csv"
     )
-    parser.add_argument("--folds", type=int, default=5, help="folds for the history evaluation (default 5)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the fold split (default 0)")
+    parser.add_argument(
+        "--folds",
+        type=int_in_range(2, 100),
+        default=5,
+        help="folds for the history evaluation, 2 to 100 (default 5)",
+    )
+    parser.add_argument(
+        "--seed", type=int_in_range(0, MAX_SEED), default=0, help="seed of the fold split (default 0)"
+    )
     parser.add_argument(
         "--no-ground-truth", action="store_true", help="skip the evaluation on a fresh synthetic network"
     )
     parser.add_argument(
-        "--truth-seed", type=int, default=DEFAULT_TRUTH_SEED, help="seed of the fresh synthetic network"
+        "--truth-seed",
+        type=int_in_range(0, MAX_SEED),
+        default=DEFAULT_TRUTH_SEED,
+        help="seed of the fresh synthetic network",
     )
     parser.add_argument(
         "--truth-alumni",
-        type=int,
+        type=int_in_range(100, MAX_GENERATED),
         default=DEFAULT_TRUTH_ALUMNI,
-        help=f"alumni (past placements) in the fresh synthetic network (default {DEFAULT_TRUTH_ALUMNI})",
+        help=f"alumni (past placements) in the fresh synthetic network, 100 to {MAX_GENERATED:,} "
+        f"(default {DEFAULT_TRUTH_ALUMNI})",
     )
     parser.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE", help="change a weight")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -44,11 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from features.errors import InputError
-
     config = config_from_args(args)
-    if args.truth_alumni < 100:
-        raise InputError(f"--truth-alumni must be at least 100; got {args.truth_alumni}")
     network = load_data(args.data)
     result: dict[str, object] = {"data": str(args.data)}
     result |= evaluate_ranking(

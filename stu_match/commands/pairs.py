@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from features.loading import atomic_write_bytes
 from placement_service import REASON_TEXT_EN, eligible_pairs, load_data, pairs_csv, pairs_summary
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
+from stu_match.output import check_file_out, write_out
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,16 +21,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
     parser.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite --out even if it is a data file or an input"
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    check_file_out(args.out, inputs=(args.data, args.travel_matrix), force=args.force)
     network = load_data(args.data)
     context = context_from_args(network, args)
     table = eligible_pairs(context)
-    atomic_write_bytes(args.out, pairs_csv(table))
+    write_out(args.out, pairs_csv(table))
     summary = pairs_summary(table)
     summary["out"] = str(args.out)
     summary["outcome_model"] = context.model is not None
