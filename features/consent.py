@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from features.geography import SITES_BY_ID
 from features.profiles import Company, Student
+from features.safe_text import escape_markdown
 from features.vocabulary import (
     IMPAIRMENT_LABELS,
     INDUSTRY_LABELS,
@@ -124,10 +125,12 @@ def company_brief(student: Student, company: Company) -> CompanyBrief:
 
 
 def render_markdown(brief: CompanyBrief) -> str:
+    """The brief as Markdown; text from the data files is escaped, so it shows as text and never renders."""
     lines = [
-        f"# Praktikbrief til {brief.company_name}",
+        f"# Praktikbrief til {escape_markdown(brief.company_name)}",
         "",
-        f"**Elev:** {brief.student_id} (pseudonym) · **STU-sted:** {brief.stu_site}",
+        f"**Elev:** {escape_markdown(brief.student_id)} (pseudonym) · "
+        f"**STU-sted:** {escape_markdown(brief.stu_site)}",
         "",
     ]
     for section in brief.sections:

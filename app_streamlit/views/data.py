@@ -10,6 +10,8 @@ import streamlit as st
 from app_streamlit import state
 from app_streamlit.session import current_actor, flash, show_flashes
 from features.network import Network
+from features.safe_files import safe_workbook_bytes
+from features.safe_text import escape_markdown
 from placement_service import (
     DataValidationError,
     InputError,
@@ -37,7 +39,7 @@ def render() -> None:
         )
     else:
         st.success(
-            f"Du arbejder på netværket «{opened.name}», version {opened.version} "
+            f"Du arbejder på netværket «{escape_markdown(opened.name)}», version {opened.version} "
             f"({len(opened.network.students)} elever, {len(opened.network.companies)} virksomheder)."
         )
         st.button("Skift til det indbyggede netværk", on_click=state.use, args=(None,), key="use_builtin")
@@ -54,7 +56,7 @@ def render() -> None:
     st.subheader("Skabelon")
     st.download_button(
         "Hent netværket som Excel-skabelon",
-        data=state.template_bytes(opened),
+        data=lambda: safe_workbook_bytes(opened.network.frames()),  # made when clicked, safe to open
         file_name="stu-netvaerk.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_template",
@@ -115,7 +117,9 @@ def _file_as() -> None:
     identical = same_files_as(store, network)
     if identical:
         st.info(
-            "Præcis de samme filer er indlæst før som: " + ", ".join(f"«{n.name}»" for n in identical) + "."
+            "Præcis de samme filer er indlæst før som: "
+            + ", ".join(f"«{escape_markdown(n.name)}»" for n in identical)
+            + "."
         )
     known = {n.network_id: n.name for n in uploadable_networks(store)}
     choices = [NEW, *known]
@@ -124,7 +128,9 @@ def _file_as() -> None:
         "Hvad er de nye data?",
         choices,
         index=default,
-        format_func=lambda c: "Et nyt netværk" if c == NEW else f"En ny version af «{known[c]}»",
+        format_func=lambda c: (
+            "Et nyt netværk" if c == NEW else f"En ny version af «{escape_markdown(known[c])}»"
+        ),
         key="upload_target",
     )
     if target == NEW:
@@ -132,7 +138,9 @@ def _file_as() -> None:
         st.caption("Netværket får sit eget ID; beslutninger, planer og scenarier gemmes under det.")
     else:
         changes = preview_version(store, network, target)
-        _changes(changes, f"Det ændrer sig i forhold til den seneste version af «{known[target]}»")
+        _changes(
+            changes, f"Det ændrer sig i forhold til den seneste version af «{escape_markdown(known[target])}»"
+        )
         st.caption(
             "Beslutninger, planer og scenarier følger elev- og virksomheds-ID'erne over i den nye version."
         )
@@ -150,11 +158,11 @@ def _use_upload(network: Network, target: str) -> None:
         else:
             opened = open_as_version(store, network, target, actor)
     except InputError as error:
-        flash("error", error.message_da)
+        flash("error", escape_markdown(error.message_da))
         return
     state.use(opened)
     st.session_state.pop(PENDING, None)
-    flash("success", f"Du arbejder nu på «{opened.name}», version {opened.version}.")
+    flash("success", f"Du arbejder nu på «{escape_markdown(opened.name)}», version {opened.version}.")
 
 
 def _changes(changes: NetworkChanges, title: str) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.labels import number, site_name
+from features.safe_text import escape_markdown
 from features.vocabulary import INDUSTRY_LABELS
 
 
@@ -42,7 +43,7 @@ def render() -> None:
         by_site = pd.Series([site_name(s.stu_site) for s in network.students]).value_counts()
         st.bar_chart(by_site.rename("Elever"), horizontal=True)
 
-    st.caption(f"Netværk: {opened.name}, version {opened.version}.")
+    st.caption(f"Netværk: {escape_markdown(opened.name)}, version {opened.version}.")
 
 
 render()

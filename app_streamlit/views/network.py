@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.session import current_actor
+from features.safe_files import safe_csv_bytes, safe_workbook_bytes
 from features.vocabulary import INDUSTRY_LABELS, Industry
 from placement_service import may_see_network
 
@@ -138,7 +139,7 @@ def render() -> None:
         rows = pd.DataFrame([r.company_row for r in recommended])
         st.download_button(
             "Hent som rækker til companies.csv",
-            rows.to_csv(index=False).encode("utf-8-sig"),
+            safe_csv_bytes(rows, encoding="utf-8-sig"),
             "rekruttering.csv",
             "text/csv",
             key="network_recommend_csv",
@@ -191,7 +192,7 @@ def render() -> None:
     st.caption("Blå: virksomheder. Rød: kritiske virksomheder. Orange: bopæl for elever uden plads.")
     st.download_button(
         "Hent netværksanalysen som Excel",
-        state.workbook_bytes({"behov": needs, "branche_omraade": gaps}),
+        safe_workbook_bytes({"behov": needs, "branche_omraade": gaps}),
         "netvaerksanalyse.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="network_xlsx",

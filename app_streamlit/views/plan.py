@@ -17,6 +17,8 @@ from app_streamlit import state
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash, show_flashes
 from features.consent import render_markdown
+from features.safe_files import safe_csv_bytes, safe_workbook_bytes
+from features.safe_text import escape_markdown
 from features.vocabulary import INDUSTRY_LABELS
 from placement_service import (
     COPENHAGEN,
@@ -87,7 +89,7 @@ def render() -> None:
             plan = state.decided_plan(opened, objective)
         except InputError as error:
             status.update(label="Beslutningerne er i konflikt", state="error")
-            st.error(error.message_da)
+            st.error(escape_markdown(error.message_da))
             st.markdown("Ryd en af de modstridende beslutninger herunder, så løses planen igen.")
             _decision_list(opened, decided, version, _own_students(opened, actor))
             st.stop()
@@ -256,7 +258,9 @@ def _one_decision(opened: OpenNetwork, plan: Plan, decided: DecisionSet, own: se
         student_id = st.selectbox("Elev i planen", students, key="plan_one_student")
         company_id = proposals.get(student_id)
         if company_id is None:
-            st.info(f"{student_id} har ingen plads i planen. Se **Elever uden plads** herunder.")
+            st.info(
+                f"{escape_markdown(student_id)} har ingen plads i planen. Se **Elever uden plads** herunder."
+            )
             return
         decision = decided.of_pair(student_id, company_id)
         state_text = DECISION_LABELS[decision.kind].lower() if decision else "forslag"
@@ -292,7 +296,11 @@ def _save_one(opened: OpenNetwork, student_id: str, company_id: str, version: in
             version,
         )
     ):
-        flash("success", f"Beslutningen «{DECISION_ACTIONS[kind]}» om {student_id} → {company_id} er gemt.")
+        flash(
+            "success",
+            f"Beslutningen «{DECISION_ACTIONS[kind]}» om {escape_markdown(student_id)} → "
+            f"{escape_markdown(company_id)} er gemt.",
+        )
 
 
 def _decision_list(opened: OpenNetwork, decided: DecisionSet, version: int, own: set[str] | None) -> None:
@@ -340,7 +348,10 @@ def _clear(opened: OpenNetwork, pair: tuple[str, str] | None, version: int) -> N
             version,
         )
     ):
-        flash("success", f"Beslutningen om {pair[0]} → {pair[1]} er ryddet.")
+        flash(
+            "success",
+            f"Beslutningen om {escape_markdown(pair[0])} → {escape_markdown(pair[1])} er ryddet.",
+        )
 
 
 def _saved(write: Callable[[], object]) -> bool:
@@ -348,7 +359,7 @@ def _saved(write: Callable[[], object]) -> bool:
     try:
         write()
     except InputError as error:
-        flash("error", error.message_da)
+        flash("error", escape_markdown(error.message_da))
         return False
     return True
 
@@ -386,7 +397,7 @@ def _why_not(opened: OpenNetwork, plan: Plan, own: set[str] | None) -> None:
     )
     if st.button("Forklar", key="plan_whynot"):
         answer = plan.why_not(student_id, company_id)
-        (st.warning if answer.blocking else st.info)(answer.text)
+        (st.warning if answer.blocking else st.info)(escape_markdown(answer.text))
 
 
 def _exports(opened: OpenNetwork, rows: list[dict[str, object]]) -> None:
@@ -395,14 +406,14 @@ def _exports(opened: OpenNetwork, rows: list[dict[str, object]]) -> None:
     e1, e2 = st.columns(2)
     e1.download_button(
         "Hent planen som CSV",
-        export.to_csv(index=False).encode("utf-8-sig"),
+        safe_csv_bytes(export, encoding="utf-8-sig"),
         "placeringsplan.csv",
         "text/csv",
         key="plan_csv",
     )
     e2.download_button(
         "Hent planen som Excel",
-        state.workbook_bytes({"placeringsplan": export}),
+        safe_workbook_bytes({"placeringsplan": export}),
         "placeringsplan.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="plan_xlsx",

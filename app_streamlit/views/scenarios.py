@@ -12,6 +12,7 @@ from app_streamlit import state
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash, show_flashes
 from features.geography import MUNICIPALITIES
+from features.safe_text import escape_markdown
 from features.vocabulary import INDUSTRY_LABELS, Industry
 from placement_service import (
     COMPONENT_LABELS,
@@ -43,7 +44,7 @@ def render() -> None:
         with st.spinner("Løser scenariet …"):
             outcome = state.scenario(opened, settings)
     except InputError as error:
-        st.error(error.message_da)
+        st.error(escape_markdown(error.message_da))
         st.stop()
     _result(opened, settings, outcome)
     _save(opened, settings)
@@ -77,7 +78,7 @@ def _open_saved(opened: OpenNetwork, defaults: ScoringConfig) -> None:
     try:
         saved = state.store().scenario(opened.network_id, name)
     except InputError as error:
-        flash("error", error.message_da)
+        flash("error", escape_markdown(error.message_da))
         return
     _load_settings(ScenarioSettings.model_validate(saved.settings), defaults)
     st.session_state["scenario_name"] = name
@@ -140,7 +141,7 @@ def _settings(opened: OpenNetwork, defaults: ScoringConfig) -> ScenarioSettings 
             added_companies=[AddedCompany.model_validate(a) for a in st.session_state[ADDED]],
         )
     except ValueError as error:
-        st.error(f"Scenariet kan ikke bruges: {error}")
+        st.error(f"Scenariet kan ikke bruges: {escape_markdown(error)}")
         return None
 
 
@@ -199,7 +200,7 @@ def _result(opened: OpenNetwork, settings: ScenarioSettings, outcome: ScenarioOu
     if outcome.released:
         st.warning(
             "Disse elever er godkendt eller låst hos en virksomhed, som scenariet fjerner, og skal flyttes: "
-            + ", ".join(f"{s} (hos {c})" for s, c in outcome.released)
+            + ", ".join(f"{escape_markdown(s)} (hos {escape_markdown(c)})" for s, c in outcome.released)
         )
     if diff.moves:
         names = {c.company_id: c.name for c in opened.network.companies} | {
@@ -242,9 +243,9 @@ def _save_scenario(opened: OpenNetwork, settings: ScenarioSettings) -> None:
     try:
         save_scenario(state.store(), opened.network_id, name, settings, current_actor())
     except InputError as error:
-        flash("error", error.message_da)
+        flash("error", escape_markdown(error.message_da))
         return
-    flash("success", f"Scenariet «{name}» er gemt.")
+    flash("success", f"Scenariet «{escape_markdown(name)}» er gemt.")
 
 
 render()

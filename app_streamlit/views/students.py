@@ -12,6 +12,7 @@ from app_streamlit import state
 from app_streamlit.labels import number, site_name, student_option, travel
 from app_streamlit.session import current_actor, flash
 from features.profiles import Student
+from features.safe_text import escape_markdown
 from features.vocabulary import (
     IMPAIRMENT_LABELS,
     INDUSTRY_LABELS,
@@ -73,7 +74,7 @@ def _open(opened: OpenNetwork, student_id: str) -> Student:
             state.store(), opened.network_id, opened.network, student_id, actor, builtin=opened.is_builtin
         )
     except InputError as error:
-        st.error(error.message_da)
+        st.error(escape_markdown(error.message_da))
         st.stop()
     st.session_state["students_opened"] = opening
     return student
@@ -84,8 +85,8 @@ def _profile(student: Student) -> None:
     with profile:
         st.subheader("Profil")
         st.markdown(
-            f"- **STU-sted:** {site_name(student.stu_site)}\n"
-            f"- **Bopæl:** {student.home_municipality}\n"
+            f"- **STU-sted:** {escape_markdown(site_name(student.stu_site))}\n"
+            f"- **Bopæl:** {escape_markdown(student.home_municipality)}\n"
             f"- **Transport:** {travel(student)}\n"
             f"- **Timer:** {student.min_hours_per_week}-{student.max_hours_per_week} om ugen"
             f"{', kun dagtimer' if student.daytime_only else ''}\n"
@@ -181,7 +182,7 @@ def _write(action: Callable[[], object], done: str) -> None:
     try:
         action()
     except InputError as error:
-        st.error(error.message_da)
+        st.error(escape_markdown(error.message_da))
         return
     flash("success", done)
     st.rerun()
@@ -215,7 +216,7 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
             max_travel_minutes=max_travel,
         )
     except InputError as error:
-        st.error(error.message_da)
+        st.error(escape_markdown(error.message_da))
         st.stop()
 
     if not shortlist:
@@ -227,7 +228,7 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
         with st.container(border=True):
             head, score = st.columns([3, 2])
             head.markdown(
-                f"**{rank}. {item.company_name}** · {INDUSTRY_LABELS[Industry(item.industry)]} · "
+                f"**{rank}. {escape_markdown(item.company_name)}** · {INDUSTRY_LABELS[Industry(item.industry)]} · "
                 f"{number(item.travel_minutes, 0)} min"
             )
             score.progress(min(max(item.score / 100, 0.0), 1.0), text=f"Match: {number(item.score)} / 100")
