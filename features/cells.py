@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -142,12 +143,30 @@ def parse_decimal(raw: Any) -> Any:
     return raw
 
 
+def parse_date(raw: Any) -> Any:
+    """A date as ISO (2027-07-31) or as Danes write it (31.07.2027, 31-07-2027, 31/07/2027)."""
+    if isinstance(raw, date):
+        return raw.date() if isinstance(raw, datetime) else raw
+    text = str(raw).strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise profile_error(
+        f"'{raw}' is not a date; write it as 2027-07-31 or 31.07.2027",
+        f"'{raw}' er ikke en dato; skriv den som 31.07.2027 eller 2027-07-31",
+    )
+
+
 def format_cell(value: Any) -> str:
     """The spreadsheet text of a profile value; the inverse of the parsers above."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, dict):
         return LIST_SEPARATOR.join(f"{_text(k)}{LEVEL_SEPARATOR}{_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):

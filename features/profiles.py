@@ -8,6 +8,7 @@ each 1..5, so that a scorer can lay the two profiles over each other.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -17,6 +18,7 @@ from features.cells import (
     enum_level_cell,
     enum_list_cell,
     parse_bool,
+    parse_date,
     parse_decimal,
 )
 from features.cpr import CPR_MESSAGE, looks_like_cpr, masked
@@ -137,6 +139,7 @@ class Student(_Profile):
         list[ShareCategory],
         BeforeValidator(enum_list_cell(ShareCategory, "share category", "delingskategori")),
     ] = Field(default_factory=list)
+    stu_end: Annotated[date | None, BeforeValidator(parse_date)] = None
     ability_attention: Rating
     ability_adapting_to_change: Rating
     ability_social_contact: Rating

@@ -209,3 +209,38 @@ def test_the_subject_export_holds_the_profile_and_every_record(
 
 def test_labels_exist_for_every_share_category() -> None:
     assert set(SHARE_CATEGORY_LABELS) == set(ShareCategory)
+
+
+def test_stu_end_from_the_data_file_sets_the_retention_date(
+    store: DecisionStore, tmp_path: Path, builtin_network: Network
+) -> None:
+    from features.loading import load_network, write_tables
+
+    tables = {name: frame.copy() for name, frame in builtin_network.frames().items()}
+    tables["students"].loc[0, "stu_end"] = "31.07.2024"
+    tables["students"]["stu_end"] = tables["students"]["stu_end"].fillna("")
+    write_tables(tables, tmp_path / "data")
+    network = load_network(tmp_path / "data")
+    first = network.students[0]
+    assert first.stu_end == date(2024, 7, 31) and network.students[1].stu_end is None
+    open_builtin(store, network)
+    deleted = run_retention(store, ADMIN, months=24, today=date(2026, 8, 1))
+    assert [d.student_id for d in deleted] == [first.student_id]
+
+
+def test_a_bad_stu_end_is_named(tmp_path: Path, builtin_network: Network) -> None:
+    from features.errors import DataValidationError
+    from features.loading import load_network, write_tables
+
+    tables = {name: frame.copy() for name, frame in builtin_network.frames().items()}
+    tables["students"]["stu_end"] = ""
+    tables["students"].loc[2, "stu_end"] = "31.13.2027"
+    write_tables(tables, tmp_path / "data")
+    with pytest.raises(DataValidationError) as refused:
+        load_network(tmp_path / "data")
+    (issue,) = refused.value.issues
+    assert (issue.column, issue.row, issue.value) == (
+        "stu_end",
+        4,
+        "31.13.2027",
+    ) and "dato" in issue.message_da
