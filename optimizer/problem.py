@@ -29,8 +29,8 @@ from optimizer.instance import Instance
 SCORE_SCALE = 100
 """Weight units per score point: scores are optimised to 0.01 points."""
 
-ObjectiveName = Literal["count-then-score", "fairness"]
-OBJECTIVES: tuple[str, ...] = ("count-then-score", "fairness")
+ObjectiveName = Literal["count-interest-score", "count-then-score", "fairness"]
+OBJECTIVES: tuple[str, ...] = ("count-interest-score", "count-then-score", "fairness")
 
 Decision = tuple[str, str]
 """(student_id, company_id)."""
@@ -39,6 +39,8 @@ Decision = tuple[str, str]
 class SolveParams(BaseModel):
     """How to solve: the objective, a time limit and CP-SAT's worker threads.
 
+    ``count-interest-score``: most students placed; at that number, most placed within
+    their own interests; then the highest total score.
     ``count-then-score``: most students placed, then the highest total score.
     ``fairness``: most students placed, then the highest lowest score among the
     students the optimizer places (locked placements are the consultants' and do
@@ -70,6 +72,9 @@ class PlacementProblem:
     forbidden: np.ndarray  # (n_pairs,) bool
     allowed: np.ndarray  # (n_pairs,) bool
     weight: np.ndarray  # (n_pairs,) int64: round(score * SCORE_SCALE)
+    interest_rank: (
+        np.ndarray
+    )  # (n_pairs,) int8: the company's industry's place in the student's interests, 0 outside
 
     @staticmethod
     def build(
@@ -78,6 +83,7 @@ class PlacementProblem:
         forbids: Iterable[Decision] = (),
         company_names: Sequence[str] | None = None,
         why_ineligible: Callable[[int, int], str] | None = None,
+        interest_rank: np.ndarray | None = None,
     ) -> PlacementProblem:
         """Validate the decisions against the pairs; raises ``InputError`` naming every conflict.
 
@@ -147,7 +153,15 @@ class PlacementProblem:
         allowed = ~forbidden & (lock_pair[pairs.student] < 0)
         names = None if company_names is None else tuple(str(n) for n in company_names)
         weight = integer_scores(pairs.score)
-        return PlacementProblem(pairs, locks, forbids, names, lock_pair, forbidden, allowed, weight)
+        if interest_rank is None:
+            rank = np.zeros(pairs.n_pairs, dtype=np.int8)
+        else:
+            rank = np.asarray(interest_rank, dtype=np.int8)
+            if rank.shape != (pairs.n_pairs,):
+                raise InputError(
+                    f"interest_rank must have one entry per pair ({pairs.n_pairs}); got {rank.shape}"
+                )
+        return PlacementProblem(pairs, locks, forbids, names, lock_pair, forbidden, allowed, weight, rank)
 
     @property
     def n_students(self) -> int:
@@ -161,6 +175,23 @@ class PlacementProblem:
     def locked(self) -> np.ndarray:
         """(n_students,) bool: students the consultants locked to a company."""
         return self.lock_pair >= 0
+
+    @property
+    def in_interest(self) -> np.ndarray:
+        """(n_pairs,) bool: the company's industry is among the student's interests."""
+        return self.interest_rank > 0
+
+    def interest_tier(self, weight: np.ndarray) -> tuple[np.ndarray, int]:
+        """Weights that put placements within interests above any total score: ``(tiered, base)``.
+
+        ``tiered = base * in_interest + weight`` with ``base`` larger than any plan's total
+        weight, so maximising the tiered total maximises the number within interests first
+        and the weight second; a total ``T`` decodes as ``divmod(T, base)``.
+        """
+        best = np.zeros(self.pairs.n_students, dtype=np.int64)
+        np.maximum.at(best, self.pairs.student, np.maximum(weight, 0))
+        base = int(best.sum()) + 1
+        return weight + base * self.in_interest.astype(np.int64), base
 
     def weights(self) -> np.ndarray:
         """(n_pairs,) int64: the scores as the optimizer sees them (``round(score * SCORE_SCALE)``)."""

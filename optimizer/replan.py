@@ -40,12 +40,12 @@ def replan(
     must move); students that are gone are reported in ``departed``.
     """
     params = SolveParams() if params is None else params
-    if params.objective != "count-then-score":
+    if params.objective == "fairness":
         raise InputError(
-            "re-planning keeps the count-then-score order (placed, then fewest moves, then score); "
+            "re-planning keeps the order placed, then fewest moves, then the objective's own order; "
             f"objective {params.objective!r} cannot be combined with a previous plan",
-            "genplanlægning bruger rækkefølgen antal placerede, færrest flytninger, score; "
-            f"målet {params.objective!r} kan ikke kombineres med en tidligere plan",
+            "genplanlægning bruger rækkefølgen antal placerede, færrest flytninger og derefter målets egen "
+            f"rækkefølge; målet {params.objective!r} kan ikke kombineres med en tidligere plan",
         )
     started = perf_counter()
     pairs = problem.pairs
@@ -63,13 +63,16 @@ def replan(
         previous_company[i] = company_at.get(str(company_id), -1)  # -1: the company is gone
 
     score = problem.weights()
+    # With interests first, the objective's own weights are tiered: within interests, then score.
+    tiered = params.objective == "count-interest-score"
+    base = problem.interest_tier(score)[0] if tiered else score
     keeps = previous_company[pairs.student] == pairs.company
-    inst, index = problem.free_instance()
+    inst, index = problem.free_instance(base)
     free_keep = keeps[index]
     bonus = inst.big_m()  # one more kept placement outweighs any score
     with_bonus = dataclasses.replace(inst, weight=inst.weight + bonus * free_keep.astype(np.int64))
     solution = solve_exact(with_bonus, time_limit=params.time_limit_seconds, workers=params.workers)
-    result = result_from(problem, index, solution, "count-then-score", started, score_weight=inst.weight)
+    result = result_from(problem, index, solution, params.objective, started, score_weight=inst.weight)
 
     # Locked students keep or move as their lock says; the solver decides the others.
     locked = problem.locked
@@ -82,7 +85,7 @@ def replan(
     if count_tier_closed:
         kept_bound = min(solution.bound.weight // bonus, free_movers)
         moves_lower_bound = int(had_place.sum()) - kept_locked - kept_bound
-        if kept_bound == kept_free:
+        if kept_bound == kept_free and not tiered:
             score_bound = solution.bound.weight - bonus * kept_free
             locked_score = int(score[problem.lock_pair[locked]].sum())
             result = dataclasses.replace(result, score_bound=(score_bound + locked_score) / SCORE_SCALE)

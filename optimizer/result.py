@@ -21,6 +21,9 @@ class Assignment:
     score: float
     travel_minutes: float
     locked: bool
+    interest_rank: int | None = (
+        None  # 1 = the student's first choice of industry; None: outside the interests
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -29,6 +32,7 @@ class Assignment:
             "score": round(self.score, 2),
             "travel_minutes": round(self.travel_minutes, 1),
             "locked": self.locked,
+            "interest_rank": self.interest_rank,
         }
 
 
@@ -52,6 +56,7 @@ class PlacementResult:
     score_bound: float | None
     min_score_bound: float | None  # fairness only: no max-count plan has a higher lowest score
     solve_seconds: float
+    interest_bound: int | None = None  # count-interest-score: no max-count plan has more within interests
     stats: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -91,9 +96,16 @@ class PlacementResult:
         return None if free.size == 0 else float(self.problem.pairs.score[free].min())
 
     @property
+    def in_interest(self) -> int:
+        """Placements within the student's own interests."""
+        return int(self.problem.in_interest[self.chosen_pairs].sum())
+
+    @property
     def gap(self) -> float:
         if self.placed_bound > self.placed:
             return (self.placed_bound - self.placed) / self.placed_bound
+        if self.interest_bound is not None and self.interest_bound > self.in_interest:
+            return (self.interest_bound - self.in_interest) / self.interest_bound
         if self.objective == "fairness" and self.min_score_bound is not None:
             low = self.min_score or 0.0
             return max(0.0, self.min_score_bound - low) / max(self.min_score_bound, 1e-9)
@@ -114,6 +126,7 @@ class PlacementResult:
                     score=float(pairs.score[k]),
                     travel_minutes=float(pairs.travel_minutes[k]),
                     locked=bool(locked[i]),
+                    interest_rank=int(self.problem.interest_rank[k]) or None,
                 )
             )
         return out
@@ -132,6 +145,8 @@ class PlacementResult:
             "objective": self.objective,
             "placed": self.placed,
             "students": self.students,
+            "in_interest": self.in_interest,
+            "in_interest_bound": self.interest_bound,
             "objective_score": round(self.objective_score, 2),
             "min_score": None if self.min_score is None else round(self.min_score, 2),
             "placed_bound": self.placed_bound,

@@ -2,6 +2,9 @@
 
 Objectives (lexicographic, see ``SolveParams``):
 
+- ``count-interest-score``: place as many students as possible; among those plans,
+  the most placed within their own interests; among those, the highest total score.
+  Solved exactly by the same solver on tiered weights (``PlacementProblem.interest_tier``).
 - ``count-then-score``: place as many students as possible; among those plans,
   the highest total score (scores at 0.01-point resolution).
 - ``fairness``: place as many students as possible; among those plans, raise the
@@ -30,6 +33,11 @@ def solve_placement(problem: PlacementProblem, params: SolveParams | None = None
     """The best plan for ``problem`` under ``params`` (objective, time limit, workers)."""
     params = SolveParams() if params is None else params
     started = perf_counter()
+    if params.objective == "count-interest-score":
+        tiered, base = problem.interest_tier(problem.weights())
+        inst, index = problem.free_instance(tiered)
+        solution = solve_exact(inst, time_limit=params.time_limit_seconds, workers=params.workers)
+        return result_from(problem, index, solution, params.objective, started, interest_base=base)
     inst, index = problem.free_instance()
     solution = solve_exact(inst, time_limit=params.time_limit_seconds, workers=params.workers)
     if params.objective == "fairness":
@@ -47,11 +55,14 @@ def result_from(
     min_score_bound: float | None = None,
     proven: bool | None = None,
     score_weight: np.ndarray | None = None,
+    interest_base: int | None = None,
 ) -> PlacementResult:
     """A ``PlacementResult`` from an exact solution on ``problem.free_instance()`` (pairs ``index``).
 
     ``score_weight``: the weights the solution's bound is in, if not the scores (re-planning
     adds a bonus per kept placement; its score bound is then not known).
+    ``interest_base``: the solution is in tiered weights (``interest_tier``); its bound is
+    decoded into a bound on the number within interests and, when that tier is closed, on the score.
     """
     pair_of_student = problem.lock_pair.copy()
     chosen = index[solution.chosen]
@@ -61,7 +72,17 @@ def result_from(
     locked_weight = int(problem.weights()[locked].sum())
     placed_bound = solution.bound.placed + n_locked
     score_bound = None
-    if solution.bound.placed == solution.value.placed and score_weight is None:
+    interest_bound = None
+    count_closed = solution.bound.placed == solution.value.placed
+    if interest_base is not None:
+        locked_interest = int(problem.in_interest[locked].sum())
+        free_interest, _ = divmod(int(solution.value.weight), interest_base)
+        interest_limit, score_limit = divmod(int(solution.bound.weight), interest_base)
+        if count_closed:
+            interest_bound = interest_limit + locked_interest
+            if interest_limit == free_interest and score_weight is None:
+                score_bound = (score_limit + locked_weight) / SCORE_SCALE
+    elif count_closed and score_weight is None:
         score_bound = (solution.bound.weight + locked_weight) / SCORE_SCALE
     optimal = solution.optimal if proven is None else proven
     return PlacementResult(
@@ -72,6 +93,7 @@ def result_from(
         placed_bound=placed_bound,
         score_bound=score_bound,
         min_score_bound=min_score_bound,
+        interest_bound=interest_bound,
         solve_seconds=perf_counter() - started,
         stats=dict(solution.stats),
     )

@@ -23,7 +23,7 @@ from features.network import Network
 from features.safe_files import safe_csv_bytes, safe_workbook_bytes
 from matching.config import ScoringConfig
 from matching.context import ScoringContext, scoring_context
-from matching.eligibility import REASON_CODES, REASON_TEXT_EN
+from matching.eligibility import REASON_CODES, REASON_LABELS, REASON_TEXT_EN
 from matching.pair_table import PairTable
 from matching.pairs import pair_table, score_pairs
 from optimizer.decision_files import read_decisions, read_plan
@@ -37,7 +37,9 @@ from placement_service.decisions import DecisionSet
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
 """One time limit for every plan, in the CLI and the app alike."""
 
-DEFAULT_OBJECTIVE = "count-then-score"
+DEFAULT_OBJECTIVE = "count-interest-score"
+"""Most students placed; at that number, most within their own interests (IPS: the person's own
+preferences first); then the highest total score."""
 
 PLAN_COLUMNS = ("student_id", "company_id", "company_name", "score", "travel_minutes", "locked", "reasons")
 
@@ -124,6 +126,32 @@ class Plan:
         """Every placement was kept by a decision: nothing was left for the optimizer to choose."""
         return bool(self.result.placed) and bool(self.result.problem.locked.sum() == self.result.placed)
 
+    def outside_interests(self) -> dict[str, str]:
+        """For every placement outside the student's interests, why no place within them was possible (Danish)."""
+        result, context = self.result, self.context
+        problem, pairs = result.problem, self.pairs
+        in_interest = problem.in_interest
+        usable = problem.allowed | (problem.lock_pair[pairs.student] >= 0)
+        reasons: dict[str, str] = {}
+        for a in self.assignments():
+            if a.interest_rank is not None:
+                continue
+            i = self.network.student_position[a.student_id]
+            if problem.locked[i]:
+                reasons[a.student_id] = "Eleven er låst til virksomheden af en jobkonsulent."
+                continue
+            options = np.flatnonzero((pairs.student == i) & in_interest & usable)
+            if options.size:
+                taken = ", ".join(sorted({str(pairs.company_ids[pairs.company[k]]) for k in options[:5]}))
+                reasons[a.student_id] = (
+                    f"Der er {options.size} passende virksomheder inden for elevens interesser ({taken}"
+                    f"{' …' if options.size > 5 else ''}), men pladserne eller mentortimerne bruges af andre elever: "
+                    "flyttes eleven dertil, får færre en plads eller færre en plads inden for deres interesser."
+                )
+                continue
+            reasons[a.student_id] = _no_interest_reason(context, i)
+        return reasons
+
     def why_not(self, student_id: str, company_id: str) -> WhyNot:
         """Why the student is not at the company in this plan, in Danish."""
         return why_not(self.result, student_id, company_id)
@@ -200,8 +228,19 @@ def build_problem(
     """The placement problem with the pairs to keep (locks) and avoid (forbids), checked for conflicts."""
     names = [c.name for c in context.network.companies]
     return PlacementProblem.build(
-        pairs, keep, avoid, company_names=names, why_ineligible=_why_ineligible(context)
+        pairs,
+        keep,
+        avoid,
+        company_names=names,
+        why_ineligible=_why_ineligible(context),
+        interest_rank=interest_ranks(context, pairs),
     )
+
+
+def interest_ranks(context: ScoringContext, pairs: PairTable) -> np.ndarray:
+    """(n_pairs,) the company's industry's place in the student's interests (1 = first choice; 0 = outside)."""
+    ranks = context.students.interest_rank[pairs.student, context.companies.industry[pairs.company]]
+    return np.asarray(ranks, dtype=np.int8)
 
 
 def plan_cohort(
@@ -263,6 +302,30 @@ def read_decision_file(path: str | os.PathLike[str], network: Network) -> list[t
 def read_plan_file(path: str | os.PathLike[str]) -> dict[str, str]:
     """student_id -> company_id of an approved plan file (``assign --out`` writes one)."""
     return read_plan(path)
+
+
+def _no_interest_reason(context: ScoringContext, i: int) -> str:
+    """Why no company within the student's interests is eligible: the nearest one, and the rules it fails."""
+    student = context.network.students[i]
+    wanted = np.flatnonzero(context.students.interest_rank[i, context.companies.industry] > 0)
+    if wanted.size == 0:
+        return "Netværket har ingen virksomheder i elevens interessebrancher."
+    scores = score_pairs(context, np.full(wanted.size, i), wanted)
+    failed = scores.failures.sum(axis=1)
+    best = int(np.lexsort((scores.minutes, failed))[0])
+    company = context.network.companies[int(wanted[best])]
+    rules = [
+        REASON_LABELS[code] for code, bad in zip(REASON_CODES, scores.failures[best], strict=False) if bad
+    ]
+    if not rules:  # eligible but forbidden or rejected by a consultant
+        return f"De passende virksomheder inden for elevens interesser er fravalgt (fx {company.name})."
+    minutes = f"{scores.minutes[best]:.0f}".replace(".", ",")
+    return (
+        f"Ingen virksomhed inden for elevens interesser ({len(wanted)} i netværket) opfylder de faste krav. "
+        f"Tættest på at passe er {company.name} ({company.company_id}, ca. {minutes} min væk fra {student.home_municipality}): "
+        + "; ".join(rules)
+        + "."
+    )
 
 
 def _why_ineligible(context: ScoringContext) -> Callable[[int, int], str]:
