@@ -7,7 +7,8 @@ import streamlit as st
 from app_streamlit import state
 from placement_service import Actor, InputError, actor_for_email, demo_actor, log_in
 
-ACTOR_KEY = "actor"
+ACTOR_KEY = "actor"  # the local login's actor
+ORGANISATION_ACTOR_KEY = "organisation_actor"  # (e-mail, actor) of the organisation login
 FLASH_KEY = "flash_messages"
 
 # Widget values kept when the user moves to another page and back (Streamlit forgets the
@@ -52,19 +53,33 @@ def _organisation_email() -> str | None:
 
 
 def current_actor() -> Actor:
-    """Who is acting: the organisation login, the local login, or the demo visitor."""
+    """Who is acting: the organisation login, the local login, or the demo visitor.
+
+    An organisation login (``st.user``) decides alone: an account that is not in the user list
+    is a demo visitor, whatever was typed in the local form.
+    """
     email = _organisation_email()
     if email:
-        cached = st.session_state.get(ACTOR_KEY)
-        if isinstance(cached, Actor) and cached.via == "oidc":
-            return cached
-        actor = actor_for_email(state.store(), email)
-        if actor is not None:
-            st.session_state[ACTOR_KEY] = actor
-            return actor
-        return demo_actor()
+        return _organisation_actor(email) or demo_actor()
     actor = st.session_state.get(ACTOR_KEY)
     return actor if isinstance(actor, Actor) else demo_actor()
+
+
+def _organisation_actor(email: str) -> Actor | None:
+    """The user list's entry for this e-mail, looked up once per browser session and e-mail.
+
+    An e-mail that is not listed is looked up again on the next run, so a user the administrator
+    has just added gets in without logging in again.
+    """
+    cached: tuple[str, Actor] | None = st.session_state.get(ORGANISATION_ACTOR_KEY)
+    if cached is not None and cached[0] == email:
+        return cached[1]
+    actor = actor_for_email(state.store(), email)
+    if actor is None:
+        st.session_state.pop(ORGANISATION_ACTOR_KEY, None)
+    else:
+        st.session_state[ORGANISATION_ACTOR_KEY] = (email, actor)
+    return actor
 
 
 def sidebar_login() -> Actor:
@@ -77,10 +92,14 @@ def sidebar_login() -> Actor:
         return actor
     email = _organisation_email()
     if email:
+        # Signed in at the organisation, but not in the user list: say so, and offer to sign out
+        # (to try another account) instead of a second, local login.
         st.sidebar.warning(
             "Din konto er ikke oprettet i STU-praktikmatch. Bed administratoren om at oprette dig."
         )
-    if _organisation_login_configured() and not email:
+        st.sidebar.button("Log ud", key="logout", on_click=_log_out)
+        return actor
+    if _organisation_login_configured():
         st.sidebar.button("Log ind med organisationens konto", key="login_oidc", on_click=st.login)
     with st.sidebar.form("login_form", clear_on_submit=True, border=False):
         st.text_input("Brugernavn", key="login_name")
@@ -107,9 +126,10 @@ def _log_in() -> None:
 
 def _log_out() -> None:
     st.session_state.pop(ACTOR_KEY, None)
+    st.session_state.pop(ORGANISATION_ACTOR_KEY, None)
     state.use(None)  # uploaded data needs a login
     if _organisation_email():
-        st.logout()
+        st.logout()  # deletes Streamlit's identity cookie and signs out at the provider
 
 
 def flash(kind: str, text: str) -> None:
