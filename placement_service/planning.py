@@ -41,7 +41,16 @@ DEFAULT_OBJECTIVE = "count-interest-score"
 """Most students placed; at that number, most within their own interests (IPS: the person's own
 preferences first); then the highest total score."""
 
-PLAN_COLUMNS = ("student_id", "company_id", "company_name", "score", "travel_minutes", "locked", "reasons")
+PLAN_COLUMNS = (
+    "student_id",
+    "company_id",
+    "company_name",
+    "interest_rank",
+    "score",
+    "travel_minutes",
+    "locked",
+    "reasons",
+)
 
 
 def prepare_scoring(
@@ -191,7 +200,7 @@ class Plan:
             k = int(result.pair_of_student[i])
             if k < 0:
                 text = " | ".join(r.text for r in self.reasons.get(student_id, []))
-                rows.append((student_id, "", "", None, None, "no", text))
+                rows.append((student_id, "", "", None, None, None, "no", text))
                 continue
             j = int(pairs.company[k])
             name = "" if problem.company_names is None else problem.company_names[j]
@@ -200,6 +209,7 @@ class Plan:
                     student_id,
                     str(pairs.company_ids[j]),
                     name,
+                    int(problem.interest_rank[k]) or None,
                     round(float(pairs.score[k]), 2),
                     round(float(pairs.travel_minutes[k]), 1),
                     "yes" if locked[i] else "no",
@@ -207,7 +217,7 @@ class Plan:
                 )
             )
         return pd.DataFrame(rows, columns=list(PLAN_COLUMNS)).astype(
-            {"score": "float64", "travel_minutes": "float64"}
+            {"interest_rank": "Int64", "score": "float64", "travel_minutes": "float64"}
         )
 
     def csv_bytes(self) -> bytes:

@@ -139,7 +139,19 @@ def brief_for(
         raise InputError(f"Unknown company ID {company_id!r}", f"Ukendt virksomheds-ID {company_id!r}.")
     consent = consent_in_force(store, network_id, student)
     shared = student.model_copy(update={"consent_share": sorted(consent.scope)})
-    return company_brief(shared, network.company(company_id))
+    company = network.company(company_id)
+    brief = company_brief(shared, company)
+    if ShareCategory.INTERESTS in consent.scope:  # the interest rank tells of the interests: shared only with them
+        rank = student.interests.index(company.industry) + 1 if company.industry in student.interests else None
+        line = (
+            f"Virksomhedens branche er elevens {rank}. valg."
+            if rank
+            else "Virksomhedens branche er ikke blandt elevens ønsker; praktikken kan give nye erfaringer."
+        )
+        for section in brief.sections:
+            if section.title == "Interesser":
+                section.lines.append(line)
+    return brief
 
 
 def run_retention(

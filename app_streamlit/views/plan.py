@@ -53,6 +53,7 @@ AUDIT_LABELS = {
     "network:version": "Indlæste ny version af data",
 }
 OBJECTIVE_LABELS = {
+    "count-interest-score": "Flest placerede, derefter flest inden for egne interesser",
     "count-then-score": "Flest placerede, derefter højeste samlede score",
     "fairness": "Flest placerede, derefter løft den laveste score",
 }
@@ -115,6 +116,7 @@ def render() -> None:
         _one_decision(opened, plan, decided, own)
         with st.expander(f"Alle beslutninger om dine elever ({len(_mine(decided, own))})"):
             _decision_list(opened, decided, version, own)
+    _outside_interests(plan, own)
     _unplaced(plan, own)
     _why_not(opened, plan, own)
     _exports(opened, rows)
@@ -137,8 +139,9 @@ def _mine(decided: DecisionSet, own: set[str] | None) -> list[Decision]:
 
 def _figures(plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
     result = plan.result
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric("Placerede elever", f"{result.placed} af {result.students}")
+    c5.metric("Inden for egne interesser", f"{result.in_interest} af {result.placed}")
     c2.metric("Samlet score", number(result.total_score, 0))
     lowest = plan.lowest_score
     c3.metric("Laveste score", "–" if lowest is None else number(lowest))
@@ -167,6 +170,7 @@ def _plan_rows(
                 "Virksomhed": a.company_id,
                 "Navn": company.name,
                 "Branche": INDUSTRY_LABELS[company.industry],
+                "Interesse": interest_label(a.interest_rank),
                 "Score": round(a.score, 1),
                 "Transport (min)": round(a.travel_minutes),
                 "Status": DECISION_LABELS[decision.kind] if decision else "Forslag",
@@ -187,7 +191,8 @@ def _decision_table(
     shown: list[PLAN_ROW] = [(str(r["Elev"]), str(r["Virksomhed"])) for r in rows]
     editor_key = f"plan_editor_{opened.network_id}_{plan.decision_version}_{plan.result.objective}"
     frame = pd.DataFrame(
-        rows, columns=["Elev", "Virksomhed", "Navn", "Branche", "Score", "Transport (min)", "Status"]
+        rows,
+        columns=["Elev", "Virksomhed", "Navn", "Branche", "Interesse", "Score", "Transport (min)", "Status"],
     )
     if not editable:
         st.dataframe(frame, hide_index=True, width="stretch")
@@ -362,6 +367,27 @@ def _saved(write: Callable[[], object]) -> bool:
         flash("error", escape_markdown(error.message_da))
         return False
     return True
+
+
+def _outside_interests(plan: Plan, own: set[str] | None) -> None:
+    reasons = {s: text for s, text in plan.outside_interests().items() if own is None or s in own}
+    st.subheader(f"Placeret uden for egne interesser ({len(reasons)})")
+    if not reasons:
+        st.success("Alle placerede elever har en plads inden for deres egne interesser.")
+        return
+    st.caption("Planen placerer først flest muligt og derefter flest muligt inden for deres egne interesser.")
+    st.dataframe(
+        pd.DataFrame(
+            [{"Elev": s, "Hvorfor ikke inden for interesserne": text} for s, text in reasons.items()]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Hvorfor ikke inden for interesserne": st.column_config.TextColumn(width="large")},
+    )
+
+
+def interest_label(rank: int | None) -> str:
+    return "Uden for interesser" if rank is None else f"{rank}. valg"
 
 
 def _unplaced(plan: Plan, own: set[str] | None) -> None:

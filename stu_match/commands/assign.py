@@ -120,6 +120,7 @@ def _write_plan(plan: Plan, out: Path) -> Path | None:
 def _print_text(report: dict[str, Any], out: Path | None) -> None:
     print(
         f"{report['status']}: placed {report['placed']} of {report['students']} students, "
+        f"{report['in_interest']} within their own interests, "
         f"total score {report['objective_score']:.2f} ({report['objective']}, {report['solve_seconds']:.2f} s)"
     )
     if report["status"] != "OPTIMAL":
