@@ -71,19 +71,17 @@ def read_sheets(
     try:
         names = list(workbook.sheetnames)
         tables: dict[str, pd.DataFrame] = {}
-        cells_left = limits.cells
         for sheet_name in names:
             key = sheet_name.strip().casefold()
             if key not in wanted or key in tables:
                 continue
             sheet_file = f"{file_name}[{key}]"
             try:
-                tables[key], used = _read_sheet(workbook, sheet_name, sheet_file, limits, cells_left)
+                tables[key] = _read_sheet(workbook, sheet_name, sheet_file, limits)
             except _RefusedError as refused:
                 raise DataValidationError([refused.issue]) from None
             except Exception as error:
                 raise DataValidationError([_unreadable(sheet_file, error)]) from None
-            cells_left -= used
         return tables, names
     finally:
         workbook.close()
@@ -101,10 +99,8 @@ def _check_unpacked(opened: io.BytesIO | Path, file_name: str, limits: FileLimit
         raise DataValidationError([too_many_unpacked_bytes(file_name, limits)])
 
 
-def _read_sheet(
-    workbook: Any, sheet_name: str, sheet_file: str, limits: FileLimits, cells_left: int
-) -> tuple[pd.DataFrame, int]:
-    """One sheet's rows of text (empty rows dropped, the first non-empty row as header) and cells read."""
+def _read_sheet(workbook: Any, sheet_name: str, sheet_file: str, limits: FileLimits) -> pd.DataFrame:
+    """One sheet's rows of text: empty rows dropped, the first non-empty row as the header."""
     sheet = workbook[sheet_name]
     parser = WorkSheetParser(
         None,
@@ -135,7 +131,7 @@ def _read_sheet(
                 continue
             if tag == _CELL:
                 cells += 1
-                if cells > cells_left:
+                if cells > limits.cells:
                     raise _RefusedError(too_many_cells(sheet_file, limits))
                 cell = parser.parse_cell(element)
                 if row_element is not None:
@@ -155,7 +151,7 @@ def _read_sheet(
                 row_element = None
                 if sheet_data is not None:
                     del sheet_data[:]
-    return _frame(rows), cells
+    return _frame(rows)
 
 
 def _frame(rows: list[list[str]]) -> pd.DataFrame:
