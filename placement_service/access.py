@@ -120,3 +120,16 @@ def require_students(actor: Actor, student_sites: dict[str, str], what: str, wha
             f"{actor.name} may {what} only for students of their own STU site(s); not for {shown}",
             f"Du kan kun {what_da} for elever på dit eget STU-sted; ikke for {shown}.",
         )
+
+
+def students_in_view(actor: Actor, student_sites: dict[str, str], *, builtin: bool) -> set[str] | None:
+    """The students whose rows (plan, decisions, unplaced) the actor sees: None for every student.
+
+    The demo sees every student of the built-in synthetic network; a job consultant the
+    students of their own sites; anyone else none.
+    """
+    if actor.is_demo:
+        return None if builtin else set()
+    if actor.role != Role.JOBKONSULENT:
+        return set()
+    return {s for s, site in student_sites.items() if site in actor.sites}

@@ -32,13 +32,13 @@ from placement_service import (
     InputError,
     OpenNetwork,
     Plan,
-    Role,
     approve_plan,
     brief_for,
     danish_time,
     decide,
     may_see_plan,
 )
+from placement_service.access import students_in_view
 
 AUDIT_LABELS = {
     "decision:approve": "Godkendte",
@@ -125,12 +125,9 @@ def render() -> None:
 
 
 def _own_students(opened: OpenNetwork, actor: Actor) -> set[str] | None:
-    """The students whose rows the actor sees: their own sites' (None: every student, in the demo)."""
-    if actor.is_demo:
-        return None
-    if actor.role != Role.JOBKONSULENT:
-        return set()
-    return {s.student_id for s in opened.network.students if s.stu_site in actor.sites}
+    """The students whose rows the actor sees (None: every student, in the demo)."""
+    sites = {s.student_id: s.stu_site for s in opened.network.students}
+    return students_in_view(actor, sites, builtin=opened.is_builtin)
 
 
 def _mine(decided: DecisionSet, own: set[str] | None) -> list[Decision]:

@@ -149,3 +149,15 @@ def test_bad_users_are_refused(store: DecisionStore, name, role, sites, email, p
 def test_the_cli_acts_as_a_local_administrator_under_the_os_user() -> None:
     actor = cli_actor()
     assert actor.role == Role.ADMINISTRATOR and actor.via == "cli" and actor.name
+
+
+def test_the_rows_in_view_follow_the_role(builtin_network: Network) -> None:
+    from placement_service.access import students_in_view
+
+    sites = {s.student_id: s.stu_site for s in builtin_network.students}
+    castberg = {s for s, site in sites.items() if site == "castberggaard"}
+    assert students_in_view(SARA, sites, builtin=True) == castberg
+    assert students_in_view(KIM, sites, builtin=True) == set()
+    assert students_in_view(ANNE, sites, builtin=True) == set()
+    assert students_in_view(demo_actor(), sites, builtin=True) is None
+    assert students_in_view(demo_actor(), sites, builtin=False) == set()
