@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 import stu_match.output
 from features.loading import load_network
 from features.synthetic import generate
-from placement_service import read_plan_file
+from placement_service import PLAN_COLUMNS, read_plan_file
 from stu_match.cli import main
 
 DANGEROUS_NAMES = ['=HYPERLINK("http://127.0.0.1:9999/x","klik")', "+1", "-2", "@SUM(1)", "\tTab først"]
@@ -244,21 +244,15 @@ def test_assign_out_xlsx_writes_a_real_workbook_without_formulas(
     assert code == 0
     sheet = load_workbook(out)["plan"]
     rows = list(sheet.iter_rows())
-    assert [c.value for c in rows[0]] == [
-        "student_id",
-        "company_id",
-        "company_name",
-        "score",
-        "travel_minutes",
-        "locked",
-        "reasons",
-    ]
+    header = [c.value for c in rows[0]]
+    assert header == list(PLAN_COLUMNS)
     assert not [c.coordinate for row in rows for c in row if c.data_type == "f"]
     report = json.loads(printed)
     assert len(rows) - 1 == report["students"]
-    scores = [row[3].value for row in rows[1:] if row[1].value]
-    assert scores and all(isinstance(score, int | float) for score in scores)
-    names = {row[2].value for row in rows[1:] if row[2].value}
+    score, company, name = (header.index(c) for c in ("score", "company_id", "company_name"))
+    scores = [row[score].value for row in rows[1:] if row[company].value]
+    assert scores and all(isinstance(value, int | float) for value in scores)
+    names = {row[name].value for row in rows[1:] if row[name].value}
     assert not {n for n in names if str(n)[0] in "=+-@\t\r"}
 
 
