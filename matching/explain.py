@@ -63,6 +63,8 @@ class PairExplanation(BaseModel):
     company_id: str
     company_name: str
     industry: str
+    interest_rank: int | None = None
+    """The company's industry in the student's list of interests (1 = first choice), None outside them."""
     eligible: bool
     ineligible_reasons: list[str]
     """Codes of every hard rule the pair fails (empty if eligible), in ``REASON_CODES`` order."""
@@ -84,6 +86,7 @@ class PairExplanation(BaseModel):
             if counterpart == "company"
             else {"student_id": self.student_id}
         )
+        head["interest_rank"] = self.interest_rank
         return {
             **head,
             "score": self.score,
@@ -129,6 +132,7 @@ def _explain(context: ScoringContext, scores: PairScores, k: int) -> PairExplana
         company_id=str(C.ids[j]),
         company_name=company.name,
         industry=company.industry.value,
+        interest_rank=int(S.interest_rank[i, C.industry[j]]) or None,
         eligible=not failed,
         ineligible_reasons=failed,
         ineligible_reasons_da=[REASON_LABELS[code] for code in failed],
