@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from features.errors import InputError
 from features.network import Network
 from features.safe_files import safe_csv_bytes
 from features.vocabulary import Industry
@@ -20,8 +21,10 @@ from matching.context import ScoringContext
 from matching.eligibility import REASON_TEXT_EN
 from matching.evaluation import K, evaluate_ground_truth, evaluate_history
 from matching.explain import PairExplanation
+from matching.near_miss import NearMiss, near_misses_of
 from matching.pair_table import PairTable
-from matching.shortlist import DEFAULT_TOP_K
+from matching.shortlist import DEFAULT_TOP_K, InterestNotice
+from matching.shortlist import interest_notice as _interest_notice
 from matching.shortlist import shortlist_companies as _shortlist_companies
 from matching.shortlist import shortlist_students as _shortlist_students
 
@@ -36,8 +39,13 @@ def companies_for_student(
     industries: Iterable[str | Industry] | None = None,
     max_travel_minutes: float | None = None,
     diverse: bool = True,
+    all_industries: bool = False,
 ) -> list[PairExplanation]:
-    """The best eligible companies for a student, best first, each with its explained score."""
+    """The best eligible companies for a student, each with its explained score.
+
+    Those within the student's interests come first, each group best first, unless
+    ``all_industries`` asks for one list over all industries by score.
+    """
     return _shortlist_companies(
         context,
         student_id,
@@ -45,7 +53,29 @@ def companies_for_student(
         industries=industries,
         max_travel_minutes=max_travel_minutes,
         diverse=diverse,
+        all_industries=all_industries,
     )
+
+
+def interests_out_of_reach(context: ScoringContext, student_id: str) -> InterestNotice | None:
+    """When no company within the student's interests is eligible: the note, the nearest company, what stops it."""
+    return _interest_notice(context, student_id)
+
+
+def near_misses_for_student(
+    context: ScoringContext, student_id: str, top: int | None = None
+) -> list[NearMiss]:
+    """The companies the student misses by one hard rule, with the arrangement that lifts it and the score after.
+
+    Those within the student's interests first, then the highest score; ``top`` keeps the first ``top``.
+    """
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 0):
+        raise InputError(
+            f"The 'top' parameter of near misses must be an int in the range [0, inf). Got {top!r} instead.",
+            f"Parameteren 'top' skal være et heltal på mindst 0. Fik {top!r}.",
+        )
+    found = near_misses_of(context, student_id)
+    return found if top is None else found[:top]
 
 
 def students_for_company(
@@ -119,9 +149,13 @@ __all__ = [
     "PAIR_COLUMNS",
     "REASON_TEXT_EN",
     "RULE_COMPONENTS",
+    "InterestNotice",
+    "NearMiss",
     "PairExplanation",
     "companies_for_student",
     "evaluate_ranking",
+    "interests_out_of_reach",
+    "near_misses_for_student",
     "pairs_csv",
     "pairs_summary",
     "students_for_company",

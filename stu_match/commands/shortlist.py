@@ -11,20 +11,30 @@ from features.vocabulary import INDUSTRY_LABELS, Industry
 from placement_service import (
     COMPONENT_LABELS,
     DEFAULT_TOP_K,
+    InterestNotice,
+    NearMiss,
     PairExplanation,
     companies_for_student,
+    interests_out_of_reach,
     load_data,
+    near_misses_for_student,
     students_for_company,
 )
+from stu_match.cli import int_in_range
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
+
+DEFAULT_NEAR_MISSES = 10
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "shortlist",
         help="the best companies for a student (or the best students for a company), with reasons",
-        description="Rank the eligible companies for one student, spread over industries, with the score, "
-        "its components, reasons for and against and the arrangements needed (in Danish). "
+        description="Rank the eligible companies for one student, those within the student's interests "
+        "first (unless --all-industries), spread over industries, with the score, its components, reasons "
+        "for and against and the arrangements needed (in Danish); say when none of the student's interests "
+        "can be reached; and list the near misses: companies that fail one hard rule, with what would lift "
+        "it and the score the pair would then have. "
         "With --company, rank the students of the cohort for one company instead.",
     )
     parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
@@ -45,6 +55,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-diversity", action="store_true", help="plain score order, not spread over industries"
     )
+    parser.add_argument(
+        "--all-industries",
+        action="store_true",
+        help="rank all industries by score alone (by default companies within the student's interests come first)",
+    )
+    parser.add_argument(
+        "--near-misses",
+        type=int_in_range(0, 1000),
+        default=None,
+        metavar="K",
+        help=f"near misses to list (default {DEFAULT_NEAR_MISSES}; 0 for none)",
+    )
     parser.add_argument("--json", action="store_true", help="print the shortlist as JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
@@ -52,32 +74,77 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     network = load_data(args.data)
+    if args.company is not None:
+        for option, given, what, what_da in (
+            ("--industry", args.industry, "filters", "filtrerer"),
+            ("--all-industries", args.all_industries, "orders", "ordner"),
+            ("--near-misses", args.near_misses is not None, "lists", "viser"),
+        ):
+            if given:
+                raise InputError(
+                    f"{option} {what} companies for a student; it cannot be used with --company",
+                    f"{option} {what_da} virksomheder for en elev; det kan ikke bruges med --company",
+                )
     context = context_from_args(network, args)
     if args.company is not None:
-        if args.industry:
-            raise InputError("--industry filters companies; it cannot be used with --company")
         items = students_for_company(context, args.company, args.top, max_travel_minutes=args.max_travel)
-        counterpart = "student"
-    else:
-        items = companies_for_student(
-            context,
-            args.student,
-            args.top,
-            industries=args.industry,
-            max_travel_minutes=args.max_travel,
-            diverse=not args.no_diversity,
-        )
-        counterpart = "company"
+        if args.json:
+            payload: dict[str, object] = {
+                "company_id": args.company,
+                "outcome_model": context.model is not None,
+                "items": [item.as_json("student") for item in items],
+            }
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            _print_text(items, "student", args.company)
+        return 0
+    items = companies_for_student(
+        context,
+        args.student,
+        args.top,
+        industries=args.industry,
+        max_travel_minutes=args.max_travel,
+        diverse=not args.no_diversity,
+        all_industries=args.all_industries,
+    )
+    notice = interests_out_of_reach(context, args.student)
+    near = near_misses_for_student(context, args.student)
+    shown = near[: DEFAULT_NEAR_MISSES if args.near_misses is None else args.near_misses]
     if args.json:
         payload = {
-            "student_id" if counterpart == "company" else "company_id": args.student or args.company,
+            "student_id": args.student,
             "outcome_model": context.model is not None,
-            "items": [item.as_json(counterpart) for item in items],
+            "all_industries": args.all_industries,
+            "items": [item.as_json("company") for item in items],
+            "interest_notice": None if notice is None else notice.model_dump(),
+            "near_misses": [miss.as_json() for miss in shown],
+            "near_misses_total": len(near),
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        _print_text(items, counterpart, args.student or args.company)
+        _print_notice(notice)
+        _print_text(items, "company", args.student)
+        _print_near_misses(shown, len(near))
     return 0
+
+
+def _print_notice(notice: InterestNotice | None) -> None:
+    if notice is not None:
+        print(f"Bemærk: {notice.message_da}\n")
+
+
+def _print_near_misses(shown: list[NearMiss], total: int) -> None:
+    if not shown:
+        return
+    more = f" (de {len(shown)} første af {total})" if total > len(shown) else ""
+    print(f"\nNæsten egnede virksomheder: ét hårdt krav står i vejen{more}.")
+    for miss in shown:
+        industry = INDUSTRY_LABELS[Industry(miss.industry)]
+        print(
+            f"- {miss.company_id} {miss.company_name} ({industry}): {_number(miss.score)} point, hvis det løses"
+        )
+        print(f"   Krav: {miss.rule_da}. {miss.values_da}")
+        print(f"   Løsning: {miss.lift_da}")
 
 
 def _print_text(items: list[PairExplanation], counterpart: str, who: str) -> None:
@@ -87,12 +154,12 @@ def _print_text(items: list[PairExplanation], counterpart: str, who: str) -> Non
     for rank, item in enumerate(items, start=1):
         if counterpart == "company":
             industry = INDUSTRY_LABELS[Industry(item.industry)]
-            print(f"{rank}. {item.company_id} {item.company_name} ({industry}): {item.score:.1f} point")
+            print(f"{rank}. {item.company_id} {item.company_name} ({industry}): {_number(item.score)} point")
         else:
-            print(f"{rank}. {item.student_id}: {item.score:.1f} point")
+            print(f"{rank}. {item.student_id}: {_number(item.score)} point")
         print(f"   Transport: ca. {item.travel_minutes:.0f} min.")
         parts = ", ".join(
-            f"{COMPONENT_LABELS[name]} {points:.1f}" for name, points in item.components.items()
+            f"{COMPONENT_LABELS[name]} {_number(points)}" for name, points in item.components.items()
         )
         print(f"   Point: {parts}")
         for line in item.reasons_for:
@@ -101,3 +168,8 @@ def _print_text(items: list[PairExplanation], counterpart: str, who: str) -> Non
             print(f"   - {line}")
         for line in item.arrangements:
             print(f"   * {line}")
+
+
+def _number(value: float) -> str:
+    """One decimal with a decimal comma, as Danish readers expect."""
+    return f"{value:.1f}".replace(".", ",")

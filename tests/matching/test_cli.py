@@ -30,8 +30,66 @@ def test_shortlist_json_items_carry_score_components_reasons(capsys: pytest.Capt
         assert {"company_id", "score", "components", "reasons", "arrangements", "travel_minutes"} <= set(item)
         assert math.isclose(math.fsum(item["components"].values()), item["score"], rel_tol=1e-12)
         assert item["reasons"]["for"] and isinstance(item["arrangements"], list)
-    scores = [item["score"] for item in result["items"]]
+    keys = [(item["interest_rank"] is None, -item["score"]) for item in result["items"]]
+    assert keys == sorted(keys)  # within the student's interests first, each group best first
+
+
+def test_shortlist_json_has_the_interest_notice_and_the_near_misses(
+    capsys: pytest.CaptureFixture[str], builtin_network: Network
+) -> None:
+    result = run_json(
+        capsys, "shortlist", "--data", DATA, "--student", "S0001", "--near-misses", "50", "--json"
+    )
+    assert result["all_industries"] is False
+    notice = result["interest_notice"]
+    if notice is not None:
+        assert notice["nearest"]["company_id"] in notice["message_da"]
+        assert all(
+            {"rule", "rule_da", "student", "company", "text_da"} <= set(o)
+            for o in notice["nearest"]["obstacles"]
+        )
+    misses = result["near_misses"]
+    assert misses and len(misses) == min(50, result["near_misses_total"])
+    for miss in misses:
+        assert {
+            "company_id",
+            "rule",
+            "student",
+            "company",
+            "values_da",
+            "lift",
+            "lift_da",
+            "changes",
+            "score",
+        } <= set(miss)
+        assert miss["student"] or miss["company"]
+        assert 0 <= miss["score"] <= 100
+    travel = [m for m in misses if m["rule"] == "travel"]
+    student = builtin_network.student("S0001")
+    for miss in travel:  # e.g. the student's maximum 45 against an estimated 52 minutes
+        assert miss["student"]["max_travel_minutes"] == student.max_travel_minutes
+        assert miss["company"]["travel_minutes"] > student.max_travel_minutes
+    everything = run_json(
+        capsys,
+        "shortlist",
+        "--data",
+        DATA,
+        "--student",
+        "S0001",
+        "--all-industries",
+        "--near-misses",
+        "0",
+        "--json",
+    )
+    assert everything["all_industries"] is True and everything["near_misses"] == []
+    scores = [item["score"] for item in everything["items"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_shortlist_text_names_near_misses_in_danish(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["shortlist", "--data", DATA, "--student", "S0001", "--near-misses", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Næsten egnede virksomheder" in out and "Løsning: " in out and "hvis det løses" in out
 
 
 def test_reverse_shortlist_lists_students(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,6 +118,8 @@ def test_shortlist_text_is_danish(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (["--student", "S0001", "--weight", "travel"], "--weight must look like NAME=VALUE"),
         (["--company", "C0001", "--industry", "retail"], "--industry filters companies"),
+        (["--company", "C0001", "--all-industries"], "--all-industries orders companies for a student"),
+        (["--company", "C0001", "--near-misses", "3"], "--near-misses lists companies for a student"),
     ],
 )
 def test_bad_input_ends_with_a_message_and_exit_code_2(
@@ -68,6 +128,16 @@ def test_bad_input_ends_with_a_message_and_exit_code_2(
     assert main(["shortlist", "--data", DATA, *argv]) == EXIT_BAD_INPUT
     captured = capsys.readouterr()
     assert message in captured.err and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("value", ["-1", "many"])
+def test_a_bad_number_of_near_misses_is_refused_with_exit_code_2(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["shortlist", "--data", DATA, "--student", "S0001", "--near-misses", value])
+    assert stopped.value.code == EXIT_BAD_INPUT
+    assert "--near-misses: must be a whole number from 0 to 1,000" in capsys.readouterr().err
 
 
 def test_bad_input_with_json_prints_errors(capsys: pytest.CaptureFixture[str]) -> None:

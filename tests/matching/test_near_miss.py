@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from features.errors import InputError
 from features.loading import network_from_tables
 from features.network import Network
 from features.synthetic import generate
@@ -27,6 +28,7 @@ from matching.near_miss import (
     rule_values,
 )
 from matching.pairs import score_pairs
+from placement_service import near_misses_for_student
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +216,11 @@ def test_rule_values_name_both_sides_for_any_rule(context: ScoringContext) -> No
     assert values.student["max_travel_minutes"] == context.network.students[0].max_travel_minutes
     assert values.company == {"travel_minutes": 99.6} and "ca. 100 min." in values.text_da
     assert "ca. 76 min." in rule_values(context, "travel", 0, 0, 75.04, 0).text_da
+
+
+def test_the_service_checks_its_input(context: ScoringContext) -> None:
+    assert near_misses_for_student(context, "S0001", top=2) == near_misses_of(context, "S0001")[:2]
+    with pytest.raises(InputError, match=r"Unknown student ID 'S1'\. Closest: S0001"):
+        near_misses_for_student(context, "S1")
+    with pytest.raises(InputError, match=r"The 'top' parameter of near misses must be an int"):
+        near_misses_for_student(context, "S0001", top=-1)
