@@ -1,4 +1,5 @@
-"""The network coordinator's report: gaps, unplaced students by reason, whom to recruit, whom not to lose."""
+"""The network coordinator's report: gaps, unplaced students by reason, whom to recruit, whom not to lose,
+and which one hard rule, lifted at which company, would place the most unplaced students."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel
 from matching.context import ScoringContext
 from optimizer.gaps import IndustryAreaGap, NeedGap, industry_area_gaps, need_gaps
 from optimizer.recruitment import CriticalCompany, Recommendation, critical_companies, recommend_companies
+from optimizer.rule_lifts import RuleLift, recommend_rule_lifts
 from placement_service.planning import Plan, plan_cohort
 
 REASON_GROUP_LABELS: dict[str, str] = {
@@ -38,6 +40,7 @@ class GapReport(BaseModel):
     unplaced_by_reason: list[UnplacedGroup]
     recommendations: list[Recommendation]
     critical_companies: list[CriticalCompany]
+    rule_lifts: list[RuleLift] = []
 
 
 class NetworkGaps(BaseModel):
@@ -55,6 +58,8 @@ class Recruitment(BaseModel):
 
     recommendations: list[Recommendation]
     critical_companies: list[CriticalCompany]
+    rule_lifts: list[RuleLift] = []
+    """For the unplaced students: one hard rule lifted at one company, largest verified gain first."""
 
 
 def network_gaps(plan: Plan) -> NetworkGaps:
@@ -70,11 +75,12 @@ def network_gaps(plan: Plan) -> NetworkGaps:
 
 
 def recruitment(plan: Plan, top: int = 10) -> Recruitment:
-    """The companies to recruit and the critical companies, each verified by solving the plan again."""
+    """The companies to recruit, the critical companies and the rules to lift, each verified by solving again."""
     pairs, assigned = plan.pairs, plan.result.company_of_student
     return Recruitment(
         recommendations=recommend_companies(plan.context, pairs, assigned, top=top),
         critical_companies=critical_companies(plan.network, pairs, assigned),
+        rule_lifts=recommend_rule_lifts(plan.context, pairs, assigned, top=top),
     )
 
 

@@ -16,11 +16,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "gaps",
         help="network gaps, recruitment recommendations and critical companies (for coordinators)",
         description="Demand against supply per industry x area and per workplace need, unplaced students "
-        "by reason, the companies to recruit (gain verified by re-solving the plan) and the companies whose "
-        "withdrawal would cost placements. Uses the plan `stu-match assign` proposes with the same options.",
+        "by reason, the companies to recruit (gain verified by re-solving the plan), the companies whose "
+        "withdrawal would cost placements, and for unplaced students which one hard rule lifted at which "
+        "company would place the most (also verified). Uses the plan `stu-match assign` proposes with the "
+        "same options.",
     )
     parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
-    parser.add_argument("--top", type=positive_int, default=10, help="recommendations to show (default 10)")
+    parser.add_argument(
+        "--top", type=positive_int, default=10, help="recommendations and rule lifts to show (default 10)"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
@@ -68,3 +72,10 @@ def _print_text(report: GapReport) -> None:
     print("\nCritical companies (placements lost if they leave):")
     for company in report.critical_companies:
         print(f"  -{company.loss} {company.company_id} {company.name}")
+    print("\nOne hard rule lifted at one company (gain verified):")
+    for lift in report.rule_lifts:
+        print(
+            f"  +{lift.gain} {lift.company_id} {lift.company_name}: {lift.rule} ({lift.lift}): {', '.join(lift.students)}"
+        )
+        for student_id, text in lift.arrangements.items():
+            print(f"      {student_id}: {text}")
