@@ -7,9 +7,6 @@ new plan and the same question is answered from memory.
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
 import streamlit as st
 
 from placement_service import (
@@ -129,21 +126,3 @@ def scenario(opened: OpenNetwork, settings: ScenarioSettings) -> ScenarioOutcome
     """A what-if scenario against the decided plan, with every decision applied."""
     baseline = decided_plan(opened)
     return _scenario(opened, _token(opened), baseline.decision_version, settings.model_dump_json(), baseline)
-
-
-def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _template(_opened: OpenNetwork, token: str) -> bytes:
-    return workbook_bytes(_opened.network.frames())
-
-
-def template_bytes(opened: OpenNetwork) -> bytes:
-    """The network as an Excel workbook (the upload template), built once per network version."""
-    return _template(opened, _token(opened))

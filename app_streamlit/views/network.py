@@ -147,6 +147,33 @@ def render() -> None:
     else:
         st.info("Ingen enkelt ny virksomhed vil give flere elever en plads.")
 
+    st.subheader("Ét krav løftet hos én virksomhed")
+    st.caption(
+        "For elever uden plads: hvilket hårdt krav, løftet hos hvilken virksomhed, der giver flest elever en "
+        "plads. Gevinsten er efterprøvet med planen, hvor parrene er gjort egnede."
+    )
+    if verified.rule_lifts:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Gevinst": lift.gain,
+                        "Virksomhed": lift.company_name,
+                        "Branche": lift.industry_label,
+                        "Krav": lift.rule_da,
+                        "Løsning": lift.lift_label,
+                        "Elever der får plads": ", ".join(lift.students),
+                        "Skal aftales": " ".join(f"{s}: {text}" for s, text in lift.arrangements.items()),
+                    }
+                    for lift in verified.rule_lifts
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.info("Intet enkelt krav, løftet hos én virksomhed, giver flere elever en plads.")
+
     st.subheader("Kritiske virksomheder")
     st.caption("Virksomheder, hvor planen mister placeringer, hvis de trækker sig (fx ved konkurs).")
     if critical_list:

@@ -31,6 +31,8 @@ from placement_service import (
     consent_in_force,
     danish_date,
     give_consent,
+    interests_out_of_reach,
+    near_misses_for_student,
     student_details,
     visible_students,
     withdraw_consent,
@@ -60,6 +62,7 @@ def render() -> None:
     _profile(student)
     _consent(opened, student)
     shortlist = _shortlist(opened, student)
+    _near_misses(opened, student)
     _map(opened, student, shortlist)
 
 
@@ -207,17 +210,28 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
     top_k = int(
         f3.number_input("Antal forslag", min_value=1, max_value=25, value=5, step=1, key="students_top")
     )
+    all_industries = st.checkbox(
+        "Vis alle brancher",
+        key="students_all_industries",
+        help="Som udgangspunkt kommer virksomheder inden for elevens egne interesser først. "
+        "Vis alle brancher ordner alle virksomheder efter match alene.",
+    )
+    context = state.scoring(opened)
     try:
         shortlist = companies_for_student(
-            state.scoring(opened),
+            context,
             student.student_id,
             top_k,
             industries=industries or None,
             max_travel_minutes=max_travel,
+            all_industries=all_industries,
         )
+        notice = interests_out_of_reach(context, student.student_id)
     except InputError as error:
         st.error(escape_markdown(error.message_da))
         st.stop()
+    if notice is not None:
+        st.warning(escape_markdown(notice.message_da))
 
     if not shortlist:
         st.warning(
@@ -228,8 +242,8 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
         with st.container(border=True):
             head, score = st.columns([3, 2])
             head.markdown(
-                f"**{rank}. {escape_markdown(item.company_name)}** · {INDUSTRY_LABELS[Industry(item.industry)]} · "
-                f"{number(item.travel_minutes, 0)} min"
+                f"**{rank}. {escape_markdown(item.company_name)}** · {INDUSTRY_LABELS[Industry(item.industry)]} "
+                f"({_interest(item.interest_rank)}) · {number(item.travel_minutes, 0)} min"
             )
             score.progress(min(max(item.score / 100, 0.0), 1.0), text=f"Match: {number(item.score)} / 100")
             left, right = st.columns(2)
@@ -248,6 +262,42 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
                 st.bar_chart(components, x="Del", y="Point", horizontal=True, height=260)
                 st.caption(f"Delene summerer til scoren: {number(sum(item.components.values()))} point.")
     return shortlist
+
+
+def _interest(rank: int | None) -> str:
+    """The company's industry's place in the student's interests, in Danish."""
+    return "uden for elevens interesser" if rank is None else f"elevens {rank}. valg"
+
+
+def _near_misses(opened: OpenNetwork, student: Student) -> None:
+    st.subheader("Næsten egnede virksomheder")
+    misses = near_misses_for_student(state.scoring(opened), student.student_id)
+    if not misses:
+        st.info("Ingen virksomheder er kun ét krav fra at passe til eleven.")
+        return
+    count = "1 virksomhed" if len(misses) == 1 else f"{len(misses)} virksomheder"
+    st.caption(
+        f"{count}, hvor ét hårdt krav står i vejen: kravet, elevens og virksomhedens "
+        "værdier, hvad der kan løse det, og scoren, hvis det bliver løst. Inden for elevens interesser først."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Virksomhed": miss.company_name,
+                    "Branche": INDUSTRY_LABELS[Industry(miss.industry)],
+                    "Interesse": _interest(miss.interest_rank),
+                    "Krav": miss.rule_da,
+                    "Eleven og virksomheden": miss.values_da,
+                    "Kan løses ved": miss.lift_da,
+                    "Score, hvis løst": number(miss.score),
+                }
+                for miss in misses
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _map(opened: OpenNetwork, student: Student, shortlist: list[PairExplanation]) -> None:
