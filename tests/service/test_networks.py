@@ -10,10 +10,10 @@ import pytest
 from features.errors import InputError
 from features.network import Network
 from placement_service import (
-    Actor,
-    Role,
     BUILTIN_NETWORK_ID,
+    Actor,
     DecisionStore,
+    Role,
     open_as_new,
     open_as_version,
     open_builtin,
@@ -21,7 +21,6 @@ from placement_service import (
     same_files_as,
     uploadable_networks,
 )
-
 
 METTE = Actor("Mette", Role.JOBKONSULENT, frozenset({"castberggaard"}))
 JENS = Actor("Jens", Role.NETVAERKSKOORDINATOR)
