@@ -23,9 +23,10 @@ from features.network import Network
 from features.safe_files import safe_csv_bytes, safe_workbook_bytes
 from matching.config import ScoringConfig
 from matching.context import ScoringContext, scoring_context
-from matching.eligibility import REASON_CODES, REASON_LABELS, REASON_TEXT_EN
+from matching.eligibility import REASON_CODES, REASON_TEXT_EN
 from matching.pair_table import PairTable
 from matching.pairs import pair_table, score_pairs
+from matching.shortlist import interest_notice
 from optimizer.decision_files import read_decisions, read_plan
 from optimizer.explain import Reason, WhyNot, unplaced_reasons, why_not
 from optimizer.problem import OBJECTIVES, PlacementProblem, SolveParams
@@ -315,27 +316,11 @@ def read_plan_file(path: str | os.PathLike[str]) -> dict[str, str]:
 
 
 def _no_interest_reason(context: ScoringContext, i: int) -> str:
-    """Why no company within the student's interests is eligible: the nearest one, and the rules it fails."""
-    student = context.network.students[i]
-    wanted = np.flatnonzero(context.students.interest_rank[i, context.companies.industry] > 0)
-    if wanted.size == 0:
-        return "Netværket har ingen virksomheder i elevens interessebrancher."
-    scores = score_pairs(context, np.full(wanted.size, i), wanted)
-    failed = scores.failures.sum(axis=1)
-    best = int(np.lexsort((scores.minutes, failed))[0])
-    company = context.network.companies[int(wanted[best])]
-    rules = [
-        REASON_LABELS[code] for code, bad in zip(REASON_CODES, scores.failures[best], strict=False) if bad
-    ]
-    if not rules:  # eligible but forbidden or rejected by a consultant
-        return f"De passende virksomheder inden for elevens interesser er fravalgt (fx {company.name})."
-    minutes = f"{scores.minutes[best]:.0f}".replace(".", ",")
-    return (
-        f"Ingen virksomhed inden for elevens interesser ({len(wanted)} i netværket) opfylder de faste krav. "
-        f"Tættest på at passe er {company.name} ({company.company_id}, ca. {minutes} min væk fra {student.home_municipality}): "
-        + "; ".join(rules)
-        + "."
-    )
+    """Why no company within the student's interests is eligible: the shortlist's note, said once."""
+    notice = interest_notice(context, context.network.students[i].student_id)
+    if notice is None:  # eligible ones exist but a consultant forbade or rejected them
+        return "De passende virksomheder inden for elevens interesser er fravalgt af en jobkonsulent."
+    return notice.message_da
 
 
 def _why_ineligible(context: ScoringContext) -> Callable[[int, int], str]:
