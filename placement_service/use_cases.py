@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
 from features.errors import InputError
 from features.network import Network
 from features.profiles import Student
@@ -111,14 +113,40 @@ def student_details(
             f"{actor.name} may not see the details of {student_id}",
             "Du kan kun se profiler for elever på dit eget STU-sted.",
         )
-    if not actor.is_demo:
-        store.log_access(network_id, actor.name, "student:open", {"student_id": student_id})
+    record_opening(store, network_id, actor, student_id, "student:open")
     return student
+
+
+def record_opening(store: DecisionStore, network_id: str, actor: Actor, student_id: str, what: str) -> None:
+    """Log that ``actor`` opened a student's health details (``what``: 'student:open', 'brief:open')."""
+    if not actor.is_demo:
+        store.log_access(network_id, actor.name, what, {"student_id": student_id})
 
 
 def visible_students(actor: Actor, network: Network, *, builtin: bool) -> list[Student]:
     """The students whose full profiles ``actor`` may open."""
     return [s for s in network.students if may_see_student_details(actor, s.stu_site, builtin=builtin)]
+
+
+def data_tables(actor: Actor, network: Network, *, builtin: bool) -> dict[str, pd.DataFrame]:
+    """The network as file tables, holding only what the actor may see.
+
+    Companies for everyone. Students, alumni and their history rows only where their
+    profiles may be opened: the demo gets the whole synthetic built-in network, a job
+    consultant the people of their own sites, anyone else empty sheets with their
+    columns, so the file still serves as a template.
+    """
+    tables = network.frames()
+    people = {
+        p.student_id
+        for p in (*network.students, *network.alumni)
+        if may_see_student_details(actor, p.stu_site, builtin=builtin)
+    }
+    for name in ("students", "alumni", "history"):
+        if name in tables:
+            frame = tables[name]
+            tables[name] = frame[frame["student_id"].isin(people)].reset_index(drop=True)
+    return tables
 
 
 def save_scenario(

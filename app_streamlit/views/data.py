@@ -23,6 +23,7 @@ from placement_service import (
     same_files_as,
     uploadable_networks,
 )
+from placement_service.use_cases import data_tables
 
 PENDING = "upload_pending"  # session state: validated data waiting for the user to say which network it is
 NEW = "__new__"
@@ -56,7 +57,10 @@ def render() -> None:
     st.subheader("Skabelon")
     st.download_button(
         "Hent netværket som Excel-skabelon",
-        data=lambda: safe_workbook_bytes(opened.network.frames()),  # made when clicked, safe to open
+        # Made when clicked, safe to open, and holding only the students the user may see.
+        data=lambda: safe_workbook_bytes(
+            data_tables(current_actor(), opened.network, builtin=opened.is_builtin)
+        ),
         file_name="stu-netvaerk.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_template",

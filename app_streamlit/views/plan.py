@@ -39,6 +39,7 @@ from placement_service import (
     may_see_plan,
 )
 from placement_service.access import students_in_view
+from placement_service.use_cases import record_opening
 
 AUDIT_LABELS = {
     "decision:approve": "Godkendte",
@@ -454,6 +455,10 @@ def _exports(opened: OpenNetwork, rows: list[dict[str, object]]) -> None:
         key="plan_brief_pick",
     )
     network = opened.network
+    opening = (opened.network_id, student_id, company_id, current_actor().name)
+    if st.session_state.get("plan_brief_opened") != opening:  # one audit row per brief opened, not per rerun
+        record_opening(state.store(), opened.network_id, current_actor(), student_id, "brief:open")
+        st.session_state["plan_brief_opened"] = opening
     brief = render_markdown(
         brief_for(
             state.store(),

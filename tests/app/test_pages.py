@@ -271,3 +271,11 @@ def test_a_consultant_records_and_withdraws_consent_and_the_brief_follows() -> N
         e.action for e in DecisionStore().audit_trail("builtin") if e.details.get("student_id") == student
     ]
     assert kinds[:2] == ["consent:withdraw", "consent:give"]
+
+
+def test_opening_a_brief_is_in_the_audit_trail_once() -> None:
+    app = open_page("plan", user="Sara")
+    student, _ = app.selectbox(key="plan_brief_pick").value
+    app.run()
+    opened = [e.details["student_id"] for e in DecisionStore().audit_trail("builtin") if e.action == "brief:open"]
+    assert opened == [student]

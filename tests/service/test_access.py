@@ -161,3 +161,29 @@ def test_the_rows_in_view_follow_the_role(builtin_network: Network) -> None:
     assert students_in_view(ANNE, sites, builtin=True) == set()
     assert students_in_view(demo_actor(), sites, builtin=True) is None
     assert students_in_view(demo_actor(), sites, builtin=False) == set()
+
+
+def test_the_data_template_holds_only_the_students_the_actor_may_see(builtin_network: Network) -> None:
+    from placement_service.use_cases import data_tables
+
+    castberg = {s.student_id for s in builtin_network.students if s.stu_site == "castberggaard"}
+    for actor, builtin, expected in (
+        (SARA, False, castberg),
+        (KIM, False, set()),
+        (ANNE, True, set()),
+        (demo_actor(), False, set()),
+        (demo_actor(), True, {s.student_id for s in builtin_network.students}),
+    ):
+        tables = data_tables(actor, builtin_network, builtin=builtin)
+        assert set(tables["students"]["student_id"]) == expected
+        assert len(tables["companies"]) == len(builtin_network.companies)
+        assert set(tables["history"]["student_id"]) <= expected | {
+            a.student_id for a in builtin_network.alumni if may_see(actor, a.stu_site, builtin)
+        }
+        assert list(tables["students"].columns) == list(builtin_network.frames()["students"].columns)
+
+
+def may_see(actor: Actor, site: str, builtin: bool) -> bool:
+    from placement_service import may_see_student_details
+
+    return may_see_student_details(actor, site, builtin=builtin)
