@@ -102,7 +102,7 @@ class CompanyArrays:
     lon: np.ndarray  # (m,) float64
     industry: np.ndarray  # (m,) int8, index into INDUSTRY_ORDER
     capacity: np.ndarray  # (m,) int64 internship slots
-    mentor_capacity: np.ndarray  # (m,) int64 support units
+    mentor_capacity: np.ndarray  # (m,) int64 mentor hours per week
     mentor_trained: np.ndarray  # (m,) bool
     complexity_min: np.ndarray  # (m,) int8 1..5
     complexity_max: np.ndarray  # (m,) int8 1..5

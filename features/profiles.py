@@ -185,7 +185,7 @@ class Company(_Profile):
     lat: Latitude = None
     lon: Longitude = None
     capacity: Annotated[int, Field(ge=0, le=100)]
-    mentor_capacity: Annotated[int, Field(ge=0, le=400)]
+    mentor_capacity: Annotated[int, Field(ge=0, le=400)]  # mentor hours per week for all its students
     mentor_trained: Bool = False
     complexity_min: Annotated[int, Field(ge=1, le=5)]
     complexity_max: Annotated[int, Field(ge=1, le=5)]

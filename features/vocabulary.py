@@ -355,3 +355,16 @@ _LABELS_BY_TYPE: dict[type, dict] = {
 def label(value: StrEnum) -> str:
     """The Danish label of any vocabulary value."""
     return _LABELS_BY_TYPE[type(value)][value]
+
+
+def hours_per_week_da(hours: int, noun: str = "time") -> str:
+    """Whole hours per week in Danish number format: '1 time om ugen', '1.200 timer om ugen'.
+
+    ``noun`` is the singular of a kind of hour (``"mentortime"``); the plural adds ``r``.
+    """
+    return f"{hours:,}".replace(",", ".") + f" {noun if hours == 1 else noun + 'r'} om ugen"
+
+
+def mentor_hours_da(hours: int) -> str:
+    """Mentor support as jobcentres grant it, in hours per week: '1 mentortime om ugen', '3 mentortimer om ugen'."""
+    return hours_per_week_da(hours, "mentortime")

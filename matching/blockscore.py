@@ -59,7 +59,7 @@ class BlockResult:
     c: np.ndarray  # (k,) int32
     score: np.ndarray  # (k,) float64
     minutes: np.ndarray  # (k,) float64
-    support_load: np.ndarray  # (k,) int8
+    support_load: np.ndarray  # (k,) int8 mentor hours per week
     counts: np.ndarray  # (b, len(REASON_CODES)) int64
 
 

@@ -109,9 +109,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "mentor",
-        "Virksomheden kan ikke give den mentorstøtte, eleven har brug for",
-        "the student needs more mentor support than the company can give",
-        # The company's mentor capacity can never cover the student's support load.
+        "Virksomheden kan ikke give de mentortimer om ugen, eleven har brug for",
+        "the student needs more mentor hours a week than the company can give",
+        # The company's mentor hours per week can never cover the hours the student needs.
         lambda p, config: p.student.needs_mentor & (p.support_load > p.company.mentor_capacity),
     ),
     Rule(
@@ -160,6 +160,45 @@ def first_reason(failures: np.ndarray) -> np.ndarray:
     return reason
 
 
+# --- Mentor support in hours per week ---------------------------------------------------------
+
+MENTOR_HOURS_BY_LEVEL = np.array([1, 1, 3, 5], dtype=np.int8)
+"""Mentor hours per week a student who needs a mentor needs, by their highest support level.
+
+Indexed by the level's rank: none, little, some, most. A weekly talk with a named
+mentor (1 hour); about half an hour every working day for *some* support (3 hours);
+about an hour a day for *most* (5 hours, as the five hours of personal assistance a
+week in the seeds, where a colleague keeps a young woman at her tasks).
+"""
+
+TRAINED_MENTOR_SAVES = 1
+"""Hours per week a mentor trained for the target group (e.g. an autism course) saves.
+
+Only for a student with a psychological or cognitive impairment and a high support
+level (some or most): the trained mentor already knows what works (being concrete
+and direct, as the mentor in the seeds learned on the AspIT course).
+"""
+
+MAX_MENTOR_HOURS = int(MENTOR_HOURS_BY_LEVEL.max())
+"""The most mentor hours per week any student needs at any company."""
+
+
+def mentor_hours_per_week(students: StudentArrays, mentor_trained: bool | np.ndarray) -> np.ndarray:
+    """(n,) int64: the mentor hours per week each student needs at a company with(out) a trained mentor.
+
+    0 for a student who does not need a mentor; otherwise ``MENTOR_HOURS_BY_LEVEL`` by
+    the highest support level, less ``TRAINED_MENTOR_SAVES`` with a trained mentor for
+    a student with a psychological or cognitive impairment and support *some* or
+    *most*. This is a pair's ``support_load``; the company's ``mentor_capacity`` (its
+    mentor hours per week) must cover the loads of the students placed there.
+    """
+    needs = students.needs_mentor
+    hours = np.where(needs, MENTOR_HOURS_BY_LEVEL[students.support_max], 0).astype(np.int64)
+    psychological_or_cognitive = psychological(students) | students.has_group(ImpairmentGroup.COGNITIVE)
+    helped = psychological_or_cognitive & (students.support_max >= 2)
+    return hours - TRAINED_MENTOR_SAVES * (needs & helped & mentor_trained)
+
+
 # --- What the rules read, laid out for aligned pairs or for a block --------------------------
 
 
@@ -178,21 +217,15 @@ class RuleStudents:
     complexity: np.ndarray  # int8: the most complex tasks the student handles
     min_hours: np.ndarray  # int16
     max_hours: np.ndarray  # int16
-    mentor_units: np.ndarray  # int8: mentor capacity used with an untrained mentor (0 without a mentor)
-    mentor_relief: np.ndarray  # bool: a trained mentor saves this student one unit
+    mentor_hours: np.ndarray  # int8: mentor hours per week with an untrained mentor (0 without a mentor)
+    mentor_saving: np.ndarray  # int8: hours per week a mentor trained for the target group saves
     abilities: np.ndarray  # (11, n) int8 in DEMAND_ORDER
 
     @staticmethod
     def of(students: StudentArrays) -> RuleStudents:
-        """The students' columns.
-
-        A student who needs a mentor uses 1 unit of the company's ``mentor_capacity``,
-        2 with a high support level (some), 3 with the highest (most). A trained mentor
-        saves one unit for a student with a psychological or cognitive impairment who
-        needs 2 or more. A student who does not need a mentor uses none.
-        """
-        level = students.support_max
-        units = students.needs_mentor * (1 + (level >= 2) + (level >= 3))
+        """The students' columns (the mentor hours as ``mentor_hours_per_week`` gives them)."""
+        untrained = mentor_hours_per_week(students, mentor_trained=False)
+        trained = mentor_hours_per_week(students, mentor_trained=True)
         first_choice = (students.interest_rank == 1).argmax(axis=1)  # every student has a first choice
         return RuleStudents(
             first_choice_only=np.where(students.single_industry_only, first_choice, -1).astype(np.int8),
@@ -203,9 +236,8 @@ class RuleStudents:
             complexity=students.complexity.astype(np.int8),
             min_hours=students.min_hours.astype(np.int16),
             max_hours=students.max_hours.astype(np.int16),
-            mentor_units=units.astype(np.int8),
-            mentor_relief=(psychological(students) | students.has_group(ImpairmentGroup.COGNITIVE))
-            & (units >= 2),
+            mentor_hours=untrained.astype(np.int8),
+            mentor_saving=(untrained - trained).astype(np.int8),
             abilities=np.ascontiguousarray(students.abilities.T.astype(np.int8)),
         )
 
@@ -226,7 +258,7 @@ class RuleCompanies:
     complexity_min: np.ndarray  # int8: the simplest tasks
     min_hours: np.ndarray  # int16
     max_hours: np.ndarray  # int16
-    mentor_capacity: np.ndarray  # int8, capped at 127 (no student uses more than 3 units)
+    mentor_capacity: np.ndarray  # int8 mentor hours per week, capped at 127 (no student needs more than 5)
     mentor_trained: np.ndarray  # bool
     demands: np.ndarray  # (11, m) int8 in DEMAND_ORDER
 
@@ -264,7 +296,7 @@ class PairMeasures:
     company: RuleCompanies
     hours_shortfall: np.ndarray  # int16: hours per week by which the ranges miss each other (0 = overlap)
     complexity_gap: np.ndarray  # int8: levels by which the simplest tasks exceed the student's maximum
-    support_load: np.ndarray  # int8: units of the company's mentor capacity the student would use
+    support_load: np.ndarray  # int8: mentor hours per week the student needs at the company
     overload_total: np.ndarray  # int8: requirement above ability, summed over the work-demand dimensions
     overload_worst: np.ndarray  # int8: requirement above ability on the worst dimension
 
@@ -285,7 +317,7 @@ class PairMeasures:
                 student.min_hours, student.max_hours, company.min_hours, company.max_hours
             ),
             complexity_gap=_complexity_gap(student.complexity, company.complexity_min),
-            support_load=student.mentor_units - (company.mentor_trained & student.mentor_relief),
+            support_load=student.mentor_hours - student.mentor_saving * company.mentor_trained,
             overload_total=total,
             overload_worst=worst,
         )

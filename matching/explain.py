@@ -18,6 +18,8 @@ from features.vocabulary import (
     TRANSPORT_MODE_LABELS,
     WORK_DEMAND_LABELS,
     TransportMode,
+    hours_per_week_da,
+    mentor_hours_da,
 )
 from matching.components import (
     ENVIRONMENT_STRAINS,
@@ -77,6 +79,7 @@ class PairExplanation(BaseModel):
     arrangements: list[str]
     travel_minutes: float
     support_load: int
+    """Mentor hours per week the student needs at the company (0 without a mentor need)."""
     outcome_probability: float | None
 
     def as_json(self, counterpart: str = "company") -> dict[str, object]:
@@ -318,11 +321,19 @@ def _arrangements(context: ScoringContext, scores: PairScores, k: int) -> list[s
     out.extend(ASPECT_ARRANGEMENTS[aspect] for aspect in aspects)
     if S.needs_mentor[si]:
         out.append(
-            f"Aftal en fast mentor (eleven bruger {int(scores.support_load[k])} af virksomhedens "
-            f"{C.mentor_capacity[cj]} mentorenheder)."
+            f"Aftal en fast mentor: eleven har brug for {mentor_hours_da(int(scores.support_load[k]))}, "
+            f"og virksomheden kan give {hours_per_week_da(int(C.mentor_capacity[cj]))} i alt."
         )
         if not C.mentor_trained[cj] and psychological(S)[si]:
-            out.append("Tilbyd mentoren et kursus om målgruppen (fx om autisme eller angst).")
+            saving = int(context.rule_students.mentor_saving[si])
+            out.append(
+                "Tilbyd mentoren et kursus om målgruppen (fx om autisme eller angst)"
+                + (
+                    f"; med kurset har eleven brug for {saving} mentortime{'' if saving == 1 else 'r'} mindre om ugen."
+                    if saving
+                    else "."
+                )
+            )
     if S.needs_wheelchair[si]:
         out.append("Gennemgå adgangsforholdene for kørestol med virksomheden inden start.")
     ratio = float(scores.minutes[k]) / float(S.max_travel[si])

@@ -1,6 +1,6 @@
 """What a student's impairments say about the support they need, asked in one place.
 
-The mentor rule (a trained mentor saves a unit), the support fit, the learned
+The mentor rule (a trained mentor saves an hour a week), the support fit, the learned
 model's features, the explanations and the gap report all ask whether a student
 has a psychological impairment; they ask ``psychological``, so they always agree.
 """

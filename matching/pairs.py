@@ -64,7 +64,7 @@ class PairScores:
     minutes: np.ndarray  # (k,) float64 one-way travel
     failures: np.ndarray  # (k, len(REASON_CODES)) bool: every rule each pair fails
     reason: np.ndarray  # (k,) int8 first failed rule (index into REASON_CODES) or -1
-    support_load: np.ndarray  # (k,) int64
+    support_load: np.ndarray  # (k,) int64 mentor hours per week the student needs at the company
     fits: np.ndarray  # (k, len(COMPONENTS)) in [0, 1]
     points: np.ndarray  # (k, len(COMPONENTS)) adding up to score
     score: np.ndarray  # (k,) in [0, 100]

@@ -18,7 +18,8 @@ class Instance:
 
     ``student``/``company`` index students ``0..n_students-1`` and companies
     ``0..n_companies-1``; ``weight``, ``load`` are per pair; ``capacity`` and
-    ``mentor_capacity`` per company.
+    ``mentor_capacity`` per company. The loads of a company's students may add up
+    to its ``mentor_capacity`` (in the product: mentor hours per week).
     """
 
     n_students: int

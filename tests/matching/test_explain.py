@@ -55,6 +55,7 @@ def test_small_shortfalls_stay_eligible_and_become_arrangements() -> None:
                     noise="high",
                     demand_pace=5,
                     mentor_trained="no",
+                    mentor_capacity=6,
                 ),
             ),
         )
@@ -66,8 +67,10 @@ def test_small_shortfalls_stay_eligible_and_become_arrangements() -> None:
         "Planlæg oplæring og støtte i arbejdstempo, hvor kravene ligger over elevens forudsætninger.",
         "Aftal faste, afgrænsede opgaver og en fast dagsplan.",
         "Aftal en rolig arbejdsplads eller høreværn.",
-        "Aftal en fast mentor (eleven bruger 3 af virksomhedens 4 mentorenheder).",
-        "Tilbyd mentoren et kursus om målgruppen (fx om autisme eller angst).",
+        "Aftal en fast mentor: eleven har brug for 5 mentortimer om ugen, og virksomheden kan give "
+        "6 timer om ugen i alt.",
+        "Tilbyd mentoren et kursus om målgruppen (fx om autisme eller angst); med kurset har eleven brug "
+        "for 1 mentortime mindre om ugen.",
     ]
     assert item.arrangements == expected
     assert "Støjniveauet er højt, og eleven har sansefølsomhed (lyd, lys)." in item.reasons_against

@@ -29,6 +29,7 @@ from matching.near_miss import (
 )
 from matching.pairs import score_pairs
 from placement_service import near_misses_for_student
+from tests.matching import profiles
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +84,23 @@ def test_every_kind_of_arrangement_lifts_its_rule_with_the_stated_score(
     first_of_each: dict[str, NearMiss] = {}
     for miss in every_near_miss:
         first_of_each.setdefault(miss.lift, miss)
-    # The built-in network has no company without slots; every other arrangement occurs.
-    assert set(first_of_each) == set(LIFT_LABELS) - {"open_slot"}
+    # The built-in network has no company without slots; every other arrangement occurs, but for
+    # adjusted hours: its one pair that misses only on hours also misses the mentor hours while the
+    # network's mentor capacities are in the old units (docs/data-format.md). A hand-made pair below.
+    assert set(first_of_each) >= set(LIFT_LABELS) - {"open_slot", "adjusted_hours"}
     for miss in first_of_each.values():
         check_lifted(context, miss)
+
+
+def test_adjusted_hours_lift_the_hours_rule() -> None:
+    hours = profiles.company(min_hours_per_week=30, max_hours_per_week=40)  # the student can 15-25
+    net = profiles.network(profiles.student(), companies=(hours,))
+    context = scoring_context(net, outcome_model=None)
+    [miss] = near_misses_of(context, "S1")
+    assert (miss.rule, miss.lift) == ("hours", "adjusted_hours")
+    check_lifted(context, miss)
+    assert set(miss.student) == set(miss.company) == {"min_hours_per_week", "max_hours_per_week"}
+    assert "timer om ugen" in miss.values_da and "Aftal tilpasset arbejdstid" in miss.lift_da
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -135,9 +149,6 @@ def test_both_sides_and_the_arrangement_are_stated_in_danish(every_near_miss: li
         assert miss.student or miss.company
         for text in (miss.values_da, miss.lift_da):
             assert not re.search(r"\d\.\d", text), text  # decimal comma, never a decimal point
-    hours = next(m for m in every_near_miss if m.rule == "hours")
-    assert set(hours.student) == set(hours.company) == {"min_hours_per_week", "max_hours_per_week"}
-    assert "timer om ugen" in hours.values_da and "Aftal tilpasset arbejdstid" in hours.lift_da
     complexity = next(m for m in every_near_miss if m.rule == "complexity")
     assert complexity.student["max_task_complexity"] < complexity.company["complexity_min"]
     assert complexity.company_changes == {"complexity_min": complexity.student["max_task_complexity"]}

@@ -62,12 +62,12 @@ def reference_minutes(student: Student, company: Company) -> float:
 
 
 def reference_load(student: Student, company: Company) -> int:
+    """Mentor hours per week: 1 (none, little), 3 (some), 5 (most); a trained mentor saves one of 3 or 5."""
     if not student.needs_mentor:
         return 0
-    level = support_level(student)
-    load = 1 + (level >= 2) + (level >= 3)
+    hours = {0: 1, 1: 1, 2: 3, 3: 5}[support_level(student)]
     group = has_group(student, ImpairmentGroup.PSYCHOLOGICAL) or has_group(student, ImpairmentGroup.COGNITIVE)
-    return load - (company.mentor_trained and group and load >= 2)
+    return hours - (company.mentor_trained and group and hours >= 3)
 
 
 def overloads(student: Student, company: Company) -> list[int]:
