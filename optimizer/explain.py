@@ -6,8 +6,8 @@ An unplaced student gets every reason that applies:
   ruled companies out are listed with how many companies each ruled out;
 - ``all_forbidden``: the fitting companies were all ruled out by consultants;
 - ``companies_full``: fitting companies are full, naming them and who took the places;
-- ``mentor_full``: fitting companies have a place but not enough mentor capacity left;
-- ``mentor_too_small``: a company's whole mentor capacity is below the student's need;
+- ``mentor_full``: fitting companies have a place but not enough mentor hours per week left;
+- ``mentor_too_small``: a company's mentor hours per week are below what the student needs;
 - ``lower_score`` (fairness) or ``not_proven`` (time limit): a fitting company had
   room, but the objective or the time limit kept the student out.
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from features.errors import InputError
+from features.vocabulary import mentor_hours_da
 from matching.lookup import closest_ids
 from optimizer.blocking import blocking_mask
 from optimizer.problem import PairIndex, PlacementProblem, SolveParams
@@ -128,9 +129,13 @@ def unplaced_reasons(
             )
         if mentor_full.size:
             named = "; ".join(
-                f"{problem.company_label(int(pairs.company[k]))} "
-                f"({int(used[pairs.company[k]])} af {int(pairs.mentor_capacity[pairs.company[k]])} enheder "
-                f"er i brug, eleven skal bruge {int(pairs.support_load[k])})"
+                f"{problem.company_label(int(pairs.company[k]))} ("
+                + _hours_in_use(
+                    int(used[pairs.company[k]]),
+                    int(pairs.mentor_capacity[pairs.company[k]]),
+                    int(pairs.support_load[k]),
+                )
+                + ")"
                 for k in mentor_full[:NAMED_COMPANIES].tolist()
             )
             more = (
@@ -138,17 +143,17 @@ def unplaced_reasons(
                 if mentor_full.size > NAMED_COMPANIES
                 else ""
             )
-            reasons.append(Reason("mentor_full", f"Mentorkapaciteten er opbrugt hos {named}{more}"))
+            reasons.append(Reason("mentor_full", f"Mentortimerne er brugt op hos {named}{more}"))
         if too_small.size:
             named = "; ".join(
-                f"{problem.company_label(int(pairs.company[k]))} (eleven skal bruge "
-                f"{int(pairs.support_load[k])} enheder, virksomheden har {int(pairs.mentor_capacity[pairs.company[k]])})"
+                f"{problem.company_label(int(pairs.company[k]))} (eleven har brug for "
+                f"{int(pairs.support_load[k])}, virksomheden kan give {int(pairs.mentor_capacity[pairs.company[k]])})"
                 for k in too_small[:NAMED_COMPANIES].tolist()
             )
             reasons.append(
                 Reason(
                     "mentor_too_small",
-                    f"Virksomheden kan ikke give den mentorstøtte, eleven har brug for: {named}",
+                    f"Virksomheden kan ikke give de mentortimer om ugen, eleven har brug for: {named}",
                 )
             )
         if open_place.size:
@@ -213,8 +218,8 @@ def why_not(
         )
     if pairs.support_load[k] > pairs.mentor_capacity[j]:
         text = (
-            f"{company} kan ikke give den mentorstøtte, eleven har brug for "
-            f"({int(pairs.support_load[k])} enheder, virksomheden har {int(pairs.mentor_capacity[j])})"
+            f"{company} kan kun give {mentor_hours_da(int(pairs.mentor_capacity[j]))}, "
+            f"og eleven har brug for {int(pairs.support_load[k])}"
         )
         return WhyNot(student_id, company_id, "mentor_too_small", text, False)
     blocking, displaced = blocking_mask(problem, result.pair_of_student)
@@ -244,9 +249,8 @@ def why_not(
         text = f"{company} er fuldt besat af elever med mindst samme score: {holders}"
         code = "company_full"
     else:
-        text = (
-            f"Mentorkapaciteten hos {company} er opbrugt: {used} af {int(pairs.mentor_capacity[j])} "
-            f"enheder er i brug, og eleven skal bruge {int(pairs.support_load[k])}"
+        text = f"Mentortimerne hos {company} er brugt op: " + _hours_in_use(
+            used, int(pairs.mentor_capacity[j]), int(pairs.support_load[k])
         )
         code = "mentor_full"
     placed_change, score_change = _cost_of_lock(result, student_id, company_id, params)
@@ -258,6 +262,11 @@ def why_not(
         else:
             text += f". Eleven kan låses til {company} uden at planen bliver dårligere"
     return WhyNot(student_id, company_id, code, text, code == "blocking", placed_change, score_change)
+
+
+def _hours_in_use(used: int, capacity: int, load: int) -> str:
+    """A company's mentor hours per week in use, and the student's need: '2 af 3 mentortimer om ugen …'."""
+    return f"{used} af {mentor_hours_da(capacity)} er i brug, og eleven har brug for {load}"
 
 
 def _cost_of_lock(

@@ -22,6 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from features.errors import InputError
+from features.vocabulary import mentor_hours_da
 from matching.lookup import closest_ids
 from matching.pair_table import PairTable
 from optimizer.instance import Instance
@@ -319,10 +320,10 @@ def _overfull_companies(pairs: PairTable, lock_pair: np.ndarray) -> list[tuple[s
         if load > mentor:
             problems.append(
                 (
-                    f"the students locked to company {company_id} ({names}) need {load} units of mentor "
-                    f"support, but its mentor capacity is {mentor}",
-                    f"eleverne låst til virksomhed {company_id} ({names}) skal bruge {load} enheder "
-                    f"mentorstøtte, men virksomhedens mentorkapacitet er {mentor}",
+                    f"the students locked to company {company_id} ({names}) need {load} mentor hours a "
+                    f"week, but it can give {mentor}",
+                    f"eleverne låst til virksomhed {company_id} ({names}) har brug for "
+                    f"{mentor_hours_da(load)}, men virksomheden kan give {mentor}",
                 )
             )
     return problems

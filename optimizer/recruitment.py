@@ -26,8 +26,9 @@ from features.geography import MUNICIPALITIES
 from features.network import Network, profile_row
 from features.profiles import Company, Student
 from features.travel import TRANSPORT_ORDER, estimate_minutes
-from features.vocabulary import INDUSTRY_LABELS, Industry, StressReaction, WorkDemand
+from features.vocabulary import INDUSTRY_LABELS, Industry, StressReaction, WorkDemand, mentor_hours_da
 from matching.context import ScoringContext, scoring_context
+from matching.eligibility import mentor_hours_per_week
 from matching.needs import psychological
 from matching.pair_table import PairTable
 from matching.pairs import score_pairs
@@ -36,8 +37,6 @@ from optimizer.problem import PlacementProblem
 from optimizer.solve import solve_placement
 
 MAX_CANDIDATE_SLOTS = 4
-MENTOR_UNITS_PER_SLOT = 3
-"""Mentor capacity a candidate brings per slot: enough for a student with the highest support need."""
 CANDIDATE_ID_PREFIX = "REKRUT"
 
 
@@ -188,15 +187,18 @@ def candidate_company(
     sensory = any(StressReaction.SENSORY_SENSITIVITY in s.stress_reactions for s in students)
     social = any(StressReaction.SOCIAL_LIMITATIONS in s.stress_reactions for s in students)
     slots = min(len(students), MAX_CANDIDATE_SLOTS)
+    arrays = student_arrays(students)
+    mentor_trained = bool(psychological(arrays).any()) or any(s.needs_mentor for s in students)
+    # Mentor hours per week enough for any `slots` students of the group: those who need the most.
+    needed = np.sort(mentor_hours_per_week(arrays, mentor_trained))[::-1]
     row: dict[str, object] = {
         "company_id": company_id,
         "name": f"Ny virksomhed: {INDUSTRY_LABELS[industry]} i {municipality}",
         "industry": industry,
         "municipality": municipality,
         "capacity": slots,
-        "mentor_capacity": MENTOR_UNITS_PER_SLOT * slots,
-        "mentor_trained": bool(psychological(student_arrays(students)).any())
-        or any(s.needs_mentor for s in students),
+        "mentor_capacity": int(needed[:slots].sum()),
+        "mentor_trained": mentor_trained,
         "complexity_min": 1,
         "complexity_max": max(2, max(s.max_task_complexity for s in students)),
         "task_variety": "routine" if needs_routine else "both",
@@ -226,6 +228,8 @@ def candidate_features(company: Company) -> list[str]:
         features.append("afgrænsede rutineopgaver")
     if company.mentor_trained:
         features.append("mentor uddannet til målgruppen")
+    if company.mentor_capacity:
+        features.append(mentor_hours_da(company.mentor_capacity))
     if company.complexity_max <= 2:
         features.append("enkle opgaver")
     if company.noise == "low":

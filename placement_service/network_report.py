@@ -18,8 +18,8 @@ REASON_GROUP_LABELS: dict[str, str] = {
     "all_forbidden": "Alle passende virksomheder er fravalgt",
     "forbidden": "Passende virksomheder er fravalgt",
     "companies_full": "De passende virksomheder er fuldt besat",
-    "mentor_full": "Mentorkapaciteten er opbrugt",
-    "mentor_too_small": "For lidt mentorkapacitet hos de passende virksomheder",
+    "mentor_full": "Mentortimerne er brugt op hos de passende virksomheder",
+    "mentor_too_small": "For få mentortimer om ugen hos de passende virksomheder",
     "lower_score": "Holdt ude af målet om fairness",
     "not_proven": "Tidsgrænsen blev nået",
 }

@@ -50,7 +50,8 @@ def test_every_unplaced_student_gets_the_reasons_that_apply() -> None:
         "De virksomheder, der passer, er fuldt besat: Bageriet (C001) (pladserne er taget af S003)."
     )
     assert codes["mentor_full"] == (
-        "Mentorkapaciteten er opbrugt hos Lageret (C002) (2 af 3 enheder er i brug, eleven skal bruge 2)"
+        "Mentortimerne er brugt op hos Lageret (C002) (2 af 3 mentortimer om ugen er i brug, "
+        "og eleven har brug for 2)"
     )
     [forbidden] = reasons["S005"]
     assert forbidden.code == "all_forbidden"
@@ -77,6 +78,10 @@ def test_why_not_answers_each_case() -> None:
     )
     mentor = why_not(result, "S002", "C002")
     assert mentor.code == "mentor_full" and not mentor.blocking
+    assert mentor.text.startswith(
+        "Mentortimerne hos Lageret (C002) er brugt op: 2 af 3 mentortimer om ugen er i brug, "
+        "og eleven har brug for 2"
+    )
     blocked = why_not(result, "S006", "C001")  # 99 there against 95 at C004; C001 would rather have S006
     assert blocked.code == "blocking" and blocked.blocking
     assert "Bageriet (C001) skulle give slip på S003" in blocked.text
@@ -94,3 +99,16 @@ def test_reasons_when_the_time_limit_stopped_the_search() -> None:
     assert result.status == "FEASIBLE"
     [reason] = unplaced_reasons(result)["S002"]
     assert reason.code == "mentor_full"
+
+
+def test_a_company_with_too_few_mentor_hours_says_how_many_in_hours_per_week() -> None:
+    table = make_table(1, 1, [0], [0], [80.0], [5], [1], [3])
+    result = solve_placement(PlacementProblem.build(table, company_names=["Lageret"]))
+    [reason] = unplaced_reasons(result)["S001"]
+    assert (reason.code, reason.text) == (
+        "mentor_too_small",
+        "Virksomheden kan ikke give de mentortimer om ugen, eleven har brug for: "
+        "Lageret (C001) (eleven har brug for 5, virksomheden kan give 3)",
+    )
+    answer = why_not(result, "S001", "C001")
+    assert answer.text == "Lageret (C001) kan kun give 3 mentortimer om ugen, og eleven har brug for 5"

@@ -35,9 +35,13 @@ def test_locks_above_the_mentor_capacity() -> None:
     table = make_table(2, 1, [0, 1], [0, 0], [80.0, 70.0], [2, 1], [2], [2])
     with pytest.raises(
         InputError,
-        match=r"locked to company C001 \(S001, S002\) need 3 units of mentor support, but its mentor capacity is 2",
-    ):
+        match=r"locked to company C001 \(S001, S002\) need 3 mentor hours a week, but it can give 2",
+    ) as error:
         PlacementProblem.build(table, locks=[("S001", "C001"), ("S002", "C001")])
+    assert (
+        "eleverne låst til virksomhed C001 (S001, S002) har brug for 3 mentortimer om ugen, "
+        "men virksomheden kan give 2" in error.value.message_da
+    )
 
 
 def test_lock_on_a_pair_that_is_not_eligible_names_the_rules_when_told() -> None:
@@ -73,7 +77,7 @@ def test_unknown_ids_name_the_closest_and_every_conflict_is_reported_together() 
     message = str(error.value)
     assert message.startswith("4 conflict(s)")
     assert "lock (S01, C001): unknown student ID 'S01'; closest: S001" in message
-    assert "(S002, S003) need 4 units of mentor support, but its mentor capacity is 2" in message
+    assert "(S002, S003) need 4 mentor hours a week, but it can give 2" in message
     assert "forbid (S001, C0002): unknown company ID 'C0002'; closest: C002" in message
     assert "2 students are locked to company C001 (S002, S003)" in message
 
