@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from features.arrays import student_arrays
 from features.consent import CompanyBrief, company_brief
 from features.errors import InputError
 from features.network import Network, profile_row
 from features.profiles import Student
-from features.vocabulary import ShareCategory
+from features.vocabulary import ShareCategory, mentor_hours_da
+from matching.eligibility import mentor_hours_per_week
 from placement_service.access import (
     AccessDeniedError,
     Actor,
@@ -151,6 +153,11 @@ def brief_for(
         for section in brief.sections:
             if section.title == "Interesser":
                 section.lines.append(line)
+    if ShareCategory.SUPPORT in consent.scope and student.needs_mentor:  # the hours tell of the support level
+        hours = int(mentor_hours_per_week(student_arrays((student,)), company.mentor_trained)[0])
+        for section in brief.sections:
+            if section.title == "Støttebehov":
+                section.lines.append(f"Eleven har brug for {mentor_hours_da(hours)} hos jer.")
     return brief
 
 

@@ -37,7 +37,7 @@ class AddedCompany(BaseModel):
     industry: Industry
     municipality: str
     capacity: int = Field(ge=0, le=100)
-    mentor_capacity: int = Field(ge=0, le=400)
+    mentor_capacity: int = Field(ge=0, le=400)  # mentor hours per week
     mentor_trained: bool = False
     shielded_workstation: bool = False
     task_variety: TaskVariety = TaskVariety.BOTH

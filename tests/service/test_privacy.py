@@ -244,3 +244,24 @@ def test_a_bad_stu_end_is_named(tmp_path: Path, builtin_network: Network) -> Non
         4,
         "31.13.2027",
     ) and "dato" in issue.message_da
+
+
+def test_the_brief_tells_the_company_the_mentor_hours_only_with_consent_to_share_support(
+    store: DecisionStore, builtin_network: Network
+) -> None:
+    from features.arrays import student_arrays
+    from features.vocabulary import mentor_hours_da
+    from matching.eligibility import mentor_hours_per_week
+
+    student = next(s for s in builtin_network.students if s.needs_mentor)
+    company = builtin_network.companies[0]
+    hours = int(mentor_hours_per_week(student_arrays((student,)), company.mentor_trained)[0])
+    actor = consultant_of(builtin_network, student.student_id)
+    for scope, shown in (([ShareCategory.SUPPORT], True), ([ShareCategory.NEEDS], False)):
+        give_consent(store, "builtin", builtin_network, student.student_id, scope, date(2026, 9, 1), actor)
+        brief = brief_for(
+            store, "builtin", builtin_network, student.student_id, company.company_id, actor, builtin=True
+        )
+        text = render_markdown(brief)
+        assert (f"Eleven har brug for {mentor_hours_da(hours)} hos jer." in text) == shown
+        assert ("mentortime" in text) == shown
