@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "pairs",
         help="write every eligible student-company pair with its score to a CSV file",
         description="Check the hard rules for every student and company, score every eligible pair and "
-        "write student_id, company_id, score, travel_minutes, support_load to --out. Prints how many "
+        "write student_id, company_id, score, travel_minutes, support_load (the student's mentor hours per "
+        "week at that company) to --out. Prints how many "
         "pairs each rule ruled out.",
     )
     parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
