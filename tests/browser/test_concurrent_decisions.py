@@ -45,14 +45,26 @@ def save(page):
     return page.get_by_role("button", name="Gem beslutningen", exact=True)
 
 
-def pick(page, student_id: str, action: str) -> tuple[str, str]:
-    """Choose a student and an action; returns the pair the page shows."""
-    settle(page)
-    page.get_by_test_id("stSelectbox").filter(has_text="Elev i planen").click()
-    page.keyboard.type(student_id)
-    page.keyboard.press("Enter")
-    shown = page.get_by_text(re.compile(rf"^Placering: {student_id} → "))
-    shown.wait_for(timeout=60_000)
+def placed_students() -> list[str]:
+    """Students with a place in the built-in network's plan before any decision."""
+    from placement_service import load_builtin, plan_cohort, prepare_scoring
+
+    return [a.student_id for a in plan_cohort(prepare_scoring(load_builtin())).assignments()]
+
+
+def pick(page, candidates: list[str], action: str) -> tuple[str, str]:
+    """Choose the next candidate who has a place in the plan as shown, and an action; returns the pair shown."""
+    while True:
+        student_id = candidates.pop(0)
+        settle(page)
+        page.get_by_test_id("stSelectbox").filter(has_text="Elev i planen").click()
+        page.keyboard.type(student_id)
+        page.keyboard.press("Enter")
+        shown = page.get_by_text(re.compile(rf"^Placering: {student_id} → "))
+        unplaced = page.get_by_text(f"{student_id} har ingen plads i planen", exact=False)
+        shown.or_(unplaced).first.wait_for(timeout=60_000)
+        if shown.count():
+            break
     settle(page)
     radio = page.get_by_test_id("stRadio").filter(has_text="Ryd beslutning")
     radio.get_by_text(ACTIONS[action], exact=True).click()
@@ -89,13 +101,11 @@ def stored(database: Path) -> dict[tuple[str, str], tuple[str, str]]:
 def test_two_sessions_on_different_pairs_and_on_the_same_pair(browser, url: str, database: Path) -> None:
     mette, jens = session(browser, url, "Mette"), session(browser, url, "Jens")
     expected: dict[tuple[str, str], tuple[str, str]] = {}
+    placed = placed_students()
+    mine, theirs, shared = placed[5:40:3], placed[6:41:3], placed[60:80]
 
     # Different pairs, clicked at the same time, several rounds.
-    for mine, theirs, kind_m, kind_j in [
-        ("S0010", "S0020", "forbid", "approve"),
-        ("S0030", "S0040", "approve", "reject"),
-        ("S0050", "S0060", "lock", "forbid"),
-    ]:
+    for kind_m, kind_j in [("forbid", "approve"), ("approve", "reject"), ("lock", "forbid")]:
         pair_m, pair_j = pick(mette, mine, kind_m), pick(jens, theirs, kind_j)
         save(mette).click(no_wait_after=True)
         save(jens).click(no_wait_after=True)
@@ -106,8 +116,8 @@ def test_two_sessions_on_different_pairs_and_on_the_same_pair(browser, url: str,
         assert stored(database) == expected  # nothing landed anywhere else
 
     # The same pair: both see the same proposal; the first decision wins, the second is refused.
-    pair_m = pick(mette, "S0070", "approve")
-    pair_j = pick(jens, "S0070", "forbid")
+    pair_m = pick(mette, shared, "approve")
+    pair_j = pick(jens, [pair_m[0]], "forbid")
     assert pair_m == pair_j
     save(mette).click()
     assert outcome(mette, pair_m) == "saved"
