@@ -5,10 +5,13 @@ companies inside its bounding box (widened by the block's longest reach) are
 candidates. A block's candidates are then tested with one small matrix product
 of unit vectors (great-circle angle <= reach), and the exact travel time decides.
 
-Travel minutes follow ``features.travel`` (overhead + km x detour / speed), with
-the great-circle distance computed from the chord between unit vectors:
-mathematically the haversine formula, exact also for very short distances, and
-cheap when the unit vectors are computed once per student and company.
+Travel minutes follow ``features.travel`` (the fastest of a mode's legs, each a
+fixed part plus minutes per straight-line km), with the great-circle distance
+computed from the chord between unit vectors: mathematically the haversine
+formula, exact also for very short distances, and cheap when the unit vectors
+are computed once per student and company. The reach that prunes is the exact
+inverse of that estimate (``features.travel.reach_km``), widened by a margin, so
+no pair within a student's maximum travel time is ever pruned.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from features import travel
 from features.arrays import CompanyArrays, StudentArrays
-from features.travel import DETOUR_FACTOR, OVERHEAD_MINUTES, SPEED_KMH, TRANSPORT_ORDER
 from matching.travel_matrix import MatrixLookup
 
 EARTH_RADIUS_KM = 6371.0
@@ -29,15 +32,10 @@ DEFAULT_BLOCK_SIZE = 64
 CELL_DEGREES = (0.2, 0.33)
 """Grid cell (latitude, longitude) used to order students into compact blocks, about 22 km."""
 
-OVERHEAD_BY_CODE = np.array([OVERHEAD_MINUTES[mode] for mode in TRANSPORT_ORDER])
-MINUTES_PER_KM_BY_CODE = np.array([DETOUR_FACTOR / SPEED_KMH[mode] * 60.0 for mode in TRANSPORT_ORDER])
-
 
 def reach_km(students: StudentArrays) -> np.ndarray:
     """(n,) straight-line km a student can reach within their maximum travel time (before the margin)."""
-    code = students.transport.astype(np.intp)
-    usable = np.maximum(students.max_travel - OVERHEAD_BY_CODE[code], 0.0)
-    return usable / MINUTES_PER_KM_BY_CODE[code]
+    return travel.reach_km(students.max_travel, students.transport)
 
 
 def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -67,10 +65,7 @@ def minutes_between(
     np.minimum(km, 1.0, out=km)
     np.arcsin(km, out=km)
     km *= 2.0 * EARTH_RADIUS_KM
-    code = transport.astype(np.intp)
-    km *= MINUTES_PER_KM_BY_CODE[code]
-    km += OVERHEAD_BY_CODE[code]
-    return km
+    return travel.minutes_for_km(km, transport)
 
 
 def pair_minutes(
