@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.geography import MUNICIPALITIES, PILOT_SITES, StuSite, haversine_km
+from features.geography import MUNICIPALITIES, PILOT_SITES, POPULATION_THOUSANDS, StuSite, haversine_km
 from features.travel import TRANSPORT_ORDER, estimate_minutes
 from features.vocabulary import (
     Impairment,
@@ -55,6 +55,11 @@ LEVELS = tuple(SupportLevel)
 
 PROFILES = ("autism", "adhd", "cognitive", "psychological", "physical")
 PROFILE_SHARE = np.array([0.30, 0.18, 0.27, 0.17, 0.08])
+# AspIT trains young people on the autism spectrum for IT jobs (the seeds): most of its students are
+# autistic, some have ADHD or anxiety; other sites follow PROFILE_SHARE.
+SITE_PROFILE_SHARE: dict[str, np.ndarray] = {
+    "aspit_sonderjylland": np.array([0.80, 0.10, 0.0, 0.07, 0.03]),
+}
 
 _I = {imp: k for k, imp in enumerate(IMPAIRMENTS)}
 _S = {sr: k for k, sr in enumerate(STRESS)}
@@ -112,7 +117,7 @@ IMPAIRMENT_PROB = _matrix(
     },
     _I,
     len(IMPAIRMENTS),
-    base=0.014,
+    base=0.022,
 )
 
 STRESS_PROB = _matrix(
@@ -320,6 +325,21 @@ SITE_INDUSTRY_WEIGHTS: dict[str, np.ndarray] = {
 }
 EVEN_WEIGHTS = np.full(len(INDUSTRIES), 1 / len(INDUSTRIES))
 
+
+def _interest_distribution(sites: list[StuSite]) -> np.ndarray:
+    """(sites, industries): the share of each site's students whose first interest is each industry.
+
+    A student's interests are drawn by the site's weights times the profile's, so this is the
+    profile mix of the site over the normalised products.
+    """
+    out = np.zeros((len(sites), len(INDUSTRIES)))
+    for s, site in enumerate(sites):
+        weights = SITE_INDUSTRY_WEIGHTS.get(site.site_id, EVEN_WEIGHTS)[None, :] * PROFILE_INTEREST
+        weights /= weights.sum(axis=1, keepdims=True)
+        out[s] = SITE_PROFILE_SHARE.get(site.site_id, PROFILE_SHARE) @ weights
+    return out
+
+
 # --- Workplace structure by industry -----------------------------------------
 # complexity min/max, P(routine), P(varied), P(shielded workstation), P(team work),
 # noise, pace, customer contact, physical demands (0 low .. 2 high),
@@ -359,7 +379,6 @@ COMPANY_NOUNS: dict[Industry, str] = {
     Industry.OFFICE_ADMINISTRATION: "Kontorservice",
     Industry.RECYCLING_ENVIRONMENT: "Genbrugsplads",
 }
-COMPANY_SUFFIXES = ("ApS", "A/S", "I/S", "& Søn", "Kommune", "")
 LEVEL_NAMES = ("low", "medium", "high")
 WEEKDAYS_ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CONSENT_SHARE_PROB: dict[ShareCategory, float] = {
@@ -377,7 +396,7 @@ class SyntheticNetwork:
     """Tables in the file format, plus the ground truth behind the history."""
 
     tables: dict[str, pd.DataFrame]
-    history_lasting_probability: np.ndarray  # the true P(job or fleksjob) of each history row
+    history_lasting_probability: np.ndarray  # the true P(any kind of job) of each history row
 
 
 def generate(
@@ -413,12 +432,17 @@ def generate(
 
 
 def _sites_for(n_students: int, rng: np.random.Generator) -> list[StuSite]:
-    """The five pilot sites, plus one more per 28 students in other municipalities at scale."""
+    """The five pilot sites, plus one more per 28 students in other municipalities at scale.
+
+    Larger municipalities are more likely to get a site, as STU follows the population: the order
+    is a draw without replacement weighted by inhabitants (Efraimidis-Spirakis keys).
+    """
     sites = list(PILOT_SITES)
     wanted = math.ceil(n_students / STUDENTS_PER_SITE)
     used = {s.municipality for s in sites}
     others = [m for m in MUNICIPALITIES.values() if m.name not in used]
-    order = rng.permutation(len(others))
+    population = np.array([POPULATION_THOUSANDS[m.name] for m in others])
+    order = np.argsort(-(rng.random(len(others)) ** (1 / population)), kind="stable")
     for k in order[: max(0, wanted - len(sites))]:
         town = others[k]
         sites.append(
@@ -460,7 +484,7 @@ def _place_in_catchment(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Municipality and jittered coordinates for people or companies of each site."""
     n = len(site_index)
-    slot = rng.choice(len(CATCHMENT_WEIGHTS), size=n, p=CATCHMENT_WEIGHTS / CATCHMENT_WEIGHTS.sum())
+    slot = _catchment_slots(site_index, sites, rng)
     if cover_all:  # the first people of each site come one from each catchment municipality
         for s in range(len(sites)):
             members = np.flatnonzero(site_index == s)
@@ -475,6 +499,24 @@ def _place_in_catchment(
     lat = np.array([MUNICIPALITIES[m].lat for m in names]) + rng.normal(0, 0.03 * spread, n)
     lon = np.array([MUNICIPALITIES[m].lon for m in names]) + rng.normal(0, 0.05 * spread, n)
     return names, np.round(lat, 4), np.round(lon, 4)
+
+
+def _catchment_slots(site_index: np.ndarray, sites: list[StuSite], rng: np.random.Generator) -> np.ndarray:
+    """Which catchment municipality (0 = the site's own) each person or company of a site is in.
+
+    Nearer municipalities weigh more (``CATCHMENT_WEIGHTS``), and so do more populous ones: people
+    and workplaces are spread as the population is.
+    """
+    width = len(CATCHMENT_WEIGHTS)
+    weights = np.zeros((len(sites), width))
+    for s, site in enumerate(sites):
+        k = min(width, len(site.catchment))
+        population = np.array([POPULATION_THOUSANDS[m] for m in site.catchment[:k]])
+        weights[s, :k] = CATCHMENT_WEIGHTS[:k] * population
+    cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random(len(site_index))
+    slot = (u[:, None] > cumulative[site_index]).sum(axis=1)
+    return np.minimum(slot, width - 1)
 
 
 # --- Students -----------------------------------------------------------------
@@ -540,7 +582,9 @@ def _students(
         rng.choice([17, 18, 21, 22, 23, 24], n, p=[0.05, 0.32, 0.3, 0.18, 0.1, 0.05]),
     )
 
-    profile = rng.choice(len(PROFILES), n, p=PROFILE_SHARE)
+    profile_share = np.array([SITE_PROFILE_SHARE.get(s.site_id, PROFILE_SHARE) for s in sites])
+    cumulative = np.cumsum(profile_share, axis=1)
+    profile = np.minimum((rng.random(n)[:, None] > cumulative[site]).sum(axis=1), len(PROFILES) - 1)
     severity = rng.beta(2.2, 2.2, n)  # 0 mild .. 1 severe, shared by all items of a student
 
     has_impairment = rng.random((n, len(IMPAIRMENTS))) < IMPAIRMENT_PROB[profile]
@@ -602,7 +646,9 @@ def _students(
     can_drive = (
         (age >= 18) & (profile != PROFILES.index("cognitive")) & (profile != PROFILES.index("physical"))
     )
-    mode_p = np.array([0.03, 0.27, 0.48, 0.22, 0.0])
+    # Most young people in STU travel by bus and train or are driven (a driving service, family);
+    # some cycle or walk, and those who can only cycle reach little beyond their own town.
+    mode_p = np.array([0.02, 0.13, 0.6, 0.25, 0.0])
     transport = rng.choice(len(TRANSPORT_ORDER), n, p=mode_p)
     transport = np.where(
         can_drive & (rng.random(n) < 0.12), TRANSPORT_ORDER.index(TransportMode.CAR), transport
@@ -714,8 +760,9 @@ def _companies(n: int, sites: list[StuSite], n_students: int, rng: np.random.Gen
     # Workplaces cluster in the towns; students live around them.
     municipality, lat, lon = _place_in_catchment(site, sites, rng, cover_all=True, spread=0.5)
 
-    site_weights = np.array([SITE_INDUSTRY_WEIGHTS.get(s.site_id, EVEN_WEIGHTS) for s in sites])
-    industry_p = 0.5 * site_weights[site] + 0.5 * EVEN_WEIGHTS
+    # The network is built from its students' wishes (the seeds): industries follow what the site's
+    # students are interested in, with every industry still possible.
+    industry_p = 0.75 * _interest_distribution(sites)[site] + 0.25 * EVEN_WEIGHTS
     gumbel = np.log(industry_p) + rng.gumbel(size=industry_p.shape)
     industry = gumbel.argmax(axis=1)
     industry[: min(n, len(INDUSTRIES))] = np.arange(min(n, len(INDUSTRIES)))  # every industry present
@@ -750,8 +797,10 @@ def _companies(n: int, sites: list[StuSite], n_students: int, rng: np.random.Gen
 
     capacity = rng.choice([1, 2, 3, 4], n, p=[0.42, 0.36, 0.16, 0.06])
     mentor_trained = rng.random(n) < 0.3
+    # Mentor hours per week for all its interns: 2, 4 or 6 an intern (a weekly talk to an hour a
+    # day), an hour more with a mentor trained for the target group.
     mentor_capacity = np.clip(
-        capacity * rng.choice([1, 2, 3], n, p=[0.25, 0.45, 0.3]) + mentor_trained, 0, None
+        capacity * rng.choice([2, 4, 6], n, p=[0.25, 0.45, 0.3]) + mentor_trained, 2, 15
     )
     flexible = rng.random(n) < 0.55
     wheelchair = rng.random(n) < np.where(physical_l == 0, 0.75, 0.3)
@@ -775,12 +824,7 @@ def _companies(n: int, sites: list[StuSite], n_students: int, rng: np.random.Gen
         WorkDemand.PHYSICAL_STRENGTH: 1.3 + physical_l * 1.5,
         WorkDemand.NOISE_TOLERANCE: 1.3 + noise_l * 1.6,
     }
-    nouns = np.array([COMPANY_NOUNS[INDUSTRIES[k]] for k in industry])
-    suffix = rng.choice(COMPANY_SUFFIXES, n)
-    names = [
-        " ".join(part for part in (str(m), str(noun), str(suf)) if part).replace(" Kommune", " (kommunal)")
-        for m, noun, suf in zip(municipality, nouns, suffix, strict=True)
-    ]
+    names = _company_names(municipality, industry, rng)
     columns: dict[str, object] = {
         "company_id": ids,
         "name": names,
@@ -812,6 +856,52 @@ def _companies(n: int, sites: list[StuSite], n_students: int, rng: np.random.Gen
         columns[f"demand_{demand.value}"] = np.clip(np.rint(value), 1, 5).astype(int)
     table = pd.DataFrame(columns).astype(str)
     return _Companies(ids, site, municipality, lat, lon, industry, table)
+
+
+FAMILY_NAMES = (
+    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Christiansen",
+    "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen", "Mikkelsen", "Olesen",
+    "Frederiksen", "Laursen", "Henriksen", "Lund", "Schmidt", "Eriksen", "Holm", "Kristiansen",
+    "Clausen", "Simonsen", "Svendsen", "Andreasen", "Iversen", "Jeppesen", "Mogensen", "Jacobsen",
+)  # fmt: skip
+NAME_PATTERNS = ("{family}s {noun}", "{town} {noun}", "{noun} {family}", "{family} & Søn {noun}")
+COMPANY_SUFFIXES = ("ApS", "A/S", "I/S", "")
+
+
+def _company_names(municipality: np.ndarray, industry: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """Unique, Danish-looking names: 'Jensens Smedje ApS', 'Hjørring Kantine A/S', 'Lager Holm'.
+
+    Within an industry every combination of pattern, family name and suffix is used once before
+    any repeats; a name that would repeat gets the town ('..., Hjørring') and then a branch number
+    ('..., afd. 2'), so names are unique at any scale.
+    """
+    combos = [
+        (pattern, family, suffix)
+        for pattern in NAME_PATTERNS
+        for family in FAMILY_NAMES
+        for suffix in COMPANY_SUFFIXES
+        if not (pattern.startswith("{town}") and family != FAMILY_NAMES[0])
+    ]
+    order = rng.permutation(len(combos))
+    used_in_industry: dict[int, int] = {}
+    taken: set[str] = set()
+    names = []
+    for town, ind in zip(municipality, industry, strict=True):
+        k = used_in_industry.get(int(ind), 0)
+        used_in_industry[int(ind)] = k + 1
+        pattern, family, suffix = combos[order[(k + 37 * int(ind)) % len(combos)]]
+        base = pattern.format(family=family, town=town, noun=COMPANY_NOUNS[INDUSTRIES[ind]])
+        name = f"{base} {suffix}".strip()
+        if name in taken:
+            name = f"{name}, {town}"
+        branch = 2
+        while name in taken:
+            name = f"{base} {suffix}".strip() + f", {town}, afd. {branch}"
+            branch += 1
+        taken.add(name)
+        names.append(name)
+    return names
 
 
 def _company_table(c: _Companies) -> pd.DataFrame:
@@ -887,9 +977,15 @@ def _history(
     p_lasting = 1 / (1 + np.exp(-(base + chosen_logit)))
     lasting = rng.random(n) < p_lasting
     support_max = features["support_max"][rows, chosen]
-    flexjob = rng.random(n) < np.clip(0.1 + 0.12 * support_max, 0, 0.6)
-    other = rng.choice(["in_progress", "public_support", "education"], n, p=[11 / 19, 5 / 19, 3 / 19])
-    outcome = np.where(lasting, np.where(flexjob, Outcome.FLEXJOB.value, Outcome.JOB.value), other)
+    outcome = np.where(
+        lasting,
+        _job_type(support_max, rng),
+        rng.choice(
+            [Outcome.IN_PROGRESS.value, Outcome.PUBLIC_SUPPORT.value, Outcome.EDUCATION.value],
+            n,
+            p=[11 / 19, 5 / 19, 3 / 19],
+        ),
+    )
     year = rng.integers(2019, 2025, n)
     history = pd.DataFrame(
         {
@@ -900,6 +996,27 @@ def _history(
         }
     )
     return history, p_lasting
+
+
+# The kind of job by the student's highest support level (none, little, some, most): for this group
+# most jobs are fleksjob or with wage subsidy, more so the more support a student needs; overall
+# about a quarter ordinary jobs, 45 % fleksjob, a fifth with wage subsidy and a tenth small jobs.
+JOB_TYPES = (Outcome.JOB, Outcome.FLEXJOB, Outcome.WAGE_SUBSIDY, Outcome.SMALL_JOB)
+JOB_TYPE_SHARE_BY_SUPPORT = np.array(
+    [
+        [0.50, 0.20, 0.22, 0.08],
+        [0.38, 0.32, 0.22, 0.08],
+        [0.22, 0.48, 0.20, 0.10],
+        [0.10, 0.58, 0.20, 0.12],
+    ]
+)
+
+
+def _job_type(support_max: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An employment type for each lasting outcome, by the student's highest support level (0..3)."""
+    cumulative = np.cumsum(JOB_TYPE_SHARE_BY_SUPPORT, axis=1)[np.clip(support_max, 0, 3)]
+    kind = np.minimum((rng.random(len(support_max))[:, None] > cumulative).sum(axis=1), len(JOB_TYPES) - 1)
+    return np.array([t.value for t in JOB_TYPES])[kind]
 
 
 def _pair_truth_features(s: _Students, c: _Companies, candidates: np.ndarray) -> dict[str, np.ndarray]:

@@ -245,25 +245,33 @@ WEEKDAY_LABELS: dict[Weekday, str] = {
 
 
 class Outcome(StrEnum):
-    """What a past placement led to, 12 months after STU."""
+    """What a past placement led to: the employment types a job consultant records."""
 
     JOB = "job"
     FLEXJOB = "flexjob"
+    WAGE_SUBSIDY = "wage_subsidy"
+    SMALL_JOB = "small_job"
     EDUCATION = "education"
     IN_PROGRESS = "in_progress"
     PUBLIC_SUPPORT = "public_support"
 
     @property
     def is_lasting_attachment(self) -> bool:
-        """Lasting attachment to the labour market: an ordinary job or a fleksjob."""
-        return self in (Outcome.JOB, Outcome.FLEXJOB)
+        """Attachment to the labour market, counted broadly as the pilot did: any kind of job.
+
+        An ordinary job, a fleksjob, a job with wage subsidy or a small job; not education, a
+        course still in progress or public support.
+        """
+        return self in (Outcome.JOB, Outcome.FLEXJOB, Outcome.WAGE_SUBSIDY, Outcome.SMALL_JOB)
 
 
 OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.JOB: "Job",
+    Outcome.JOB: "Ordinært job",
     Outcome.FLEXJOB: "Fleksjob",
+    Outcome.WAGE_SUBSIDY: "Job med løntilskud",
+    Outcome.SMALL_JOB: "Småjob",
     Outcome.EDUCATION: "Uddannelse",
-    Outcome.IN_PROGRESS: "Stadig i forløb",
+    Outcome.IN_PROGRESS: "I gang / afklaring",
     Outcome.PUBLIC_SUPPORT: "Offentlig forsørgelse",
 }
 

@@ -161,7 +161,7 @@ def component_fits(
 ) -> np.ndarray:
     """(n_pairs, len(COMPONENTS)) float64: each component's fit in [0, 1].
 
-    ``outcome_probability`` is the learned P(job or fleksjob) of each pair, or
+    ``outcome_probability`` is the learned P(a job of any kind) of each pair, or
     None without a model (the ``outcome`` column is then 0 and carries no weight).
     ``overload_total``: the pairs' summed overloads, if already known.
     """

@@ -65,7 +65,7 @@ class ScoringConfig(BaseModel):
       psychological impairments); present and flexible management (most for high support needs).
     - ``travel`` (5): full points up to ``comfortable_travel_share`` of the
       student's maximum travel time, then falling to 0 at the maximum.
-    - ``outcome`` (30): the learned estimate of P(job or fleksjob), points = weight x probability.
+    - ``outcome`` (30): the learned estimate of P(a job of any kind), points = weight x probability.
       The largest single weight because it ranks best against the synthetic ground truth
       (docs/outcome-model.md); the rules keep 70 points so that the score stays explainable
       and works without history.

@@ -8,7 +8,7 @@ Two evaluations (the method is in docs/outcome-model.md):
   fleksjob). Works on real data, but each alumnus has one placement, so it
   ranks placements across students, not companies for a student.
 - ``evaluate_ground_truth``: on a freshly generated synthetic network, where
-  the true P(job or fleksjob) of *every* pair is known (``features.synthetic``'s
+  the true P(a job of any kind) of *every* pair is known (``features.synthetic``'s
   written ground truth). The model learns from the history of 75 % of the
   alumni; for each held-out alumnus all eligible companies are ranked, as a job
   consultant would rank them; gains are the true probabilities.
@@ -181,7 +181,7 @@ def evaluate_history(
     base_rate = float(y.mean())
     return HistoryEvaluation(
         method="5-fold by alumnus; held-out placements ranked within STU site and year; relevance = observed "
-        "job or fleksjob",
+        "any kind of job",
         placements=int(y.shape[0]),
         folds=folds,
         queries=len(queries),
@@ -249,7 +249,7 @@ class SyntheticTruth:
     base: float  # the intercept that calibrates the truth to the pilot's 81 %
 
     def probability(self, alumnus: np.ndarray, company: np.ndarray) -> np.ndarray:
-        """True P(job or fleksjob) of aligned (alumnus position, company position) pairs."""
+        """True P(a job of any kind) of aligned (alumnus position, company position) pairs."""
         from features.synthetic import _pair_truth_features, outcome_logit
 
         out = np.empty(alumnus.shape[0])
@@ -358,7 +358,7 @@ def evaluate_ground_truth(
 
     return GroundTruthEvaluation(
         method="fresh synthetic network; model trained on 75 % of the alumni's history; for each held-out "
-        "alumnus all eligible companies ranked; gains = true P(job or fleksjob); relevant = top fifth",
+        "alumnus all eligible companies ranked; gains = true P(a job of any kind); relevant = top fifth",
         seed=seed,
         students=n_students,
         companies=n_companies,

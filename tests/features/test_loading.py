@@ -165,9 +165,15 @@ def test_all_problems_are_collected_across_files(tmp_path: Path, tables: dict[st
 
 
 def test_duplicate_ids_name_the_first_row(tmp_path: Path, tables: dict[str, pd.DataFrame]) -> None:
-    tables["companies"].loc[7, "company_id"] = tables["companies"].loc[2, "company_id"]
+    in_history = set(tables["history"]["company_id"])
+    k = next(
+        k
+        for k in range(3, len(tables["companies"]))
+        if tables["companies"].loc[k, "company_id"] not in in_history
+    )
+    tables["companies"].loc[k, "company_id"] = tables["companies"].loc[2, "company_id"]
     issue = only_issue(write(tmp_path, tables))
-    assert (issue.file, issue.row, issue.column) == ("companies.csv", 9, "company_id")
+    assert (issue.file, issue.row, issue.column) == ("companies.csv", k + 2, "company_id")
     assert "first used in row 4" in issue.message
 
 
