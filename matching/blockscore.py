@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 from features.arrays import INDUSTRY_ORDER, STRESS_ORDER, CompanyArrays, StudentArrays
 from matching.candidates import min_dot, minutes_between
@@ -33,10 +32,10 @@ from matching.components import (
     wants_own_workstation,
     work_demands_fit,
 )
-from matching.context import ScoringContext
+from matching.context import LinearOutcome, ScoringContext
 from matching.eligibility import REASON_CODES, RULES, PairMeasures, first_reason, too_far
 from matching.needs import psychological
-from matching.outcome_model import _NEEDS, _SUPPORTS, FEATURE_NAMES, OutcomeModel, need_flags
+from matching.outcome_features import _NEEDS, _SUPPORTS, FEATURE_NAMES, need_flags
 
 ASPECTS = ("noise", "pace", "physical_demands", "customer_contact", "change")
 _N_REASONS = len(REASON_CODES)
@@ -217,7 +216,7 @@ class _ModelTables:
 
     def __init__(
         self,
-        model: OutcomeModel,
+        model: LinearOutcome,
         students: StudentArrays,
         companies: CompanyArrays,
         aspect_level: dict[str, np.ndarray],
@@ -317,4 +316,6 @@ class _ModelTables:
             + self.environment[self.student_environment[s] * 32 + self.company_environment[c]]
             + self.support[self.student_need[s] * 4 + self.company_support[c]]
         )
+        from scipy.special import expit  # imported on first use: rule-only scoring never needs it
+
         return expit(logit)

@@ -34,7 +34,7 @@ from matching.context import (
 )
 from matching.eligibility import ELIGIBLE, REASON_CODES, PairMeasures, first_reason, rule_failures, too_far
 from matching.lookup import position
-from matching.outcome_model import pair_features
+from matching.outcome_features import pair_features
 from matching.pair_table import PairTable
 
 __all__ = [

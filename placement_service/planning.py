@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,9 @@ from optimizer.replan import replan
 from optimizer.result import Assignment, PlacementResult, ReplanResult
 from optimizer.solve import solve_placement
 from placement_service.decisions import DecisionSet
+
+MODEL_CACHE_ENV = "STU_MATCH_CACHE"
+"""Environment variable naming the folder where fitted outcome models are kept (default: the user's cache)."""
 
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
 """One time limit for every plan, in the CLI and the app alike."""
@@ -60,10 +64,36 @@ def prepare_scoring(
     travel_matrix: str | os.PathLike[str] | None = None,
     rule_only: bool = False,
 ) -> ScoringContext:
-    """Everything scoring needs for ``network``: arrays, travel times, the learned outcome model."""
+    """Everything scoring needs for ``network``: arrays, travel times, the learned outcome model.
+
+    The model is fitted once per training data and kept in ``model_cache_dir()``.
+    """
     return scoring_context(
-        network, config, travel_matrix=travel_matrix, outcome_model=None if rule_only else "auto"
+        network,
+        config,
+        travel_matrix=travel_matrix,
+        outcome_model=None if rule_only else "auto",
+        model_cache=None if rule_only else model_cache_dir(),
     )
+
+
+def model_cache_dir() -> Path | None:
+    """Where fitted outcome models are kept: ``$STU_MATCH_CACHE``, else the user's cache folder.
+
+    The user's cache folder is ``$XDG_CACHE_HOME/stu-match``, or ``~/.cache/stu-match``;
+    never the repository or the data folder. None when there is no home folder to
+    find it in: models are then fitted and not kept.
+    """
+    given = os.environ.get(MODEL_CACHE_ENV, "").strip()
+    if given:
+        return Path(given).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "stu-match"
+    try:
+        return Path.home() / ".cache" / "stu-match"
+    except RuntimeError:
+        return None
 
 
 def scoring_config(changes: Mapping[str, object] | None = None) -> ScoringConfig:

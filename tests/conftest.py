@@ -1,11 +1,27 @@
-"""Shared fixtures: the built-in network, loaded once per test session."""
+"""Shared fixtures: the built-in network, loaded once per test session; a model cache of the session's own."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from features.loading import BUILTIN_DATA_DIR, load_network
 from features.network import Network
+from placement_service.planning import MODEL_CACHE_ENV
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Fitted outcome models go to a temporary folder, never the user's cache.
+
+    Set in the environment for the whole session, so the CLI and app processes tests start use it too.
+    """
+    folder = tmp_path_factory.mktemp("model-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(MODEL_CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")
