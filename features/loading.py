@@ -36,7 +36,6 @@ from features.limits import (
 from features.network import Network
 from features.profiles import REQUIRED_COLUMNS, Company, Placement, Student
 from features.safe_files import restore_frame, safe_csv_bytes, safe_workbook_bytes
-from features.workbook_reader import read_sheets
 
 TABLES: dict[str, type[BaseModel]] = {
     "students": Student,
@@ -359,6 +358,9 @@ def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[DataIssue]
 def _read_workbook_source(
     source: Path | bytes, file_name: str
 ) -> tuple[dict[str, pd.DataFrame], list[DataIssue]]:
+    # openpyxl (under the workbook reader) is slow to import: only reading a workbook imports it.
+    from features.workbook_reader import read_sheets
+
     path = Path(file_name)
     try:
         by_name, sheets = read_sheets(source, path.name, TABLES, DATA_FILE_LIMITS)

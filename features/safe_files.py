@@ -23,14 +23,13 @@ import io
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """A text cell beginning with one of these could be run as a formula."""
@@ -97,12 +96,16 @@ def safe_csv_bytes(table: Table, columns: Sequence[str] | None = None, *, encodi
 
 def safe_workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     """Tables as the sheets of one .xlsx workbook: text as strings (never formulas), numbers as numbers."""
+    # openpyxl takes a fifth of a second to import: only commands that write a workbook import it.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
+    cells = _WorkbookCells()
     for name, frame in sheets.items():
         sheet = workbook.create_sheet(title=_sheet_title(name))
-        sheet.append([_workbook_cell(sheet, str(column)) for column in frame.columns])
+        sheet.append([cells.cell(sheet, str(column)) for column in frame.columns])
         for row in frame.itertuples(index=False, name=None):
-            sheet.append([_workbook_cell(sheet, value) for value in row])
+            sheet.append([cells.cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -146,20 +149,31 @@ def _csv_cell(value: Any) -> Any:
     return neutralise(value if isinstance(value, str) else str(value))
 
 
-def _workbook_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    if _is_missing(value):
-        return None
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if _is_number(value) and math.isfinite(float(value)):
-        return int(value) if isinstance(value, numbers.Integral) else float(value)
-    text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value if isinstance(value, str) else str(value)))
-    if text.startswith("=") or text in ERROR_CODES:
-        # openpyxl would store this text as a formula or an error value: make it a string cell.
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
-    return text  # openpyxl stores any other text as a string
+class _WorkbookCells:
+    """Values as openpyxl cells of a write-only sheet (openpyxl imported when a workbook is written)."""
+
+    def __init__(self) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+        self.write_only_cell = WriteOnlyCell
+        self.error_codes = ERROR_CODES
+        self.illegal_characters = ILLEGAL_CHARACTERS_RE
+
+    def cell(self, sheet: WriteOnlyWorksheet, value: Any) -> Any:
+        if _is_missing(value):
+            return None
+        if isinstance(value, bool | np.bool_):
+            return bool(value)
+        if _is_number(value) and math.isfinite(float(value)):
+            return int(value) if isinstance(value, numbers.Integral) else float(value)
+        text = neutralise(self.illegal_characters.sub("", value if isinstance(value, str) else str(value)))
+        if text.startswith("=") or text in self.error_codes:
+            # openpyxl would store this text as a formula or an error value: make it a string cell.
+            cell = self.write_only_cell(sheet, value=text)
+            cell.data_type = "s"
+            return cell
+        return text  # openpyxl stores any other text as a string
 
 
 def _sheet_title(name: str) -> str:

@@ -33,9 +33,6 @@ from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
-from ortools.sat.python import cp_model
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from optimizer.instance import Instance
 
@@ -254,6 +251,9 @@ def _solve_parts(
     workers: int,
 ) -> _Batch:
     """One CP-SAT model holding every part side by side (they share no variable or constraint)."""
+    # OR-Tools and scipy.sparse are imported when a plan is solved, not by every command.
+    from ortools.sat.python import cp_model
+
     owner = np.concatenate([np.full(p.pairs.size, k, dtype=np.int64) for k, p in enumerate(parts)])
     pairs = np.concatenate([p.pairs for p in parts])
     internal = np.concatenate([p.internal for p in parts])
@@ -370,6 +370,9 @@ def _groups(key: np.ndarray) -> list[np.ndarray]:
 
 def _components(inst: Instance, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Connected-component labels of students and companies linked by the given pairs (-1: no pair)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = inst.n_students + inst.n_companies
     graph = coo_matrix(
         (np.ones(pairs.size, dtype=np.int8), (inst.student[pairs], inst.n_students + inst.company[pairs])),

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 
 class FlowError(RuntimeError):
@@ -113,6 +112,8 @@ def solve_transport(
             np.zeros(n_level_arcs, dtype=np.int64),
         ]
     )
+    from ortools.graph.python import min_cost_flow  # imported when a plan is solved, not by every command
+
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     flow.set_node_supply(source, n_students)

@@ -4,130 +4,272 @@ The CLI (``stu_match``) and the app (``app_streamlit``) import this package and
 ``features`` (vocabularies, labels, profiles), nothing below it. Data flows one
 way: files → ``features`` → ``matching`` → ``optimizer`` → here → CLI and app.
 See docs/architecture.md.
+
+The names below are imported on first use (``__getattr__``), each from its own
+module: ``from placement_service import load_data`` imports what opening a data
+set needs, not the store, the planner or the scenarios, so that a command that
+only validates or scores starts quickly.
 """
 
 from __future__ import annotations
 
-from features.errors import DataValidationError, InputError
-from matching.config import COMPONENT_LABELS, RULE_COMPONENTS, ScoringConfig
-from matching.context import ScoringContext
-from matching.explain import PairExplanation
-from matching.pair_table import PairTable
-from optimizer.explain import Reason, WhyNot
-from optimizer.result import Assignment, Move
-from placement_service.access import (
-    ROLE_LABELS,
-    AccessDeniedError,
-    Actor,
-    Role,
-    demo_actor,
-    may_see_network,
-    may_see_plan,
-    may_see_student_details,
-)
-from placement_service.clock import COPENHAGEN, danish_date, danish_time
-from placement_service.decisions import (
-    AVOIDING,
-    DECISION_ACTIONS,
-    DECISION_HELP,
-    DECISION_LABELS,
-    KEEPING,
-    Decision,
-    DecisionKind,
-    DecisionSet,
-)
-from placement_service.network_report import (
-    REASON_GROUP_LABELS,
-    GapReport,
-    NetworkGaps,
-    Recruitment,
-    RuleLift,
-    UnplacedGroup,
-    gap_report,
-    network_gaps,
-    recruitment,
-)
-from placement_service.networks import (
-    BUILTIN_NETWORK_NAME,
-    NetworkChanges,
-    OpenNetwork,
-    load_builtin,
-    load_data,
-    open_as_new,
-    open_as_version,
-    open_builtin,
-    preview_version,
-    read_upload,
-    same_files_as,
-    uploadable_networks,
-)
-from placement_service.planning import (
-    DEFAULT_OBJECTIVE,
-    DEFAULT_TIME_LIMIT_SECONDS,
-    OBJECTIVES,
-    PLAN_COLUMNS,
-    Plan,
-    eligible_pairs,
-    plan_cohort,
-    plan_with_decisions,
-    prepare_scoring,
-    read_decision_file,
-    read_plan_file,
-    scoring_config,
-    solve_params,
-)
-from placement_service.privacy import (
-    DEFAULT_RETENTION_MONTHS,
-    Consent,
-    brief_for,
-    consent_in_force,
-    give_consent,
-    run_retention,
-    subject_export,
-    withdraw_consent,
-)
-from placement_service.scenarios import AddedCompany, PlanDiff, ScenarioOutcome, ScenarioSettings
-from placement_service.scoring import (
-    DEFAULT_TOP_K,
-    PAIR_COLUMNS,
-    REASON_TEXT_EN,
-    InterestNotice,
-    NearMiss,
-    companies_for_student,
-    evaluate_ranking,
-    interests_out_of_reach,
-    near_misses_for_student,
-    pairs_csv,
-    pairs_summary,
-    students_for_company,
-)
-from placement_service.store import (
-    BUILTIN_NETWORK_ID,
-    DATABASE_ENV,
-    AuditEntry,
-    AuditRow,
-    ConsentRecord,
-    DecisionConflictError,
-    DecisionStore,
-    DeletionRecord,
-    NetworkInfo,
-    SavedPlan,
-    Scenario,
-    StoredUser,
-    StoreError,
-    database_path,
-)
-from placement_service.use_cases import (
-    approve_plan,
-    compare_scenario,
-    current_decisions,
-    decide,
-    decided_plan,
-    save_scenario,
-    student_details,
-    visible_students,
-)
-from placement_service.users import actor_for_email, add_user, cli_actor, describe, log_in, system_actor
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from features.errors import DataValidationError, InputError
+    from matching.config import COMPONENT_LABELS, RULE_COMPONENTS, ScoringConfig
+    from matching.context import ScoringContext
+    from matching.explain import PairExplanation
+    from matching.pair_table import PairTable
+    from optimizer.explain import Reason, WhyNot
+    from optimizer.result import Assignment, Move
+    from placement_service.access import (
+        ROLE_LABELS,
+        AccessDeniedError,
+        Actor,
+        Role,
+        demo_actor,
+        may_see_network,
+        may_see_plan,
+        may_see_student_details,
+    )
+    from placement_service.clock import COPENHAGEN, danish_date, danish_time
+    from placement_service.decisions import (
+        AVOIDING,
+        DECISION_ACTIONS,
+        DECISION_HELP,
+        DECISION_LABELS,
+        KEEPING,
+        Decision,
+        DecisionKind,
+        DecisionSet,
+    )
+    from placement_service.network_report import (
+        REASON_GROUP_LABELS,
+        GapReport,
+        NetworkGaps,
+        Recruitment,
+        RuleLift,
+        UnplacedGroup,
+        gap_report,
+        network_gaps,
+        recruitment,
+    )
+    from placement_service.networks import (
+        BUILTIN_NETWORK_NAME,
+        NetworkChanges,
+        OpenNetwork,
+        load_builtin,
+        load_data,
+        open_as_new,
+        open_as_version,
+        open_builtin,
+        preview_version,
+        read_upload,
+        same_files_as,
+        uploadable_networks,
+    )
+    from placement_service.planning import (
+        DEFAULT_OBJECTIVE,
+        DEFAULT_TIME_LIMIT_SECONDS,
+        OBJECTIVES,
+        PLAN_COLUMNS,
+        Plan,
+        eligible_pairs,
+        plan_cohort,
+        plan_with_decisions,
+        prepare_scoring,
+        read_decision_file,
+        read_plan_file,
+        scoring_config,
+        solve_params,
+    )
+    from placement_service.privacy import (
+        DEFAULT_RETENTION_MONTHS,
+        Consent,
+        brief_for,
+        consent_in_force,
+        give_consent,
+        run_retention,
+        subject_export,
+        withdraw_consent,
+    )
+    from placement_service.scenarios import AddedCompany, PlanDiff, ScenarioOutcome, ScenarioSettings
+    from placement_service.scoring import (
+        DEFAULT_TOP_K,
+        PAIR_COLUMNS,
+        REASON_TEXT_EN,
+        InterestNotice,
+        NearMiss,
+        companies_for_student,
+        evaluate_ranking,
+        interests_out_of_reach,
+        near_misses_for_student,
+        pairs_csv,
+        pairs_summary,
+        students_for_company,
+    )
+    from placement_service.store import (
+        BUILTIN_NETWORK_ID,
+        DATABASE_ENV,
+        AuditEntry,
+        AuditRow,
+        ConsentRecord,
+        DecisionConflictError,
+        DecisionStore,
+        DeletionRecord,
+        NetworkInfo,
+        SavedPlan,
+        Scenario,
+        StoredUser,
+        StoreError,
+        database_path,
+    )
+    from placement_service.use_cases import (
+        approve_plan,
+        compare_scenario,
+        current_decisions,
+        decide,
+        decided_plan,
+        save_scenario,
+        student_details,
+        visible_students,
+    )
+    from placement_service.users import actor_for_email, add_user, cli_actor, describe, log_in, system_actor
+
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "features.errors": ("DataValidationError", "InputError"),
+    "matching.config": ("COMPONENT_LABELS", "RULE_COMPONENTS", "ScoringConfig"),
+    "matching.context": ("ScoringContext",),
+    "matching.explain": ("PairExplanation",),
+    "matching.pair_table": ("PairTable",),
+    "optimizer.explain": ("Reason", "WhyNot"),
+    "optimizer.result": ("Assignment", "Move"),
+    "placement_service.access": (
+        "ROLE_LABELS",
+        "AccessDeniedError",
+        "Actor",
+        "Role",
+        "demo_actor",
+        "may_see_network",
+        "may_see_plan",
+        "may_see_student_details",
+    ),
+    "placement_service.clock": ("COPENHAGEN", "danish_date", "danish_time"),
+    "placement_service.decisions": (
+        "AVOIDING",
+        "DECISION_ACTIONS",
+        "DECISION_HELP",
+        "DECISION_LABELS",
+        "KEEPING",
+        "Decision",
+        "DecisionKind",
+        "DecisionSet",
+    ),
+    "placement_service.network_report": (
+        "REASON_GROUP_LABELS",
+        "GapReport",
+        "NetworkGaps",
+        "Recruitment",
+        "RuleLift",
+        "UnplacedGroup",
+        "gap_report",
+        "network_gaps",
+        "recruitment",
+    ),
+    "placement_service.networks": (
+        "BUILTIN_NETWORK_NAME",
+        "NetworkChanges",
+        "OpenNetwork",
+        "load_builtin",
+        "load_data",
+        "open_as_new",
+        "open_as_version",
+        "open_builtin",
+        "preview_version",
+        "read_upload",
+        "same_files_as",
+        "uploadable_networks",
+    ),
+    "placement_service.planning": (
+        "DEFAULT_OBJECTIVE",
+        "DEFAULT_TIME_LIMIT_SECONDS",
+        "OBJECTIVES",
+        "PLAN_COLUMNS",
+        "Plan",
+        "eligible_pairs",
+        "plan_cohort",
+        "plan_with_decisions",
+        "prepare_scoring",
+        "read_decision_file",
+        "read_plan_file",
+        "scoring_config",
+        "solve_params",
+    ),
+    "placement_service.privacy": (
+        "DEFAULT_RETENTION_MONTHS",
+        "Consent",
+        "brief_for",
+        "consent_in_force",
+        "give_consent",
+        "run_retention",
+        "subject_export",
+        "withdraw_consent",
+    ),
+    "placement_service.scenarios": ("AddedCompany", "PlanDiff", "ScenarioOutcome", "ScenarioSettings"),
+    "placement_service.scoring": (
+        "DEFAULT_TOP_K",
+        "PAIR_COLUMNS",
+        "REASON_TEXT_EN",
+        "InterestNotice",
+        "NearMiss",
+        "companies_for_student",
+        "evaluate_ranking",
+        "interests_out_of_reach",
+        "near_misses_for_student",
+        "pairs_csv",
+        "pairs_summary",
+        "students_for_company",
+    ),
+    "placement_service.store": (
+        "BUILTIN_NETWORK_ID",
+        "DATABASE_ENV",
+        "AuditEntry",
+        "AuditRow",
+        "ConsentRecord",
+        "DecisionConflictError",
+        "DecisionStore",
+        "DeletionRecord",
+        "NetworkInfo",
+        "SavedPlan",
+        "Scenario",
+        "StoredUser",
+        "StoreError",
+        "database_path",
+    ),
+    "placement_service.use_cases": (
+        "approve_plan",
+        "compare_scenario",
+        "current_decisions",
+        "decide",
+        "decided_plan",
+        "save_scenario",
+        "student_details",
+        "visible_students",
+    ),
+    "placement_service.users": (
+        "actor_for_email",
+        "add_user",
+        "cli_actor",
+        "describe",
+        "log_in",
+        "system_actor",
+    ),
+}
+"""The module each public name comes from."""
+
+_SOURCE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
 __all__ = [
     "AVOIDING",
@@ -248,3 +390,17 @@ __all__ = [
     "visible_students",
     "withdraw_consent",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use, and keep it here."""
+    module = _SOURCE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

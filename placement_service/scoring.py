@@ -19,7 +19,6 @@ from features.vocabulary import Industry
 from matching.config import COMPONENT_LABELS, RULE_COMPONENTS, ScoringConfig
 from matching.context import ScoringContext
 from matching.eligibility import REASON_TEXT_EN
-from matching.evaluation import K, evaluate_ground_truth, evaluate_history
 from matching.explain import PairExplanation
 from matching.near_miss import NearMiss, near_misses_of
 from matching.pair_table import PairTable
@@ -130,6 +129,9 @@ def evaluate_ranking(
     truth_alumni: int = 1500,
 ) -> dict[str, object]:
     """NDCG@5 and precision@5 of blended, rule-only and random rankings (docs/outcome-model.md)."""
+    # Fits models and scores them with scikit-learn: imported here, not by every command.
+    from matching.evaluation import K, evaluate_ground_truth, evaluate_history
+
     result: dict[str, object] = {"k": K}
     result["history"] = evaluate_history(network, folds=folds, seed=seed, config=config).model_dump()
     if ground_truth:

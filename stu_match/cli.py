@@ -32,20 +32,32 @@ COMMANDS: tuple[str, ...] = (
 EXIT_BAD_INPUT = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every sub-command, or of ``only`` that one (its module alone is imported)."""
     parser = argparse.ArgumentParser(
         prog="stu-match",
         description="Placement engine for STU job consultants and network coordinators.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         module = importlib.import_module(f"stu_match.commands.{name.replace('-', '_')}")
         module.register(subparsers)
     return parser
 
 
+def named_command(argv: Sequence[str]) -> str | None:
+    """The sub-command ``argv`` starts with, if it names one; else None (help, or a mistake to report).
+
+    The top level has no options but ``--help``, so a command line that runs
+    something starts with its command. Only that command's module is then
+    imported: ``validate`` does not wait for what ``assign`` needs.
+    """
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(named_command(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
