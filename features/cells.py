@@ -9,6 +9,7 @@ accept yes/no, true/false, ja/nej, 1/0. Decimal commas are accepted.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
@@ -26,7 +27,9 @@ _TRUE = {"true", "yes", "ja", "j", "y", "1", "x", "sand"}
 _FALSE = {"false", "no", "nej", "n", "0", "falsk"}
 
 
+@functools.cache
 def _lookup_table(enum_type: type[E]) -> dict[str, E]:
+    """Identifier and Danish label (casefolded) to member; built once per vocabulary, read for every cell."""
     table: dict[str, E] = {}
     labels = _LABELS_BY_TYPE.get(enum_type, {})
     for member in enum_type:
