@@ -35,7 +35,7 @@ from matching.components import (
 from matching.context import LinearOutcome, ScoringContext
 from matching.eligibility import REASON_CODES, RULES, PairMeasures, first_reason, too_far
 from matching.needs import psychological
-from matching.outcome_features import _NEEDS, _SUPPORTS, FEATURE_NAMES, need_flags
+from matching.outcome_features import _NEEDS, _SUPPORTS, FEATURE_NAMES, logistic, need_flags
 
 ASPECTS = ("noise", "pace", "physical_demands", "customer_contact", "change")
 _N_REASONS = len(REASON_CODES)
@@ -316,6 +316,4 @@ class _ModelTables:
             + self.environment[self.student_environment[s] * 32 + self.company_environment[c]]
             + self.support[self.student_need[s] * 4 + self.company_support[c]]
         )
-        from scipy.special import expit  # imported on first use: rule-only scoring never needs it
-
-        return expit(logit)
+        return logistic(logit)

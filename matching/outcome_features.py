@@ -60,6 +60,17 @@ MIN_PLACEMENTS = 40
 """Fewest past placements (with both outcomes present) to fit a model from; fewer give rule-only scores."""
 
 
+def logistic(logit: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-logit)): the model's probability from its logit.
+
+    The formula scipy's ``expit`` evaluates, in numpy (the same numbers, up to the last bit
+    where numpy's ``exp`` differs from the C library's): scoring does not wait a fifth of a
+    second for ``scipy.special`` to import.
+    """
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-logit))
+
+
 def need_flags(students: StudentArrays) -> dict[str, np.ndarray]:
     """(n,) bool for each of ``_NEEDS``: the needs the model weighs a trained mentor and flexible management against."""
     return {

@@ -5,8 +5,8 @@ regression; on raw ``pair_features`` it is one dot product,
 ``P = expit(x . folded_coef + folded_intercept)``. ``StoredOutcomeModel`` holds
 exactly those numbers (and the standardised coefficients, the scaling and the
 kept columns they were folded from) and predicts as ``OutcomeModel.lasting_probability``
-does, so scoring with it needs numpy (and scipy's ``expit``) but never imports
-scikit-learn, which takes longer to import than the rest of a command needs.
+does, so scoring with it needs numpy but never imports scikit-learn, which takes
+longer to import than the rest of a command needs.
 
 ``training_key`` digests what a model learned from: the training matrix and
 outcomes themselves (so the history, the alumni and students it uses and the
@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.outcome_features import FEATURE_NAMES
+from matching.outcome_features import FEATURE_NAMES, logistic
 
 FORMAT = "stu-match outcome model"
 FORMAT_VERSION = 1
@@ -69,11 +69,9 @@ class StoredOutcomeModel:
 
     def lasting_probability(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
         """(n,) P(job or fleksjob) of ``pair_features`` output, exactly as ``OutcomeModel.lasting_probability``."""
-        from scipy.special import expit
-
         if X.ndim != 2 or X.shape[1] != self.n_features_in_:
             raise ValueError(f"X must have {self.n_features_in_} columns. Got shape {X.shape} instead.")
-        return expit(X @ self.folded_coef_ + self.folded_intercept_)
+        return logistic(X @ self.folded_coef_ + self.folded_intercept_)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
         """(n, 2) probabilities of the classes in ``classes`` order."""
