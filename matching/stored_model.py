@@ -13,9 +13,10 @@ outcomes themselves (so the history, the alumni and students it uses and the
 travel times, estimated or from a travel matrix, all count), the feature
 names, the fit's settings and the scikit-learn version. A model is stored as
 JSON named by that key (``save``, written to a temporary file and moved into
-place, readable by its owner only: it is derived from health data) and read
-back by ``load``, which returns None for a missing, unreadable or inconsistent
-file, so that the caller fits again instead of failing.
+place, readable by its owner only: it is derived from health data; only the
+``KEEP_MODELS`` most recently used are kept) and read back by ``load``, which
+returns None for a missing, unreadable or inconsistent file, so that the caller
+fits again instead of failing.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ FORMAT = "stu-match outcome model"
 FORMAT_VERSION = 1
 DEFAULT_SETTINGS: dict[str, Any] = {"C": 0.5, "max_iter": 1000, "monotone_travel": True}
 """The parameters ``OutcomeModel`` is fitted with for scoring (its defaults; a test checks they agree)."""
+KEEP_MODELS = 8
+"""Stored models kept per folder, the most recently used: older ones (of data since changed) are deleted."""
 MAX_FILE_BYTES = 1 << 20
 """A stored model is a few kilobytes; a larger file is not one of ours and is not read."""
 
@@ -187,9 +190,12 @@ def load(folder: Path, key: str) -> StoredOutcomeModel | None:
             raw = file.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             return None
-        return StoredOutcomeModel.from_json(json.loads(raw), key)
+        model = StoredOutcomeModel.from_json(json.loads(raw), key)
     except (OSError, ValueError, KeyError, TypeError, OverflowError):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: kept when older models are deleted
+    return model
 
 
 def save(folder: Path, model: StoredOutcomeModel) -> bool:
@@ -209,13 +215,26 @@ def save(folder: Path, model: StoredOutcomeModel) -> bool:
             os.fsync(file.fileno())
         os.replace(temporary, model_path(folder, model.key))
         temporary = None
-        return True
     except OSError:
         return False
     finally:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+    _delete_least_recently_used(folder)
+    return True
+
+
+def _delete_least_recently_used(folder: Path, keep: int = KEEP_MODELS) -> None:
+    """Keep the ``keep`` most recently used models of ``folder``; a model of data no longer used goes."""
+    with contextlib.suppress(OSError):
+        found = []
+        for path in folder.glob("outcome-model-*.json"):
+            with contextlib.suppress(OSError):
+                found.append((path.stat().st_mtime_ns, path))
+        for _, path in sorted(found, reverse=True)[keep:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _sklearn_version() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -83,12 +84,12 @@ def test_the_model_is_stored_once_owner_only_and_read_back(tmp_path: Path) -> No
     assert files == [model_path(cache, first.key)]  # no temporary file left behind
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    written = files[0].stat().st_mtime_ns
+    written = files[0].stat().st_ino
     second = auto_outcome_model(fresh_network(), None, cache)
     assert second is not None and second.key == first.key
     assert np.array_equal(second.folded_coef_, first.folded_coef_)
     assert second.folded_intercept_ == first.folded_intercept_
-    assert files[0].stat().st_mtime_ns == written  # read, not fitted and written again
+    assert files[0].stat().st_ino == written  # read, not fitted and written again (a new file)
     data = json.loads(files[0].read_text())
     assert data["feature_names"] == list(FEATURE_NAMES)
     assert data["settings"] == DEFAULT_SETTINGS
@@ -154,3 +155,21 @@ def test_the_key_follows_the_training_data_and_settings(
     with_matrix = training_data(builtin_network, matrix)
     assert with_matrix is not None
     assert training_key(*with_matrix, DEFAULT_SETTINGS) != key
+
+
+def test_only_the_most_recently_used_models_are_kept(
+    training: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    features, y = training
+    fitted = OutcomeModel(**DEFAULT_SETTINGS).fit(features, y)
+    keys = [training_key(features, y, {**DEFAULT_SETTINGS, "C": 0.1 + k}) for k in range(12)]
+    for age, key in enumerate(keys):
+        assert stored_model.save(tmp_path, StoredOutcomeModel.from_fitted(fitted, key, len(y)))
+        os.utime(model_path(tmp_path, key), ns=(age * 10**9, age * 10**9))
+        if age == 1:
+            assert stored_model.load(tmp_path, keys[0]) is not None  # reading the first keeps it in use
+    kept = {path.name for path in tmp_path.iterdir()}
+    assert len(kept) == stored_model.KEEP_MODELS
+    assert model_path(tmp_path, keys[-1]).name in kept
+    assert model_path(tmp_path, keys[0]).name in kept
+    assert model_path(tmp_path, keys[1]).name not in kept
