@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from features.errors import InputError
+from placement_service.after_match_store import AFTER_MATCH_SCHEMA, AfterMatchRecords
 from placement_service.clock import danish_clock, now
 from placement_service.decisions import (
     DECISION_ACTIONS,
@@ -255,8 +256,8 @@ def database_path() -> Path:
     return Path(os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE)
 
 
-class DecisionStore:
-    """Everything users decide, for every network, in one SQLite file."""
+class DecisionStore(AfterMatchRecords):
+    """Everything users decide, and what happens after the match, for every network, in one SQLite file."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, busy_timeout_seconds: float = 30.0):
         self.path = Path(path) if path is not None else database_path()
@@ -269,6 +270,7 @@ class DecisionStore:
         with self._connection() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.executescript(_SCHEMA)
+            connection.executescript(AFTER_MATCH_SCHEMA)
             self._migrate(connection)
             connection.executescript(_AUDIT_GUARDS)
 
@@ -838,8 +840,8 @@ class DecisionStore:
     def delete_student(self, network_id: str, student_id: str, stu_end: str, user: str) -> None:
         """Delete everything the store holds on one student, in one transaction, leaving a deletion record.
 
-        Decisions, consent records, the student's places in saved plans and its digest in the
-        recorded versions go; the audit rows (IDs only, no personal details) stay.
+        Decisions, consent records, placements, follow-ups and outcomes, the student's places in
+        saved plans and its digest in the recorded versions go; the audit rows (IDs only, no personal details) stay.
         """
         user = _user(user)
         at = now()
@@ -867,6 +869,7 @@ class DecisionStore:
                         "UPDATE network_versions SET students = ? WHERE id = ?",
                         (json.dumps(digests), version_id),
                     )
+            self.delete_after_match(connection, network_id, student_id)
             connection.execute(
                 "DELETE FROM retention WHERE network_key = ? AND student_id = ?", (network_id, student_id)
             )
@@ -923,6 +926,7 @@ class DecisionStore:
             "consent": [r.model_dump() for r in self.consent_history(None, student_id)],
             "stu_end": [{"network": n, "stu_end": e} for n, e in retention],
             "deletions": [r.model_dump() for r in self.deletions(student_id)],
+            **self.after_match_held_on(student_id),
         }
 
     # --- users -------------------------------------------------------------------

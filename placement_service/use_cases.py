@@ -28,6 +28,7 @@ from placement_service.planning import (
     DEFAULT_OBJECTIVE,
     DEFAULT_TIME_LIMIT_SECONDS,
     Plan,
+    eligible_pairs,
     plan_with_decisions,
 )
 from placement_service.scenarios import ScenarioOutcome, ScenarioSettings, run_scenario
@@ -50,10 +51,22 @@ def decided_plan(
     objective: str = DEFAULT_OBJECTIVE,
     time_limit: float = DEFAULT_TIME_LIMIT_SECONDS,
 ) -> Plan:
-    """The plan with every current decision applied, stamped with the decision version it was solved from."""
+    """The plan with every current decision applied, stamped with the decision version it was solved from.
+
+    Companies that have withdrawn or closed take no one, and decisions at them no longer apply.
+    """
+    from placement_service.company_changes import inactive_companies, without_companies, without_decisions_at
+
     version, decisions = current_decisions(store, network_id, context.network)
+    inactive = inactive_companies(store, network_id)
+    pairs = without_companies(eligible_pairs(context), inactive) if inactive else None
     return plan_with_decisions(
-        context, decisions, objective=objective, time_limit=time_limit, decision_version=version
+        context,
+        without_decisions_at(decisions, inactive),
+        objective=objective,
+        time_limit=time_limit,
+        decision_version=version,
+        pairs=pairs,
     )
 
 
