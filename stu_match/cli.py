@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "audit",
     "retention",
     "subject-export",
+    "outcomes",
 )
 
 EXIT_BAD_INPUT = 2
