@@ -466,9 +466,11 @@ def _row_issue(detail: Mapping[str, Any], records: list[dict[str, Any]], file_na
 def _check_identities(
     validated: Mapping[str, list[Any]], source: str, references_checkable: bool
 ) -> list[DataIssue]:
-    """Unique IDs per table, and history that refers to known students and companies.
+    """Unique IDs per table, and alumni that are not also current students.
 
-    References are checked only when every table they may point into has validated.
+    History may name students and companies that are no longer in the files (history outlives
+    the network): ``Network.history_note`` says so, and the model learns from the rows it can.
+    Checked only when every table involved has validated.
     """
     issues: list[DataIssue] = []
     id_fields = {"students": "student_id", "companies": "company_id", "alumni": "student_id"}
@@ -503,32 +505,6 @@ def _check_identities(
                     alumnus.student_id,
                     "this ID is also a current student in students.csv; alumni must have their own IDs",
                     "ID'et er også en nuværende elev i students.csv; tidligere elever skal have egne ID'er",
-                )
-            )
-    known_students = current | {s.student_id for s in validated.get("alumni", [])}
-    known_companies = {c.company_id for c in validated.get("companies", [])}
-    for offset, placement in enumerate(validated.get("history", [])):
-        row = offset + FIRST_DATA_ROW
-        if placement.student_id not in known_students:
-            issues.append(
-                DataIssue(
-                    _file_name("history", source),
-                    row,
-                    "student_id",
-                    placement.student_id,
-                    "unknown student; history must refer to a student in students.csv or alumni.csv",
-                    "ukendt elev; historikken skal henvise til en elev i students.csv eller alumni.csv",
-                )
-            )
-        if placement.company_id not in known_companies:
-            issues.append(
-                DataIssue(
-                    _file_name("history", source),
-                    row,
-                    "company_id",
-                    placement.company_id,
-                    "unknown company; history must refer to a company in companies.csv",
-                    "ukendt virksomhed; historikken skal henvise til en virksomhed i companies.csv",
                 )
             )
     return issues

@@ -57,6 +57,56 @@ class Network:
     def company_position(self) -> dict[str, int]:
         return {c.company_id: i for i, c in enumerate(self.companies)}
 
+    @cached_property
+    def usable_history(self) -> tuple[Placement, ...]:
+        """History rows whose student (a current student or an alumnus) and company are in the files.
+
+        History outlives the network: a row may name a company that has left or a former student
+        whose profile is not in ``alumni.csv``. Such rows load (see ``unmatched_history``) but
+        cannot be turned into features, so the learned model does not use them.
+        """
+        people = {s.student_id for s in self.students} | {a.student_id for a in self.alumni}
+        return tuple(
+            p for p in self.history if p.student_id in people and p.company_id in self.company_position
+        )
+
+    def unmatched_history(self) -> tuple[list[str], list[str]]:
+        """(students, companies) named in history but not in the files, sorted."""
+        people = {s.student_id for s in self.students} | {a.student_id for a in self.alumni}
+        students = sorted({p.student_id for p in self.history if p.student_id not in people})
+        companies = sorted({p.company_id for p in self.history if p.company_id not in self.company_position})
+        return students, companies
+
+    def history_note(self) -> tuple[str, str] | None:
+        """An English and a Danish note on history rows the model cannot use; None when every row is usable."""
+        unused = len(self.history) - len(self.usable_history)
+        if not unused:
+            return None
+        students, companies = self.unmatched_history()
+
+        def listed(ids: list[str]) -> str:
+            return ", ".join(ids[:8]) + (" …" if len(ids) > 8 else "")
+
+        en, da = [], []
+        if companies:
+            en.append(
+                f"{len(companies)} compan{'y' if len(companies) == 1 else 'ies'} no longer in companies.csv ({listed(companies)})"
+            )
+            da.append(
+                f"{len(companies)} virksomhed{'' if len(companies) == 1 else 'er'}, der ikke længere er i companies.csv ({listed(companies)})"
+            )
+        if students:
+            en.append(f"{len(students)} former student(s) not in alumni.csv ({listed(students)})")
+            da.append(
+                f"{len(students)} tidligere elev{'' if len(students) == 1 else 'er'}, der ikke er i alumni.csv ({listed(students)})"
+            )
+        return (
+            f"{unused} history row(s) name " + " and ".join(en) + "; they are kept, but the learned model "
+            "cannot use them without the profiles.",
+            f"{unused} rækker i historikken nævner " + " og ".join(da) + ". De er gemt, men den lærte model "
+            "kan ikke bruge dem uden profilerne.",
+        )
+
     def student(self, student_id: str) -> Student:
         return self.students[self.student_position[student_id]]
 

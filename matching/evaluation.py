@@ -140,7 +140,7 @@ def evaluate_history(
     _, companies = network_arrays(network)
     minutes = pair_minutes(students, companies, s, c)
     features = pair_features(students, companies, s, c, minutes)
-    ids = np.array([p.student_id for p in network.history])
+    ids = np.array([p.student_id for p in network.usable_history])
     groups = np.unique(ids, return_inverse=True)[1]
     fold_of_group = np.random.default_rng(seed).permutation(groups.max() + 1) % folds
     fold = fold_of_group[groups]
@@ -161,8 +161,8 @@ def evaluate_history(
         rule[test] = _scores(network, students, companies, s[test], c[test], config, None)
 
     site_of = {s.student_id: s.stu_site for s in (*network.students, *network.alumni)}
-    site = np.array([site_of[p.student_id] for p in network.history])
-    year = np.array([p.year for p in network.history])
+    site = np.array([site_of[p.student_id] for p in network.usable_history])
+    year = np.array([p.year for p in network.usable_history])
     queries = [rows[(site == a) & (year == b)] for a, b in sorted(set(zip(site, year, strict=True)))]
     queries = [q for q in queries if q.shape[0] >= MIN_CANDIDATES and y[q].any()]
     if not queries:
@@ -305,7 +305,7 @@ def evaluate_ground_truth(
     _, companies = network_arrays(network)
     history_students, s_hist, c_hist, y = history_pairs(network)
     alumni_position = {a.student_id: k for k, a in enumerate(network.alumni)}
-    row_alumnus = np.array([alumni_position[p.student_id] for p in network.history])
+    row_alumnus = np.array([alumni_position[p.student_id] for p in network.usable_history])
     held_out = np.random.default_rng(seed).random(len(network.alumni)) < held_out_share
     train = ~held_out[row_alumnus]
     minutes = pair_minutes(history_students, companies, s_hist, c_hist)

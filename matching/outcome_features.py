@@ -141,15 +141,17 @@ def pair_features(
 def history_pairs(network: Network) -> tuple[StudentArrays, np.ndarray, np.ndarray, np.ndarray]:
     """Past placements as pairs: (students of each row, row index, company position, outcome 0/1).
 
-    The student of a placement is looked up among the alumni first, then the cohort.
+    The student of a placement is looked up among the alumni first, then the cohort. Only
+    ``network.usable_history`` is used: rows naming a student or company not in the files are left out.
     """
+    history = network.usable_history
     by_id = {s.student_id: s for s in network.students}
     by_id.update({s.student_id: s for s in network.alumni})
-    placed = [by_id[p.student_id] for p in network.history]
+    placed = [by_id[p.student_id] for p in history]
     students = student_arrays(placed)
     s = np.arange(len(placed), dtype=np.int64)
-    c = np.array([network.company_position[p.company_id] for p in network.history], dtype=np.int64)
-    y = np.array([p.outcome.is_lasting_attachment for p in network.history], dtype=np.int64)
+    c = np.array([network.company_position[p.company_id] for p in history], dtype=np.int64)
+    y = np.array([p.outcome.is_lasting_attachment for p in history], dtype=np.int64)
     return students, s, c, y
 
 

@@ -136,6 +136,7 @@ class FollowUpRecord(BaseModel):
 
 
 class OutcomeRecord(BaseModel):
+    id: int
     student_id: str
     company_id: str
     year: int
@@ -390,24 +391,51 @@ class AfterMatchRecords:
     def outcomes(self, network_id: str) -> list[OutcomeRecord]:
         with self._connection() as connection:
             rows = connection.execute(
-                "SELECT student_id, company_id, year, measured, outcome, hours_per_week, source, user, at "
+                "SELECT id, student_id, company_id, year, measured, outcome, hours_per_week, source, user, at "
                 "FROM outcomes WHERE network_key = ? ORDER BY year, student_id, company_id, measured",
                 (network_id,),
             ).fetchall()
         return [
             OutcomeRecord(
-                student_id=r[0],
-                company_id=r[1],
-                year=r[2],
-                measured=r[3],
-                outcome=r[4],
-                hours_per_week=r[5],
-                source=r[6],
-                user=r[7],
-                at=r[8],
+                id=r[0],
+                student_id=r[1],
+                company_id=r[2],
+                year=r[3],
+                measured=r[4],
+                outcome=r[5],
+                hours_per_week=r[6],
+                source=r[7],
+                user=r[8],
+                at=r[9],
             )
             for r in rows
         ]
+
+    def training_record(self, network_id: str) -> dict[str, Any] | None:
+        """What the network's learned model was last retrained on (None: never retrained)."""
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT value FROM settings WHERE name = ?", (f"training:{network_id}",)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def record_training(self, network_id: str, info: dict[str, Any], user: str) -> None:
+        """Remember which data the model learned from; the audit row says that it was retrained."""
+        at = now()
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO settings (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (f"training:{network_id}", json.dumps({**info, "user": user, "at": at}, ensure_ascii=False)),
+            )
+            self._audit(
+                connection,
+                network_id,
+                user,
+                at,
+                "model:retrain",
+                {k: v for k, v in info.items() if isinstance(v, int | float)},
+            )
 
     # --- companies ---------------------------------------------------------------------
 

@@ -164,6 +164,8 @@ def _record(store: DecisionStore, network_id: str, network: Network, user: str) 
     prints = fingerprint(network, store.secret())
     version = store.add_version(network_id, prints.digest, prints.students, prints.companies, user)
     note_stu_ends(store, network_id, network)
+    # A company's last known profile outlives its rows, so history naming it still teaches the model.
+    store.remember_company_profiles(network_id, {c.company_id: profile_row(c) for c in network.companies})
     changed = previous is not None and previous.digest != prints.digest
     return OpenNetwork(
         network=network,

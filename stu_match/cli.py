@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "retention",
     "subject-export",
     "outcomes",
+    "retrain",
 )
 
 EXIT_BAD_INPUT = 2

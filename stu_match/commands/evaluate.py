@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 from features.limits import MAX_GENERATED, MAX_SEED
-from placement_service import evaluate_ranking, load_data
+from placement_service import DecisionStore, evaluate_ranking, load_data
+from placement_service.learning import training_network
+from placement_service.store import BUILTIN_NETWORK_ID, database_path
 from stu_match.cli import int_in_range
 from stu_match.commands._scoring_options import config_from_args
 
@@ -52,6 +54,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"(default {DEFAULT_TRUTH_ALUMNI})",
     )
     parser.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE", help="change a weight")
+    parser.add_argument(
+        "--network",
+        default=BUILTIN_NETWORK_ID,
+        metavar="ID",
+        help="also learn from the outcomes recorded in the store ($STU_MATCH_DB) under this network "
+        "(default builtin); the store is only read",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(run=run)
 
@@ -59,7 +68,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     network = load_data(args.data)
-    result: dict[str, object] = {"data": str(args.data)}
+    if database_path().exists():  # only read: no database is created for an evaluation
+        network = training_network(DecisionStore(), args.network, network)
+    result: dict[str, object] = {"data": str(args.data), "training_rows": len(network.usable_history)}
     result |= evaluate_ranking(
         network,
         config,
@@ -81,7 +92,7 @@ def _print_text(result: dict) -> None:
     print(
         f"History of {result['data']}: {history['placements']} placements, {history['folds']}-fold by alumnus,"
     )
-    print(f"ranked within {history['queries']} STU site x year groups (relevance: job or fleksjob).")
+    print(f"ranked within {history['queries']} STU site x year groups (relevance: any kind of job).")
     _table(history, ("blended", "rule_only", "random"))
     model = history["model"]
     print(

@@ -229,16 +229,26 @@ def test_missing_required_file(tmp_path: Path, tables: dict[str, pd.DataFrame]) 
     assert "file is missing" in issue.message
 
 
-def test_history_must_refer_to_known_students_and_companies(
+def test_history_outlives_the_network_and_says_what_it_cannot_use(
     tmp_path: Path, tables: dict[str, pd.DataFrame]
 ) -> None:
-    tables["history"].loc[0, "student_id"] = "NOBODY"
-    tables["history"].loc[1, "company_id"] = "NOWHERE"
-    issues = issues_of(write(tmp_path, tables))
-    assert {(i.file, i.row, i.column, i.value) for i in issues} == {
-        ("history.csv", 2, "student_id", "NOBODY"),
-        ("history.csv", 3, "company_id", "NOWHERE"),
-    }
+    """A company that left and a former student without a profile: the rows load, with a note."""
+    tables["history"].loc[0, "student_id"] = "A9999"
+    tables["history"].loc[1, "company_id"] = "C9999"
+    network = load_network(write(tmp_path, tables))
+    assert len(network.history) == len(tables["history"])
+    assert len(network.usable_history) == len(tables["history"]) - 2
+    assert network.unmatched_history() == (["A9999"], ["C9999"])
+    note = network.history_note()
+    assert note is not None
+    assert "2 history row(s)" in note[0] and "C9999" in note[0] and "A9999" in note[0]
+    assert "virksomhed, der ikke længere er i companies.csv (C9999)" in note[1]
+
+
+def test_history_ids_must_still_be_well_formed(tmp_path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    tables["history"].loc[1, "company_id"] = ""
+    issue = only_issue(write(tmp_path, tables))
+    assert (issue.file, issue.row, issue.column) == ("history.csv", 3, "company_id")
 
 
 def test_alumni_may_not_reuse_current_student_ids(tmp_path: Path, tables: dict[str, pd.DataFrame]) -> None:
