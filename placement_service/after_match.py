@@ -405,6 +405,18 @@ def followups_of(
     return store.followups(network_id, [record.id])
 
 
+def outcomes_of(
+    store: DecisionStore, network_id: str, network: Network, actor: Actor, student_id: str
+) -> list[OutcomeRecord]:
+    """The outcomes recorded for one of the actor's students, by year and when measured."""
+    student_id = student_id.strip()
+    require_students(actor, {student_id: _student_site(network, student_id)}, "see outcomes", "se udfald")
+    return sorted(
+        (o for o in store.outcomes(network_id) if o.student_id == student_id),
+        key=lambda o: (o.year, o.measured != Measured.STU_END),
+    )
+
+
 # --- outcomes ---------------------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ from placement_service.after_match import (
     _end,
     _text,
 )
-from placement_service.after_match_store import CompanyRelation, ContactRecord
+from placement_service.after_match_store import CompanyRelation, CompanyStatusRecord, ContactRecord
 from placement_service.decisions import DecisionSet
 from placement_service.planning import (
     DEFAULT_OBJECTIVE,
@@ -227,6 +227,24 @@ def set_company_relation(
         _text(asks_for, "asks_for", "Hvad virksomheden efterspørger"),
         actor.name,
     )
+
+
+def company_status(
+    store: DecisionStore, network_id: str, network: Network, actor: Actor, company_id: str
+) -> CompanyStatusRecord | None:
+    """The company's newest status change (withdrawn, closed, active again); None: never changed."""
+    _coordinating(actor, "see a company's status", "se virksomhedens status")
+    _company(network, company_id.strip())
+    return store.company_statuses(network_id).get(company_id.strip())
+
+
+def company_relation(
+    store: DecisionStore, network_id: str, network: Network, actor: Actor, company_id: str
+) -> CompanyRelation | None:
+    """The company's contact person and what it asks for; None: not recorded yet."""
+    _coordinating(actor, "see a company's relation", "se virksomhedens kontaktoplysninger")
+    _company(network, company_id.strip())
+    return store.company_relations(network_id).get(company_id.strip())
 
 
 def log_contact(

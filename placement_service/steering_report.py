@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from features.geography import SITES_BY_ID
 from features.network import Network
 from features.safe_files import safe_workbook_bytes
 from features.vocabulary import OUTCOME_LABELS, Outcome
@@ -123,7 +124,7 @@ def report_table(rows: list[SiteCohort]) -> pd.DataFrame:
     records = []
     for r in rows:
         record: dict[str, object] = {
-            "STU-sted": r.stu_site,
+            "STU-sted": SITES_BY_ID[r.stu_site].name if r.stu_site in SITES_BY_ID else r.stu_site,
             "Årgang": r.cohort,
             "Elever": r.students,
             "Praktikker aftalt": r.placed,
