@@ -23,6 +23,7 @@ from placement_service import (
     ScoringContext,
     compare_scenario,
     current_decisions,
+    eligible_pairs,
     load_builtin,
     network_gaps,
     open_builtin,
@@ -32,6 +33,7 @@ from placement_service import (
     run_retention,
     system_actor,
 )
+from placement_service.company_changes import inactive_companies, without_companies, without_decisions_at
 
 OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
 
@@ -82,15 +84,30 @@ def decisions(opened: OpenNetwork) -> tuple[int, DecisionSet]:
     return current_decisions(store(), opened.network_id, opened.network)
 
 
+def _plan_token(opened: OpenNetwork) -> str:
+    """The network version and the companies that have left it: a plan depends on both."""
+    return f"{_token(opened)}#{','.join(sorted(inactive_companies(store(), opened.network_id)))}"
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _plan(_opened: OpenNetwork, token: str, version: int, objective: str, _decided: DecisionSet) -> Plan:
-    return plan_with_decisions(scoring(_opened), _decided, objective=objective, decision_version=version)
+    inactive = inactive_companies(store(), _opened.network_id)
+    context = scoring(_opened)
+    pairs = without_companies(eligible_pairs(context), inactive) if inactive else None
+    return plan_with_decisions(
+        context,
+        without_decisions_at(_decided, inactive),
+        objective=objective,
+        decision_version=version,
+        pairs=pairs,
+    )
 
 
 def decided_plan(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> Plan:
-    """The plan with every current decision applied (cached per decision version)."""
+    """The plan with every current decision applied, without companies that have withdrawn or closed
+    (cached per decision version and set of such companies)."""
     version, decided = decisions(opened)
-    return _plan(opened, _token(opened), version, objective, decided)
+    return _plan(opened, _plan_token(opened), version, objective, decided)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -101,7 +118,7 @@ def _gaps(_opened: OpenNetwork, token: str, version: int, _plan: Plan) -> Networ
 def gaps(opened: OpenNetwork) -> tuple[Plan, NetworkGaps]:
     """The coordinator's view of the decided plan: demand, supply, needs, unplaced by reason."""
     plan = decided_plan(opened)
-    return plan, _gaps(opened, _token(opened), plan.decision_version, plan)
+    return plan, _gaps(opened, _plan_token(opened), plan.decision_version, plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -112,7 +129,7 @@ def _recruitment(_opened: OpenNetwork, token: str, version: int, _plan: Plan) ->
 def verified_recruitment(opened: OpenNetwork) -> Recruitment:
     """Companies to recruit and critical companies (each verified by solving again)."""
     plan = decided_plan(opened)
-    return _recruitment(opened, _token(opened), plan.decision_version, plan)
+    return _recruitment(opened, _plan_token(opened), plan.decision_version, plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -125,4 +142,6 @@ def _scenario(
 def scenario(opened: OpenNetwork, settings: ScenarioSettings) -> ScenarioOutcome:
     """A what-if scenario against the decided plan, with every decision applied."""
     baseline = decided_plan(opened)
-    return _scenario(opened, _token(opened), baseline.decision_version, settings.model_dump_json(), baseline)
+    return _scenario(
+        opened, _plan_token(opened), baseline.decision_version, settings.model_dump_json(), baseline
+    )
