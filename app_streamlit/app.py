@@ -37,7 +37,10 @@ pages = [
     st.Page("views/home.py", title="Oversigt", icon=":material/home:", default=True),
     st.Page("views/students.py", title="Elever", icon=":material/person_search:"),
     st.Page("views/plan.py", title="Placeringsplan", icon=":material/assignment:"),
+    st.Page("views/placements.py", title="Forløb", icon=":material/event_note:"),
     st.Page("views/network.py", title="Netværk", icon=":material/hub:"),
+    st.Page("views/companies.py", title="Virksomheder", icon=":material/apartment:"),
+    st.Page("views/steering.py", title="Styregruppe", icon=":material/monitoring:"),
     st.Page("views/scenarios.py", title="Scenarier", icon=":material/tune:"),
     st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
 ]

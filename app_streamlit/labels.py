@@ -22,3 +22,12 @@ def student_option(student: Student) -> str:
 
 def travel(student: Student) -> str:
     return f"{TRANSPORT_MODE_LABELS[student.transport_mode]}, højst {student.max_travel_minutes} min"
+
+
+def days_text(days: int) -> str:
+    """Days until a due date in words: 'om 5 dage', 'i dag', '3 dage over tid'."""
+    if days == 0:
+        return "i dag"
+    count = abs(days)
+    unit = "dag" if count == 1 else "dage"
+    return f"om {count} {unit}" if days > 0 else f"{count} {unit} over tid"

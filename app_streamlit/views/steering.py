@@ -1,0 +1,83 @@
+"""Styregruppe: the steering group's report — placements, follow-ups on time and outcomes per STU site
+and cohort, set against the pilot and the national figure; counts only, with an Excel export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_streamlit import state
+from app_streamlit.session import current_actor
+from placement_service import Role
+from placement_service.after_match import Measured
+from placement_service.steering_report import (
+    benchmark_text,
+    outcome_table,
+    report_table,
+    report_workbook,
+    steering_report,
+)
+
+
+def render() -> None:
+    st.title("Styregruppe")
+    actor = current_actor()
+    if actor.is_demo:
+        st.info(
+            "Styregruppens rapport viser for hvert STU-sted og hver årgang: aftalte praktikker, elever i "
+            "praktik, opfølgninger til tiden og hvad eleverne gik videre til. Den bygger på gemte forløb, så "
+            "du skal være logget ind som jobkonsulent eller netværkskoordinator."
+        )
+        st.stop()
+    if actor.role not in (Role.JOBKONSULENT, Role.NETVAERKSKOORDINATOR):
+        st.info("Styregruppens rapport er for jobkonsulenter og netværkskoordinatorer.")
+        st.stop()
+    opened = state.current()
+    rows = steering_report(state.store(), opened.network_id, opened.network, actor)
+    st.caption(
+        "Kun antal, aldrig den enkelte elev. En årgang er det år, praktikken startede (for udfald: det år, "
+        "udfaldet er registreret for). En opfølgning er til tiden, hvis den er holdt senest 14 dage efter, "
+        "at den forfaldt."
+    )
+    placed = sum(r.placed for r in rows)
+    in_internship = sum(r.in_internship for r in rows)
+    due = sum(r.followups_due for r in rows)
+    on_time = sum(r.followups_on_time for r in rows)
+    jobs, total = (sum(r.in_job(Measured.TWELVE_MONTHS)[i] for r in rows) for i in (0, 1))
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Praktikker aftalt", placed)
+    c2.metric("I praktik nu", in_internship)
+    c3.metric("Opfølgninger til tiden", f"{on_time} af {due}" if due else "–")
+    c4.metric("I job 12 måneder efter STU", f"{jobs} af {total}" if total else "–")
+    st.info(benchmark_text(rows))
+
+    st.subheader("Pr. STU-sted og årgang")
+    if not rows:
+        st.caption(
+            "Der er endnu ingen forløb eller udfald at rapportere. De kommer, når forløb aftales under **Forløb**."
+        )
+    else:
+        table = report_table(rows)
+        table["Årgang"] = table["Årgang"].astype(str)
+        st.dataframe(table, hide_index=True, width="stretch")
+
+    st.subheader("Udfald efter beskæftigelse")
+    outcomes = outcome_table(rows)
+    if int(outcomes["Antal"].sum()) == 0:
+        st.caption("Ingen udfald registreret endnu.")
+    else:
+        chart = outcomes.pivot(index="Beskæftigelse", columns="Målt", values="Antal")
+        order = list(dict.fromkeys(outcomes["Beskæftigelse"]))
+        st.bar_chart(
+            chart.reindex(order), horizontal=True, stack=False, x_label="Antal elever", y_label="", height=360
+        )
+        st.dataframe(outcomes[outcomes["Antal"] > 0].reset_index(drop=True), hide_index=True, width="stretch")
+    st.download_button(
+        "Hent rapporten som Excel",
+        report_workbook(rows),
+        "styregruppe.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="steering_xlsx",
+    )
+
+
+render()
