@@ -183,7 +183,8 @@ the pilot network (`data/synthetic` of {args.after}) and national networks gener
 `stu-match assign --json` with its own defaults. *Within interests*: the company's industry is one
 of the student's `interests`. Travel minutes of both plans are {args.after}'s calibrated estimate
 (docs/scoring.md, "Travel") of the trips the plan proposes, so they compare trips, not estimates.
-The before revision plans with its own travel model and reads `mentor_capacity` in its own unit. Reproduce: `.venv/bin/python bench/bench_proposals.py {args.before}`. Measured
+The before revision plans with its own travel model and reads `mentor_capacity` in its own unit.
+Reproduce: `.venv/bin/python bench/bench_proposals.py {args.before}`. Measured
 {date.today().isoformat()} on:
 
 {machine}
