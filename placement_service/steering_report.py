@@ -135,7 +135,8 @@ def report_table(rows: list[SiteCohort]) -> pd.DataFrame:
         }
         for measured in Measured:
             jobs, total = r.in_job(measured)
-            record[f"I job, {MEASURED_LABELS[measured].lower()}"] = (
+            label = MEASURED_LABELS[measured]
+            record[f"I job, {label[0].lower()}{label[1:]}"] = (
                 f"{jobs} af {total} ({_share(jobs, total)})" if total else ""
             )
         records.append(record)
