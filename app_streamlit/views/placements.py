@@ -67,8 +67,8 @@ def render() -> None:
     records = placements_of(store, opened.network_id, opened.network, actor)
     _figures(opened, actor, records)
     _table(opened, records)
-    _agree(opened, actor, records)
     _one_placement(opened, actor, records)
+    _agree(opened, actor, records)
 
 
 def _company_name(opened: OpenNetwork, company_id: str) -> str:
@@ -105,7 +105,6 @@ def _table(opened: OpenNetwork, records: list[PlacementRecord]) -> None:
         pd.DataFrame(
             [
                 {
-                    "Nr.": str(r.id),
                     "Elev": r.student_id,
                     "Virksomhed": _company_name(opened, r.company_id),
                     "Status": _status(r),
@@ -120,6 +119,7 @@ def _table(opened: OpenNetwork, records: list[PlacementRecord]) -> None:
         ),
         hide_index=True,
         width="stretch",
+        column_config={day: st.column_config.TextColumn(width=100) for day in ("Start", "Slut")},
     )
 
 
@@ -137,7 +137,7 @@ def _plan_places(opened: OpenNetwork) -> dict[str, str]:
 
 
 def _agree(opened: OpenNetwork, actor: Actor, records: list[PlacementRecord]) -> None:
-    st.subheader("Aftal et forløb")
+    st.subheader("Aftal et nyt forløb")
     network = opened.network
     own = sorted(s.student_id for s in network.students if s.stu_site in actor.sites)
     if not own:
@@ -224,10 +224,10 @@ def _on_agree(opened: OpenNetwork, student_id: str) -> None:
 
 
 def _one_placement(opened: OpenNetwork, actor: Actor, records: list[PlacementRecord]) -> None:
-    st.subheader("Et forløb")
     if not records:
-        st.caption("Når du har aftalt et forløb, starter, følger op og afslutter du det her.")
         return
+    st.subheader("Et forløb")
+    st.caption("Start, følg op, afslut og registrér udfald for det valgte forløb.")
     by_id = {r.id: r for r in records}
     order = sorted(records, key=lambda r: (r.status == PlacementStatus.ENDED, -r.id))
     if st.session_state.get("placements_pick") not in by_id:
@@ -246,11 +246,12 @@ def _one_placement(opened: OpenNetwork, actor: Actor, records: list[PlacementRec
     status = PlacementStatus(record.status)
     if status == PlacementStatus.AGREED:
         _start(opened, record)
-    if status in RUNNING:
-        _end(opened, record)
+    else:
+        _followups(opened, actor, record)
     if status == PlacementStatus.STARTED:
         _followup_form(opened, record)
-    _followups(opened, actor, record)
+    if status in RUNNING:
+        _end(opened, record)
     _outcome(opened, actor, record)
 
 
