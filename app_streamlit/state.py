@@ -28,12 +28,12 @@ from placement_service import (
     network_gaps,
     open_builtin,
     plan_with_decisions,
-    prepare_scoring,
     recruitment,
     run_retention,
     system_actor,
 )
 from placement_service.company_changes import inactive_companies, without_companies, without_decisions_at
+from placement_service.learning import scoring_for, trained_up_to
 
 OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
 
@@ -66,12 +66,14 @@ def use(opened: OpenNetwork | None) -> None:
 
 
 def _token(opened: OpenNetwork) -> str:
-    return f"{opened.network_id}@{opened.version}"
+    """The network version and the recorded outcomes the model was last retrained on."""
+    return f"{opened.network_id}@{opened.version}~{trained_up_to(store(), opened.network_id)}"
 
 
 @st.cache_resource(show_spinner="Beregner matchscorer …", max_entries=16)
 def _scoring(_opened: OpenNetwork, token: str, config_json: str) -> ScoringContext:
-    return prepare_scoring(_opened.network, ScoringConfig.model_validate_json(config_json))
+    config = ScoringConfig.model_validate_json(config_json)
+    return scoring_for(store(), _opened.network_id, _opened.network, config)
 
 
 def scoring(opened: OpenNetwork, config: ScoringConfig | None = None) -> ScoringContext:

@@ -70,6 +70,19 @@ def trained_up_to(store: DecisionStore, network_id: str) -> int:
     return 0 if record is None else int(record.get("outcomes_up_to", 0))
 
 
+def learning_status(store: DecisionStore, network_id: str, network: Network) -> dict[str, Any]:
+    """What the model learns from now, and how many recorded outcomes it has not learned from yet."""
+    record = store.training_record(network_id)
+    up_to = trained_up_to(store, network_id)
+    outcomes = store.outcomes(network_id)
+    return {
+        "retrained": record,
+        "training_rows": len(training_network(store, network_id, network, up_to=up_to).usable_history),
+        "outcomes": len(outcomes),
+        "not_learned": sum(1 for r in outcomes if r.id > up_to),
+    }
+
+
 def scoring_for(
     store: DecisionStore,
     network_id: str,

@@ -3,12 +3,17 @@ and cohort, set against the pilot and the national figure; counts only, with an 
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
-from app_streamlit.session import current_actor
+from app_streamlit.session import current_actor, flash
+from features.errors import InputError
 from placement_service import Role
+from placement_service.access import Actor
 from placement_service.after_match import Measured
+from placement_service.clock import danish_time
+from placement_service.learning import learning_status, retrain
 from placement_service.steering_report import (
     benchmark_text,
     outcome_table,
@@ -78,6 +83,73 @@ def render() -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="steering_xlsx",
     )
+    _learned_model(actor)
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}".replace(".", ",")
+
+
+def _retrain(actor: Actor) -> None:
+    opened = state.current()
+    try:
+        report = retrain(state.store(), opened.network_id, opened.network, actor)
+    except InputError as error:
+        flash("error", error.message_da)
+        return
+    st.session_state["steering_retrain_report"] = report
+    flash("success", "Modellen er genoptrænet. Scorerne bygger nu også på de registrerede udfald.")
+
+
+def _learned_model(actor: Actor) -> None:
+    """What the learned model learns from, and retraining it on the recorded outcomes."""
+    st.subheader("Den lærte model")
+    opened = state.current()
+    status = learning_status(state.store(), opened.network_id, opened.network)
+    retrained = status["retrained"]
+    if retrained:
+        st.write(
+            f"Modellen lærer af {status['training_rows']} tidligere praktikker: historikken og "
+            f"{retrained['outcome_rows']} registrerede udfald. Genoptrænet {danish_time(retrained['at'])} "
+            f"af {retrained['user']}."
+        )
+    else:
+        st.write(f"Modellen lærer af historikken: {status['training_rows']} tidligere praktikker.")
+    waiting = status["not_learned"]
+    st.caption(
+        f"{waiting} registrerede udfald er endnu ikke med. Modellen ændrer sig først, når den genoptrænes, "
+        "så scorerne ikke skifter, mens I arbejder."
+        if waiting
+        else "Alle registrerede udfald er med."
+    )
+    st.button(
+        "Genoptræn modellen",
+        key="steering_retrain",
+        on_click=_retrain,
+        args=(actor,),
+        disabled=waiting == 0,
+        help="Træner modellen på historikken og alle registrerede udfald og måler den før og efter.",
+    )
+    report = st.session_state.get("steering_retrain_report")
+    if report:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "": label,
+                        "Praktikker": report[key]["training_rows"],
+                        "NDCG@5": _number(report[key]["ndcg_at_5"]),
+                        "Præcision@5": _number(report[key]["precision_at_5"]),
+                    }
+                    for key, label in (("before", "Før"), ("after", "Efter"))
+                ]
+            ),
+            hide_index=True,
+        )
+        st.caption(
+            "Målt på udeladte praktikker (5 dele efter elev, rangeret inden for STU-sted og år), som "
+            "i docs/outcome-model.md."
+        )
 
 
 render()

@@ -271,3 +271,38 @@ def test_the_steering_page_shows_the_sites_cohorts_and_outcomes() -> None:
     outcomes = app.dataframe[1].value
     assert list(outcomes["Beskæftigelse"]) == ["Ordinært job"] and list(outcomes["Andel"]) == ["100 %"]
     assert app.get("download_button")
+
+
+def test_retraining_on_the_steering_page_learns_from_recorded_outcomes_and_shows_before_and_after() -> None:
+    network = load_builtin()
+    store = DecisionStore()
+    company = network.companies[0].company_id
+    rows = [
+        {
+            "student_id": s.student_id,
+            "company_id": company,
+            "year": 2027,
+            "outcome": "flexjob" if k % 2 else "public_support",
+            "measured": "12_months",
+        }
+        for k, s in enumerate(network.students[:30])
+    ]
+    store.insert_outcomes("builtin", rows, "import", "Anne")
+    app = open_page("steering", user="Kim")
+    shown = text_of(app)
+    history_rows = len(network.usable_history)
+    assert f"Modellen lærer af historikken: {history_rows} tidligere praktikker" in shown
+    assert "30 registrerede udfald er endnu ikke med" in shown
+    app.button(key="steering_retrain").click().run()
+    assert not app.exception, app.exception
+    assert any("Modellen er genoptrænet" in s.value for s in app.success)
+    evaluation = app.dataframe[-1].value
+    assert list(evaluation["Praktikker"]) == [history_rows, history_rows + 30]
+    assert all("," in v and "." not in v for v in evaluation["NDCG@5"])
+    shown = text_of(app)
+    assert (
+        f"Modellen lærer af {history_rows + 30} tidligere praktikker" in shown
+        and "30 registrerede udfald" in shown
+    )
+    assert "Alle registrerede udfald er med" in shown
+    assert app.button(key="steering_retrain").disabled

@@ -1,10 +1,12 @@
 """After the match in a real browser: agree a placement, start it, follow up twice, end it with an
-outcome, and see it in the steering group's report (issue 14)."""
+outcome, see it in the steering group's report, retrain the model on it and see what it learns
+from change (issue 14)."""
 
 from __future__ import annotations
 
 import pytest
 
+from placement_service import load_builtin
 from tests.browser.conftest import log_in, settle
 
 pytestmark = pytest.mark.browser
@@ -79,5 +81,16 @@ def test_a_placement_from_agreement_to_outcome_reaches_the_steering_report(brows
     assert metrics[0].strip() == "1" and metrics[3].strip() == "1 af 1"
     assert page.get_by_test_id("stVegaLiteChart").count() == 1
     assert page.get_by_role("button", name="Hent rapporten som Excel").count() == 1
+    assert exceptions_shown(page) == 0
+
+    # The recorded outcome teaches the model once someone retrains it, and the evaluation changes.
+    history = len(load_builtin().usable_history)
+    assert page.get_by_text(f"Modellen lærer af historikken: {history} tidligere praktikker").count() == 1
+    assert page.get_by_text("1 registrerede udfald er endnu ikke med", exact=False).count() == 1
+    page.get_by_role("button", name="Genoptræn modellen").click()
+    wait_for(page, "Modellen er genoptrænet")
+    assert page.get_by_text(f"Modellen lærer af {history + 1} tidligere praktikker", exact=False).count() == 1
+    assert page.get_by_text("Alle registrerede udfald er med").count() == 1
+    assert page.get_by_test_id("stDataFrame").count() >= 3  # the report, the outcomes, before and after
     assert exceptions_shown(page) == 0
     page.close()
