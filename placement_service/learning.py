@@ -18,12 +18,12 @@ from features.network import Network
 from features.profiles import Company, Placement
 from features.vocabulary import Outcome
 from matching.config import ScoringConfig
-from matching.context import ScoringContext, auto_outcome_model, scoring_context
+from matching.context import ScoringContext, as_travel_matrix, auto_outcome_model, scoring_context
 from placement_service.access import Actor, Role, require_role
 from placement_service.after_match import Measured
 from placement_service.after_match_store import OutcomeRecord
-from placement_service.planning import model_cache_dir
-from placement_service.store import DecisionStore
+from placement_service.planning import model_cache_dir, prepare_scoring
+from placement_service.store import DecisionStore, database_path
 
 
 def outcome_placements(records: list[OutcomeRecord]) -> list[Placement]:
@@ -92,8 +92,32 @@ def scoring_for(
 ) -> ScoringContext:
     """Scoring for a network with the model learned from its history and the outcomes retrained on."""
     learned_from = training_network(store, network_id, network, up_to=trained_up_to(store, network_id))
-    model = auto_outcome_model(learned_from, None, model_cache_dir())
-    return scoring_context(network, config, travel_matrix=travel_matrix, outcome_model=model)
+    matrix = as_travel_matrix(travel_matrix, learned_from)
+    model = auto_outcome_model(learned_from, matrix, model_cache_dir())
+    return scoring_context(network, config, travel_matrix=matrix, outcome_model=model)
+
+
+def scoring_for_files(
+    network: Network,
+    config: ScoringConfig | None = None,
+    travel_matrix: Any = None,
+    rule_only: bool = False,
+) -> ScoringContext:
+    """Scoring for files given on the command line: the model of the network whose files these are.
+
+    When the database (``$STU_MATCH_DB``) knows exactly one network with these very files, the
+    model learns as the app's does (history, the outcomes last retrained on, companies that have
+    left), so the command line and the app score alike; otherwise from ``history.csv`` alone.
+    """
+    if rule_only or not database_path().exists():
+        return prepare_scoring(network, config, travel_matrix, rule_only)
+    from placement_service.networks import same_files_as
+
+    store = DecisionStore()
+    matches = same_files_as(store, network)
+    if len(matches) != 1:
+        return prepare_scoring(network, config, travel_matrix, rule_only)
+    return scoring_for(store, matches[0].network_id, network, config, travel_matrix)
 
 
 def retrain(

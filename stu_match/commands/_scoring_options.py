@@ -7,7 +7,8 @@ from pathlib import Path
 
 from features.errors import InputError
 from features.network import Network
-from placement_service import ScoringConfig, ScoringContext, prepare_scoring, scoring_config
+from placement_service import ScoringConfig, ScoringContext, scoring_config
+from placement_service.learning import scoring_for_files
 
 
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +45,7 @@ def config_from_args(args: argparse.Namespace) -> ScoringConfig:
 
 
 def context_from_args(network: Network, args: argparse.Namespace) -> ScoringContext:
-    return prepare_scoring(
+    return scoring_for_files(
         network, config_from_args(args), travel_matrix=args.travel_matrix, rule_only=args.rule_only
     )
 

@@ -142,3 +142,39 @@ def test_retrain_and_evaluate_on_the_command_line(
     assert main(["retrain", "--data", str(BUILTIN_DATA_DIR)]) == 0
     out = capsys.readouterr().out
     assert "Modellen er genoptrænet" in out and "NDCG@5" in out and "0," in out
+
+
+def test_the_command_line_learns_as_the_app_does_for_files_the_database_knows(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    builtin_network: Network,
+) -> None:
+    """After a retrain, `shortlist` on the built-in files uses the retrained model, as the app's pages do."""
+    database = tmp_path / "app.sqlite3"
+    monkeypatch.setenv("STU_MATCH_DB", str(database))
+    command = [
+        "shortlist",
+        "--data",
+        str(BUILTIN_DATA_DIR),
+        "--student",
+        "S0001",
+        "--json",
+        "--all-industries",
+    ]
+
+    def outcome_points() -> list[float]:
+        assert main(command) == 0
+        result = json.loads(capsys.readouterr().out)
+        return [item["outcome_probability"] for item in result["items"]]
+
+    before = outcome_points()
+    store = DecisionStore(database)
+    open_builtin(store, builtin_network)
+    store.insert_outcomes(NETWORK, outcome_rows(builtin_network, 60, seed=3), "import", "Anne")
+    assert outcome_points() == before  # recorded, not yet learned from
+    retrain(store, NETWORK, builtin_network, ADMIN)
+    after = outcome_points()
+    assert after != before
+    app_model = scoring_for(store, NETWORK, builtin_network).model
+    assert app_model is not None
