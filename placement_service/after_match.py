@@ -347,15 +347,15 @@ def followups_due(
     actor: Actor,
     *,
     today: date | None = None,
-    every_months: int = DEFAULT_FOLLOWUP_MONTHS,
+    every_months: int | None = None,
 ) -> list[FollowUpDue]:
-    """The next follow-up of every running placement of the actor's students, soonest (most overdue) first."""
+    """The next follow-up of every running placement of the actor's students, soonest (most overdue) first.
+
+    ``every_months``: the interval; by default the network's (``followup_interval``, normally three).
+    """
     require_role(actor, (Role.JOBKONSULENT,), "see follow-ups", "se opfølgninger")
-    if not 1 <= every_months <= 12:
-        raise InputError(
-            f"follow-up interval must be 1-12 months; got {every_months}",
-            f"Opfølgning skal ske hver 1.-12. måned; fik {every_months}.",
-        )
+    every_months = followup_interval(store, network_id) if every_months is None else every_months
+    _check_interval(every_months)
     today = today or date.today()
     running = [
         p
@@ -384,6 +384,31 @@ def followups_due(
             )
         )
     return sorted(due, key=lambda d: (d.due_on, d.student_id))
+
+
+def _check_interval(months: Any) -> int:
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 12:
+        raise InputError(
+            f"follow-up interval must be 1-12 months; got {months!r}",
+            f"Opfølgning skal ske hver 1.-12. måned; fik {months!r}.",
+        )
+    return months
+
+
+def followup_interval(store: DecisionStore, network_id: str) -> int:
+    """How often the network's placements are followed up, in months (three unless changed)."""
+    return store.followup_months(network_id, DEFAULT_FOLLOWUP_MONTHS)
+
+
+def set_followup_interval(store: DecisionStore, network_id: str, actor: Actor, months: int) -> None:
+    """Follow up every ``months`` months (1-12) in this network; the seeds document every three."""
+    require_role(
+        actor,
+        (Role.JOBKONSULENT, Role.NETVAERKSKOORDINATOR),
+        "change the follow-up interval",
+        "ændre hvor ofte der følges op",
+    )
+    store.set_followup_months(network_id, _check_interval(months), actor.name)
 
 
 def placements_of(

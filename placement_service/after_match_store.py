@@ -411,6 +411,24 @@ class AfterMatchRecords:
             for r in rows
         ]
 
+    def followup_months(self, network_id: str, default: int) -> int:
+        """How often the network's running placements are followed up, in months."""
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT value FROM settings WHERE name = ?", (f"followup_months:{network_id}",)
+            ).fetchone()
+        return default if row is None else int(row[0])
+
+    def set_followup_months(self, network_id: str, months: int, user: str) -> None:
+        at = now()
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO settings (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (f"followup_months:{network_id}", str(int(months))),
+            )
+            self._audit(connection, network_id, user, at, "followup:interval", {"months": int(months)})
+
     def training_record(self, network_id: str) -> dict[str, Any] | None:
         """What the network's learned model was last retrained on (None: never retrained)."""
         with self._connection() as connection:

@@ -25,6 +25,7 @@ from placement_service.after_match import (
     Measured,
     PlacementStatus,
     add_months,
+    followup_interval,
 )
 from placement_service.after_match_store import FollowUpRecord, PlacementRecord
 from placement_service.store import DecisionStore
@@ -87,6 +88,7 @@ def steering_report(
         "se styregruppens rapport",
     )
     today = today or date.today()
+    every_months = followup_interval(store, network_id)
     site_of = {s.student_id: s.stu_site for s in (*network.alumni, *network.students)}
     students = Counter(s.stu_site for s in network.students)
     rows: dict[tuple[str, int], SiteCohort] = {}
@@ -106,7 +108,7 @@ def steering_report(
         r = row(site_of[p.student_id], int(p.start_date[:4]))
         r.placed += 1
         r.in_internship += p.status == PlacementStatus.STARTED
-        due, on_time = followups_on_time(p, by_placement[p.id], today)
+        due, on_time = followups_on_time(p, by_placement[p.id], today, every_months)
         r.followups_due += due
         r.followups_on_time += on_time
     for o in store.outcomes(network_id):

@@ -28,12 +28,14 @@ from placement_service.after_match import (
     PlacementStatus,
     agree_placement,
     end_placement,
+    followup_interval,
     followups_due,
     followups_of,
     outcomes_of,
     placements_of,
     record_followup,
     record_outcome,
+    set_followup_interval,
     start_placement,
 )
 from placement_service.after_match_store import PlacementRecord
@@ -69,6 +71,34 @@ def render() -> None:
     _table(opened, records)
     _one_placement(opened, actor, records)
     _agree(opened, actor, records)
+    _interval(opened, actor)
+
+
+def _save_interval(opened: OpenNetwork, actor: Actor) -> None:
+    months = int(st.session_state["placements_interval"])
+    try:
+        set_followup_interval(state.store(), opened.network_id, actor, months)
+    except InputError as error:
+        flash("error", error.message_da)
+        return
+    flash(
+        "success", f"Der følges nu op hver {months}. måned." if months > 1 else "Der følges nu op hver måned."
+    )
+
+
+def _interval(opened: OpenNetwork, actor: Actor) -> None:
+    """How often placements are followed up in this network (three months unless changed)."""
+    months = followup_interval(state.store(), opened.network_id)
+    shown = "hver måned" if months == 1 else f"hver {months}. måned"
+    with st.expander(f"Opfølgning {shown}"):
+        st.caption(
+            "Joballiancen dokumenterede forløbet hver tredje måned. Ændringen gælder alle forløb i netværket "
+            "og den næste opfølgning for hvert af dem."
+        )
+        st.number_input(
+            "Følg op hver … måned", min_value=1, max_value=12, value=months, step=1, key="placements_interval"
+        )
+        st.button("Gem", key="placements_interval_save", on_click=_save_interval, args=(opened, actor))
 
 
 def _company_name(opened: OpenNetwork, company_id: str) -> str:

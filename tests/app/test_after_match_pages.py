@@ -306,3 +306,15 @@ def test_retraining_on_the_steering_page_learns_from_recorded_outcomes_and_shows
     )
     assert "Alle registrerede udfald er med" in shown
     assert app.button(key="steering_retrain").disabled
+
+
+def test_the_follow_up_interval_is_changed_on_the_placements_page() -> None:
+    app = open_page("placements", user="Mette")
+    placement = agree(app, start=date.today() - timedelta(days=40))
+    start(app, placement)
+    app.number_input(key="placements_interval").set_value(1)
+    app.button(key="placements_interval_save").click().run()
+    assert not app.exception, app.exception
+    assert any("hver måned" in s.value for s in app.success)
+    assert app.metric[3].value == "1"  # started 40 days ago, followed up monthly: overdue
+    assert DecisionStore().followup_months("builtin", 3) == 1

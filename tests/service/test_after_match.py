@@ -502,3 +502,25 @@ def test_records_survive_a_restart(tmp_path: Path, builtin_network: Network) -> 
     )
     record = DecisionStore(path).placement(NETWORK, placement)
     assert record is not None and record.status == PlacementStatus.STARTED
+
+
+def test_the_follow_up_interval_is_the_networks_and_can_be_changed(
+    store: DecisionStore, builtin_network: Network
+) -> None:
+    from placement_service.after_match import followup_interval, set_followup_interval
+
+    student, company = "S0001", builtin_network.companies[0].company_id
+    actor = consultant(builtin_network, student)
+    started(store, builtin_network, student, company, start="2026-01-15")
+    assert followup_interval(store, NETWORK) == 3
+    set_followup_interval(store, NETWORK, COORDINATOR, 2)
+    (due,) = followups_due(store, NETWORK, builtin_network, actor, today=date(2026, 2, 1))
+    assert due.due_on == "2026-03-15"
+    rows = steering_report(store, NETWORK, builtin_network, COORDINATOR, today=date(2026, 7, 20))
+    assert [r.followups_due for r in rows if r.cohort == 2026] == [3]  # March, May, July
+    for bad in (0, 13, "3"):
+        with pytest.raises(InputError):
+            set_followup_interval(store, NETWORK, COORDINATOR, bad)  # type: ignore[arg-type]
+    assert followup_interval(store, NETWORK) == 2
+    with pytest.raises(AccessDeniedError):
+        set_followup_interval(store, NETWORK, Actor("Anne", Role.ADMINISTRATOR, frozenset()), 4)
