@@ -29,6 +29,16 @@ class DataIssue:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def danish(self) -> str:
+        """The issue as a Danish line: 'companies.csv, række 5, kolonne 'capacity': ... (fik '-1')'."""
+        where = self.file
+        if self.row is not None:
+            where += f", række {self.row}"
+        if self.column:
+            where += f", kolonne '{self.column}'"
+        shown = "" if self.value is None else f" (fik {self.value!r})"
+        return f"{where}: {self.message_da}{shown}"
+
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
@@ -60,6 +70,13 @@ class DataValidationError(ValueError):
         if len(self.issues) > 20:
             lines.append(f"... and {len(self.issues) - 20} more")
         super().__init__(f"{len(self.issues)} problem(s) in the data:\n" + "\n".join(lines))
+
+    def danish(self) -> str:
+        """All problems in Danish, at most 20 lines."""
+        lines = [issue.danish() for issue in self.issues[:20]]
+        if len(self.issues) > 20:
+            lines.append(f"... og {len(self.issues) - 20} mere")
+        return f"{len(self.issues)} problem{'' if len(self.issues) == 1 else 'er'} i data:\n" + "\n".join(lines)
 
 
 def profile_error(

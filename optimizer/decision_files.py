@@ -28,7 +28,7 @@ def read_decisions(
     out: list[tuple[str, str]] = []
     for row, student_id, company_id in rows:
         issues += _check(file_name, row, "student_id", student_id, students, "student", "elev")
-        issues += _check(file_name, row, "company_id", company_id, companies, "company", "virksomhed")
+        issues += _check(file_name, row, "company_id", company_id, companies, "company", "virksomheds")
         out.append((student_id, company_id))
     if issues:
         raise DataValidationError(issues)

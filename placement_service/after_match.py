@@ -532,7 +532,7 @@ def read_outcome_file(path: str | os.PathLike[str], network: Network | None = No
         row: dict[str, Any] = {}
         checks = (
             ("student_id", lambda v: _id(v, people, "student", "elev")),
-            ("company_id", lambda v: _id(v, companies, "company", "virksomhed")),
+            ("company_id", lambda v: _id(v, companies, "company", "virksomheds")),
             ("year", _year),
             ("outcome", lambda v: _outcome(v).value),
             ("measured", lambda v: _measured(v).value),

@@ -58,6 +58,14 @@ PLAN_COLUMNS = (
 )
 
 
+OBJECTIVE_LABELS: dict[str, str] = {
+    "count-interest-score": "Flest placerede, derefter flest inden for egne interesser",
+    "count-then-score": "Flest placerede, derefter højeste samlede score",
+    "fairness": "Flest placerede, derefter løft den laveste score",
+}
+"""The objectives as a consultant reads them (app and command line)."""
+
+
 def prepare_scoring(
     network: Network,
     config: ScoringConfig | None = None,

@@ -18,7 +18,7 @@ from features.safe_files import safe_csv_bytes
 from features.vocabulary import Industry
 from matching.config import COMPONENT_LABELS, RULE_COMPONENTS, ScoringConfig
 from matching.context import ScoringContext
-from matching.eligibility import REASON_TEXT_EN
+from matching.eligibility import REASON_LABELS, REASON_TEXT_EN
 from matching.explain import PairExplanation
 from matching.near_miss import NearMiss, near_misses_of
 from matching.pair_table import PairTable
@@ -149,6 +149,7 @@ __all__ = [
     "COMPONENT_LABELS",
     "DEFAULT_TOP_K",
     "PAIR_COLUMNS",
+    "REASON_LABELS",
     "REASON_TEXT_EN",
     "RULE_COMPONENTS",
     "InterestNotice",

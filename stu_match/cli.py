@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     {"errors": [issue.as_dict() for issue in error.issues]}, ensure_ascii=False, indent=2
                 )
             )
-        print(f"error: {error}", file=sys.stderr)
+        _report(error.danish(), str(error))
         return EXIT_BAD_INPUT
     except InputError as error:
         if getattr(args, "json", False):
@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     indent=2,
                 )
             )
-        print(f"error: {error}", file=sys.stderr)
+        _report(error.message_da, error.message)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -90,8 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as error:  # a file that cannot be read or written, named by the system
         where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"fejl: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _report(danish: str, english: str) -> None:
+    """A bad-input message on stderr: in Danish for the user, then in English for support."""
+    print(f"fejl: {danish}", file=sys.stderr)
+    if english.strip() != danish.strip():
+        print(f"(in English: {english})", file=sys.stderr)
 
 
 def positive_int(text: str) -> int:

@@ -39,6 +39,7 @@ from placement_service import (
     may_see_plan,
 )
 from placement_service.access import students_in_view
+from placement_service.planning import OBJECTIVE_LABELS
 from placement_service.use_cases import record_opening
 
 AUDIT_LABELS = {
@@ -57,11 +58,6 @@ AUDIT_LABELS = {
     "scenario:delete": "Slettede scenarie",
     "network:register": "Oprettede netværket",
     "network:version": "Indlæste ny version af data",
-}
-OBJECTIVE_LABELS = {
-    "count-interest-score": "Flest placerede, derefter flest inden for egne interesser",
-    "count-then-score": "Flest placerede, derefter højeste samlede score",
-    "fairness": "Flest placerede, derefter løft den laveste score",
 }
 CHOICES: dict[str, DecisionKind] = {DECISION_ACTIONS[k]: k for k in DecisionKind}
 PLAN_ROW = tuple[str, str]  # (student_id, company_id) of a row as shown

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from features.danish import number
 from features.errors import InputError
 from placement_service import (
     DEFAULT_OBJECTIVE,
@@ -20,6 +21,7 @@ from placement_service import (
     read_plan_file,
     solve_params,
 )
+from placement_service.planning import OBJECTIVE_LABELS
 from stu_match.cli import EXIT_BAD_INPUT, non_negative_float
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
 from stu_match.output import check_file_out, save_elsewhere, write_out
@@ -106,44 +108,46 @@ def _write_plan(plan: Plan, out: Path) -> Path | None:
         write_out(out, data)
         return out
     except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"fejl: {error.message_da}", file=sys.stderr)
     try:
         elsewhere = save_elsewhere(data, ".xlsx" if workbook else ".csv")
     except OSError as error:
-        print(f"error: cannot save the plan elsewhere either ({error}); here it is as CSV:", file=sys.stderr)
+        print(f"fejl: planen kan heller ikke gemmes et andet sted ({error}); her er den som CSV:", file=sys.stderr)
         sys.stderr.write(plan.csv_bytes().decode("utf-8"))
         return None
-    print(f"the plan is saved in {elsewhere} instead", file=sys.stderr)
+    print(f"Planen er i stedet gemt i {elsewhere}", file=sys.stderr)
     return elsewhere
 
 
 def _print_text(report: dict[str, Any], out: Path | None) -> None:
+    status = "Bedste plan (bevist optimal)" if report["status"] == "OPTIMAL" else "Bedste plan fundet i tide"
     print(
-        f"{report['status']}: placed {report['placed']} of {report['students']} students, "
-        f"{report['in_interest']} within their own interests, "
-        f"total score {report['objective_score']:.2f} ({report['objective']}, {report['solve_seconds']:.2f} s)"
+        f"{status}: {report['placed']} af {report['students']} elever placeret, "
+        f"{report['in_interest']} inden for deres egne interesser; samlet score "
+        f"{number(report['objective_score'], 2)} (mål: {OBJECTIVE_LABELS.get(report['objective'], report['objective']).lower()}, "
+        f"{number(report['solve_seconds'], 2)} s)"
     )
     if report["status"] != "OPTIMAL":
         print(
-            f"  time limit reached: at most {report['placed_bound']} can be placed"
+            f"  Tidsgrænsen blev nået: højst {report['placed_bound']} kan placeres"
             + (
-                f", total score at most {report['score_bound']:.2f}"
+                f", samlet score højst {number(report['score_bound'], 2)}"
                 if report["score_bound"] is not None
                 else ""
             )
-            + f" (gap {100 * report['gap']:.2f} %)"
+            + f" (afstand til grænsen {number(100 * report['gap'], 2)} %)"
         )
     if "moves" in report:
-        print(f"  moves from the approved plan: {len(report['moves'])} (kept {report['kept']})")
+        print(f"  Flytninger fra den godkendte plan: {len(report['moves'])} (beholdt {report['kept']})")
         for move in report["moves"]:
-            print(f"    {move['student_id']}: {move['from']} -> {move['to'] or 'unplaced'}")
+            print(f"    {move['student_id']}: {move['from']} -> {move['to'] or 'uden plads'}")
         if report["departed"]:
-            print(f"  no longer in the data: {', '.join(report['departed'])}")
-    print(f"  unplaced: {len(report['unplaced'])}")
+            print(f"  Ikke længere i data: {', '.join(report['departed'])}")
+    print(f"  Uden plads: {len(report['unplaced'])}")
     for item in report["unplaced"][:20]:
         first = item["reasons"][0] if item["reasons"] else ""
         print(f"    {item['student_id']}: {first}")
     if len(report["unplaced"]) > 20:
-        print(f"    ... and {len(report['unplaced']) - 20} more (see --json or --out)")
+        print(f"    ... og {len(report['unplaced']) - 20} mere (se --json eller --out)")
     if out:
-        print(f"wrote the plan to {out}")
+        print(f"Planen er skrevet til {out}")

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from features.limits import MAX_GENERATED, MAX_SEED
+from features.danish import number
+from features.limits import MAX_GENERATED, MAX_SEED, danish_number
 from placement_service import DecisionStore, evaluate_ranking, load_data
 from placement_service.learning import training_network
 from placement_service.store import BUILTIN_NETWORK_ID, database_path
@@ -87,34 +88,51 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+RANKING_LABELS = {
+    "blended": "samlet score",
+    "rule_only": "kun reglerne",
+    "model_only": "kun modellen",
+    "random": "tilfældig",
+    "ideal": "ideel",
+}
+
+
 def _print_text(result: dict) -> None:
     history = result["history"]
     print(
-        f"History of {result['data']}: {history['placements']} placements, {history['folds']}-fold by alumnus,"
+        f"Historikken i {result['data']}: {history['placements']} praktikker ({result.get('training_rows', '')} "
+        f"at lære af), {history['folds']} dele efter elev,"
     )
-    print(f"ranked within {history['queries']} STU site x year groups (relevance: any kind of job).")
+    print(
+        f"rangeret inden for {history['queries']} grupper af STU-sted og år (relevant: et job af enhver art)."
+    )
     _table(history, ("blended", "rule_only", "random"))
     model = history["model"]
     print(
-        f"Model on held-out placements: Brier {model['brier']:.3f} (base rate {model['brier_base_rate']:.3f}), "
-        f"ROC AUC {model['roc_auc']:.3f} (rule score {model['roc_auc_rule_score']:.3f}), "
-        f"mean predicted {model['mean_predicted']:.3f} vs observed {model['observed_rate']:.3f}."
+        f"Modellen på udeladte praktikker: Brier {number(model['brier'], 3)} (basisrate "
+        f"{number(model['brier_base_rate'], 3)}), ROC AUC {number(model['roc_auc'], 3)} (reglernes score "
+        f"{number(model['roc_auc_rule_score'], 3)}), forudsagt {number(model['mean_predicted'], 3)} mod "
+        f"observeret {number(model['observed_rate'], 3)}."
     )
     truth = result.get("ground_truth")
     if truth:
         print()
         print(
-            f"Fresh synthetic network (seed {truth['seed']}, {truth['students']} students, "
-            f"{truth['companies']} companies, {truth['alumni']} alumni): {truth['held_out_alumni']} held-out "
-            f"alumni, {truth['mean_candidates']:.1f} eligible companies each, ranked against the true P(job)."
+            f"Nyt syntetisk netværk (frø {truth['seed']}, {truth['students']} elever, {truth['companies']} "
+            f"virksomheder, {danish_number(truth['alumni'])} tidligere elever): {truth['held_out_alumni']} udeladte "
+            f"tidligere elever med {number(truth['mean_candidates'], 1)} egnede virksomheder hver, rangeret mod "
+            "den sande sandsynlighed for job."
         )
         _table(truth, ("blended", "rule_only", "model_only", "random", "ideal"))
 
 
 def _table(section: dict, names: tuple[str, ...]) -> None:
-    print(f"  {'ranking':<12} {'NDCG@5':>8} {'prec@5':>8} {'P(job)@5':>9}")
+    print(f"  {'rangering':<14} {'NDCG@5':>8} {'præc@5':>8} {'P(job)@5':>9}")
     for name in names:
         row = section[name]
         mean = row.get("mean_true_probability_at_5")
-        shown = "" if mean is None else f"{mean:.3f}"
-        print(f"  {name:<12} {row['ndcg_at_5']:>8.3f} {row['precision_at_5']:>8.3f} {shown:>9}")
+        shown = "" if mean is None else number(mean, 3)
+        print(
+            f"  {RANKING_LABELS[name]:<14} {number(row['ndcg_at_5'], 3):>8} "
+            f"{number(row['precision_at_5'], 3):>8} {shown:>9}"
+        )

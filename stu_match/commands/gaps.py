@@ -49,33 +49,36 @@ def report_json(report: GapReport) -> dict[str, object]:
 
 
 def _print_text(report: GapReport) -> None:
-    print(f"Placed {report.placed} of {report.students} students.")
-    print("\nStudents left over, by industry and municipality (demand / fitting slots / placed / unplaced):")
+    print(f"{report.placed} af {report.students} elever er placeret.")
+    print(
+        "\nElever uden plads efter branche og kommune (efterspørgsel / passende pladser / placeret / uden plads):"
+    )
     rows = [r for r in report.industry_area if r.area_level == "municipality" and r.unplaced > 0]
     for row in sorted(rows, key=lambda r: (-r.unplaced, r.industry, r.area))[:15]:
         print(
-            f"  {row.industry:<24} {row.area:<18} {row.demand:>3} / {row.fitting_slots:>3} / {row.placed:>3} / {row.unplaced:>3}"
+            f"  {row.industry_label:<30} {row.area:<18} "
+            f"{row.demand:>3} / {row.fitting_slots:>3} / {row.placed:>3} / {row.unplaced:>3}"
         )
-    print("\nWorkplace needs (demand / fitting slots / placed / unplaced):")
+    print("\nBehov på arbejdspladsen (efterspørgsel / passende pladser / placeret / uden plads):")
     for need in report.needs:
         print(
-            f"  {need.need:<22} {need.demand:>3} / {need.fitting_slots:>3} / {need.placed:>3} / {need.unplaced:>3}"
+            f"  {need.label:<40} {need.demand:>3} / {need.fitting_slots:>3} / {need.placed:>3} / {need.unplaced:>3}"
         )
-    print("\nUnplaced students by reason:")
+    print("\nElever uden plads efter årsag:")
     for group in report.unplaced_by_reason:
-        print(f"  {group.reason:<18} {group.count:>3}: {', '.join(group.students)}")
-    print("\nRecommended companies to recruit (gain verified by re-solving):")
+        print(f"  {group.label}: {group.count} ({', '.join(group.students)})")
+    print("\nVirksomheder at rekruttere (gevinsten er efterprøvet ved at løse planen igen):")
     for rec in report.recommendations:
-        print(
-            f"  +{rec.gain} {rec.industry} in {rec.municipality}, {rec.slots} slot(s): {', '.join(rec.students)}"
-        )
-    print("\nCritical companies (placements lost if they leave):")
+        slots = f"{rec.slots} plads" if rec.slots == 1 else f"{rec.slots} pladser"
+        print(f"  +{rec.gain} {rec.industry_label} i {rec.municipality}, {slots}: {', '.join(rec.students)}")
+    print("\nKritiske virksomheder (placeringer, der går tabt, hvis de træder ud):")
     for company in report.critical_companies:
         print(f"  -{company.loss} {company.company_id} {company.name}")
-    print("\nOne hard rule lifted at one company (gain verified):")
+    print("\nÉt hårdt krav løst hos én virksomhed (gevinsten er efterprøvet):")
     for lift in report.rule_lifts:
         print(
-            f"  +{lift.gain} {lift.company_id} {lift.company_name}: {lift.rule} ({lift.lift}): {', '.join(lift.students)}"
+            f"  +{lift.gain} {lift.company_id} {lift.company_name}: {lift.rule_da} ({lift.lift_label}): "
+            f"{', '.join(lift.students)}"
         )
         for student_id, text in lift.arrangements.items():
             print(f"      {student_id}: {text}")

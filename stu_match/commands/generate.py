@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from features.errors import InputError
-from features.limits import MAX_GENERATED, MAX_SEED
+from features.limits import MAX_GENERATED, MAX_SEED, danish_number
 from features.loading import write_tables, write_workbook
 from features.synthetic import DEFAULT_SEED, PILOT_COMPANIES, PILOT_STUDENTS, generate
 from stu_match.cli import int_in_range
@@ -61,6 +61,14 @@ def run(args: argparse.Namespace) -> int:
             write_tables(network.tables, args.out)
     except OSError as error:
         raise InputError(f"cannot write --out {args.out}: {error.strerror or error}") from None
-    rows = ", ".join(f"{len(frame)} {name}" for name, frame in network.tables.items())
-    print(f"wrote {rows} to {args.out}")
+    names = {
+        "students": "elever",
+        "companies": "virksomheder",
+        "history": "tidligere praktikker",
+        "alumni": "tidligere elever",
+    }
+    rows = ", ".join(
+        f"{danish_number(len(frame))} {names.get(name, name)}" for name, frame in network.tables.items()
+    )
+    print(f"Skrev {rows} til {args.out}")
     return 0

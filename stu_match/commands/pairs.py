@@ -6,7 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from placement_service import REASON_TEXT_EN, eligible_pairs, load_data, pairs_csv, pairs_summary
+from features.limits import danish_number
+from placement_service import eligible_pairs, load_data, pairs_csv, pairs_summary
+from placement_service.scoring import REASON_LABELS
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
 from stu_match.output import check_file_out, write_out
 
@@ -43,11 +45,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(
-            f"wrote {summary['eligible_pairs']} eligible pairs of {summary['students']} students x "
-            f"{summary['companies']} companies to {args.out}"
+            f"{danish_number(summary['eligible_pairs'])} egnede par af {summary['students']} elever x "
+            f"{summary['companies']} virksomheder er skrevet til {args.out} (maskinformat: komma og decimalpunktum)"
         )
-        print(f"students without any eligible company: {summary['students_without_pairs']}")
-        print("ineligible pairs by reason (each counted under the first rule it fails):")
+        print(f"Elever uden nogen egnet virksomhed: {summary['students_without_pairs']}")
+        print("Uegnede par efter årsag (hvert talt under det første krav, det ikke opfylder):")
         for code, count in summary["ineligible_by_reason"].items():
-            print(f"  {code:<22} {count:>12}  {REASON_TEXT_EN[code]}")
+            print(f"  {danish_number(count):>12}  {REASON_LABELS[code]} ({code})")
     return 0

@@ -6,7 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
+from features.danish import number
+from features.limits import danish_number
 from features.loading import load_network
+from features.vocabulary import (
+    IMPAIRMENT_GROUP_LABELS,
+    STRESS_REACTION_LABELS,
+    ImpairmentGroup,
+    StressReaction,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +33,42 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary.model_dump(), ensure_ascii=False, indent=2))
     else:
-        print(f"{args.data}: valid")
+        print(f"{args.data}: gyldige data")
         for name, value in summary.model_dump().items():
-            print(f"  {name}: {value}")
+            if name == "most_common_impairment_groups":
+                value = [IMPAIRMENT_GROUP_LABELS[ImpairmentGroup(v)].lower() for v in value]
+            elif name == "most_common_stress_reactions":
+                value = [STRESS_REACTION_LABELS[StressReaction(v)].lower() for v in value]
+            print(f"  {SUMMARY_LABELS.get(name, name)}: {_shown(value)}")
     return 0
+
+
+SUMMARY_LABELS: dict[str, str] = {
+    "students": "Elever",
+    "companies": "Virksomheder",
+    "industries": "Brancher",
+    "stu_sites": "STU-steder",
+    "municipalities": "Bopælskommuner",
+    "company_municipalities": "Virksomhedernes kommuner",
+    "internship_slots": "Praktikpladser",
+    "mentor_capacity": "Mentortimer om ugen i alt",
+    "men": "Mænd",
+    "women": "Kvinder",
+    "aged_19_20": "19-20 år",
+    "mean_impairments": "Funktionsnedsættelser pr. elev (gennemsnit)",
+    "mean_stress_reactions": "Stressreaktioner pr. elev (gennemsnit)",
+    "most_common_impairment_groups": "Hyppigste grupper af funktionsnedsættelser",
+    "most_common_stress_reactions": "Hyppigste stressreaktioner",
+    "history_placements": "Tidligere praktikker",
+    "alumni": "Tidligere elever",
+}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return number(value, 2)
+    if isinstance(value, int):
+        return danish_number(value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)

@@ -153,7 +153,7 @@ def test_a_solved_plan_is_kept_when_its_file_cannot_be_written(
     code, printed, err = run(capsys, "assign", "--data", str(data_folder), "--out", str(out), "--json")
     assert code == 2
     assert f"cannot write --out {out}: No space left on device" in err
-    saved = Path(err.split("the plan is saved in ")[1].split(" instead")[0])
+    saved = Path(err.split("Planen er i stedet gemt i ")[1].strip().splitlines()[0])
     report = json.loads(printed)  # the report is still printed, whole
     rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
     assert len(rows) == report["students"] and sum(bool(r["company_id"]) for r in rows) == report["placed"]

@@ -166,7 +166,7 @@ def test_pairs_writes_every_eligible_pair(
 def test_pairs_text_summary_lists_reasons(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["pairs", "--data", DATA, "--out", str(tmp_path / "p.csv"), "--rule-only"]) == 0
     out = capsys.readouterr().out
-    assert "eligible pairs of 140 students x 220 companies" in out
+    assert "egnede par af 140 elever x 220 virksomheder" in out
     assert "travel" in out and "shielded_workstation" in out
 
 
