@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+:
-#   make run    opens the app on the built-in synthetic network
-#   make test   runs the tests
+#   make run    starts the app on the built-in synthetic network (PORT=8502 make run for another port)
+#   make test   runs the tests (installs Chromium for the browser tests; about 15 minutes)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+PORT ?= 8501
 
 .PHONY: run test lint bench clean
 
@@ -25,7 +26,11 @@ $(CHROMIUM):
 	fi
 
 run: $(STAMP)
-	$(BIN)/streamlit run app_streamlit/app.py --server.headless true
+	@echo ""
+	@echo "  STU-praktikmatch starter. Åbn http://localhost:$(PORT) i din browser."
+	@echo "  Stop appen med Ctrl+C."
+	@echo ""
+	$(BIN)/streamlit run app_streamlit/app.py --server.headless true --server.port $(PORT)
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
