@@ -94,15 +94,33 @@ def safe_csv_bytes(table: Table, columns: Sequence[str] | None = None, *, encodi
     return buffer.getvalue().encode(encoding)
 
 
+def danish_csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as CSV for people in a Danish office: semicolons, decimal comma, UTF-8 with a byte order mark.
+
+    Danish Excel opens it in columns with the numbers as numbers; the product's own readers take it
+    back (they sniff the delimiter and read a decimal comma). Formula-like text is neutralised.
+    """
+    frame = _neutralised_frame(table)
+    return frame.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n").encode("utf-8-sig")
+
+
 def safe_workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """Tables as the sheets of one .xlsx workbook: text as strings (never formulas), numbers as numbers."""
+    """Tables as the sheets of one .xlsx workbook: text as strings (never formulas), numbers as numbers.
+
+    Each sheet has its header row frozen and its columns as wide as their text (up to 60 characters).
+    """
     # openpyxl takes a fifth of a second to import: only commands that write a workbook import it.
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     cells = _WorkbookCells()
     for name, frame in sheets.items():
         sheet = workbook.create_sheet(title=_sheet_title(name))
+        sheet.freeze_panes = "A2"
+        for position, column in enumerate(frame.columns, start=1):
+            longest = max([len(str(column)), *(len(str(v)) for v in frame.iloc[:, position - 1].tolist()[:2000])])
+            sheet.column_dimensions[get_column_letter(position)].width = min(max(longest + 2, 8), 60)
         sheet.append([cells.cell(sheet, str(column)) for column in frame.columns])
         for row in frame.itertuples(index=False, name=None):
             sheet.append([cells.cell(sheet, value) for value in row])

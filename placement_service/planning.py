@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from features.errors import InputError
 from features.network import Network
-from features.safe_files import safe_csv_bytes, safe_workbook_bytes
+from features.safe_files import danish_csv_bytes, safe_workbook_bytes
 from matching.config import ScoringConfig
 from matching.context import ScoringContext, scoring_context
 from matching.eligibility import REASON_CODES, REASON_TEXT_EN
@@ -34,7 +34,8 @@ from optimizer.problem import OBJECTIVES, PlacementProblem, SolveParams
 from optimizer.replan import replan
 from optimizer.result import Assignment, PlacementResult, ReplanResult
 from optimizer.solve import solve_placement
-from placement_service.decisions import DecisionSet
+from placement_service.clock import danish_time
+from placement_service.decisions import DECISION_LABELS, DecisionSet
 
 MODEL_CACHE_ENV = "STU_MATCH_CACHE"
 """Environment variable naming the folder where fitted outcome models are kept (default: the user's cache)."""
@@ -260,12 +261,48 @@ class Plan:
         )
 
     def csv_bytes(self) -> bytes:
-        """The plan table as CSV (UTF-8), safe to open in a spreadsheet (``features.safe_files``)."""
-        return safe_csv_bytes(self.table())
+        """The plan table as CSV for a Danish office (semicolons, decimal comma, UTF-8 with BOM), safe to
+        open in a spreadsheet; ``--previous`` and the lock files read it back."""
+        return danish_csv_bytes(self.table())
 
     def workbook_bytes(self) -> bytes:
-        """The plan table as an .xlsx workbook with one sheet ``plan``; numbers as numbers, no formulas."""
-        return safe_workbook_bytes({"plan": self.table()})
+        """The plan as an .xlsx workbook: sheets *Plan*, *Uden plads* (with every reason) and *Beslutninger*,
+        Danish headers, numbers as numbers, no formulas, header row frozen, columns sized to their text."""
+        table = self.table()
+        placed = table[table["company_id"] != ""]
+        plan = pd.DataFrame(
+            {
+                "Elev": placed["student_id"],
+                "Virksomhed": placed["company_id"],
+                "Navn": placed["company_name"],
+                "Interesse (valg nr.)": placed["interest_rank"].map(lambda r: "uden for" if r is None else r),
+                "Score": placed["score"],
+                "Rejsetid (min)": placed["travel_minutes"],
+                "Låst": placed["locked"].map({"yes": "ja", "no": "nej"}),
+            }
+        )
+        unplaced = pd.DataFrame(
+            [
+                {"Elev": student_id, "Årsag": reason.text}
+                for student_id, reasons in self.reasons.items()
+                for reason in (reasons or [])
+            ],
+            columns=["Elev", "Årsag"],
+        )
+        decisions = pd.DataFrame(
+            [
+                {
+                    "Elev": d.student_id,
+                    "Virksomhed": d.company_id,
+                    "Beslutning": DECISION_LABELS[d.kind],
+                    "Af": d.user,
+                    "Tidspunkt": danish_time(d.at),
+                }
+                for d in self.decisions.decisions
+            ],
+            columns=["Elev", "Virksomhed", "Beslutning", "Af", "Tidspunkt"],
+        )
+        return safe_workbook_bytes({"Plan": plan, "Uden plads": unplaced, "Beslutninger": decisions})
 
 
 def build_problem(

@@ -17,7 +17,7 @@ from app_streamlit import state
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash, show_flashes
 from features.consent import render_markdown
-from features.safe_files import safe_csv_bytes, safe_workbook_bytes
+from features.safe_files import danish_csv_bytes, safe_workbook_bytes
 from features.safe_text import escape_markdown
 from features.vocabulary import INDUSTRY_LABELS
 from placement_service import (
@@ -121,7 +121,7 @@ def render() -> None:
     _outside_interests(plan, own)
     _unplaced(plan, own)
     _why_not(opened, plan, own)
-    _exports(opened, rows)
+    _exports(opened, plan, decided, rows, own)
     if not actor.is_demo:
         _audit(opened)
 
@@ -425,20 +425,45 @@ def _why_not(opened: OpenNetwork, plan: Plan, own: set[str] | None) -> None:
         (st.warning if answer.blocking else st.info)(escape_markdown(answer.text))
 
 
-def _exports(opened: OpenNetwork, rows: list[dict[str, object]]) -> None:
+def _exports(
+    opened: OpenNetwork, plan: Plan, decided: DecisionSet, rows: list[dict[str, object]], own: set[str] | None
+) -> None:
     st.subheader("Eksport og praktikbrief")
     export = pd.DataFrame(rows)
+    unplaced = pd.DataFrame(
+        [
+            {"Elev": student_id, "Årsag": reason.text}
+            for student_id, reasons in plan.reasons.items()
+            if own is None or student_id in own
+            for reason in reasons
+        ],
+        columns=["Elev", "Årsag"],
+    )
+    decisions = pd.DataFrame(
+        [
+            {
+                "Elev": d.student_id,
+                "Virksomhed": d.company_id,
+                "Beslutning": DECISION_LABELS[d.kind],
+                "Af": d.user,
+                "Tidspunkt": danish_time(d.at),
+            }
+            for d in _mine(decided, own)
+        ],
+        columns=["Elev", "Virksomhed", "Beslutning", "Af", "Tidspunkt"],
+    )
     e1, e2 = st.columns(2)
     e1.download_button(
         "Hent planen som CSV",
-        safe_csv_bytes(export, encoding="utf-8-sig"),
+        danish_csv_bytes(export),
         "placeringsplan.csv",
         "text/csv",
         key="plan_csv",
+        help="Semikolon og decimalkomma, så Excel på dansk åbner den i kolonner.",
     )
     e2.download_button(
         "Hent planen som Excel",
-        safe_workbook_bytes({"placeringsplan": export}),
+        safe_workbook_bytes({"Plan": export, "Uden plads": unplaced, "Beslutninger": decisions}),
         "placeringsplan.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="plan_xlsx",

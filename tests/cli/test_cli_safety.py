@@ -155,7 +155,7 @@ def test_a_solved_plan_is_kept_when_its_file_cannot_be_written(
     assert f"cannot write --out {out}: No space left on device" in err
     saved = Path(err.split("Planen er i stedet gemt i ")[1].strip().splitlines()[0])
     report = json.loads(printed)  # the report is still printed, whole
-    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert len(rows) == report["students"] and sum(bool(r["company_id"]) for r in rows) == report["placed"]
     saved.unlink()
 
@@ -227,7 +227,11 @@ def test_assign_writes_a_safe_csv_that_reads_back(
     out = tmp_path / "plan.csv"
     code, _, _ = run(capsys, "assign", "--data", str(data_folder), "--out", str(out))
     assert code == 0
-    plan = pd.read_csv(out, dtype=str, keep_default_na=False)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.splitlines()[0].count(b";") == len(PLAN_COLUMNS) - 1
+    plan = pd.read_csv(out, dtype=str, keep_default_na=False, sep=";", encoding="utf-8-sig")
+    placed_scores = plan["score"][plan["company_id"] != ""]
+    assert placed_scores.str.contains(",").any() and not placed_scores.str.contains(r"\.").any()  # decimal comma
     names = plan["company_name"][plan["company_name"] != ""]
     assert not names.str.match(r"^[=+\-@\t\r]").any()
     placed = dict(zip(plan["student_id"], plan["company_id"], strict=True))
@@ -242,18 +246,25 @@ def test_assign_out_xlsx_writes_a_real_workbook_without_formulas(
     out = tmp_path / "plan.xlsx"
     code, printed, _ = run(capsys, "assign", "--data", str(data_folder), "--out", str(out), "--json")
     assert code == 0
-    sheet = load_workbook(out)["plan"]
-    rows = list(sheet.iter_rows())
-    header = [c.value for c in rows[0]]
-    assert header == list(PLAN_COLUMNS)
-    assert not [c.coordinate for row in rows for c in row if c.data_type == "f"]
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["Plan", "Uden plads", "Beslutninger"]
     report = json.loads(printed)
-    assert len(rows) - 1 == report["students"]
-    score, company, name = (header.index(c) for c in ("score", "company_id", "company_name"))
-    scores = [row[score].value for row in rows[1:] if row[company].value]
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    rows = list(workbook["Plan"].iter_rows())
+    header = [c.value for c in rows[0]]
+    assert header == ["Elev", "Virksomhed", "Navn", "Interesse (valg nr.)", "Score", "Rejsetid (min)", "Låst"]
+    assert len(rows) - 1 == report["placed"]
+    assert workbook["Plan"].column_dimensions["C"].width > 20  # sized to the company names
+    score, name = header.index("Score"), header.index("Navn")
+    scores = [row[score].value for row in rows[1:]]
     assert scores and all(isinstance(value, int | float) for value in scores)
     names = {row[name].value for row in rows[1:] if row[name].value}
     assert not {n for n in names if str(n)[0] in "=+-@\t\r"}
+    unplaced = list(workbook["Uden plads"].iter_rows(values_only=True))
+    assert unplaced[0] == ("Elev", "Årsag")
+    assert {r[0] for r in unplaced[1:]} == {u["student_id"] for u in report["unplaced"]}
 
 
 def test_pairs_output_is_safe_and_numbers_stay_numbers(

@@ -45,8 +45,8 @@ def test_json_plan_and_csv(capsys: pytest.CaptureFixture[str], plan_files: dict[
     assert report["students"] == report["placed"] + len(report["unplaced"])
     assert set(report["assignments"][0]) >= {"student_id", "company_id", "score", "travel_minutes"}
     assert all(item["reasons"] for item in report["unplaced"])
-    with plan_files["plan"].open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    with plan_files["plan"].open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
     assert len(rows) == report["students"]
     assert sum(1 for row in rows if row["company_id"]) == report["placed"]
 
@@ -110,8 +110,8 @@ def test_conflicting_locks_exit_2_with_a_clear_message(
 ) -> None:
     if not plan_files["plan"].exists():
         run(capsys, "--out", str(plan_files["plan"]))
-    with plan_files["plan"].open(encoding="utf-8") as handle:
-        placed = [row for row in csv.DictReader(handle) if row["company_id"]]
+    with plan_files["plan"].open(encoding="utf-8-sig") as handle:
+        placed = [row for row in csv.DictReader(handle, delimiter=";") if row["company_id"]]
     first, second = placed[0], placed[1]
     locks = tmp_path / "locks.csv"
     locks.write_text(
