@@ -33,6 +33,7 @@ from placement_service import (
     system_actor,
 )
 from placement_service.company_changes import inactive_companies, without_companies, without_decisions_at
+from placement_service.fairness import Calibration, FairnessReport, calibration_by_group, fairness_report
 from placement_service.learning import scoring_for, trained_up_to
 
 OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
@@ -132,6 +133,23 @@ def verified_recruitment(opened: OpenNetwork) -> Recruitment:
     """Companies to recruit and critical companies (each verified by solving again)."""
     plan = decided_plan(opened)
     return _recruitment(opened, _plan_token(opened), plan.decision_version, plan)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _calibration(_opened: OpenNetwork, token: str) -> Calibration:
+    return calibration_by_group(_opened.network)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _fairness(_opened: OpenNetwork, token: str, version: int, _plan: Plan) -> FairnessReport:
+    return fairness_report(_plan, _calibration(_opened, _token(_opened)))
+
+
+def fairness(opened: OpenNetwork) -> FairnessReport:
+    """Placement by group in the decided plan (cached per decision version) and the outcome model's
+    calibration by group on the network's history (cached per network version)."""
+    plan = decided_plan(opened)
+    return _fairness(opened, _plan_token(opened), plan.decision_version, plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

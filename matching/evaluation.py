@@ -118,11 +118,30 @@ def rank(scores: np.ndarray, tie_break: np.ndarray) -> np.ndarray:
 # --- Evaluation on the observed history ---------------------------------------------------------
 
 
-def evaluate_history(
-    network: Network, folds: int = 5, seed: int = 0, config: ScoringConfig | None = None
-) -> HistoryEvaluation:
-    """K-fold (by alumnus) evaluation on the network's own history, with observed outcomes."""
-    config = ScoringConfig() if config is None else config
+@dataclass(frozen=True)
+class HeldOutPredictions:
+    """The model's held-out probability for every usable history row (``network.usable_history`` order)."""
+
+    student_ids: tuple[str, ...]
+    company_ids: tuple[str, ...]
+    predicted: np.ndarray  # (n_rows,) float64: P(a job of any kind), from the model not fitted on the row
+    observed: np.ndarray  # (n_rows,) int64: 1 when the outcome was a job of any kind
+    folds: int
+
+
+@dataclass(frozen=True)
+class _HistoryFolds:
+    students: StudentArrays
+    companies: CompanyArrays
+    s: np.ndarray
+    c: np.ndarray
+    y: np.ndarray
+    features: np.ndarray
+    fold: np.ndarray
+
+
+def _history_folds(network: Network, folds: int, seed: int) -> _HistoryFolds:
+    """The history as pairs with features, each row given a fold by former student (checked to be learnable)."""
     if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
         raise InputError(
             f"The 'folds' parameter must be an int in the range [2, inf). Got {folds!r} instead."
@@ -143,19 +162,60 @@ def evaluate_history(
     ids = np.array([p.student_id for p in network.usable_history])
     groups = np.unique(ids, return_inverse=True)[1]
     fold_of_group = np.random.default_rng(seed).permutation(groups.max() + 1) % folds
-    fold = fold_of_group[groups]
+    return _HistoryFolds(students, companies, s, c, y, features, fold_of_group[groups])
+
+
+def _fold_model(data: _HistoryFolds, k: int) -> tuple[np.ndarray, OutcomeModel]:
+    """Fold ``k``'s held-out rows and the model fitted on the other folds."""
+    test = data.fold == k
+    if not test.any() or not can_fit(data.y[~test], min_placements=10):
+        raise InputError(f"Fold {k} of the history cannot be evaluated: too few placements of each outcome.")
+    return test, OutcomeModel().fit(data.features[~test], data.y[~test])
+
+
+def held_out_predictions(network: Network, folds: int = 5, seed: int = 0) -> HeldOutPredictions:
+    """The model's probability for each history row, fitted without that row's former student.
+
+    The folds and fits are those of ``evaluate_history`` (same ``folds`` and ``seed``), so the
+    probabilities are the ones its ``model`` figures are computed from. Raises ``InputError``
+    when the history is missing or too small to learn from.
+    """
+    data = _history_folds(network, folds, seed)
+    probability = np.zeros(data.y.shape[0])
+    for k in range(folds):
+        test, model = _fold_model(data, k)
+        probability[test] = model.predict_proba(data.features[test])[:, 1]
+    history = network.usable_history
+    return HeldOutPredictions(
+        student_ids=tuple(p.student_id for p in history),
+        company_ids=tuple(p.company_id for p in history),
+        predicted=probability,
+        observed=data.y.copy(),
+        folds=folds,
+    )
+
+
+def evaluate_history(
+    network: Network, folds: int = 5, seed: int = 0, config: ScoringConfig | None = None
+) -> HistoryEvaluation:
+    """K-fold (by alumnus) evaluation on the network's own history, with observed outcomes."""
+    config = ScoringConfig() if config is None else config
+    data = _history_folds(network, folds, seed)
+    students, companies, s, c, y, features = (
+        data.students,
+        data.companies,
+        data.s,
+        data.c,
+        data.y,
+        data.features,
+    )
 
     probability = np.zeros(y.shape[0])
     blended = np.zeros(y.shape[0])
     rule = np.zeros(y.shape[0])
     rows = np.arange(y.shape[0])
     for k in range(folds):
-        test = fold == k
-        if not test.any() or not can_fit(y[~test], min_placements=10):
-            raise InputError(
-                f"Fold {k} of the history cannot be evaluated: too few placements of each outcome."
-            )
-        model = OutcomeModel().fit(features[~test], y[~test])
+        test, model = _fold_model(data, k)
         probability[test] = model.predict_proba(features[test])[:, 1]
         blended[test] = _scores(network, students, companies, s[test], c[test], config, model)
         rule[test] = _scores(network, students, companies, s[test], c[test], config, None)

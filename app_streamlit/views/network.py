@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_streamlit import state
+from app_streamlit import fairness_section, state
 from app_streamlit.session import current_actor
 from features.safe_files import safe_csv_bytes, safe_workbook_bytes
 from features.vocabulary import INDUSTRY_LABELS, Industry
@@ -115,6 +115,8 @@ def render() -> None:
         )
     else:
         st.success("Alle elever har en plads.")
+
+    fairness_section.render(opened)
 
     st.subheader("Virksomheder at rekruttere")
     st.caption("Gevinsten er efterprøvet: planen er løst igen med virksomheden tilføjet.")
