@@ -23,13 +23,13 @@ COMMANDS: tuple[str, ...] = (
     "evaluate",
     "assign",
     "gaps",
-    "fairness",
     "users",
     "audit",
     "retention",
     "subject-export",
     "outcomes",
     "retrain",
+    "brief",
 )
 
 EXIT_BAD_INPUT = 2

@@ -39,6 +39,7 @@ from placement_service import (
     may_see_plan,
 )
 from placement_service.access import students_in_view
+from placement_service.brief_pdf import brief_pdf_bytes
 from placement_service.planning import OBJECTIVE_LABELS
 from placement_service.use_cases import record_opening
 
@@ -485,25 +486,24 @@ def _exports(
     if st.session_state.get("plan_brief_opened") != opening:  # one audit row per brief opened, not per rerun
         record_opening(state.store(), opened.network_id, current_actor(), student_id, "brief:open")
         st.session_state["plan_brief_opened"] = opening
-    brief = render_markdown(
-        brief_for(
-            state.store(),
-            opened.network_id,
-            network,
-            student_id,
-            company_id,
-            current_actor(),
-            builtin=opened.is_builtin,
-        )
+    shared = brief_for(
+        state.store(),
+        opened.network_id,
+        network,
+        student_id,
+        company_id,
+        current_actor(),
+        builtin=opened.is_builtin,
     )
     with st.container(border=True):
-        st.markdown(brief)
+        st.markdown(render_markdown(shared))
     st.download_button(
-        "Hent praktikbrief",
-        brief.encode("utf-8"),
-        f"praktikbrief-{student_id}.md",
-        "text/markdown",
+        "Hent praktikbrief (PDF)",
+        brief_pdf_bytes(shared, company_id),
+        f"praktikbrief-{student_id}-{company_id}.pdf",
+        "application/pdf",
         key="plan_brief",
+        help="Med plads til datoer, kontaktpersoner og underskrifter, så den kan bruges som praktikaftale.",
     )
 
 
