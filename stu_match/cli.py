@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "evaluate",
     "assign",
     "gaps",
+    "fairness",
     "users",
     "audit",
     "retention",
