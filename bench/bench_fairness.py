@@ -175,6 +175,16 @@ def main() -> int:
     pilot_table = table({o: pilot[o][0] for o in OBJECTIVES})
     national_table = table({o: pooled([r[o][0] for r in national.values()]) for o in OBJECTIVES})
     seeds = ", ".join(str(s) for s in national)
+    runs = {"pilot": pilot, **{f"national seed {s}": r for s, r in national.items()}}
+    same = [name for name, r in runs.items() if r[OBJECTIVES[0]][0] == r[OBJECTIVES[1]][0]]
+    reading = (
+        f"Placements by group were identical under both objectives on {len(same)} of {len(runs)} networks"
+        + (f" ({', '.join(same)})" if same else "")
+        + ". The lowest score of a plan is set by its worst-off placed student; when that student has one "
+        "eligible company (the pilot's one student who walks), `fairness` cannot raise it and then, like "
+        "`count-then-score`, maximises the total. A national plan that is FEASIBLE, not OPTIMAL, stopped at "
+        "the time limit."
+    )
     machine = "\n".join(machine_lines())
     markdown = f"""## Fairness by group
 
@@ -191,6 +201,8 @@ learned outcome model) and no decisions; the groups are those of `stu-match fair
 | network | count-then-score | fairness |
 |---|---|---|
 {chr(10).join(totals)}
+
+{reading}
 
 ### Pilot network (140 students)
 
