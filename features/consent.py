@@ -13,6 +13,7 @@ from features.geography import SITES_BY_ID
 from features.profiles import Company, Student
 from features.safe_text import escape_markdown
 from features.vocabulary import (
+    COMPLEXITY_LABELS,
     IMPAIRMENT_LABELS,
     INDUSTRY_LABELS,
     STRESS_REACTION_LABELS,
@@ -81,7 +82,7 @@ def company_brief(student: Student, company: Company) -> CompanyBrief:
             lines.append("Styrker: " + ", ".join(strengths) + ".")
         if practice:
             lines.append("Har brug for støtte til: " + ", ".join(practice) + ".")
-        lines.append(f"Opgavernes sværhedsgrad: op til niveau {student.max_task_complexity} af 5.")
+        lines.append(f"Eleven kan klare: {COMPLEXITY_LABELS[student.max_task_complexity].lower()}.")
         sections.append(BriefSection(title="Styrker og forudsætninger", lines=lines))
     if ShareCategory.SUPPORT in consented:
         level = student.highest_support_level

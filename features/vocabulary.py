@@ -337,7 +337,7 @@ COMPLEXITY_SCALE = (1, 5)
 COMPLEXITY_LABELS: dict[int, str] = {
     1: "Meget enkle opgaver",
     2: "Enkle opgaver",
-    3: "Middel",
+    3: "Opgaver af middel sværhedsgrad",
     4: "Komplekse opgaver",
     5: "Meget komplekse opgaver",
 }

@@ -38,10 +38,18 @@ STRONG_FIT = 0.7
 """A component with at least this fit is a reason for the pair; below it, a reason against."""
 
 ASPECT_LEVEL_TEXT: dict[str, tuple[str, str, str]] = {
-    "noise": ("Støjniveauet er lavt", "Støjniveauet er middel", "Støjniveauet er højt"),
-    "pace": ("Arbejdstempoet er lavt", "Arbejdstempoet er middel", "Arbejdstempoet er højt"),
-    "physical_demands": ("De fysiske krav er lave", "De fysiske krav er middel", "De fysiske krav er høje"),
-    "customer_contact": ("Kundekontakten er lav", "Kundekontakten er middel", "Kundekontakten er høj"),
+    "noise": ("Der er roligt på arbejdspladsen", "Der er en del støj", "Der er meget støj"),
+    "pace": ("Arbejdstempoet er roligt", "Arbejdstempoet er jævnt", "Arbejdstempoet er højt"),
+    "physical_demands": (
+        "Arbejdet er fysisk let",
+        "Arbejdet er fysisk lidt krævende",
+        "Arbejdet er fysisk hårdt",
+    ),
+    "customer_contact": (
+        "Der er lidt kundekontakt",
+        "Der er en del kundekontakt",
+        "Der er meget kundekontakt",
+    ),
     "change": ("Opgaverne skifter sjældent", "Opgaverne skifter en del", "Opgaverne skifter ofte"),
 }
 """How a company's level (low, medium, high) of an environment aspect reads in Danish."""
@@ -141,7 +149,7 @@ def _explain(context: ScoringContext, scores: PairScores, k: int) -> PairExplana
         ineligible_reasons_da=[REASON_LABELS[code] for code in failed],
         score=float(scores.score[k]),
         components=scores.breakdown(k),
-        reasons_for=_top(pros, "Parret opfylder alle de hårde krav."),
+        reasons_for=_top(pros, "Virksomheden opfylder alle elevens faste krav."),
         reasons_against=_top(cons, "Ingen væsentlige forbehold."),
         arrangements=_arrangements(context, scores, k),
         travel_minutes=float(scores.minutes[k]),

@@ -256,7 +256,8 @@ def why_not(
     placed_change, score_change = _cost_of_lock(result, student_id, company_id, params)
     if placed_change is not None and score_change is not None:
         if placed_change < 0:
-            text += f". Låses eleven til {company}, bliver {-placed_change} elev(er) færre placeret"
+            fewer = "én elev færre" if -placed_change == 1 else f"{-placed_change} elever færre"
+            text += f". Låses eleven til {company}, bliver {fewer} placeret"
         elif score_change < 0:
             text += f". Låses eleven til {company}, falder den samlede score med {-score_change:.2f} point"
         else:

@@ -20,7 +20,7 @@ REASON_GROUP_LABELS: dict[str, str] = {
     "companies_full": "De passende virksomheder er fuldt besat",
     "mentor_full": "Mentortimerne er brugt op hos de passende virksomheder",
     "mentor_too_small": "For få mentortimer om ugen hos de passende virksomheder",
-    "lower_score": "Holdt ude af målet om fairness",
+    "lower_score": "Fik ikke plads, fordi planen løfter de laveste scorer",
     "not_proven": "Tidsgrænsen blev nået",
 }
 

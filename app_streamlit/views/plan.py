@@ -194,8 +194,10 @@ def _decision_table(
         rows,
         columns=["Elev", "Virksomhed", "Navn", "Branche", "Interesse", "Score", "Transport (min)", "Status"],
     )
+    # The score with the reader's own decimal mark ("localized": a Danish browser shows 72,5).
+    score_column = st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="localized")
     if not editable:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={"Score": score_column})
         return
     frame["Beslutning"] = None
     st.data_editor(
@@ -207,7 +209,7 @@ def _decision_table(
             "Beslutning": st.column_config.SelectboxColumn(
                 "Beslutning", options=list(CHOICES), required=False
             ),
-            "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
+            "Score": score_column,
         },
         key=editor_key,
         placeholder="–",

@@ -52,8 +52,8 @@ def render() -> None:
 
 def _initialise(defaults: ScoringConfig) -> None:
     st.session_state.setdefault(ADDED, [])
-    st.session_state.setdefault("scenario_travel", 1.0)
-    st.session_state.setdefault("scenario_capacity", 1.0)
+    st.session_state.setdefault("scenario_travel", 100)
+    st.session_state.setdefault("scenario_capacity", 100)
     st.session_state.setdefault("scenario_removed", [])
     for name in WEIGHTS:
         st.session_state.setdefault(f"scenario_weight_{name}", float(getattr(defaults, name)))
@@ -65,8 +65,8 @@ def _load_settings(settings: ScenarioSettings, defaults: ScoringConfig) -> None:
         st.session_state[f"scenario_weight_{name}"] = float(
             settings.weights.get(name, getattr(defaults, name))
         )
-    st.session_state["scenario_travel"] = settings.travel_factor
-    st.session_state["scenario_capacity"] = settings.capacity_factor
+    st.session_state["scenario_travel"] = round(100 * settings.travel_factor)
+    st.session_state["scenario_capacity"] = round(100 * settings.capacity_factor)
     st.session_state["scenario_removed"] = list(settings.removed_companies)
     st.session_state[ADDED] = [a.model_dump(mode="json") for a in settings.added_companies]
 
@@ -102,11 +102,27 @@ def _settings(opened: OpenNetwork, defaults: ScoringConfig) -> ScenarioSettings 
     left, right = st.columns(2)
     with left:
         st.subheader("Transport og pladser")
-        travel = st.slider(
-            "Elevernes maksimale transporttid (faktor)", 0.5, 2.0, step=0.1, key="scenario_travel"
+        travel = (
+            st.slider(
+                "Elevernes maksimale transporttid, i procent af i dag",
+                50,
+                200,
+                step=10,
+                format="%d %%",
+                key="scenario_travel",
+            )
+            / 100
         )
-        capacity = st.slider(
-            "Virksomhedernes antal pladser (faktor)", 0.0, 2.0, step=0.1, key="scenario_capacity"
+        capacity = (
+            st.slider(
+                "Virksomhedernes antal pladser, i procent af i dag",
+                0,
+                200,
+                step=10,
+                format="%d %%",
+                key="scenario_capacity",
+            )
+            / 100
         )
         company_names = {c.company_id: f"{c.company_id} · {c.name}" for c in network.companies}
         st.session_state["scenario_removed"] = [

@@ -117,7 +117,7 @@ def test_approving_the_whole_plan_keeps_locks_and_shows_the_plans_true_figures()
 
 def test_the_name_and_scenario_settings_survive_page_changes() -> None:
     app = open_page("scenarios", user="Jens")
-    app.slider(key="scenario_capacity").set_value(0.7).run()
+    app.slider(key="scenario_capacity").set_value(70).run()
     app.number_input(key="scenario_weight_travel").set_value(12.0).run()
     app.text_input(key="scenario_name").input("Færre pladser").run()
     app.switch_page("views/plan.py").run()
@@ -125,7 +125,7 @@ def test_the_name_and_scenario_settings_survive_page_changes() -> None:
     app.switch_page("views/scenarios.py").run()
     assert not app.exception
     assert "Jens" in app.sidebar.text[0].value
-    assert app.slider(key="scenario_capacity").value == 0.7
+    assert app.slider(key="scenario_capacity").value == 70
     assert app.number_input(key="scenario_weight_travel").value == 12.0
     assert app.text_input(key="scenario_name").value == "Færre pladser"
 
@@ -149,7 +149,7 @@ def test_network_page_shows_gaps_and_verified_recommendations() -> None:
 
 def test_a_what_if_scenario_is_compared_saved_and_reopened() -> None:
     app = open_page("scenarios", user="Jens")
-    app.slider(key="scenario_capacity").set_value(0.5).run()
+    app.slider(key="scenario_capacity").set_value(50).run()
     placed = app.metric[0]
     assert int(placed.value) < 137 and placed.delta.startswith("-")
     app.text_input(key="scenario_name").input("Halve pladser").run()
@@ -160,7 +160,7 @@ def test_a_what_if_scenario_is_compared_saved_and_reopened() -> None:
     reopened = open_page("scenarios")
     reopened.selectbox(key="scenario_pick").select("Halve pladser").run()
     reopened.button(key="scenario_open").click().run()
-    assert reopened.slider(key="scenario_capacity").value == 0.5
+    assert reopened.slider(key="scenario_capacity").value == 50
     assert reopened.metric[0].value == placed.value
 
 

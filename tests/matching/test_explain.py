@@ -73,7 +73,7 @@ def test_small_shortfalls_stay_eligible_and_become_arrangements() -> None:
         "for 1 mentortime mindre om ugen.",
     ]
     assert item.arrangements == expected
-    assert "Støjniveauet er højt, og eleven har sansefølsomhed (lyd, lys)." in item.reasons_against
+    assert "Der er meget støj, og eleven har sansefølsomhed (lyd, lys)." in item.reasons_against
 
 
 def test_an_ineligible_pair_lists_every_failed_rule_in_danish() -> None:

@@ -86,7 +86,7 @@ def test_why_not_answers_each_case() -> None:
     assert blocked.code == "blocking" and blocked.blocking
     assert "Bageriet (C001) skulle give slip på S003" in blocked.text
     assert blocked.placed_change == -1  # S003 has nowhere else to go
-    assert blocked.text.endswith("Låses eleven til Bageriet (C001), bliver 1 elev(er) færre placeret")
+    assert blocked.text.endswith("Låses eleven til Bageriet (C001), bliver én elev færre placeret")
     with pytest.raises(InputError, match=r"Unknown company ID 'C01'\. Closest: C001"):
         why_not(result, "S002", "C01")
 
