@@ -12,6 +12,7 @@ product wrote with a protective ``'`` (``features.safe_files``) is read back as 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from features.column_guide import english_headers
 from features.cpr import cpr_issue, looks_like_cpr
 from features.errors import DataIssue, DataValidationError
 from features.limits import (
@@ -157,12 +159,13 @@ def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") ->
     validated: dict[str, list[Any]] = {}
     for name, frame in tables.items():
         file_name = _file_name(name, source)
+        frame, as_in_file = english_headers(name, frame)  # Danish headers are accepted beside English ones
         column_issues = _check_columns(frame, name, file_name)
-        issues.extend(column_issues)
+        issues.extend(_named_as_in_file(column_issues, as_in_file))
         if column_issues:
             continue
         profiles, row_issues = _validate_rows(frame, TABLES[name], file_name)
-        issues.extend(row_issues)
+        issues.extend(_named_as_in_file(row_issues, as_in_file))
         if not row_issues:
             validated[name] = profiles
     references_checkable = all(name in validated for name in tables if name != "history")
@@ -176,6 +179,16 @@ def network_from_tables(tables: Mapping[str, pd.DataFrame], source: str = "") ->
         alumni=tuple(validated.get("alumni", ())),
         source=source,
     )
+
+
+def _named_as_in_file(issues: list[DataIssue], as_in_file: Mapping[str, str]) -> list[DataIssue]:
+    """Issues that name a column by the header the file uses (a Danish one, if it used that)."""
+    if not as_in_file:
+        return issues
+    return [
+        dataclasses.replace(issue, column=as_in_file.get(issue.column, issue.column)) if issue.column else issue
+        for issue in issues
+    ]
 
 
 def read_csv_file(

@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.session import current_actor, flash, show_flashes
+from features.column_guide import guide_table, template_workbook_bytes
 from features.network import Network
 from features.safe_files import safe_workbook_bytes
 from features.safe_text import escape_markdown
@@ -54,7 +55,15 @@ def render() -> None:
     else:
         _upload()
         _file_as()
-    st.subheader("Skabelon")
+    st.subheader("Skabeloner")
+    st.download_button(
+        "Hent en tom Excel-skabelon med danske kolonnenavne",
+        data=template_workbook_bytes,
+        file_name="stu-skabelon.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_empty_template",
+        help="Et ark pr. fil og arket Forklaring, der beskriver hver kolonne.",
+    )
     st.download_button(
         "Hent netværket som Excel-skabelon",
         # Made when clicked, safe to open, and holding only the students the user may see.
@@ -65,7 +74,32 @@ def render() -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_template",
     )
-    st.caption("Alle kolonner og tilladte værdier er beskrevet i docs/data-format.md.")
+    _column_guide()
+
+
+TABLE_TITLES = {
+    "students": "Elever (students.csv)",
+    "companies": "Virksomheder (companies.csv)",
+    "history": "Tidligere praktikker (history.csv)",
+    "alumni": "Tidligere elever (alumni.csv): samme kolonner som elever",
+}
+
+
+def _column_guide() -> None:
+    """Every column of every file, in Danish: the header to use and what to write."""
+    st.subheader("Kolonnerne forklaret")
+    st.caption(
+        "Kolonnerne må have de danske navne herunder eller filformatets engelske navne. Lister skilles med |, "
+        "ja/nej kan skrives ja, nej, x eller 1, og decimaler med komma eller punktum. Ekstra kolonner ignoreres."
+    )
+    for table, title in TABLE_TITLES.items():
+        with st.expander(title):
+            st.dataframe(
+                guide_table(table),
+                hide_index=True,
+                width="stretch",
+                column_config={"Hvad": st.column_config.TextColumn(width="large")},
+            )
 
 
 def _upload() -> None:
