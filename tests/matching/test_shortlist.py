@@ -91,14 +91,17 @@ def test_filters_size_order_and_diversity(
         industry = Industry(item.industry)
         rank = profile.interests.index(industry) + 1 if industry in profile.interests else None
         assert item.interest_rank == rank
-    # No industry takes more than ceil(0.4 k) places unless every other allowed company of its group is listed.
+    # No industry takes more than ceil(0.4 k) places unless every other allowed company of its group that
+    # is not listed belongs to an industry that has its ceil(0.4 k) places too (then the list is filled
+    # with the best of the rest).
+    cap = math.ceil(0.4 * top_k)
     counts = Counter(Industry(item.industry) for item in items)
     listed = {item.company_id for item in items}
     for industry, count in counts.items():
-        if count > math.ceil(0.4 * top_k) and not profile.single_industry_only:
+        if count > cap and not profile.single_industry_only:
             mine = next(group[item.company_id] for item in items if item.industry == industry)
-            others = {cid for cid, (_, ind) in allowed.items() if ind != industry and group[cid] == mine}
-            assert others <= listed
+            others = {cid: ind for cid, (_, ind) in allowed.items() if ind != industry and group[cid] == mine}
+            assert all(counts[Industry(ind)] >= cap for cid, ind in others.items() if cid not in listed)
 
 
 @settings(max_examples=60, deadline=None)
