@@ -27,8 +27,9 @@ def render() -> None:
     c1.metric("Placerede elever", f"{report.placed} af {report.students}")
     c2.metric("Uden plads", report.students - report.placed)
     c3.metric(
-        "Branche- og områdekombinationer med elever uden plads",
+        "Kommuner og brancher med elever uden plads",
         sum(r.unplaced > 0 for r in industry_area if r.area_level == "municipality"),
+        help="Antal kombinationer af kommune og branche, hvor mindst én elev står uden plads.",
     )
 
     st.subheader("Efterspørgsel og udbud pr. branche og område")
@@ -65,8 +66,10 @@ def render() -> None:
                 y=alt.Y("industry_label:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
                 color=alt.Color(
                     f"{measure}:Q",
-                    title=None,
+                    title="Antal elever" if measure in ("unplaced", "demand", "placed") else "Antal pladser",
                     scale=alt.Scale(scheme="orangered" if measure == "unplaced" else "blues"),
+                    # Whole numbers in the legend: these are counts of students or places.
+                    legend=alt.Legend(format="d", tickMinStep=1),
                 ),
                 tooltip=[
                     alt.Tooltip("industry_label:N", title="Branche"),
@@ -83,7 +86,8 @@ def render() -> None:
         st.altair_chart(heat, width="stretch")
         st.caption(
             "Efterspørgsel: elever i området med branchen som første prioritet. Passende pladser: pladser i branchen hos "
-            "virksomheder, der opfylder de faste krav for mindst én af dem (inden for deres transporttid)."
+            "virksomheder, der opfylder de faste krav for mindst én af dem (inden for deres transporttid). "
+            "Et hvidt felt: ingen elever eller pladser i den branche og det område."
         )
 
     st.subheader("Behov på arbejdspladsen")

@@ -33,7 +33,7 @@ def main() -> int:
     ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, (path, ready) in PAGES.items():
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="da-DK")
             page.goto(f"{url}/{path}")
             page.get_by_text(ready, exact=False).first.wait_for(timeout=120_000)
             page.wait_for_timeout(2500)
