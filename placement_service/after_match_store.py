@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -179,7 +179,11 @@ _PLACEMENT_COLUMNS = (
     "id, network_key, student_id, company_id, status, start_date, end_date, hours_per_week, "
     "mentor_name, arrangements, end_reason, user, at"
 )
-_FOLLOWUP_COLUMNS = "id, placement_id, student_id, held_on, consultant_notes, company_view, student_view, changed_needs, user, at"
+_FOLLOWUP_COLUMNS = (
+    "id, placement_id, student_id, held_on, consultant_notes, company_view, student_view, changed_needs, user, at"
+)
+_OUTCOME_COLUMNS = "id, student_id, company_id, year, measured, outcome, hours_per_week, source, user, at"
+_CONTACT_COLUMNS = "id, company_id, on_date, who, what, next_step, user, at"
 
 
 class AfterMatchRecords:
@@ -340,21 +344,7 @@ class AfterMatchRecords:
             parameters += tuple(placement_ids)
         with self._connection() as connection:
             rows = connection.execute(query + " ORDER BY held_on, id", parameters).fetchall()
-        return [
-            FollowUpRecord(
-                id=r[0],
-                placement_id=r[1],
-                student_id=r[2],
-                held_on=r[3],
-                consultant_notes=r[4],
-                company_view=r[5],
-                student_view=r[6],
-                changed_needs=r[7],
-                user=r[8],
-                at=r[9],
-            )
-            for r in rows
-        ]
+        return _models(FollowUpRecord, _FOLLOWUP_COLUMNS, rows)
 
     # --- outcomes --------------------------------------------------------------------
 
@@ -391,25 +381,11 @@ class AfterMatchRecords:
     def outcomes(self, network_id: str) -> list[OutcomeRecord]:
         with self._connection() as connection:
             rows = connection.execute(
-                "SELECT id, student_id, company_id, year, measured, outcome, hours_per_week, source, user, at "
-                "FROM outcomes WHERE network_key = ? ORDER BY year, student_id, company_id, measured",
+                f"SELECT {_OUTCOME_COLUMNS} FROM outcomes WHERE network_key = ? "
+                "ORDER BY year, student_id, company_id, measured",
                 (network_id,),
             ).fetchall()
-        return [
-            OutcomeRecord(
-                id=r[0],
-                student_id=r[1],
-                company_id=r[2],
-                year=r[3],
-                measured=r[4],
-                outcome=r[5],
-                hours_per_week=r[6],
-                source=r[7],
-                user=r[8],
-                at=r[9],
-            )
-            for r in rows
-        ]
+        return _models(OutcomeRecord, _OUTCOME_COLUMNS, rows)
 
     def followup_months(self, network_id: str, default: int) -> int:
         """How often the network's running placements are followed up, in months."""
@@ -561,26 +537,14 @@ class AfterMatchRecords:
         return contact_id
 
     def contacts(self, network_id: str, company_id: str | None = None) -> list[ContactRecord]:
-        query = "SELECT id, company_id, on_date, who, what, next_step, user, at FROM contact_log WHERE network_key = ?"
+        query = f"SELECT {_CONTACT_COLUMNS} FROM contact_log WHERE network_key = ?"
         parameters: tuple[Any, ...] = (network_id,)
         if company_id is not None:
             query += " AND company_id = ?"
             parameters += (company_id,)
         with self._connection() as connection:
             rows = connection.execute(query + " ORDER BY on_date, id", parameters).fetchall()
-        return [
-            ContactRecord(
-                id=r[0],
-                company_id=r[1],
-                on_date=r[2],
-                who=r[3],
-                what=r[4],
-                next_step=r[5],
-                user=r[6],
-                at=r[7],
-            )
-            for r in rows
-        ]
+        return _models(ContactRecord, _CONTACT_COLUMNS, rows)
 
     # --- deletion and subject access ---------------------------------------------------------
 
@@ -636,3 +600,12 @@ class AfterMatchRecords:
 def _placement(row: tuple[Any, ...]) -> PlacementRecord:
     names = _PLACEMENT_COLUMNS.split(", ")
     return PlacementRecord(**dict(zip(names, row, strict=True)))
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _models(model: type[_Model], columns: str, rows: Sequence[tuple[Any, ...]]) -> list[_Model]:
+    """Rows selected as ``columns`` (a comma-separated list) as pydantic records."""
+    names = [name.strip() for name in columns.split(",")]
+    return [model(**dict(zip(names, row, strict=True))) for row in rows]
