@@ -76,6 +76,11 @@ def test_a_placement_from_agreement_to_outcome_reaches_the_steering_report(brows
 
     page.get_by_test_id("stTopNav").get_by_text("Styregruppe", exact=True).click()
     wait_for(page, "Pr. STU-sted og årgang")
+    # The page draws top to bottom: wait for its last parts before reading it.
+    page.get_by_role("button", name="Hent rapporten som Excel").wait_for(timeout=90_000)
+    page.get_by_role("button", name="Genoptræn modellen").wait_for(timeout=90_000)
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=90_000)
+    settle(page)
     assert page.get_by_text("12 måneder efter STU er 1 af 1 i job (100 %)", exact=False).count() == 1
     metrics = page.get_by_test_id("stMetricValue").all_inner_texts()
     assert metrics[0].strip() == "1" and metrics[3].strip() == "1 af 1"
@@ -89,6 +94,7 @@ def test_a_placement_from_agreement_to_outcome_reaches_the_steering_report(brows
     assert page.get_by_text("1 registrerede udfald er endnu ikke med", exact=False).count() == 1
     page.get_by_role("button", name="Genoptræn modellen").click()
     wait_for(page, "Modellen er genoptrænet")
+    wait_for(page, "Alle registrerede udfald er med")
     assert page.get_by_text(f"Modellen lærer af {history + 1} tidligere praktikker", exact=False).count() == 1
     assert page.get_by_text("Alle registrerede udfald er med").count() == 1
     assert page.get_by_test_id("stDataFrame").count() >= 3  # the report, the outcomes, before and after
