@@ -39,6 +39,10 @@ def test_the_coordinator_reads_placement_and_calibration_by_group(
     assert page.locator("[data-testid='stException']").count() == 0
 
     placement = page.get_by_test_id("stDataFrame").filter(has_text="I egne interesser")
+    # The tables draw after the heading: wait for both before reading them.
+    placement.first.wait_for(timeout=120_000)
+    page.get_by_test_id("stDataFrame").filter(has_text="Forudsagt andel i job").first.wait_for(timeout=120_000)
+    settle(page)
     headers = placement.locator("[role='columnheader']").all_inner_texts()
     assert headers[:5] == ["Gruppering", "Gruppe", "Elever", "Placeret", "I egne interesser"]
     rows = {(r[0], r[1]): r for r in rows_of(placement)}
