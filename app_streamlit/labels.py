@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from features import danish
 from features.geography import SITES_BY_ID
 from features.profiles import Student
 from features.vocabulary import TRANSPORT_MODE_LABELS
 
 
 def number(value: float, decimals: int = 1) -> str:
-    return f"{value:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return danish.number(value, decimals)
 
 
 def site_name(site_id: str) -> str:

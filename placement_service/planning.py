@@ -281,15 +281,25 @@ class Plan:
                 "Låst": placed["locked"].map({"yes": "ja", "no": "nej"}),
             }
         )
-        unplaced = pd.DataFrame(
+        return safe_workbook_bytes(
+            {"Plan": plan, "Uden plads": self.unplaced_table(), "Beslutninger": self.decisions_table()}
+        )
+
+    def unplaced_table(self, students: set[str] | None = None) -> pd.DataFrame:
+        """Every reason of every unplaced student (of ``students``, if given), in Danish: *Elev*, *Årsag*."""
+        return pd.DataFrame(
             [
                 {"Elev": student_id, "Årsag": reason.text}
                 for student_id, reasons in self.reasons.items()
-                for reason in (reasons or [])
+                if students is None or student_id in students
+                for reason in reasons
             ],
             columns=["Elev", "Årsag"],
         )
-        decisions = pd.DataFrame(
+
+    def decisions_table(self, students: set[str] | None = None) -> pd.DataFrame:
+        """The decisions the plan honours (on ``students``, if given), in Danish, with who and when."""
+        return pd.DataFrame(
             [
                 {
                     "Elev": d.student_id,
@@ -299,10 +309,10 @@ class Plan:
                     "Tidspunkt": danish_time(d.at),
                 }
                 for d in self.decisions.decisions
+                if students is None or d.student_id in students
             ],
             columns=["Elev", "Virksomhed", "Beslutning", "Af", "Tidspunkt"],
         )
-        return safe_workbook_bytes({"Plan": plan, "Uden plads": unplaced, "Beslutninger": decisions})
 
 
 def build_problem(

@@ -122,7 +122,7 @@ def render() -> None:
     _outside_interests(plan, own)
     _unplaced(plan, own)
     _why_not(opened, plan, own)
-    _exports(opened, plan, decided, rows, own)
+    _exports(opened, plan, rows, own)
     if not actor.is_demo:
         _audit(opened)
 
@@ -428,33 +428,10 @@ def _why_not(opened: OpenNetwork, plan: Plan, own: set[str] | None) -> None:
         (st.warning if answer.blocking else st.info)(escape_markdown(answer.text))
 
 
-def _exports(
-    opened: OpenNetwork, plan: Plan, decided: DecisionSet, rows: list[dict[str, object]], own: set[str] | None
-) -> None:
+def _exports(opened: OpenNetwork, plan: Plan, rows: list[dict[str, object]], own: set[str] | None) -> None:
     st.subheader("Eksport og praktikbrief")
     export = pd.DataFrame(rows)
-    unplaced = pd.DataFrame(
-        [
-            {"Elev": student_id, "Årsag": reason.text}
-            for student_id, reasons in plan.reasons.items()
-            if own is None or student_id in own
-            for reason in reasons
-        ],
-        columns=["Elev", "Årsag"],
-    )
-    decisions = pd.DataFrame(
-        [
-            {
-                "Elev": d.student_id,
-                "Virksomhed": d.company_id,
-                "Beslutning": DECISION_LABELS[d.kind],
-                "Af": d.user,
-                "Tidspunkt": danish_time(d.at),
-            }
-            for d in _mine(decided, own)
-        ],
-        columns=["Elev", "Virksomhed", "Beslutning", "Af", "Tidspunkt"],
-    )
+    unplaced, decisions = plan.unplaced_table(own), plan.decisions_table(own)
     e1, e2 = st.columns(2)
     e1.download_button(
         "Hent planen som CSV",

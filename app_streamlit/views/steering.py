@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
+from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash
 from features.errors import InputError
 from placement_service import Role
@@ -86,10 +87,6 @@ def render() -> None:
     _learned_model(actor)
 
 
-def _number(value: float) -> str:
-    return f"{value:.3f}".replace(".", ",")
-
-
 def _retrain(actor: Actor) -> None:
     opened = state.current()
     try:
@@ -138,8 +135,8 @@ def _learned_model(actor: Actor) -> None:
                     {
                         "": label,
                         "Praktikker": report[key]["training_rows"],
-                        "NDCG@5": _number(report[key]["ndcg_at_5"]),
-                        "Præcision@5": _number(report[key]["precision_at_5"]),
+                        "NDCG@5": number(report[key]["ndcg_at_5"], 3),
+                        "Præcision@5": number(report[key]["precision_at_5"], 3),
                     }
                     for key, label in (("before", "Før"), ("after", "Efter"))
                 ]

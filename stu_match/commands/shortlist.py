@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from features.danish import number
 from features.errors import InputError
 from features.vocabulary import INDUSTRY_LABELS, Industry
 from placement_service import (
@@ -141,7 +142,7 @@ def _print_near_misses(shown: list[NearMiss], total: int) -> None:
     for miss in shown:
         industry = INDUSTRY_LABELS[Industry(miss.industry)]
         print(
-            f"- {miss.company_id} {miss.company_name} ({industry}): {_number(miss.score)} point, hvis det løses"
+            f"- {miss.company_id} {miss.company_name} ({industry}): {number(miss.score, 1)} point, hvis det løses"
         )
         print(f"   Krav: {miss.rule_da}. {miss.values_da}")
         print(f"   Løsning: {miss.lift_da}")
@@ -154,12 +155,12 @@ def _print_text(items: list[PairExplanation], counterpart: str, who: str) -> Non
     for rank, item in enumerate(items, start=1):
         if counterpart == "company":
             industry = INDUSTRY_LABELS[Industry(item.industry)]
-            print(f"{rank}. {item.company_id} {item.company_name} ({industry}): {_number(item.score)} point")
+            print(f"{rank}. {item.company_id} {item.company_name} ({industry}): {number(item.score, 1)} point")
         else:
-            print(f"{rank}. {item.student_id}: {_number(item.score)} point")
+            print(f"{rank}. {item.student_id}: {number(item.score, 1)} point")
         print(f"   Transport: ca. {item.travel_minutes:.0f} min.")
         parts = ", ".join(
-            f"{COMPONENT_LABELS[name]} {_number(points)}" for name, points in item.components.items()
+            f"{COMPONENT_LABELS[name]} {number(points, 1)}" for name, points in item.components.items()
         )
         print(f"   Point: {parts}")
         for line in item.reasons_for:
@@ -169,7 +170,3 @@ def _print_text(items: list[PairExplanation], counterpart: str, who: str) -> Non
         for line in item.arrangements:
             print(f"   * {line}")
 
-
-def _number(value: float) -> str:
-    """One decimal with a decimal comma, as Danish readers expect."""
-    return f"{value:.1f}".replace(".", ",")
