@@ -376,3 +376,8 @@ def hours_per_week_da(hours: int, noun: str = "time") -> str:
 def mentor_hours_da(hours: int) -> str:
     """Mentor support as jobcentres grant it, in hours per week: '1 mentortime om ugen', '3 mentortimer om ugen'."""
     return hours_per_week_da(hours, "mentortime")
+
+
+def task_level(level: int) -> str:
+    """A task complexity level in words, for a sentence: ``task_level(2) == "enkle opgaver"``."""
+    return COMPLEXITY_LABELS[level].lower()

@@ -20,6 +20,7 @@ from features.vocabulary import (
     TransportMode,
     hours_per_week_da,
     mentor_hours_da,
+    task_level,
 )
 from matching.components import (
     ENVIRONMENT_STRAINS,
@@ -189,13 +190,13 @@ def _sentences(context: ScoringContext, scores: PairScores, k: int) -> list[tupl
 
     gap = int(complexity_gap(S, C, i, j)[0])
     if gap >= 1:
-        text = "De enkleste opgaver ligger over det niveau, eleven kan klare."
+        text = "Virksomhedens enkleste opgaver er sværere, end eleven kan klare."
         out.append((col["complexity"], text, 1.0, False))
     elif fits[col["complexity"]] < 1:
         text = "Opgaverne er enklere, end eleven kan klare; der kan mangle udfordring."
         out.append((col["complexity"], text, 1.0, False))
     else:
-        out.append((col["complexity"], "Opgavernes sværhedsgrad passer til elevens niveau.", 0.6, True))
+        out.append((col["complexity"], "Opgaverne passer til det, eleven kan klare.", 0.6, True))
 
     hours = (
         f"virksomheden har {C.min_hours[cj]}–{C.max_hours[cj]} timer om ugen, "
@@ -303,8 +304,8 @@ def _arrangements(context: ScoringContext, scores: PairScores, k: int) -> list[s
     out: list[str] = []
     if int(complexity_gap(S, C, i, j)[0]) >= 1:
         out.append(
-            f"Aftal tilpassede opgaver: virksomhedens enkleste opgaver er på niveau {C.complexity_min[cj]}, "
-            f"eleven klarer op til niveau {S.complexity[si]}."
+            f"Aftal enklere opgaver: eleven kan klare {task_level(int(S.complexity[si]))}, "
+            f"men virksomhedens enkleste er {task_level(int(C.complexity_min[cj]))}."
         )
     if int(hours_shortfall(S, C, i, j)[0]) > 0:
         out.append(

@@ -51,6 +51,7 @@ from features.vocabulary import (
     TransportMode,
     Weekday,
     WorkDemand,
+    task_level,
 )
 from matching.candidates import pair_minutes, unit_vectors
 from matching.config import ScoringConfig
@@ -243,8 +244,8 @@ def _complexity_values(p: _Pair) -> tuple[dict[str, Any], dict[str, Any], str]:
     return (
         {"max_task_complexity": p.student.max_task_complexity},
         {"complexity_min": p.company.complexity_min},
-        f"Eleven klarer opgaver op til niveau {p.student.max_task_complexity} af 5; "
-        f"virksomhedens enkleste opgaver er på niveau {p.company.complexity_min}.",
+        f"Eleven kan klare {task_level(p.student.max_task_complexity)}; "
+        f"virksomhedens enkleste er {task_level(p.company.complexity_min)}.",
     )
 
 
@@ -379,7 +380,7 @@ def _lift_text(option: _Option, p: _Pair, minutes: float, support_load: int) -> 
             return f"Aftal tilpasset arbejdstid: højst {change['min_hours_per_week']} timer om ugen."
         return f"Aftal tilpasset arbejdstid: mindst {change['max_hours_per_week']} timer om ugen."
     if option.lift == "adjusted_tasks":
-        return f"Aftal enklere opgaver på niveau {change['complexity_min']}."
+        return f"Aftal, at eleven får {task_level(int(change['complexity_min']))}."
     if option.lift == "shielded_workstation":
         return "Aftal en skærmet arbejdsplads."
     if option.lift == "trained_mentor":

@@ -86,7 +86,7 @@ WORKPLACE_NEEDS: tuple[WorkplaceNeed, ...] = (
     ),
     WorkplaceNeed(
         "low_complexity",
-        "Enkle opgaver (niveau 1-2)",
+        "Enkle eller meget enkle opgaver",
         lambda s: s.complexity <= 2,
         lambda c: c.complexity_min <= 2,
     ),

@@ -21,6 +21,7 @@ from features.vocabulary import (
     SUPPORT_LEVEL_LABELS,
     Industry,
     ShareCategory,
+    task_level,
 )
 from placement_service import (
     COMPONENT_LABELS,
@@ -93,7 +94,7 @@ def _profile(student: Student) -> None:
             f"- **Transport:** {travel(student)}\n"
             f"- **Timer:** {student.min_hours_per_week}-{student.max_hours_per_week} om ugen"
             f"{', kun dagtimer' if student.daytime_only else ''}\n"
-            f"- **Opgavernes sværhedsgrad:** op til {student.max_task_complexity} af 5\n"
+            f"- **Opgaver:** kan klare {task_level(student.max_task_complexity)}\n"
             f"- **Interesser:** {', '.join(INDUSTRY_LABELS[i] for i in student.interests)}"
             f"{' (kun første branche)' if student.single_industry_only else ''}"
         )

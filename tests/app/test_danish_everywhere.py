@@ -14,7 +14,7 @@ from tests.app.test_pages import fresh_database, open_page  # noqa: F401 (fresh_
 DECIMAL_POINT = re.compile(r"(?<![\w.,])\d+\.\d{1,2}(?![\w.])")  # 72.5, 0.25; not 11.184 or 01.12.2026
 LEFTOVERS = re.compile(
     r"\b(None|nan|NaN|No results|placements|student_id|company_id|Tab \d|elev\(er\)|True|False|"
-    r"hårde krav|Støjniveauet er|mentorenheder|niveau \d af 5)\b"
+    r"hårde krav|Støjniveauet er|mentorenheder|niveau \d|\d af 5)\b"
 )
 PAGES = ("home", "students", "plan", "placements", "network", "companies", "steering", "scenarios", "data")
 

@@ -62,7 +62,7 @@ def test_small_shortfalls_stay_eligible_and_become_arrangements() -> None:
     )
     assert item.eligible
     expected = [
-        "Aftal tilpassede opgaver: virksomhedens enkleste opgaver er på niveau 4, eleven klarer op til niveau 3.",
+        "Aftal enklere opgaver: eleven kan klare opgaver af middel sværhedsgrad, men virksomhedens enkleste er komplekse opgaver.",
         "Aftal tilpasset arbejdstid: eleven kan 15–25 timer om ugen, virksomheden har 10–12.",
         "Planlæg oplæring og støtte i arbejdstempo, hvor kravene ligger over elevens forudsætninger.",
         "Aftal faste, afgrænsede opgaver og en fast dagsplan.",
