@@ -11,6 +11,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app_streamlit import state
+from app_streamlit.navigation import NETWORK_MENU, STEERING_MENU
 from app_streamlit.session import keep_state_across_pages, show_flashes, sidebar_login
 from placement_service import Role, StoreError
 
@@ -33,19 +34,28 @@ if actor.is_demo:
     )
 show_flashes()
 
-pages = [
-    st.Page("views/home.py", title="Oversigt", icon=":material/home:", default=True),
-    st.Page("views/students.py", title="Elever", icon=":material/person_search:"),
-    st.Page("views/plan.py", title="Placeringsplan", icon=":material/assignment:"),
-    st.Page("views/placements.py", title="Forløb", icon=":material/event_note:"),
-    st.Page("views/network.py", title="Netværk", icon=":material/hub:"),
-    st.Page("views/companies.py", title="Virksomheder", icon=":material/apartment:"),
-    st.Page("views/steering.py", title="Styregruppe", icon=":material/monitoring:"),
-    st.Page("views/scenarios.py", title="Scenarier", icon=":material/tune:"),
-    st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
-]
+# The daily pages in the top bar, the rest in two menus (app_streamlit/navigation.py).
+pages: dict[str, list] = {
+    "": [
+        st.Page("views/home.py", title="Oversigt", icon=":material/home:", default=True),
+        st.Page("views/students.py", title="Elever", icon=":material/person_search:"),
+        st.Page("views/plan.py", title="Placeringsplan", icon=":material/assignment:"),
+        st.Page("views/placements.py", title="Forløb", icon=":material/event_note:"),
+    ],
+    NETWORK_MENU: [
+        st.Page("views/network.py", title="Netværk", icon=":material/hub:"),
+        st.Page("views/companies.py", title="Virksomheder", icon=":material/apartment:"),
+        st.Page("views/scenarios.py", title="Scenarier", icon=":material/tune:"),
+    ],
+    STEERING_MENU: [
+        st.Page("views/steering.py", title="Styregruppe", icon=":material/monitoring:"),
+        st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
+    ],
+}
 if actor.role == Role.ADMINISTRATOR:
-    pages.append(st.Page("views/admin.py", title="Administration", icon=":material/admin_panel_settings:"))
+    pages[STEERING_MENU].append(
+        st.Page("views/admin.py", title="Administration", icon=":material/admin_panel_settings:")
+    )
 try:
     st.navigation(pages, position="top").run()
 except StoreError as error:

@@ -25,7 +25,7 @@ from placement_service.after_match import (
 from placement_service.company_changes import log_contact, set_company_relation
 from placement_service.use_cases import decided_plan
 from tests.app.users import PILOT_SITES, USERS, create_users
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, log_in, running_app, settle
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, go_to, log_in, running_app, settle
 
 NETWORK = "builtin"
 NOTES = [
@@ -136,7 +136,6 @@ def seed(database: Path, today: date) -> None:
         )
 
 
-NAV = {"placements": "Forløb", "steering": "Styregruppe", "companies": "Virksomheder"}
 SHOTS = {
     # name: (page, its title, user, text to wait for once logged in)
     "forloeb": ("placements", "Forløb", "Mette", "Dine elevers forløb"),
@@ -161,7 +160,7 @@ def main() -> int:
                 log_in(page, user)
                 settle(page)
                 # Open the page again from the navigation: the login's confirmation is gone.
-                page.get_by_test_id("stTopNav").get_by_text(NAV[path], exact=True).click()
+                go_to(page, title)
                 try:
                     page.get_by_text(ready, exact=False).first.wait_for(timeout=120_000)
                 except Exception:

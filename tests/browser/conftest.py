@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app_streamlit.navigation import menu_of
 from tests.app.users import PASSWORD, create_users
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +97,17 @@ def log_in(page, name: str, password: str = PASSWORD) -> None:  # type: ignore[n
     sidebar.get_by_label("Adgangskode").fill(password)
     sidebar.get_by_role("button", name="Log ind", exact=True).click()
     sidebar.get_by_text(f"{name} · ", exact=False).first.wait_for(timeout=60_000)
+
+
+def go_to(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the page ``title`` from the top bar, through its menu if it is in one (keeps the login)."""
+    navigation = page.get_by_test_id("stTopNav")
+    menu = menu_of(title)
+    if menu is not None:
+        navigation.get_by_text(menu, exact=True).click()
+        page.get_by_test_id("stTopNavDropdownLink").get_by_text(title, exact=True).click()
+    else:
+        navigation.get_by_text(title, exact=True).click()
 
 
 def settle(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]

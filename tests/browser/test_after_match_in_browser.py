@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from placement_service import load_builtin
-from tests.browser.conftest import log_in, settle
+from tests.browser.conftest import go_to, log_in, settle
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,7 @@ def test_a_placement_from_agreement_to_outcome_reaches_the_steering_report(brows
     page.get_by_test_id("stExpander").filter(has_text="Afslut forløbet").first.click()
     page.get_by_role("button", name="Afslut forløbet").click()
     wait_for(page, "Forløbet er afsluttet")
+    settle(page)  # the page redraws without the follow-up form once the run is over
     assert page.get_by_role("button", name="Gem opfølgningen").count() == 0
 
     choose(page, "Målt", "12 måneder efter STU")
@@ -74,7 +75,7 @@ def test_a_placement_from_agreement_to_outcome_reaches_the_steering_report(brows
     wait_for(page, "Udfaldet for")
     assert exceptions_shown(page) == 0
 
-    page.get_by_test_id("stTopNav").get_by_text("Styregruppe", exact=True).click()
+    go_to(page, "Styregruppe")
     wait_for(page, "Pr. STU-sted og årgang")
     # The page draws top to bottom: wait for its last parts before reading it.
     page.get_by_role("button", name="Hent rapporten som Excel").wait_for(timeout=90_000)

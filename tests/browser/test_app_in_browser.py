@@ -37,6 +37,9 @@ def test_every_page_opens_without_an_exception(browser, app_url: str, path: str,
     # The navigation shows the Danish page titles, never file names.
     navigation = page.get_by_test_id("stTopNav").inner_text()
     assert "Placeringsplan" in navigation and "scenarios" not in navigation
+    # Every page is in reach: two Danish menus, never Streamlit's English "2 more".
+    assert "Netværk og virksomheder" in navigation and "Styring og data" in navigation
+    assert "more" not in navigation
     page.close()
 
 

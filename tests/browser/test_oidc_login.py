@@ -19,7 +19,7 @@ import pytest
 
 from app_streamlit.labels import site_name
 from placement_service import DecisionStore, add_user
-from tests.browser.conftest import _free_port, running_app, settle
+from tests.browser.conftest import _free_port, go_to, running_app, settle
 from tests.oidc_provider import running_provider
 
 pytestmark = pytest.mark.browser
@@ -120,7 +120,7 @@ def test_a_listed_user_logs_in_with_the_organisation_account(browser, oidc: Oidc
     assert page.get_by_text(DEMO_BANNER, exact=False).count() == 0
     assert sidebar.get_by_role("button", name=LOGIN_BUTTON).count() == 0
     # The Elever page lists Mette's own site's students and nobody else's.
-    page.get_by_test_id("stTopNav").get_by_text("Elever", exact=True).click()
+    go_to(page, "Elever")
     page.get_by_text("Forslag til praktikpladser", exact=False).first.wait_for(timeout=90_000)
     settle(page)
     options = student_options(page)
@@ -142,7 +142,7 @@ def test_an_unlisted_user_is_told_and_stays_in_the_demo(browser, oidc: OidcSetup
     assert sidebar.get_by_role("button", name="Log ud", exact=True).count() == 1
     assert sidebar.get_by_label("Brugernavn").count() == 0
     # No decisions: the plan is shown as a demo, without the decision form.
-    page.get_by_test_id("stTopNav").get_by_text("Placeringsplan", exact=True).click()
+    go_to(page, "Placeringsplan")
     page.get_by_text("Du udforsker planen som demo", exact=False).first.wait_for(timeout=120_000)
     settle(page)
     assert page.get_by_text("Gem beslutningen", exact=True).count() == 0
