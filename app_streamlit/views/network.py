@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_streamlit import fairness_section, state
+from app_streamlit import demand_chart, fairness_section, state
 from app_streamlit.session import current_actor
+from app_streamlit.tables import wrapped_table
 from features.safe_files import safe_csv_bytes, safe_workbook_bytes
 from features.vocabulary import INDUSTRY_LABELS, Industry
 from placement_service import may_see_network
@@ -32,63 +32,7 @@ def render() -> None:
         help="Antal kombinationer af kommune og branche, hvor mindst én elev står uden plads.",
     )
 
-    st.subheader("Efterspørgsel og udbud pr. branche og område")
-    level = st.radio(
-        "Område",
-        ["region", "municipality"],
-        format_func={"region": "Region", "municipality": "Kommune"}.get,
-        horizontal=True,
-        key="network_level",
-    )
-    measure = st.radio(
-        "Vis",
-        ["unplaced", "demand", "fitting_slots", "placed"],
-        format_func={
-            "unplaced": "Elever uden plads",
-            "demand": "Efterspørgsel (1. prioritet)",
-            "fitting_slots": "Passende pladser",
-            "placed": "Placeret i branchen",
-        }.get,
-        horizontal=True,
-        key="network_measure",
-    )
-    gaps = pd.DataFrame([r.model_dump() for r in industry_area if r.area_level == level])
-    if gaps.empty:
-        st.info("Ingen elever i netværket.")
-    else:
-        heat = (
-            alt.Chart(gaps)
-            .mark_rect()
-            .encode(
-                x=alt.X(
-                    "area:N", title=None, sort="ascending", axis=alt.Axis(labelAngle=-40, labelLimit=180)
-                ),
-                y=alt.Y("industry_label:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
-                color=alt.Color(
-                    f"{measure}:Q",
-                    title="Antal elever" if measure in ("unplaced", "demand", "placed") else "Antal pladser",
-                    scale=alt.Scale(scheme="orangered" if measure == "unplaced" else "blues"),
-                    # Whole numbers in the legend: these are counts of students or places.
-                    legend=alt.Legend(format="d", tickMinStep=1),
-                ),
-                tooltip=[
-                    alt.Tooltip("industry_label:N", title="Branche"),
-                    alt.Tooltip("area:N", title="Område"),
-                    alt.Tooltip("demand:Q", title="Efterspørgsel"),
-                    alt.Tooltip("fitting_slots:Q", title="Passende pladser"),
-                    alt.Tooltip("placed:Q", title="Placeret i branchen"),
-                    alt.Tooltip("placed_elsewhere:Q", title="Placeret i anden branche"),
-                    alt.Tooltip("unplaced:Q", title="Uden plads"),
-                ],
-            )
-            .properties(height=420)
-        )
-        st.altair_chart(heat, width="stretch")
-        st.caption(
-            "Efterspørgsel: elever i området med branchen som første prioritet. Passende pladser: pladser i branchen hos "
-            "virksomheder, der opfylder de faste krav for mindst én af dem (inden for deres transporttid). "
-            "Et hvidt felt: ingen elever eller pladser i den branche og det område."
-        )
+    gaps = demand_chart.render(industry_area)
 
     st.subheader("Behov på arbejdspladsen")
     needs = pd.DataFrame(
@@ -107,15 +51,13 @@ def render() -> None:
 
     st.subheader("Elever uden plads, efter årsag")
     if unplaced_groups:
-        st.dataframe(
+        wrapped_table(
             pd.DataFrame(
                 [
                     {"Årsag": g.label, "Antal": g.count, "Elever": ", ".join(g.students)}
                     for g in unplaced_groups
                 ]
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
     else:
         st.success("Alle elever har en plads.")
@@ -141,7 +83,7 @@ def render() -> None:
                 for r in recommended
             ]
         )
-        st.dataframe(recommendations, hide_index=True, width="stretch")
+        wrapped_table(recommendations)
         rows = pd.DataFrame([r.company_row for r in recommended])
         st.download_button(
             "Hent som rækker til companies.csv",
@@ -155,11 +97,11 @@ def render() -> None:
 
     st.subheader("Ét krav løftet hos én virksomhed")
     st.caption(
-        "For elever uden plads: hvilket hårdt krav, løftet hos hvilken virksomhed, der giver flest elever en "
-        "plads. Gevinsten er efterprøvet med planen, hvor parrene er gjort egnede."
+        "For elever uden plads: hvilket fast krav, løftet hos hvilken virksomhed, der giver flest elever en "
+        "plads. Gevinsten er efterprøvet: planen er løst igen med parrene gjort egnede."
     )
     if verified.rule_lifts:
-        st.dataframe(
+        wrapped_table(
             pd.DataFrame(
                 [
                     {
@@ -173,31 +115,30 @@ def render() -> None:
                     }
                     for lift in verified.rule_lifts
                 ]
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
     else:
         st.info("Intet enkelt krav, løftet hos én virksomhed, giver flere elever en plads.")
 
     st.subheader("Kritiske virksomheder")
-    st.caption("Virksomheder, hvor planen mister placeringer, hvis de trækker sig (fx ved konkurs).")
+    st.caption(
+        "Virksomheder, der ikke kan undværes: trækker en af dem sig (fx ved konkurs), står så mange elever "
+        "uden plads, selv når planen lægges om og de andre virksomheder tager alle, de kan."
+    )
     if critical_list:
-        st.dataframe(
+        wrapped_table(
             pd.DataFrame(
                 [
                     {
                         "Virksomhed": c.company_id,
                         "Navn": c.name,
                         "Branche": INDUSTRY_LABELS[Industry(c.industry)],
-                        "Tab": c.loss,
+                        "Elever uden plads, hvis den trækker sig": c.loss,
                         "Elever": ", ".join(c.students),
                     }
                     for c in critical_list
                 ]
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
     else:
         st.success("Ingen virksomhed er kritisk: alle elever kan flyttes, hvis én trækker sig.")
@@ -225,7 +166,7 @@ def render() -> None:
     st.caption("Blå: virksomheder. Rød: kritiske virksomheder. Orange: bopæl for elever uden plads.")
     st.download_button(
         "Hent netværksanalysen som Excel",
-        safe_workbook_bytes({"behov": needs, "branche_omraade": gaps}),
+        safe_workbook_bytes({"Behov": needs, "Branche og område": demand_chart.export_rows(gaps)}),
         "netvaerksanalyse.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="network_xlsx",
