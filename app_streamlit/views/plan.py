@@ -16,6 +16,7 @@ import streamlit as st
 from app_streamlit import state
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash, show_flashes
+from app_streamlit.tables import wrapped_table
 from features.consent import render_markdown
 from features.safe_files import danish_csv_bytes, safe_workbook_bytes
 from features.safe_text import escape_markdown
@@ -378,13 +379,10 @@ def _outside_interests(plan: Plan, own: set[str] | None) -> None:
         st.success("Alle placerede elever har en plads inden for deres egne interesser.")
         return
     st.caption("Planen placerer først flest muligt og derefter flest muligt inden for deres egne interesser.")
-    st.dataframe(
+    wrapped_table(
         pd.DataFrame(
             [{"Elev": s, "Hvorfor ikke inden for interesserne": text} for s, text in reasons.items()]
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={"Hvorfor ikke inden for interesserne": st.column_config.TextColumn(width="large")},
+        )
     )
 
 
@@ -396,12 +394,10 @@ def _unplaced(plan: Plan, own: set[str] | None) -> None:
     st.subheader("Elever uden plads")
     reasons = {s: rs for s, rs in plan.reasons.items() if own is None or s in own}
     if reasons:
-        st.dataframe(
+        wrapped_table(
             pd.DataFrame(
                 [{"Elev": s, "Årsager": " · ".join(r.text for r in rs)} for s, rs in reasons.items()]
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
     else:
         st.success(

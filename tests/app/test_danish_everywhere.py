@@ -9,6 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.shown import shown_tables
 from tests.app.test_pages import fresh_database, open_page  # noqa: F401 (fresh_database: autouse fixture)
 
 DECIMAL_POINT = re.compile(r"(?<![\w.,])\d+\.\d{1,2}(?![\w.])")  # 72.5, 0.25; not 11.184 or 01.12.2026
@@ -36,8 +37,7 @@ def shown_text(app: AppTest) -> list[str]:
         texts += [str(element.value) for element in getattr(app, kind)]
     texts += [f"{metric.label}: {metric.value}" for metric in app.metric]
     texts += [str(button.label) for button in app.button]
-    for frame in app.dataframe:
-        table = frame.value
+    for table in shown_tables(app):
         texts += [str(column) for column in table.columns]
         for column in table.columns:
             if table[column].dtype == object:
