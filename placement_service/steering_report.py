@@ -175,11 +175,11 @@ def benchmark_text(rows: list[SiteCohort]) -> str:
     if not total:
         return (
             "Der er endnu ingen udfald 12 måneder efter STU. Til sammenligning: i Joballiancens pilot var "
-            f"{round(100 * PILOT_IN_JOB)} % i job, på landsplan {low}-{high} %."
+            f"{round(100 * PILOT_IN_JOB)} % i job, på landsplan {low}–{high} %."
         )
     return (
         f"12 måneder efter STU er {jobs} af {total} i job ({_share(jobs, total)}). Joballiancens pilot: "
-        f"{round(100 * PILOT_IN_JOB)} %; på landsplan {low}-{high} %."
+        f"{round(100 * PILOT_IN_JOB)} %; på landsplan {low}–{high} %."
     )
 
 

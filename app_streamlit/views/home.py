@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -44,13 +45,27 @@ def render() -> None:
     with left:
         st.subheader("Virksomheder pr. branche")
         by_industry = pd.Series([INDUSTRY_LABELS[c.industry] for c in network.companies]).value_counts()
-        st.bar_chart(by_industry.rename("Virksomheder"), horizontal=True)
+        st.altair_chart(_count_bars(by_industry, "Branche", "Virksomheder"), width="stretch")
     with right:
         st.subheader("Elever pr. STU-sted")
         by_site = pd.Series([site_name(s.stu_site) for s in network.students]).value_counts()
-        st.bar_chart(by_site.rename("Elever"), horizontal=True)
+        st.altair_chart(_count_bars(by_site, "STU-sted", "Elever"), width="stretch")
 
     st.caption(f"Netværk: {escape_markdown(opened.name)}, version {opened.version}.")
+
+
+def _count_bars(counts: pd.Series, label: str, what: str) -> alt.Chart:
+    """Counts as bars, largest first, every label in full and whole numbers on the axis."""
+    frame = counts.rename_axis("navn").reset_index(name="antal")
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("antal:Q", title=what, axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("navn:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
+            tooltip=[alt.Tooltip("navn:N", title=label), alt.Tooltip("antal:Q", title=what)],
+        )
+    )
 
 
 def _company(opened: OpenNetwork, company_id: str) -> str:

@@ -3,6 +3,7 @@ and cohort, set against the pilot and the national figure; counts only, with an 
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -71,11 +72,7 @@ def render() -> None:
     if int(outcomes["Antal"].sum()) == 0:
         st.caption("Ingen udfald registreret endnu.")
     else:
-        chart = outcomes.pivot(index="Beskæftigelse", columns="Målt", values="Antal")
-        order = list(dict.fromkeys(outcomes["Beskæftigelse"]))
-        st.bar_chart(
-            chart.reindex(order), horizontal=True, stack=False, x_label="Antal elever", y_label="", height=360
-        )
+        st.altair_chart(_outcome_bars(outcomes), width="stretch")
         st.dataframe(outcomes[outcomes["Antal"] > 0].reset_index(drop=True), hide_index=True, width="stretch")
     st.download_button(
         "Hent rapporten som Excel",
@@ -85,6 +82,23 @@ def render() -> None:
         key="steering_xlsx",
     )
     _learned_model(actor)
+
+
+def _outcome_bars(outcomes: pd.DataFrame) -> alt.Chart:
+    """Students per outcome, at the end of STU and 12 months after side by side; every label in full."""
+    order = list(dict.fromkeys(outcomes["Beskæftigelse"]))
+    return (
+        alt.Chart(outcomes)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Beskæftigelse:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
+            yOffset=alt.YOffset("Målt:N"),
+            x=alt.X("Antal:Q", title="Antal elever", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("Målt:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["Beskæftigelse", "Målt", "Antal"],
+        )
+        .properties(height=40 * len(order))
+    )
 
 
 def _retrain(actor: Actor) -> None:
@@ -135,8 +149,8 @@ def _learned_model(actor: Actor) -> None:
                     {
                         "": label,
                         "Praktikker": report[key]["training_rows"],
-                        "NDCG@5": number(report[key]["ndcg_at_5"], 3),
-                        "Præcision@5": number(report[key]["precision_at_5"], 3),
+                        "Rangering (NDCG@5)": number(report[key]["ndcg_at_5"], 3),
+                        "Træfsikkerhed (præcision@5)": number(report[key]["precision_at_5"], 3),
                     }
                     for key, label in (("before", "Før"), ("after", "Efter"))
                 ]
@@ -144,8 +158,9 @@ def _learned_model(actor: Actor) -> None:
             hide_index=True,
         )
         st.caption(
-            "Målt på udeladte praktikker (5 dele efter elev, rangeret inden for STU-sted og år), som "
-            "i docs/outcome-model.md."
+            "Målt på tidligere praktikker, som modellen ikke har lært af (historikken delt i 5 dele efter elev). "
+            "Rangering: kommer de praktikker, der førte til job, øverst blandt de 5 bedste forslag? "
+            "Træfsikkerhed: hvor stor en del af de 5 bedste forslag førte til job? 1 er det bedste for begge."
         )
 
 

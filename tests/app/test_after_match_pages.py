@@ -298,7 +298,7 @@ def test_retraining_on_the_steering_page_learns_from_recorded_outcomes_and_shows
     assert any("Modellen er genoptrænet" in s.value for s in app.success)
     evaluation = app.dataframe[-1].value
     assert list(evaluation["Praktikker"]) == [history_rows, history_rows + 30]
-    assert all("," in v and "." not in v for v in evaluation["NDCG@5"])
+    assert all("," in v and "." not in v for v in evaluation["Rangering (NDCG@5)"])
     shown = text_of(app)
     assert (
         f"Modellen lærer af {history_rows + 30} tidligere praktikker" in shown

@@ -453,7 +453,7 @@ def test_the_steering_report_counts_placements_follow_ups_and_outcomes(
     table = report_table(rows)
     assert table.loc[0, "Opfølgninger til tiden"] == "1 af 2"
     assert table.loc[0, "I job, 12 måneder efter STU"] == "1 af 1 (100 %)"
-    assert "81 %" in benchmark_text(rows) and "7-15 %" in benchmark_text(rows)
+    assert "81 %" in benchmark_text(rows) and "7–15 %" in benchmark_text(rows)
     assert report_workbook(rows)[:2] == b"PK"
 
 
