@@ -42,7 +42,7 @@ class CompanyBrief(BaseModel):
 def company_brief(student: Student, company: Company) -> CompanyBrief:
     consented = set(student.consent_share)
     site = SITES_BY_ID.get(student.stu_site)
-    hours = f"{student.min_hours_per_week}-{student.max_hours_per_week} timer om ugen"
+    hours = f"{student.min_hours_per_week}–{student.max_hours_per_week} timer om ugen"
     if student.daytime_only:
         hours += ", kun i dagtimerne"
     sections = [

@@ -283,7 +283,8 @@ def _demand_values(p: _Pair) -> tuple[dict[str, Any], dict[str, Any], str]:
     return (
         {f"ability_{dim.value}": abilities[dim] for dim in dims},
         {f"demand_{dim.value}": demands[dim] for dim in dims},
-        "; ".join(parts).capitalize()
+        "Arbejdskrav over elevens forudsætninger: "
+        + "; ".join(parts)
         + f" (på en skala 1–5; højst {p.config.overload_limit} over kan dækkes af oplæring).",
     )
 

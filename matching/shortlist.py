@@ -143,7 +143,8 @@ def interest_notice(context: ScoringContext, student_id: str) -> InterestNotice 
     message = (
         f"{named}: ingen virksomhed {where} opfylder de faste krav. Nærmest er "
         f"{company.name} ({company.company_id}, {INDUSTRY_LABELS[company.industry]}, ca. {minutes:.0f} min.). "
-        "Det står i vejen: " + " ".join(f"{o.rule_da}. {o.text_da}" for o in obstacles)
+        # Each obstacle's own text names the rule with the pair's values; the rule's label alone would repeat it.
+        "Det står i vejen: " + " ".join(o.text_da for o in obstacles)
     )
     return InterestNotice(
         **base,

@@ -238,7 +238,7 @@ def candidate_features(company: Company) -> list[str]:
         features.append("lidt kundekontakt")
     if company.wheelchair_accessible:
         features.append("adgang for kørestol")
-    features.append(f"{company.min_hours_per_week}-{company.max_hours_per_week} timer om ugen i dagtimerne")
+    features.append(f"{company.min_hours_per_week}–{company.max_hours_per_week} timer om ugen i dagtimerne")
     features.append("nærværende og fleksibel ledelse")
     return features
 

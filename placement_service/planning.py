@@ -193,7 +193,7 @@ class Plan:
             if options.size:
                 taken = ", ".join(sorted({str(pairs.company_ids[pairs.company[k]]) for k in options[:5]}))
                 reasons[a.student_id] = (
-                    f"Der er {options.size} passende virksomheder inden for elevens interesser ({taken}"
+                    f"Der er {_companies(options.size)} inden for elevens interesser ({taken}"
                     f"{' …' if options.size > 5 else ''}), men pladserne eller mentortimerne bruges af andre elever: "
                     "flyttes eleven dertil, får færre en plads eller færre en plads inden for deres interesser."
                 )
@@ -439,3 +439,8 @@ __all__ = [
     "scoring_config",
     "solve_params",
 ]
+
+
+def _companies(count: int) -> str:
+    """'1 passende virksomhed', '3 passende virksomheder'."""
+    return f"{count} passende {'virksomhed' if count == 1 else 'virksomheder'}"

@@ -56,15 +56,14 @@ def _initialise(defaults: ScoringConfig) -> None:
     st.session_state.setdefault("scenario_capacity", 100)
     st.session_state.setdefault("scenario_removed", [])
     for name in WEIGHTS:
-        st.session_state.setdefault(f"scenario_weight_{name}", float(getattr(defaults, name)))
+        st.session_state.setdefault(f"scenario_weight_{name}", round(getattr(defaults, name)))
 
 
 def _load_settings(settings: ScenarioSettings, defaults: ScoringConfig) -> None:
     """Put a saved scenario's settings into the widgets (a callback: runs before they are drawn)."""
     for name in WEIGHTS:
-        st.session_state[f"scenario_weight_{name}"] = float(
-            settings.weights.get(name, getattr(defaults, name))
-        )
+        # Whole numbers: a number field cannot show a decimal comma (docs/language.md).
+        st.session_state[f"scenario_weight_{name}"] = round(settings.weights.get(name, getattr(defaults, name)))
     st.session_state["scenario_travel"] = round(100 * settings.travel_factor)
     st.session_state["scenario_capacity"] = round(100 * settings.capacity_factor)
     st.session_state["scenario_removed"] = list(settings.removed_companies)
@@ -140,9 +139,9 @@ def _settings(opened: OpenNetwork, defaults: ScoringConfig) -> ScenarioSettings 
         weights = {
             name: st.number_input(
                 COMPONENT_LABELS[name],
-                min_value=0.0,
-                max_value=100.0,
-                step=1.0,
+                min_value=0,
+                max_value=100,
+                step=1,
                 key=f"scenario_weight_{name}",
             )
             for name in WEIGHTS

@@ -92,7 +92,7 @@ def _profile(student: Student) -> None:
             f"- **STU-sted:** {escape_markdown(site_name(student.stu_site))}\n"
             f"- **Bopæl:** {escape_markdown(student.home_municipality)}\n"
             f"- **Transport:** {travel(student)}\n"
-            f"- **Timer:** {student.min_hours_per_week}-{student.max_hours_per_week} om ugen"
+            f"- **Timer:** {student.min_hours_per_week}–{student.max_hours_per_week} om ugen"
             f"{', kun dagtimer' if student.daytime_only else ''}\n"
             f"- **Opgaver:** kan klare {task_level(student.max_task_complexity)}\n"
             f"- **Interesser:** {', '.join(INDUSTRY_LABELS[i] for i in student.interests)}"
