@@ -1,14 +1,15 @@
-"""argparse's own texts are Danish: usage errors (Danish, then English for support) and the help's frame."""
+"""argparse's own texts are Danish: usage errors (Danish, then English for support) and every --help."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
 
 import pytest
 
-from stu_match.cli import COMMANDS, main
+from stu_match.cli import COMMANDS, build_parser, main
 
 ENGLISH_LEFTOVERS = ("show this help", "options:", "usage:", "positional arguments", "error:")
 ENGLISH_WORDS = re.compile(
@@ -84,6 +85,57 @@ def test_the_english_line_is_argparses_own_message(capsys: pytest.CaptureFixture
     assert english == "(in English: argument --alumni: must be a whole number from 0 to 100,000; got -1)"
     _, english = usage_error(capsys, ["assign"])
     assert english == "(in English: the following arguments are required: --data)"
+
+
+def command_lines() -> list[list[str]]:
+    """Every (sub-)command as it is typed: ['assign'], ['users', 'add'], …"""
+    found: list[list[str]] = []
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    found.append([*path, name])
+                    walk(child, [*path, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+def parser_of(path: list[str]) -> argparse.ArgumentParser:
+    parser = build_parser()
+    for name in path:
+        (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = action.choices[name]
+    return parser
+
+
+def test_every_command_is_walked() -> None:
+    assert {path[0] for path in command_lines()} == set(COMMANDS)
+    assert ["users", "add"] in command_lines() and ["outcomes", "export"] in command_lines()
+
+
+@pytest.mark.parametrize("path", [[], *command_lines()], ids=lambda path: " ".join(path) or "stu-match")
+def test_every_help_is_danish_and_explains_every_option(
+    path: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*path, "--help"])
+    assert exit_info.value.code == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"brug: stu-match {' '.join(path)}".rstrip())
+    for leftover in ENGLISH_LEFTOVERS:
+        assert leftover not in shown
+    assert "vis denne hjælp og afslut" in shown
+    parser = parser_of(path)
+    assert parser.description, f"{path}: no description"
+    assert not ENGLISH_WORDS.findall(danish_words(shown)), ENGLISH_WORDS.findall(danish_words(shown))
+    unwrapped = "".join(shown.split())  # help lines are wrapped anywhere, even after a hyphen
+    for action in parser._actions:
+        explained = action._get_subactions() if isinstance(action, argparse._SubParsersAction) else [action]
+        for each in explained:
+            assert each.help, f"{path}: {each.option_strings or each.dest} has no help"
+            assert "".join(str(each.help).split()) in unwrapped, each.help
 
 
 def test_python_dash_m_shows_the_danish_help() -> None:
