@@ -26,6 +26,7 @@ import ast
 import difflib
 import re
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
@@ -44,6 +45,7 @@ _EXPECTED_COUNT = re.compile(r"expected (?P<count>\d+) arguments?")
 _NOT_ALLOWED_WITH = re.compile(r"not allowed with argument (?P<other>.+)")
 _IGNORED_VALUE = re.compile(r"ignored explicit argument (?P<value>.+)")
 
+_SPACES = re.compile(r"\s+", re.ASCII)
 _EXPECTED = {
     "expected one argument": "efter {name} mangler en værdi",
     "expected at most one argument": "{name} tager højst én værdi",
@@ -68,7 +70,11 @@ class DanishArgumentTypeError(argparse.ArgumentTypeError):
 
 
 class DanishHelpFormatter(argparse.HelpFormatter):
-    """argparse's help layout with the usage line starting 'brug: '."""
+    """argparse's help layout with the usage line starting 'brug: ', wrapped at spaces only.
+
+    argparse wraps at hyphens too, which splits option names and Danish compounds
+    ('--no-ground-' / 'truth', 'Excel-' / 'fil') over two lines.
+    """
 
     def add_usage(
         self,
@@ -78,6 +84,18 @@ class DanishHelpFormatter(argparse.HelpFormatter):
         prefix: str | None = None,
     ) -> None:
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(_one_line(text), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(
+            _one_line(text),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
 
 
 class DanishArgumentParser(argparse.ArgumentParser):
@@ -196,6 +214,11 @@ class DanishArgumentParser(argparse.ArgumentParser):
                 if isinstance(chosen, DanishArgumentParser):
                     return chosen._chosen_parser(namespace)
         return self
+
+
+def _one_line(text: str) -> str:
+    """Runs of spaces and line breaks as one space; a no-break space (as in '95\u00a0%') is kept."""
+    return _SPACES.sub(" ", text).strip()
 
 
 def _joined(names: Sequence[str], word: str) -> str:

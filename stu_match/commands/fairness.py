@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "efter årsag (ingen egnet virksomhed; de egnede virksomheder er fulde; ikke valgt) i den plan, "
         "`stu-match assign` foreslår med de samme valgmuligheder. Desuden udfaldsmodellens træfsikkerhed "
         "(kalibrering) pr. gruppe på historik, der er holdt ude af læringen: den gennemsnitlige forudsagte "
-        "mod den faktiske andel i job af enhver art, med 95 %-Wilson-interval. Grupper under "
+        "mod den faktiske andel i job af enhver art, med 95\u00a0%-konfidensinterval (Wilson). Grupper under "
         f"{MIN_GROUP_SIZE} viser deres antal og ingen andel; en større gruppe markeres, når forudsagt og "
         f"faktisk afviger med mere end {number(100 * MAX_GAP)} procentpoint. Se docs/outcome-model.md.",
     )

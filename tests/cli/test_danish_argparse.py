@@ -127,6 +127,7 @@ def test_every_help_is_danish_and_explains_every_option(
     for leftover in ENGLISH_LEFTOVERS:
         assert leftover not in shown
     assert "vis denne hjælp og afslut" in shown
+    assert not re.findall(r"\S+-\n", shown), "wrapped inside an option or a word"
     parser = parser_of(path)
     assert parser.description, f"{path}: no description"
     assert not ENGLISH_WORDS.findall(danish_words(shown)), ENGLISH_WORDS.findall(danish_words(shown))
