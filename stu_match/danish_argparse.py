@@ -13,7 +13,8 @@ than by replacing argparse's module-level ``gettext``:
   (``exit_on_error=False``) so that it reaches ``parse_known_args`` here with the
   argument's name and, for a refused ``type``, the ``ArgumentTypeError`` as its cause;
 - missing required arguments, an ambiguous abbreviation and unrecognised arguments
-  come to ``error`` as a finished message.
+  come to ``error`` as a finished message (``parse_args`` here sends the unrecognised
+  ones to the sub-command they were given to, for its usage line and its options).
 
 Either way the message is translated by its form (``_danish``); a form not known here
 is still reported, in Danish words that say so, with the English text after it.
@@ -35,6 +36,7 @@ POSITIONALS_TITLE = "argumenter"
 OPTIONALS_TITLE = "valgmuligheder"
 HELP_HELP = "vis denne hjælp og afslut"
 
+_ABOUT_ARGUMENT = re.compile(r"argument (?P<name>\S+): (?P<message>.+)")
 _REQUIRED = re.compile(r"the following arguments are required: (?P<names>.+)")
 _ONE_OF_REQUIRED = re.compile(r"one of the arguments (?P<names>.+) is required")
 _UNRECOGNISED = re.compile(r"unrecognized arguments: (?P<args>.+)")
@@ -128,7 +130,10 @@ class DanishArgumentParser(argparse.ArgumentParser):
             self._fail(danish, str(error))
 
     def error(self, message: str) -> NoReturn:
-        self._fail(self._danish(None, message, None), message)
+        # An ArgumentError may come as text too, 'argument --top: …', as argparse passes it when exiting.
+        about = _ABOUT_ARGUMENT.fullmatch(message)
+        name, text = (about["name"], about["message"]) if about else (None, message)
+        self._fail(self._danish(name, text, None), message)
 
     def _fail(self, danish: str, english: str) -> NoReturn:
         report(danish, english)
@@ -217,7 +222,7 @@ class DanishArgumentParser(argparse.ArgumentParser):
 
 
 def _one_line(text: str) -> str:
-    """Runs of spaces and line breaks as one space; a no-break space (as in '95\u00a0%') is kept."""
+    """Runs of spaces and line breaks as one space; a no-break space (fairness's '95 %') is kept."""
     return _SPACES.sub(" ", text).strip()
 
 

@@ -87,6 +87,32 @@ def test_the_english_line_is_argparses_own_message(capsys: pytest.CaptureFixture
     assert english == "(in English: the following arguments are required: --data)"
 
 
+@pytest.mark.parametrize(
+    ("english", "danish"),
+    [
+        # Python 3.12.8 and later list the choices without quotes
+        (
+            "argument KOMMANDO: invalid choice: 'asign' (choose from generate, assign)",
+            "ukendt kommando 'asign'",
+        ),
+        ("the following arguments are required: --data, --out", "fejl: --data og --out skal angives\n"),
+        ("the following arguments are required: KOMMANDO", "fejl: angiv en kommando: generate, validate"),
+        ("argument --top: expected one argument", "fejl: efter --top mangler en værdi\n"),
+        ("argument --top: expected 2 arguments", "fejl: efter --top skal der stå 2 værdier\n"),
+        ("argparse may say something new one day", "fejl: kommandolinjen kan ikke forstås"),
+    ],
+)
+def test_argparse_messages_are_translated_by_their_form(
+    english: str, danish: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().error(english)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fejl: ") and danish in err
+    assert f"(in English: {english})\nbrug: stu-match [-h] KOMMANDO" in err
+
+
 def command_lines() -> list[list[str]]:
     """Every (sub-)command as it is typed: ['assign'], ['users', 'add'], …"""
     found: list[list[str]] = []
