@@ -46,9 +46,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Praktikpladser til STU-elever: forslag, plan og netværk for jobkonsulenter og "
         "netværkskoordinatorer. Se hjælpen til en kommando med: stu-match KOMMANDO --help",
     )
-    subparsers = parser.add_subparsers(
-        dest="command", required=True, metavar="KOMMANDO", title="kommandoer"
-    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandoer")
     for name in COMMANDS if only is None else (only,):
         module = importlib.import_module(f"stu_match.commands.{name.replace('-', '_')}")
         module.register(subparsers)
@@ -152,7 +150,9 @@ def _refused(wanted: str, wanted_da: str, got: int | str, hint_da: str = "") -> 
         return DanishArgumentTypeError(
             f"must be {wanted}; got {got:,}", f"skal være {wanted_da} (fik {danish_number(got)})"
         )
-    return DanishArgumentTypeError(f"must be {wanted}; got {got}", f"skal være {wanted_da} (fik {got}{hint_da})")
+    return DanishArgumentTypeError(
+        f"must be {wanted}; got {got}", f"skal være {wanted_da} (fik {got}{hint_da})"
+    )
 
 
 def _is_number(text: str) -> bool:
@@ -161,6 +161,7 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
 
 if __name__ == "__main__":
     sys.exit(main())
