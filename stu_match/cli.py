@@ -1,19 +1,23 @@
 """The ``stu-match`` command line: a thin layer over features/, matching/ and optimizer/.
 
 Each sub-command lives in ``stu_match.commands.<name>`` with ``register(subparsers)``
-and ``run(args) -> int``. Bad input ends with a clear message on stderr and exit
-code 2, never a traceback.
+and ``run(args) -> int``. Bad input ends with a clear message on stderr, in Danish and
+then in English, and exit code 2, never a traceback; argparse's own texts are Danish
+too (``stu_match.danish_argparse``).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 
 from features.errors import DataValidationError, InputError
+from features.limits import danish_number
+from stu_match.danish_argparse import DanishArgumentParser, DanishArgumentTypeError, report
 
 COMMANDS: tuple[str, ...] = (
     "generate",
@@ -38,11 +42,12 @@ EXIT_BAD_INPUT = 2
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every sub-command, or of ``only`` that one (its module alone is imported)."""
-    parser = argparse.ArgumentParser(
+    parser = DanishArgumentParser(
         prog="stu-match",
-        description="Placement engine for STU job consultants and network coordinators.",
+        description="Praktikpladser til STU-elever: forslag, plan og netværk for jobkonsulenter og "
+        "netværkskoordinatorer. Se hjælpen til en kommando med: stu-match KOMMANDO --help",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandoer")
     for name in COMMANDS if only is None else (only,):
         module = importlib.import_module(f"stu_match.commands.{name.replace('-', '_')}")
         module.register(subparsers)
@@ -72,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     {"errors": [issue.as_dict() for issue in error.issues]}, ensure_ascii=False, indent=2
                 )
             )
-        _report(error.danish(), str(error))
+        report(error.danish(), str(error))
         return EXIT_BAD_INPUT
     except InputError as error:
         if getattr(args, "json", False):
@@ -83,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     indent=2,
                 )
             )
-        _report(error.message_da, error.message)
+        report(error.message_da, error.message)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -92,15 +97,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as error:  # a file that cannot be read or written, named by the system
         where = f"{error.filename}: " if error.filename else ""
-        print(f"fejl: {where}{error.strerror or error}", file=sys.stderr)
+        english = f"{where}{error.strerror or error}"
+        report(f"{where}{FILE_ERRORS_DA.get(error.errno or 0, 'filen kan ikke læses eller skrives')}", english)
         return EXIT_BAD_INPUT
 
 
-def _report(danish: str, english: str) -> None:
-    """A bad-input message on stderr: in Danish for the user, then in English for support."""
-    print(f"fejl: {danish}", file=sys.stderr)
-    if english.strip() != danish.strip():
-        print(f"(in English: {english})", file=sys.stderr)
+FILE_ERRORS_DA: dict[int, str] = {
+    errno.ENOENT: "filen eller mappen findes ikke",
+    errno.EACCES: "du har ikke adgang til filen eller mappen",
+    errno.EPERM: "du har ikke adgang til filen eller mappen",
+    errno.EEXIST: "findes allerede (er en fil, hvor der skulle være en mappe?)",
+    errno.EISDIR: "er en mappe, ikke en fil",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.ENOSPC: "der er ikke plads nok på disken",
+    errno.EROFS: "disken kan kun læses, ikke skrives",
+}
+"""The system's reasons a file cannot be read or written, in Danish; the English follows for support."""
 
 
 def positive_int(text: str) -> int:
@@ -108,39 +120,62 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1; got {text!r}") from None
+        raise _refused("a whole number of at least 1", "et helt tal på mindst 1", repr(text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1; got {value}")
+        raise _refused("a whole number of at least 1", "et helt tal på mindst 1", value)
     return value
 
 
 def int_in_range(low: int, high: int) -> Callable[[str], int]:
     """argparse type: a whole number from ``low`` to ``high``, naming the range when refused."""
+    wanted = f"a whole number from {low:,} to {high:,}"
+    wanted_da = f"et helt tal fra {danish_number(low)} til {danish_number(high)}"
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"must be a whole number from {low:,} to {high:,}; got {text!r}"
-            ) from None
+            raise _refused(wanted, wanted_da, repr(text)) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                f"must be a whole number from {low:,} to {high:,}; got {value:,}"
-            )
+            raise _refused(wanted, wanted_da, value)
         return value
 
     return parse
 
 
 def non_negative_float(text: str) -> float:
+    """argparse type: a number of at least 0 (a decimal point, as on any command line)."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of at least 0; got {text!r}") from None
+        decimal_comma = _is_number(text.replace(",", "."))
+        hint = f"; skriv decimaler med punktum: {text.replace(',', '.')}" if decimal_comma else ""
+        raise _refused("a number of at least 0", "et tal på mindst 0", repr(text), hint) from None
     if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"must be a number of at least 0; got {text!r}")
+        raise _refused("a number of at least 0", "et tal på mindst 0", repr(text))
     return value
+
+
+def _refused(wanted: str, wanted_da: str, got: int | str, hint_da: str = "") -> DanishArgumentTypeError:
+    """'must be <wanted>; got <got>' in English, 'skal være <wanted_da> (fik <got>)' in Danish.
+
+    ``got`` is the number read, or the text typed as ``repr`` shows it.
+    """
+    if isinstance(got, int):
+        return DanishArgumentTypeError(
+            f"must be {wanted}; got {got:,}", f"skal være {wanted_da} (fik {danish_number(got)})"
+        )
+    return DanishArgumentTypeError(
+        f"must be {wanted}; got {got}", f"skal være {wanted_da} (fik {got}{hint_da})"
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -16,20 +16,21 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
         "--travel-matrix",
         type=Path,
         default=None,
-        metavar="FILE",
-        help="CSV with student_id, company_id, minutes from a route planner; replaces estimated travel times",
+        metavar="FIL",
+        help="CSV med student_id, company_id, minutes fra en ruteplanlægger; erstatter de anslåede "
+        "transporttider",
     )
     parser.add_argument(
         "--weight",
         action="append",
         default=[],
-        metavar="NAME=VALUE",
-        help="change a scoring option, e.g. --weight travel=3 (repeatable; see docs/scoring.md)",
+        metavar="NAVN=VÆRDI",
+        help="ændr en indstilling for pointgivningen, fx --weight travel=3 (kan gentages; se docs/scoring.md)",
     )
     parser.add_argument(
         "--rule-only",
         action="store_true",
-        help="score by the rules only, without the outcome model learned from history.csv",
+        help="giv kun point efter reglerne, uden modellen, der har lært af tidligere udfald (history.csv)",
     )
 
 

@@ -30,42 +30,58 @@ from stu_match.output import check_file_out, save_elsewhere, write_out
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "assign",
-        help="propose the cohort's placement plan (most students placed, then the best scores)",
-        description="Solve the placement plan on the eligible pairs that `stu-match pairs` writes (same "
-        "scoring options), honouring locks and forbids. Proven optimal, or the best plan with its bound "
-        "when --time-limit is hit. With --previous, move as few students of an approved plan as possible.",
+        help="foreslå årgangens praktikplan (flest elever i praktik, se --objective for resten)",
+        description="Lægger praktikplanen ud fra de egnede par, som `stu-match pairs` skriver (med de samme "
+        "valgmuligheder for pointgivningen), og overholder låste og udelukkede par. Planen er bevist "
+        "bedst mulig, eller, når --time-limit nås, den bedste fundet i tide med en grænse for, hvor god den "
+        "kan blive. Med --previous flyttes så få elever som muligt i forhold til en godkendt plan.",
     )
-    parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
+    parser.add_argument("--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx)")
     parser.add_argument(
-        "--locks", type=Path, metavar="FILE", help="CSV student_id, company_id: must be placed there"
+        "--locks",
+        type=Path,
+        metavar="FIL",
+        help="CSV med student_id, company_id: låste par, hvor eleven skal i praktik",
     )
     parser.add_argument(
-        "--forbids", type=Path, metavar="FILE", help="CSV student_id, company_id: never there"
+        "--forbids",
+        type=Path,
+        metavar="FIL",
+        help="CSV med student_id, company_id: udelukkede par, hvor eleven aldrig skal i praktik",
     )
     parser.add_argument(
         "--previous",
         type=Path,
         metavar="PLAN",
-        help="an approved plan (CSV student_id, company_id) to stay close to",
+        help="en godkendt plan (CSV med student_id, company_id), som den nye plan skal ligge tæt på",
     )
     parser.add_argument(
         "--time-limit",
         type=non_negative_float,
         default=DEFAULT_TIME_LIMIT_SECONDS,
         metavar="S",
-        help=f"seconds (default {DEFAULT_TIME_LIMIT_SECONDS:g})",
+        help=f"tidsgrænse i sekunder (standard {number(DEFAULT_TIME_LIMIT_SECONDS)})",
     )
-    parser.add_argument("--objective", choices=OBJECTIVES, default=DEFAULT_OBJECTIVE)
+    parser.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        default=DEFAULT_OBJECTIVE,
+        help="planens mål: "
+        + "; ".join(f"{name}: {OBJECTIVE_LABELS[name].lower()}" for name in OBJECTIVES)
+        + f" (standard {DEFAULT_OBJECTIVE})",
+    )
     parser.add_argument(
         "--out",
         type=Path,
         metavar="plan.csv",
-        help="write the plan: an Excel workbook when the name ends in .xlsx, CSV otherwise",
+        help="skriv planen til en fil: en Excel-fil, når navnet ender på .xlsx, ellers CSV",
     )
     parser.add_argument(
-        "--force", action="store_true", help="overwrite --out even if it is a data file or an input"
+        "--force",
+        action="store_true",
+        help="overskriv --out, også hvis den er en datafil eller en fil, kommandoen læser",
     )
-    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument("--json", action="store_true", help="skriv planen som JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
 

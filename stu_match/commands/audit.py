@@ -12,12 +12,19 @@ EXIT_BROKEN = 1
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "audit",
-        help="check the audit trail (administrator)",
-        description="Every audit row carries the hash of the row before it. `verify` recomputes the chain: "
-        "exit code 0 when it is intact, 1 naming the first row that was changed or removed.",
+        help="kontrollér revisionssporet (administrator)",
+        description="Hver række i revisionssporet bærer en kontrolsum (hash) af rækken før. `verify` regner "
+        "kæden efter: afslutningskode 0, når den er intakt, og 1 med den første række, der er ændret eller "
+        "fjernet.",
     )
-    actions = parser.add_subparsers(dest="audit_action", required=True, metavar="ACTION")
-    verify = actions.add_parser("verify", help="recompute the hash chain of the audit trail")
+    actions = parser.add_subparsers(
+        dest="audit_action", required=True, metavar="HANDLING", title="handlinger"
+    )
+    verify = actions.add_parser(
+        "verify",
+        help="regn revisionssporets kæde af kontrolsummer efter",
+        description="Regner revisionssporets kæde af kontrolsummer efter.",
+    )
     verify.set_defaults(run=run_verify)
 
 

@@ -13,17 +13,18 @@ from stu_match.output import check_file_out, write_out
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "brief",
-        help="write the praktikbrief for a student and company as PDF",
-        description="The brief for the company about one student, holding only what the student consented "
-        "to share, with room for dates, contact persons and signatures, so it can serve as the praktikaftale. "
-        "Without --company it is for the student's place in the approved plan in the database, or else in a "
-        "fresh plan.",
+        help="skriv praktikbriefen for en elev og en virksomhed som PDF",
+        description="Praktikbriefen til virksomheden om én elev, med kun det, eleven har sagt ja til at dele, "
+        "og med plads til datoer, kontaktpersoner og underskrifter, så den kan bruges som praktikaftale. "
+        "Uden --company gælder den elevens plads i den godkendte plan i databasen, eller ellers i en ny plan.",
     )
-    parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
-    parser.add_argument("--student", required=True, metavar="ID")
-    parser.add_argument("--company", metavar="ID", help="the company (default: the student's place in a plan)")
-    parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="the PDF file to write")
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.add_argument("--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx)")
+    parser.add_argument("--student", required=True, metavar="ID", help="elevens ID")
+    parser.add_argument(
+        "--company", metavar="ID", help="virksomhedens ID (standard: elevens plads i en plan)"
+    )
+    parser.add_argument("--out", required=True, type=Path, metavar="FIL", help="PDF-filen, der skal skrives")
+    parser.add_argument("--force", action="store_true", help="overskriv en fil, der findes i forvejen")
     parser.set_defaults(run=run)
 
 
@@ -32,5 +33,5 @@ def run(args: argparse.Namespace) -> int:
     network = load_data(args.data)
     company, pdf = brief_pdf(network, args.student, args.company, cli_actor())
     write_out(args.out, pdf)
-    print(f"Praktikbrevet for {args.student.strip()} hos {company} er skrevet til {args.out}.")
+    print(f"Praktikbriefen for {args.student.strip()} hos {company} er skrevet til {args.out}.")
     return 0

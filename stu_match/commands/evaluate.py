@@ -21,48 +21,63 @@ DEFAULT_TRUTH_ALUMNI = 1500
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "evaluate",
-        help="NDCG@5 and precision@5 of the blended score vs rule-only vs random on held-out history",
-        description="Evaluate the ranking on the data's own history (5-fold by alumnus, observed outcomes) "
-        "and, unless --no-ground-truth, on a fresh synthetic network of the same size whose true outcome "
-        "probabilities are known. The method is described in docs/outcome-model.md.",
+        help="NDCG@5 og præcision@5 for de samlede point, kun reglerne og tilfældig rækkefølge på "
+        "historik, der er holdt ude af læringen",
+        description="Evaluerer rangeringen på datasættets egen historik (delt i --folds dele efter tidligere "
+        "elev, med de udfald, der faktisk kom) og, medmindre --no-ground-truth, på et nyt syntetisk netværk "
+        "af samme størrelse, hvor de sande sandsynligheder for udfaldene er kendt. Metoden er beskrevet i "
+        "docs/outcome-model.md.",
     )
     parser.add_argument(
-        "--data", required=True, type=Path, help="data folder or .xlsx workbook with history.csv"
+        "--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx) med history.csv"
     )
     parser.add_argument(
         "--folds",
         type=int_in_range(2, 100),
         default=5,
-        help="folds for the history evaluation, 2 to 100 (default 5)",
+        metavar="N",
+        help="antal dele i evalueringen på historikken, 2 til 100 (standard 5)",
     )
     parser.add_argument(
-        "--seed", type=int_in_range(0, MAX_SEED), default=0, help="seed of the fold split (default 0)"
+        "--seed",
+        type=int_in_range(0, MAX_SEED),
+        default=0,
+        metavar="S",
+        help="startværdi for tilfældige tal i opdelingen (standard 0)",
     )
     parser.add_argument(
-        "--no-ground-truth", action="store_true", help="skip the evaluation on a fresh synthetic network"
+        "--no-ground-truth", action="store_true", help="spring evalueringen på et nyt syntetisk netværk over"
     )
     parser.add_argument(
         "--truth-seed",
         type=int_in_range(0, MAX_SEED),
         default=DEFAULT_TRUTH_SEED,
-        help="seed of the fresh synthetic network",
+        metavar="S",
+        help=f"startværdi for tilfældige tal i det nye syntetiske netværk (standard {DEFAULT_TRUTH_SEED})",
     )
     parser.add_argument(
         "--truth-alumni",
         type=int_in_range(100, MAX_GENERATED),
         default=DEFAULT_TRUTH_ALUMNI,
-        help=f"alumni (past placements) in the fresh synthetic network, 100 to {MAX_GENERATED:,} "
-        f"(default {DEFAULT_TRUTH_ALUMNI})",
+        metavar="N",
+        help="tidligere elever (afsluttede praktikforløb) i det nye syntetiske netværk, "
+        f"100 til {danish_number(MAX_GENERATED)} (standard {danish_number(DEFAULT_TRUTH_ALUMNI)})",
     )
-    parser.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE", help="change a weight")
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="NAVN=VÆRDI",
+        help="ændr en indstilling for pointgivningen, fx --weight travel=3 (kan gentages)",
+    )
     parser.add_argument(
         "--network",
         default=BUILTIN_NETWORK_ID,
         metavar="ID",
-        help="also learn from the outcomes recorded in the store ($STU_MATCH_DB) under this network "
-        "(default builtin); the store is only read",
+        help="lær også af de udfald, der er registreret i databasen ($STU_MATCH_DB) under dette netværk "
+        "(standard builtin); databasen bliver kun læst",
     )
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--json", action="store_true", help="skriv resultaterne som JSON")
     parser.set_defaults(run=run)
 
 

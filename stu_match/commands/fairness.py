@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from features.danish import number
 from placement_service import load_data, plan_cohort
 from placement_service.fairness import (
     GROUP_LABELS_DA,
@@ -25,24 +26,26 @@ from stu_match.commands._scoring_options import add_scoring_options, context_fro
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "fairness",
-        help="placement and the model's calibration by group (site, gender, age, impairment, transport)",
-        description="For each STU site, gender, age band, impairment group and transport mode: students, "
-        "placed, placed within their interests, mean score and the unplaced by cause (no eligible company; "
-        "eligible companies full; not chosen), in the plan `stu-match assign` proposes with the same options; "
-        "and the outcome model's calibration by group on held-out history (mean predicted against observed "
-        f"P(a job of any kind), 95 % Wilson interval). Groups under {MIN_GROUP_SIZE} show their count and no "
-        f"rate; a larger group is flagged when predicted and observed differ by more than {100 * MAX_GAP:g} "
-        "points. See docs/outcome-model.md.",
+        help="placering og modellens træfsikkerhed pr. gruppe (STU-sted, køn, alder, "
+        "funktionsnedsættelse, transport)",
+        description="For hvert STU-sted, køn, aldersgruppe, gruppe af funktionsnedsættelser og transportform: "
+        "elever, placerede, placerede inden for egne interesser, gennemsnitlige point og elever uden plads "
+        "efter årsag (ingen egnet virksomhed; de egnede virksomheder er fulde; ikke valgt) i den plan, "
+        "`stu-match assign` foreslår med de samme valgmuligheder. Desuden udfaldsmodellens træfsikkerhed "
+        "(kalibrering) pr. gruppe på historik, der er holdt ude af læringen: den gennemsnitlige forudsagte "
+        "mod den faktiske andel i job af enhver art, med 95\u00a0%-konfidensinterval (Wilson). Grupper under "
+        f"{MIN_GROUP_SIZE} viser deres antal og ingen andel; en større gruppe markeres, når forudsagt og "
+        f"faktisk afviger med mere end {number(100 * MAX_GAP)} procentpoint. Se docs/outcome-model.md.",
     )
-    parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
+    parser.add_argument("--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx)")
     parser.add_argument(
         "--by",
         action="append",
         choices=GROUPS,
-        metavar="GROUP",
-        help=f"only this grouping (repeatable): {', '.join(GROUPS)}",
+        metavar="GRUPPE",
+        help=f"kun denne opdeling (kan gentages): {', '.join(GROUPS)}",
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
 

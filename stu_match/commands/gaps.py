@@ -14,18 +14,23 @@ from stu_match.commands._scoring_options import add_scoring_options, context_fro
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "gaps",
-        help="network gaps, recruitment recommendations and critical companies (for coordinators)",
-        description="Demand against supply per industry x area and per workplace need, unplaced students "
-        "by reason, the companies to recruit (gain verified by re-solving the plan), the companies whose "
-        "withdrawal would cost placements, and for unplaced students which one hard rule lifted at which "
-        "company would place the most (also verified). Uses the plan `stu-match assign` proposes with the "
-        "same options.",
+        help="huller i netværket, virksomheder at rekruttere og kritiske virksomheder (til "
+        "netværkskoordinatorer)",
+        description="Efterspørgsel mod udbud pr. branche og område og pr. behov på arbejdspladsen; elever "
+        "uden plads og hvorfor; de virksomheder, der bør rekrutteres (gevinsten er prøvet ved at lægge "
+        "planen igen); de virksomheder, hvis praktikpladser ikke kan undværes; og for elever uden plads: "
+        "hvilket af de faste krav, løsnet hos hvilken virksomhed, der ville give flest elever en plads "
+        "(også prøvet). Bruger den plan, `stu-match assign` foreslår med de samme valgmuligheder.",
     )
-    parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
+    parser.add_argument("--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx)")
     parser.add_argument(
-        "--top", type=positive_int, default=10, help="recommendations and rule lifts to show (default 10)"
+        "--top",
+        type=positive_int,
+        default=10,
+        metavar="K",
+        help="hvor mange anbefalinger og løsnede krav der vises (standard 10)",
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
 
@@ -74,7 +79,7 @@ def _print_text(report: GapReport) -> None:
     print("\nKritiske virksomheder (placeringer, der går tabt, hvis de træder ud):")
     for company in report.critical_companies:
         print(f"  -{company.loss} {company.company_id} {company.name}")
-    print("\nÉt hårdt krav løst hos én virksomhed (gevinsten er efterprøvet):")
+    print("\nÉt fast krav løftet hos én virksomhed (gevinsten er efterprøvet):")
     for lift in report.rule_lifts:
         print(
             f"  +{lift.gain} {lift.company_id} {lift.company_name}: {lift.rule_da} ({lift.lift_label}): "

@@ -16,34 +16,49 @@ from stu_match.output import check_folder_out, check_workbook_out
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "generate",
-        help="write a synthetic network (default: calibrated to the Joballiancen pilot)",
-        description="Write students.csv, companies.csv, history.csv and alumni.csv of a synthetic "
-        "network to a folder, or to one workbook when --out ends in .xlsx. A folder that already holds "
-        "data, or an existing workbook, is overwritten only with --force.",
+        help="skriv et syntetisk netværk (som standard som Joballiancens pilotprojekt)",
+        description="Skriver students.csv, companies.csv, history.csv og alumni.csv for et syntetisk "
+        "netværk til en mappe, eller til én Excel-fil, når --out ender på .xlsx. En mappe, der allerede "
+        "har data, eller en Excel-fil, der findes i forvejen, overskrives kun med --force.",
     )
-    parser.add_argument("--out", required=True, type=Path, help="folder (or .xlsx file) to write")
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="MAPPE",
+        help="mappen (eller .xlsx-filen), der skal skrives",
+    )
     parser.add_argument(
         "--students",
         type=int_in_range(1, MAX_GENERATED),
         default=PILOT_STUDENTS,
-        help=f"students in the cohort, 1 to {MAX_GENERATED:,} (default {PILOT_STUDENTS})",
+        metavar="N",
+        help=f"elever i årgangen, 1 til {danish_number(MAX_GENERATED)} (standard {PILOT_STUDENTS})",
     )
     parser.add_argument(
         "--companies",
         type=int_in_range(1, MAX_GENERATED),
         default=PILOT_COMPANIES,
-        help=f"companies, 1 to {MAX_GENERATED:,} (default {PILOT_COMPANIES})",
+        metavar="N",
+        help=f"virksomheder, 1 til {danish_number(MAX_GENERATED)} (standard {PILOT_COMPANIES})",
     )
     parser.add_argument(
         "--alumni",
         type=int_in_range(0, MAX_GENERATED),
         default=None,
-        help=f"alumni with past placements, 0 to {MAX_GENERATED:,} (default: 3 per student, 300 to 5000)",
+        metavar="N",
+        help=f"tidligere elever med afsluttede praktikforløb, 0 til {danish_number(MAX_GENERATED)} "
+        "(standard: 3 pr. elev, dog mindst 300 og højst 5.000)",
     )
     parser.add_argument(
-        "--seed", type=int_in_range(0, MAX_SEED), default=DEFAULT_SEED, help=f"0 to {MAX_SEED:,}"
+        "--seed",
+        type=int_in_range(0, MAX_SEED),
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"startværdi for tilfældige tal, 0 til {danish_number(MAX_SEED)}; samme værdi giver samme "
+        f"netværk (standard {DEFAULT_SEED})",
     )
-    parser.add_argument("--force", action="store_true", help="overwrite data already at --out")
+    parser.add_argument("--force", action="store_true", help="overskriv data, der allerede ligger i --out")
     parser.set_defaults(run=run)
 
 

@@ -14,27 +14,40 @@ from placement_service.store import BUILTIN_NETWORK_ID
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "outcomes",
-        help="import or export recorded outcomes (employment type at the end of STU and 12 months after)",
-        description="Outcomes teach the learned model beside history.csv. A file has history.csv's columns "
-        "(student_id, company_id, year, outcome) plus optional measured (stu_end or 12_months; default "
-        "stu_end) and hours_per_week. outcome is one of job, flexjob, wage_subsidy, small_job, education, "
-        "in_progress, public_support. A file with any bad row is refused whole; the same row imported "
-        "again adds nothing.",
+        help="indlæs eller udlæs registrerede udfald (beskæftigelse ved STU's afslutning og 12 måneder efter)",
+        description="Modellen lærer af udfaldene sammen med history.csv. En fil har history.csv's kolonner "
+        "(student_id, company_id, year, outcome) og kan have measured (stu_end eller 12_months; standard "
+        "stu_end) og hours_per_week. outcome er en af job (ordinært job), flexjob (fleksjob), wage_subsidy "
+        "(job med løntilskud), small_job (småjob), education (uddannelse), in_progress (i gang / "
+        "afklaring), public_support (offentlig forsørgelse). En fil med én forkert række afvises helt; "
+        "en række, der allerede er indlæst, tilføjer intet.",
     )
-    actions = parser.add_subparsers(dest="outcomes_action", required=True, metavar="ACTION")
-    read = actions.add_parser("import", help="read an outcomes file into the store")
-    read.add_argument("file", type=Path, metavar="FILE")
-    read.add_argument("--data", type=Path, help="check the IDs against this data folder or workbook")
+    actions = parser.add_subparsers(
+        dest="outcomes_action", required=True, metavar="HANDLING", title="handlinger"
+    )
+    read = actions.add_parser(
+        "import",
+        help="læs en fil med udfald ind i databasen",
+        description="Læser en fil med udfald ind i databasen.",
+    )
+    read.add_argument("file", type=Path, metavar="FIL", help="CSV-filen med udfald")
+    read.add_argument("--data", type=Path, help="tjek ID'erne mod denne datamappe eller Excel-fil (.xlsx)")
     read.add_argument(
         "--network",
         default=BUILTIN_NETWORK_ID,
         metavar="ID",
-        help="the network to file them under (default builtin)",
+        help="netværket, udfaldene hører til (standard builtin)",
     )
     read.set_defaults(run=run_import)
-    write = actions.add_parser("export", help="write the store's outcomes to a CSV file")
-    write.add_argument("--out", required=True, type=Path, metavar="FILE")
-    write.add_argument("--network", default=BUILTIN_NETWORK_ID, metavar="ID")
+    write = actions.add_parser(
+        "export",
+        help="skriv databasens udfald til en CSV-fil",
+        description="Skriver databasens udfald til en CSV-fil.",
+    )
+    write.add_argument("--out", required=True, type=Path, metavar="FIL", help="CSV-filen, der skal skrives")
+    write.add_argument(
+        "--network", default=BUILTIN_NETWORK_ID, metavar="ID", help="netværket (standard builtin)"
+    )
     write.set_defaults(run=run_export)
 
 

@@ -16,18 +16,19 @@ from stu_match.output import check_file_out, write_out
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "pairs",
-        help="write every eligible student-company pair with its score to a CSV file",
-        description="Check the hard rules for every student and company, score every eligible pair and "
-        "write student_id, company_id, score, travel_minutes, support_load (the student's mentor hours per "
-        "week at that company) to --out. Prints how many "
-        "pairs each rule ruled out.",
+        help="skriv alle egnede par af elev og virksomhed med deres point til en CSV-fil",
+        description="Tjekker de faste krav for hver elev og virksomhed, giver hvert egnet par point og "
+        "skriver student_id, company_id, score, travel_minutes, support_load (elevens mentortimer om ugen "
+        "hos virksomheden) til --out. Viser, hvor mange par hvert krav sorterede fra.",
     )
-    parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
-    parser.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    parser.add_argument("--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx)")
+    parser.add_argument("--out", required=True, type=Path, metavar="FIL", help="CSV-filen, der skal skrives")
     parser.add_argument(
-        "--force", action="store_true", help="overwrite --out even if it is a data file or an input"
+        "--force",
+        action="store_true",
+        help="overskriv --out, også hvis den er en datafil eller en fil, kommandoen læser",
     )
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--json", action="store_true", help="skriv opsummeringen som JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
 

@@ -10,15 +10,26 @@ from placement_service import DEFAULT_RETENTION_MONTHS, DecisionStore, cli_actor
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "retention",
-        help="delete personal data past its retention period (administrator)",
-        description="Deletes decisions, consent records, places in saved plans and profile digests of every "
-        f"student whose STU ended more than --months ago (default {DEFAULT_RETENTION_MONTHS}: twelve months "
-        "after the 12-month outcome is due). A deletion record without health data is kept. The app runs "
-        "the same at start-up.",
+        help="slet personoplysninger, når de ikke længere må opbevares (administrator)",
+        description="Sletter beslutninger, samtykker, pladser i gemte planer og profilernes kontrolsummer "
+        "for hver elev, hvis STU sluttede for mere end --months måneder siden (standard "
+        f"{DEFAULT_RETENTION_MONTHS}: tolv måneder efter, at udfaldet 12 måneder efter STU skal være "
+        "registreret). En note om sletningen uden helbredsoplysninger bliver gemt. Appen gør det samme, "
+        "når den starter.",
     )
-    actions = parser.add_subparsers(dest="retention_action", required=True, metavar="ACTION")
-    run = actions.add_parser("run", help="delete what is due now")
-    run.add_argument("--months", type=int, default=DEFAULT_RETENTION_MONTHS, metavar="N")
+    actions = parser.add_subparsers(
+        dest="retention_action", required=True, metavar="HANDLING", title="handlinger"
+    )
+    run = actions.add_parser(
+        "run", help="slet det, der skal slettes nu", description="Sletter det, der skal slettes nu."
+    )
+    run.add_argument(
+        "--months",
+        type=int,
+        default=DEFAULT_RETENTION_MONTHS,
+        metavar="N",
+        help=f"måneder efter STU's afslutning (standard {DEFAULT_RETENTION_MONTHS})",
+    )
     run.set_defaults(run=run_now)
 
 

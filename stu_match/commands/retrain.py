@@ -14,18 +14,19 @@ from placement_service.store import BUILTIN_NETWORK_ID
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "retrain",
-        help="retrain the learned model on history.csv plus the recorded outcomes",
-        description="Retraining is explicit: until it is run, scores use the model learned from the outcomes "
-        "of the last retraining. Reports NDCG@5 and precision@5 before and after, each on its own held-out "
-        "rows (5-fold by student, ranked within STU site and year), and records what the model learned from.",
+        help="lad modellen lære igen af history.csv og de registrerede udfald",
+        description="Modellen lærer kun igen, når du beder om det: indtil da giver den point ud fra det, den "
+        "lærte sidst. Viser NDCG@5 og præcision@5 før og efter, hver på sine egne rækker holdt ude af "
+        "læringen (5 dele efter elev, rangeret inden for STU-sted og år), og registrerer, hvad modellen har "
+        "lært af.",
     )
     parser.add_argument(
-        "--data", required=True, type=Path, help="data folder or .xlsx workbook with history.csv"
+        "--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx) med history.csv"
     )
     parser.add_argument(
-        "--network", default=BUILTIN_NETWORK_ID, metavar="ID", help="the network (default builtin)"
+        "--network", default=BUILTIN_NETWORK_ID, metavar="ID", help="netværket (standard builtin)"
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
     parser.set_defaults(run=run)
 
 

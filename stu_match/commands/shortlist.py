@@ -30,45 +30,56 @@ DEFAULT_NEAR_MISSES = 10
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "shortlist",
-        help="the best companies for a student (or the best students for a company), with reasons",
-        description="Rank the eligible companies for one student, those within the student's interests "
-        "first (unless --all-industries), spread over industries, with the score, its components, reasons "
-        "for and against and the arrangements needed (in Danish); say when none of the student's interests "
-        "can be reached; and list the near misses: companies that fail one hard rule, with what would lift "
-        "it and the score the pair would then have. "
-        "With --company, rank the students of the cohort for one company instead.",
+        help="de bedste virksomheder til en elev (eller de bedste elever til en virksomhed), med begrundelser",
+        description="Rangerer de egnede virksomheder til én elev, fordelt på brancher og med dem inden for "
+        "elevens egne interesser først (medmindre --all-industries): point, hvad de består af, hvad der "
+        "taler for og imod, og hvad der skal aftales. Siger til, hvis ingen af elevens interesser kan nås, og "
+        "viser de næsten egnede virksomheder: dem, hvor ét af de faste krav står i vejen, hvad der skal til, "
+        "og hvor mange point parret så ville få. Med --company rangeres årgangens elever til én virksomhed "
+        "i stedet.",
     )
-    parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
+    parser.add_argument("--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx)")
     who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--student", metavar="ID", help="student ID: shortlist companies for this student")
-    who.add_argument("--company", metavar="ID", help="company ID: shortlist students for this company")
-    parser.add_argument("--top", type=int, default=DEFAULT_TOP_K, metavar="K", help="how many (default 5)")
+    who.add_argument("--student", metavar="ID", help="elevens ID: find virksomheder til eleven")
+    who.add_argument("--company", metavar="ID", help="virksomhedens ID: find elever til virksomheden")
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=DEFAULT_TOP_K,
+        metavar="K",
+        help=f"hvor mange der vises (standard {DEFAULT_TOP_K})",
+    )
     parser.add_argument(
         "--industry",
         action="append",
         default=None,
-        metavar="INDUSTRY",
-        help="keep only this industry (identifier or Danish label; repeatable)",
+        metavar="BRANCHE",
+        help="kun denne branche (ID eller dansk navn; kan gentages)",
     )
     parser.add_argument(
-        "--max-travel", type=float, default=None, metavar="MIN", help="drop companies farther away"
+        "--max-travel",
+        type=float,
+        default=None,
+        metavar="MIN",
+        help="kun virksomheder inden for så mange minutters transport",
     )
     parser.add_argument(
-        "--no-diversity", action="store_true", help="plain score order, not spread over industries"
+        "--no-diversity", action="store_true", help="ren rækkefølge efter point, ikke fordelt på brancher"
     )
     parser.add_argument(
         "--all-industries",
         action="store_true",
-        help="rank all industries by score alone (by default companies within the student's interests come first)",
+        help="ranger alle brancher efter point alene (som standard kommer virksomheder inden for elevens "
+        "egne interesser først)",
     )
     parser.add_argument(
         "--near-misses",
         type=int_in_range(0, 1000),
         default=None,
         metavar="K",
-        help=f"near misses to list (default {DEFAULT_NEAR_MISSES}; 0 for none)",
+        help=f"hvor mange næsten egnede virksomheder der vises (standard {DEFAULT_NEAR_MISSES}; 0: ingen)",
     )
-    parser.add_argument("--json", action="store_true", help="print the shortlist as JSON")
+    parser.add_argument("--json", action="store_true", help="skriv listen som JSON")
     add_scoring_options(parser)
     parser.set_defaults(run=run)
 
@@ -138,7 +149,7 @@ def _print_near_misses(shown: list[NearMiss], total: int) -> None:
     if not shown:
         return
     more = f" (de {len(shown)} første af {total})" if total > len(shown) else ""
-    print(f"\nNæsten egnede virksomheder: ét hårdt krav står i vejen{more}.")
+    print(f"\nNæsten egnede virksomheder: ét fast krav står i vejen{more}.")
     for miss in shown:
         industry = INDUSTRY_LABELS[Industry(miss.industry)]
         print(

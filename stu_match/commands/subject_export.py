@@ -13,13 +13,13 @@ from placement_service import DecisionStore, cli_actor, load_data, subject_expor
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "subject-export",
-        help="write everything held on one student as JSON (right of access)",
-        description="The student's profile, history and alumni rows from --data (if given) and every record "
-        "the application database holds on them (decisions, saved plans, consent, audit rows, deletions).",
+        help="skriv alt, der er registreret om én elev, som JSON (indsigtsret)",
+        description="Elevens profil og rækker i historikken fra --data (hvis den er angivet) og alt, hvad "
+        "appens database har om eleven (beslutninger, gemte planer, samtykke, revisionsspor, sletninger).",
     )
-    parser.add_argument("--student", required=True, metavar="ID")
-    parser.add_argument("--data", type=Path, help="data folder or .xlsx workbook holding the student's profile")
-    parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="the JSON file to write")
+    parser.add_argument("--student", required=True, metavar="ID", help="elevens ID")
+    parser.add_argument("--data", type=Path, help="datamappe eller Excel-fil (.xlsx) med elevens profil")
+    parser.add_argument("--out", required=True, type=Path, metavar="FIL", help="JSON-filen, der skal skrives")
     parser.set_defaults(run=run)
 
 

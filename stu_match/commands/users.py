@@ -18,23 +18,37 @@ from placement_service import DecisionStore, Role, add_user, cli_actor, describe
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "users",
-        help="manage the local users (administrator)",
-        description="Add, list and remove users of the app. Roles: jobkonsulent (needs --site), "
-        "netvaerkskoordinator, administrator. Users with --email can log in with their organisation's "
-        "account (OIDC); the database is $STU_MATCH_DB.",
+        help="administrer appens lokale brugere (administrator)",
+        description="Opret, vis og fjern brugere af appen. Roller: jobkonsulent (skal have --site), "
+        "netvaerkskoordinator, administrator. Brugere med --email kan logge ind med organisationens konto "
+        "(OIDC); databasen er $STU_MATCH_DB.",
     )
-    actions = parser.add_subparsers(dest="users_action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add or replace a user; the password is read from standard input")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--site", action="append", default=[], metavar="SITE", help="STU site ID (repeatable)")
-    add.add_argument("--email", metavar="ADDRESS", help="e-mail address for the organisation login")
+    actions = parser.add_subparsers(
+        dest="users_action", required=True, metavar="HANDLING", title="handlinger"
+    )
+    add = actions.add_parser(
+        "add",
+        help="opret eller erstat en bruger; adgangskoden læses fra standardinput",
+        description="Opretter brugeren, eller erstatter en bruger med samme navn. Adgangskoden læses fra "
+        "standardinput (skjult og to gange, når du skriver den selv), aldrig fra kommandolinjen.",
+    )
+    add.add_argument("name", metavar="NAVN", help="brugerens navn")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        help="brugerens rolle: " + ", ".join(r.value for r in Role),
+    )
+    add.add_argument(
+        "--site", action="append", default=[], metavar="STED", help="STU-stedets ID (kan gentages)"
+    )
+    add.add_argument("--email", metavar="ADRESSE", help="e-mailadresse til organisationens login")
     add.set_defaults(run=run_add)
-    listing = actions.add_parser("list", help="list the users")
-    listing.add_argument("--json", action="store_true")
+    listing = actions.add_parser("list", help="vis brugerne", description="Viser appens brugere.")
+    listing.add_argument("--json", action="store_true", help="skriv listen som JSON")
     listing.set_defaults(run=run_list)
-    remove = actions.add_parser("remove", help="remove a user")
-    remove.add_argument("name")
+    remove = actions.add_parser("remove", help="fjern en bruger", description="Fjerner en bruger.")
+    remove.add_argument("name", metavar="NAVN", help="brugerens navn")
     remove.set_defaults(run=run_remove)
 
 

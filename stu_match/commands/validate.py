@@ -20,11 +20,12 @@ from features.vocabulary import (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check a data folder or workbook and summarise it",
-        description="Validate every file, row and column. Exit code 2 and a list of all problems on failure.",
+        help="kontrollér en datamappe eller Excel-fil og vis et overblik",
+        description="Kontrollerer hver fil, række og kolonne. Er der fejl, vises alle problemerne, og "
+        "afslutningskoden er 2.",
     )
-    parser.add_argument("--data", required=True, type=Path, help="data folder or .xlsx workbook")
-    parser.add_argument("--json", action="store_true", help="print a JSON summary (or the errors) to stdout")
+    parser.add_argument("--data", required=True, type=Path, help="datamappe eller Excel-fil (.xlsx)")
+    parser.add_argument("--json", action="store_true", help="skriv overblikket (eller fejlene) som JSON")
     parser.set_defaults(run=run)
 
 
