@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -254,15 +255,30 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
                 if item.arrangements:
                     st.markdown("**Skal aftales**\n" + "\n".join(f"- {a}" for a in item.arrangements))
             with right:
-                components = pd.DataFrame(
-                    {
-                        "Del": [COMPONENT_LABELS[k] for k in item.components],
-                        "Point": list(item.components.values()),
-                    }
-                )
-                st.bar_chart(components, x="Del", y="Point", horizontal=True, height=260)
+                st.altair_chart(_component_bars(item.components), width="stretch")
                 st.caption(f"Delene summerer til scoren: {number(sum(item.components.values()))} point.")
     return shortlist
+
+
+def _component_bars(components: dict[str, float]) -> alt.Chart:
+    """The score's parts as bars in the explanation's order, every label in full."""
+    frame = pd.DataFrame(
+        {
+            "del": [COMPONENT_LABELS[k] for k in components],
+            "point": list(components.values()),
+            "tekst": [f"{number(v)} point" for v in components.values()],
+        }
+    )
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("del:N", sort=None, title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X("point:Q", title="Point"),
+            tooltip=[alt.Tooltip("del:N", title="Del af scoren"), alt.Tooltip("tekst:N", title="Bidrag")],
+        )
+        .properties(height=260)
+    )
 
 
 def _interest(rank: int | None) -> str:
