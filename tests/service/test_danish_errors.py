@@ -8,6 +8,7 @@ the command line in English too; the scan finds each such call by its syntax.
 from __future__ import annotations
 
 import ast
+import shutil
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,17 @@ def test_the_cli_still_offers_its_file_reasons() -> None:
     from stu_match import cli
 
     assert cli.FILE_ERRORS_DA is FILE_ERRORS_DA
+
+
+def test_evaluate_without_history_says_so_in_danish(
+    data_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = Path(shutil.copytree(data_folder, tmp_path / "data"))
+    (folder / "history.csv").unlink(missing_ok=True)
+    code, err = run(capsys, "evaluate", "--data", str(folder))
+    assert code == 2
+    danish_then_english(
+        err,
+        "Der er ingen history.csv i data; evalueringen kræver tidligere praktikker og deres udfald.",
+        "The data has no history.csv",
+    )
