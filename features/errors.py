@@ -5,6 +5,7 @@ Messages exist in English (CLI, logs) and Danish (the app).
 
 from __future__ import annotations
 
+import errno
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -59,6 +60,24 @@ class InputError(ValueError):
         super().__init__(message)
         self.message = message
         self.message_da = message_da or message
+
+
+FILE_ERRORS_DA: dict[int, str] = {
+    errno.ENOENT: "filen eller mappen findes ikke",
+    errno.EACCES: "du har ikke adgang til filen eller mappen",
+    errno.EPERM: "du har ikke adgang til filen eller mappen",
+    errno.EEXIST: "findes allerede (er en fil, hvor der skulle være en mappe?)",
+    errno.EISDIR: "er en mappe, ikke en fil",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.ENOSPC: "der er ikke plads nok på disken",
+    errno.EROFS: "disken kan kun læses, ikke skrives",
+}
+"""The system's reasons a file cannot be read or written, in Danish; the English follows for support."""
+
+
+def file_error_da(error: OSError, otherwise: str = "filen kan ikke læses eller skrives") -> str:
+    """The Danish reason for ``error`` (``error.strerror`` in Danish), ``otherwise`` for an uncommon one."""
+    return FILE_ERRORS_DA.get(error.errno or 0, otherwise)
 
 
 class DataValidationError(ValueError):

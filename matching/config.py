@@ -17,6 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from features.danish import shown as shown_da
+from features.errors import InputError
+
 COMPONENTS: tuple[str, ...] = (
     "interest",
     "complexity",
@@ -109,8 +112,11 @@ class ScoringConfig(BaseModel):
                 if name not in known:
                     close = difflib.get_close_matches(str(name), known, n=1)
                     hint = f" Did you mean '{close[0]}'?" if close else ""
-                    raise ValueError(
-                        f"Unknown scoring option '{name}'.{hint} Known options: {', '.join(known)}."
+                    hint_da = f" Mente du '{close[0]}'?" if close else ""
+                    raise InputError(
+                        f"Unknown scoring option '{name}'.{hint} Known options: {', '.join(known)}.",
+                        f"Ukendt indstilling for pointgivningen '{name}'.{hint_da} "
+                        f"Indstillingerne er: {', '.join(known)}.",
                     )
         return data
 
@@ -118,8 +124,9 @@ class ScoringConfig(BaseModel):
     @classmethod
     def _weight_in_range(cls, value: Any, info: Any) -> float:
         if not _is_real(value) or not math.isfinite(value) or value < 0:
-            raise ValueError(
-                f"The '{info.field_name}' weight must be a number in [0, inf). Got {_shown(value)} instead."
+            raise InputError(
+                f"The '{info.field_name}' weight must be a number in [0, inf). Got {_shown(value)} instead.",
+                f"Vægten '{info.field_name}' skal være et tal på mindst 0 (fik {shown_da(value)}).",
             )
         return float(value)
 
@@ -137,8 +144,9 @@ class ScoringConfig(BaseModel):
     @classmethod
     def _scale(cls, value: Any, info: Any) -> float:
         if not _is_real(value) or not (0 < value < math.inf):
-            raise ValueError(
-                f"The '{info.field_name}' parameter must be a number in (0, inf). Got {_shown(value)} instead."
+            raise InputError(
+                f"The '{info.field_name}' parameter must be a number in (0, inf). Got {_shown(value)} instead.",
+                f"'{info.field_name}' skal være et tal større end 0 (fik {shown_da(value)}).",
             )
         return float(value)
 
@@ -146,17 +154,20 @@ class ScoringConfig(BaseModel):
     @classmethod
     def _share(cls, value: Any, info: Any) -> float:
         if not _is_real(value) or not (0 <= value < 1):
-            raise ValueError(
-                f"The '{info.field_name}' parameter must be a number in [0, 1). Got {_shown(value)} instead."
+            raise InputError(
+                f"The '{info.field_name}' parameter must be a number in [0, 1). Got {_shown(value)} instead.",
+                f"'{info.field_name}' skal være et tal fra 0 til under 1 (fik {shown_da(value)}).",
             )
         return float(value)
 
     @model_validator(mode="after")
     def _some_weight(self) -> ScoringConfig:
         if not any(getattr(self, name) > 0 for name in RULE_COMPONENTS):
-            raise ValueError(
+            raise InputError(
                 "At least one weight other than 'outcome' must be positive, so that every pair can be scored "
-                "without a learned model. Got all zero."
+                "without a learned model. Got all zero.",
+                "Mindst én vægt ud over 'outcome' skal være større end 0, så alle par kan få point uden "
+                "den lærte model. Alle var 0.",
             )
         return self
 
@@ -177,8 +188,9 @@ class ScoringConfig(BaseModel):
 
 def _int_in_range(value: Any, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= int(value) <= high:
-        raise ValueError(
-            f"The '{name}' parameter must be an int in the range [{low}, {high}]. Got {_shown(value)} instead."
+        raise InputError(
+            f"The '{name}' parameter must be an int in the range [{low}, {high}]. Got {_shown(value)} instead.",
+            f"'{name}' skal være et helt tal fra {low} til {high} (fik {shown_da(value)}).",
         )
     return int(value)
 

@@ -116,7 +116,10 @@ def scoring_context(
     """
     config = ScoringConfig() if config is None else config
     if not isinstance(config, ScoringConfig):
-        raise InputError(f"config must be a ScoringConfig. Got {type(config).__name__} instead.")
+        raise InputError(
+            f"config must be a ScoringConfig. Got {type(config).__name__} instead.",
+            f"Indstillingerne for pointgivningen skal være en ScoringConfig (fik {type(config).__name__}).",
+        )
     students, companies, student_xyz, company_xyz = _prepared(network)
     matrix = as_travel_matrix(travel_matrix, network)
     lookup = None if matrix is None else matrix.lookup(students.ids, companies.ids)
@@ -128,7 +131,9 @@ def scoring_context(
     else:
         raise InputError(
             "The 'outcome_model' parameter must be a fitted OutcomeModel, 'auto' or None. "
-            f"Got {outcome_model!r} instead."
+            f"Got {outcome_model!r} instead.",
+            "'outcome_model' skal være en lært udfaldsmodel (OutcomeModel), 'auto' eller ingen (None); "
+            f"fik {outcome_model!r}.",
         )
     return ScoringContext(network, students, companies, student_xyz, company_xyz, config, lookup, model)
 

@@ -24,7 +24,9 @@ from pydantic import BaseModel
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from features.arrays import CompanyArrays, StudentArrays, network_arrays, student_arrays
+from features.danish import shown
 from features.errors import InputError
+from features.limits import danish_number
 from features.loading import network_from_tables
 from features.network import Network
 from features.synthetic import generate
@@ -140,21 +142,31 @@ class _HistoryFolds:
     fold: np.ndarray
 
 
+def _praktikker(count: int) -> str:
+    """'1 praktik', '12 praktikker'."""
+    return f"{danish_number(count)} {'praktik' if count == 1 else 'praktikker'}"
+
+
 def _history_folds(network: Network, folds: int, seed: int) -> _HistoryFolds:
     """The history as pairs with features, each row given a fold by former student (checked to be learnable)."""
     if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
         raise InputError(
-            f"The 'folds' parameter must be an int in the range [2, inf). Got {folds!r} instead."
+            f"The 'folds' parameter must be an int in the range [2, inf). Got {folds!r} instead.",
+            f"Historikken skal deles i mindst 2 dele ('folds' skal være et helt tal på mindst 2); fik {shown(folds)}.",
         )
     if not network.history:
         raise InputError(
-            "The data has no history.csv; the evaluation needs past placements and their outcomes."
+            "The data has no history.csv; the evaluation needs past placements and their outcomes.",
+            "Der er ingen history.csv i data; evalueringen kræver tidligere praktikker og deres udfald.",
         )
     students, s, c, y = history_pairs(network)
     if not can_fit(y):
         raise InputError(
             f"The history is too small to learn from: {y.shape[0]} placements, {int(y.sum())} with a job or "
-            "fleksjob; at least 40 placements with both outcomes are needed."
+            "fleksjob; at least 40 placements with both outcomes are needed.",
+            f"Der er for få tidligere praktikker at lære af: {_praktikker(y.shape[0])}, og "
+            f"{danish_number(int(y.sum()))} af dem endte i job eller fleksjob. Der skal være mindst 40 "
+            "praktikker, og både nogle, der endte i job, og nogle, der ikke gjorde.",
         )
     _, companies = network_arrays(network)
     minutes = pair_minutes(students, companies, s, c)
@@ -169,7 +181,10 @@ def _fold_model(data: _HistoryFolds, k: int) -> tuple[np.ndarray, OutcomeModel]:
     """Fold ``k``'s held-out rows and the model fitted on the other folds."""
     test = data.fold == k
     if not test.any() or not can_fit(data.y[~test], min_placements=10):
-        raise InputError(f"Fold {k} of the history cannot be evaluated: too few placements of each outcome.")
+        raise InputError(
+            f"Fold {k} of the history cannot be evaluated: too few placements of each outcome.",
+            f"Del {k} af historikken kan ikke evalueres: der er for få tidligere praktikker med hvert udfald.",
+        )
     return test, OutcomeModel().fit(data.features[~test], data.y[~test])
 
 
@@ -226,7 +241,10 @@ def evaluate_history(
     queries = [rows[(site == a) & (year == b)] for a, b in sorted(set(zip(site, year, strict=True)))]
     queries = [q for q in queries if q.shape[0] >= MIN_CANDIDATES and y[q].any()]
     if not queries:
-        raise InputError("No STU site and year has enough held-out placements to rank (6 or more).")
+        raise InputError(
+            "No STU site and year has enough held-out placements to rank (6 or more).",
+            "Intet STU-sted har i noget år tidligere praktikker nok til at rangordne dem (mindst 6).",
+        )
 
     def metrics(score: np.ndarray) -> RankingMetrics:
         ndcg, precision = [], []
@@ -406,7 +424,11 @@ def evaluate_ground_truth(
         per_query["ideal"].append((1.0, relevant[ideal][:K].mean(), g[ideal][:K].mean()))
         per_query["random"].append(expected_random(g, relevant))
     if not sizes:
-        raise InputError("No held-out alumnus has 6 or more eligible companies; use a larger network.")
+        raise InputError(
+            "No held-out alumnus has 6 or more eligible companies; use a larger network.",
+            "Ingen tidligere elev har 6 eller flere virksomheder, der opfylder elevens faste krav; "
+            "brug et større netværk.",
+        )
 
     def summary(name: str) -> RankingMetrics:
         values = np.array(per_query[name])

@@ -199,7 +199,10 @@ def score_pairs(context: ScoringContext, s: np.ndarray, c: np.ndarray) -> PairSc
     s = np.asarray(s, dtype=np.int64).reshape(-1)
     c = np.asarray(c, dtype=np.int64).reshape(-1)
     if s.shape != c.shape:
-        raise InputError(f"s and c must have the same length. Got {s.shape[0]} and {c.shape[0]} instead.")
+        raise InputError(
+            f"s and c must have the same length. Got {s.shape[0]} and {c.shape[0]} instead.",
+            f"Der skal være lige mange elever og virksomheder i parrene (fik {s.shape[0]} og {c.shape[0]}).",
+        )
     students, companies = context.students, context.companies
     minutes = pair_minutes(
         students, companies, s, c, context.lookup, context.student_xyz, context.company_xyz

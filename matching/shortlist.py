@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from features.arrays import INDUSTRY_ORDER
 from features.cells import parse_enum
+from features.danish import shown
 from features.errors import InputError
 from features.vocabulary import INDUSTRY_LABELS, Industry
 from matching.candidates import pair_minutes
@@ -229,7 +230,8 @@ def _check_top_k(top_k: object) -> int:
 def _check_share(share: object) -> None:
     if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < float(share) <= 1:
         raise InputError(
-            f"The 'max_share' parameter of shortlist must be a number in (0, 1]. Got {share!r} instead."
+            f"The 'max_share' parameter of shortlist must be a number in (0, 1]. Got {share!r} instead.",
+            f"Parameteren 'max_share' skal være et tal større end 0 og højst 1. Fik {shown(share)}.",
         )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from features.errors import InputError
+from features.limits import danish_number
 from features.vocabulary import mentor_hours_da
 from matching.lookup import closest_ids
 from matching.pair_table import PairTable
@@ -96,6 +97,8 @@ class PlacementProblem:
         if company_names is not None and len(company_names) != pairs.n_companies:
             raise InputError(
                 f"company_names must have one name per company ({pairs.n_companies}); got {len(company_names)}",
+                f"Der skal være ét navn pr. virksomhed ({danish_number(pairs.n_companies)}); "
+                f"fik {danish_number(len(company_names))}.",
             )
         student_at = {str(s): i for i, s in enumerate(pairs.student_ids.tolist())}
         company_at = {str(c): j for j, c in enumerate(pairs.company_ids.tolist())}
@@ -160,7 +163,9 @@ class PlacementProblem:
             rank = np.asarray(interest_rank, dtype=np.int8)
             if rank.shape != (pairs.n_pairs,):
                 raise InputError(
-                    f"interest_rank must have one entry per pair ({pairs.n_pairs}); got {rank.shape}"
+                    f"interest_rank must have one entry per pair ({pairs.n_pairs}); got {rank.shape}",
+                    f"Der skal være én værdi for elevens egne interesser pr. par ({danish_number(pairs.n_pairs)}); "
+                    f"fik {' × '.join(danish_number(n) for n in rank.shape)}.",
                 )
         return PlacementProblem(pairs, locks, forbids, names, lock_pair, forbidden, allowed, weight, rank)
 
@@ -312,7 +317,7 @@ def _overfull_companies(pairs: PairTable, lock_pair: np.ndarray) -> list[tuple[s
                     f"{len(students)} students are locked to company {company_id} ({names}), "
                     f"but it has {capacity} place(s)",
                     f"{len(students)} elever er låst til virksomhed {company_id} ({names}), "
-                    f"men den har {capacity} plads(er)",
+                    f"men den har {capacity} {'plads' if capacity == 1 else 'pladser'}",
                 )
             )
         load = int(sum(int(pairs.support_load[lock_pair[i]]) for i in students))
@@ -323,7 +328,7 @@ def _overfull_companies(pairs: PairTable, lock_pair: np.ndarray) -> list[tuple[s
                     f"the students locked to company {company_id} ({names}) need {load} mentor hours a "
                     f"week, but it can give {mentor}",
                     f"eleverne låst til virksomhed {company_id} ({names}) har brug for "
-                    f"{mentor_hours_da(load)}, men virksomheden kan give {mentor}",
+                    f"{mentor_hours_da(load)}, men virksomheden kan give {mentor_hours_da(mentor)}",
                 )
             )
     return problems
@@ -335,5 +340,5 @@ def _conflicts(problems: list[tuple[str, str]]) -> InputError:
     count = len(problems)
     return InputError(
         f"{count} conflict(s) in the consultants' decisions: {english}",
-        f"{count} konflikt(er) i jobkonsulenternes beslutninger: {danish}",
+        f"{count} {'konflikt' if count == 1 else 'konflikter'} i jobkonsulenternes beslutninger: {danish}",
     )

@@ -228,7 +228,11 @@ def value_label(group: str, value: str) -> str:
         return IMPAIRMENT_GROUP_LABELS[ImpairmentGroup(value)]
     if group == "transport_mode":
         return TRANSPORT_MODE_LABELS[TransportMode(value)]
-    raise InputError(f"Unknown group {group!r}; the groups are {', '.join(GROUPS)}.")
+    raise InputError(
+        f"Unknown group {group!r}; the groups are {', '.join(GROUPS)}.",
+        f"Ukendt gruppering {group!r}; grupperingerne er "
+        f"{', '.join(f'{name} ({GROUP_LABELS_DA[name]})' for name in GROUPS)}.",
+    )
 
 
 def members(values: Sequence[dict[str, tuple[str, ...]]], group: str) -> dict[str, np.ndarray]:

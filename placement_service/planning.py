@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from features.danish import shown as shown_da
 from features.errors import InputError
+from features.limits import danish_number
 from features.network import Network
 from features.safe_files import danish_csv_bytes, safe_workbook_bytes
 from matching.config import ScoringConfig
@@ -111,7 +113,16 @@ def scoring_config(changes: Mapping[str, object] | None = None) -> ScoringConfig
         return ScoringConfig().with_changes(**dict(changes or {}))
     except ValidationError as error:
         messages = "; ".join(str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors())
-        raise InputError(messages) from None
+        raise InputError(messages, "; ".join(_config_error_da(detail) for detail in error.errors())) from None
+
+
+def _config_error_da(detail: Any) -> str:
+    """One refused scoring option in Danish: ``ScoringConfig`` raises ``InputError``s that carry it."""
+    cause = (detail.get("ctx") or {}).get("error")
+    if isinstance(cause, InputError):
+        return cause.message_da
+    name = ".".join(str(part) for part in detail["loc"]) or "indstillingerne"
+    return f"'{name}' har en værdi, der ikke kan bruges (fik {shown_da(detail.get('input'))})"
 
 
 def eligible_pairs(context: ScoringContext) -> PairTable:
@@ -128,8 +139,20 @@ def solve_params(
     except ValidationError as error:
         flags = {"time_limit_seconds": "--time-limit", "objective": "--objective"}
         raise InputError(
-            "; ".join(f"{flags.get(str(d['loc'][0]), d['loc'][0])}: {d['msg']}" for d in error.errors())
+            "; ".join(f"{flags.get(str(d['loc'][0]), d['loc'][0])}: {d['msg']}" for d in error.errors()),
+            "; ".join(_solve_error_da(d, flags) for d in error.errors()),
         ) from None
+
+
+def _solve_error_da(detail: Any, flags: Mapping[str, str]) -> str:
+    """One refused solver setting in Danish, naming the CLI flag, what is allowed and what was given."""
+    name = str(detail["loc"][0]) if detail["loc"] else ""
+    allowed = {
+        "objective": f"en af {', '.join(OBJECTIVES)}",
+        "time_limit_seconds": f"et tal fra 0 til {danish_number(86_400)} sekunder",
+        "workers": "et helt tal fra 1 til 64",
+    }.get(name, "en anden værdi")
+    return f"{flags.get(name, name)} skal være {allowed} (fik {shown_da(detail.get('input'))})"
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,13 +9,13 @@ too (``stu_match.danish_argparse``).
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 
-from features.errors import DataValidationError, InputError
+from features.errors import FILE_ERRORS_DA as FILE_ERRORS_DA  # re-exported: the CLI's file reasons
+from features.errors import DataValidationError, InputError, file_error_da
 from features.limits import danish_number
 from stu_match.danish_argparse import DanishArgumentParser, DanishArgumentTypeError, report
 
@@ -98,21 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # a file that cannot be read or written, named by the system
         where = f"{error.filename}: " if error.filename else ""
         english = f"{where}{error.strerror or error}"
-        report(f"{where}{FILE_ERRORS_DA.get(error.errno or 0, 'filen kan ikke læses eller skrives')}", english)
+        report(f"{where}{file_error_da(error)}", english)
         return EXIT_BAD_INPUT
-
-
-FILE_ERRORS_DA: dict[int, str] = {
-    errno.ENOENT: "filen eller mappen findes ikke",
-    errno.EACCES: "du har ikke adgang til filen eller mappen",
-    errno.EPERM: "du har ikke adgang til filen eller mappen",
-    errno.EEXIST: "findes allerede (er en fil, hvor der skulle være en mappe?)",
-    errno.EISDIR: "er en mappe, ikke en fil",
-    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
-    errno.ENOSPC: "der er ikke plads nok på disken",
-    errno.EROFS: "disken kan kun læses, ikke skrives",
-}
-"""The system's reasons a file cannot be read or written, in Danish; the English follows for support."""
 
 
 def positive_int(text: str) -> int:

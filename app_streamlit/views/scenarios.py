@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from app_streamlit import state
 from app_streamlit.labels import number
@@ -155,16 +156,33 @@ def _settings(opened: OpenNetwork, defaults: ScoringConfig) -> ScenarioSettings 
             removed_companies=removed,
             added_companies=[AddedCompany.model_validate(a) for a in st.session_state[ADDED]],
         )
-    except ValueError as error:
-        st.error(f"Scenariet kan ikke bruges: {escape_markdown(error)}")
+    except InputError as error:
+        st.error(f"Scenariet kan ikke bruges: {escape_markdown(error.message_da)}")
         return None
+    except ValidationError as error:  # pydantic's own messages are English: name the settings in Danish
+        fields = sorted({_SETTING_LABELS.get(str(d["loc"][0]), str(d["loc"][0])) for d in error.errors() if d["loc"]})
+        st.error(
+            "Scenariet kan ikke bruges: en værdi ligger uden for det tilladte i "
+            f"{escape_markdown(', '.join(fields) or 'indstillingerne')}. Ret den, og prøv igen."
+        )
+        return None
+
+
+_SETTING_LABELS = {
+    "weights": "vægtene i matchscoren",
+    "travel_factor": "elevernes maksimale transporttid",
+    "capacity_factor": "virksomhedernes antal pladser",
+    "removed_companies": "de fjernede virksomheder",
+    "added_companies": "de tilføjede virksomheder",
+}
+"""The scenario's settings as the page names them, for a refused value."""
 
 
 def _added_companies() -> None:
     with st.expander("Tilføj en virksomhed"):
         with st.form("scenario_add_form", clear_on_submit=True):
             a1, a2, a3 = st.columns(3)
-            new_name = a1.text_input("Navn", key="scenario_new_name")
+            new_name = a1.text_input("Navn", key="scenario_new_name", max_chars=120)
             industry_by_label = {INDUSTRY_LABELS[i]: i for i in Industry}
             new_industry = a2.selectbox("Branche", list(industry_by_label), key="scenario_new_industry")
             new_municipality = a3.selectbox(

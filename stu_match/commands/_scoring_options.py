@@ -40,7 +40,10 @@ def config_from_args(args: argparse.Namespace) -> ScoringConfig:
     for item in args.weight:
         name, separator, raw = item.partition("=")
         if not separator or not name.strip():
-            raise InputError(f"--weight must look like NAME=VALUE, e.g. travel=3. Got {item!r} instead.")
+            raise InputError(
+                f"--weight must look like NAME=VALUE, e.g. travel=3. Got {item!r} instead.",
+                f"--weight skal skrives som NAVN=VÆRDI, fx travel=3 (fik {item!r}).",
+            )
         changes[name.strip()] = _number(raw.strip())
     return scoring_config(changes)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from features.danish import number
-from features.errors import InputError
+from features.errors import InputError, file_error_da
 from placement_service import (
     DEFAULT_OBJECTIVE,
     DEFAULT_TIME_LIMIT_SECONDS,
@@ -24,6 +24,7 @@ from placement_service import (
 from placement_service.planning import OBJECTIVE_LABELS
 from stu_match.cli import EXIT_BAD_INPUT, non_negative_float
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
+from stu_match.danish_argparse import report
 from stu_match.output import check_file_out, save_elsewhere, write_out
 
 
@@ -124,11 +125,14 @@ def _write_plan(plan: Plan, out: Path) -> Path | None:
         write_out(out, data)
         return out
     except InputError as error:
-        print(f"fejl: {error.message_da}", file=sys.stderr)
+        report(error.message_da, error.message)
     try:
         elsewhere = save_elsewhere(data, ".xlsx" if workbook else ".csv")
     except OSError as error:
-        print(f"fejl: planen kan heller ikke gemmes et andet sted ({error}); her er den som CSV:", file=sys.stderr)
+        report(
+            f"planen kan heller ikke gemmes et andet sted ({file_error_da(error)}); her er den som CSV:",
+            f"the plan cannot be saved elsewhere either ({error.strerror or error})",
+        )
         sys.stderr.write(plan.csv_bytes().decode("utf-8"))
         return None
     print(f"Planen er i stedet gemt i {elsewhere}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from features.errors import InputError
+from features.errors import InputError, file_error_da
 from features.limits import MAX_GENERATED, MAX_SEED, danish_number
 from features.loading import write_tables, write_workbook
 from features.synthetic import DEFAULT_SEED, PILOT_COMPANIES, PILOT_STUDENTS, generate
@@ -75,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             write_tables(network.tables, args.out)
     except OSError as error:
-        raise InputError(f"cannot write --out {args.out}: {error.strerror or error}") from None
+        raise InputError(
+            f"cannot write --out {args.out}: {error.strerror or error}",
+            f"kan ikke skrive --out {args.out}: {file_error_da(error, 'filen kan ikke skrives')}",
+        ) from None
     names = {
         "students": "elever",
         "companies": "virksomheder",
