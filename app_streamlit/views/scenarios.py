@@ -191,7 +191,7 @@ def _added_companies() -> None:
             b1, b2, b3, b4 = st.columns(4)
             new_slots = b1.number_input("Pladser", 1, 20, 2, key="scenario_new_slots")
             new_mentor = b2.number_input(
-                "Mentortimer pr. uge",
+                "Mentortimer om ugen",
                 0,
                 60,
                 6,
@@ -199,7 +199,7 @@ def _added_companies() -> None:
                 help="De timer om ugen, virksomhedens mentorer kan give eleverne i alt (mentorstøtte). "
                 "En elev, der har brug for en mentor, bruger 1–5 timer om ugen efter sit støttebehov.",
             )
-            new_trained = b3.checkbox("Uddannet mentor", True, key="scenario_new_trained")
+            new_trained = b3.checkbox("Mentor med kursus i målgruppen", True, key="scenario_new_trained")
             new_shielded = b4.checkbox("Skærmet arbejdsplads", False, key="scenario_new_shielded")
             if st.form_submit_button("Tilføj"):
                 added = st.session_state[ADDED]
@@ -219,7 +219,7 @@ def _added_companies() -> None:
             shown = pd.DataFrame(st.session_state[ADDED])[
                 ["company_id", "name", "industry", "municipality", "capacity", "mentor_capacity"]
             ]
-            shown.columns = ["ID", "Navn", "Branche", "Kommune", "Pladser", "Mentortimer pr. uge"]
+            shown.columns = ["ID", "Navn", "Branche", "Kommune", "Pladser", "Mentortimer om ugen"]
             shown["Branche"] = [INDUSTRY_LABELS[Industry(i)] for i in shown["Branche"]]
             st.dataframe(shown, hide_index=True)
             if st.button("Fjern tilføjede virksomheder", key="scenario_clear_added"):

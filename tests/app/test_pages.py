@@ -171,10 +171,10 @@ def test_a_what_if_scenario_is_compared_saved_and_reopened() -> None:
 def test_a_company_added_in_a_scenario_gives_mentor_hours_per_week() -> None:
     app = open_page("scenarios", user="Jens")
     mentor = app.number_input(key="scenario_new_mentor")
-    assert mentor.label == "Mentortimer pr. uge" and "timer om ugen" in (mentor.help or "")
+    assert mentor.label == "Mentortimer om ugen" and "timer om ugen" in (mentor.help or "")
     mentor.set_value(8)
     app.button(key="FormSubmitter:scenario_add_form-Tilføj").click().run()
-    assert list(app.dataframe[0].value["Mentortimer pr. uge"]) == [8] and not app.exception
+    assert list(app.dataframe[0].value["Mentortimer om ugen"]) == [8] and not app.exception
 
 
 def test_data_page_offers_upload_after_login_and_the_template_to_all() -> None:
