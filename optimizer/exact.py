@@ -320,7 +320,8 @@ def _lagrange(
                     factor, stall = factor / 2.0, 0
         if lower_value.placed == best.upper.placed:
             break
-    if lower_value < best.upper:  # one more, thorough repair of the flow behind the best bound
+    # One more, thorough repair of the flow behind the best bound, if there is time.
+    if lower_value < best.upper and perf_counter() < deadline:
         candidate = _repair(inst, best.flow, oracle.active)
         if lower_value < value_of(inst, candidate):
             lower = candidate
