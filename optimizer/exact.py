@@ -85,9 +85,6 @@ class Lex:
     def __lt__(self, other: Lex) -> bool:
         return (self.placed, self.weight) < (other.placed, other.weight)
 
-    def __add__(self, other: Lex) -> Lex:
-        return Lex(self.placed + other.placed, self.weight + other.weight)
-
 
 @dataclass(frozen=True, eq=False)
 class ExactSolution:
