@@ -36,7 +36,7 @@ import numpy as np
 
 from optimizer.instance import Instance
 
-VARIABLES_PER_SECOND = 50_000
+VARIABLES_PER_SECOND = 20_000
 """A conservative rate of building CP-SAT variables in Python, to keep models within the time left."""
 
 
@@ -107,6 +107,10 @@ def prove_optimal(
     while True:
         rounds += 1
         student_label, company_label = _components(inst, np.flatnonzero(in_core))
+        if perf_counter() >= deadline:  # out of time: the least losses proven so far stand
+            loss = cert.upper_total - sum(cert.value[plan].tolist())
+            least2 = _sum_once(student_label, company_label, least_student, least_company)
+            return Decomposed(plan, loss, min(loss, (least2 + 1) // 2), rounds, models, largest)
         n_components = int(max(student_label.max(initial=-1), company_label.max(initial=-1))) + 1
         share2 = 2 * (
             _sum_by(student_label, student_share, n_components)
@@ -129,6 +133,10 @@ def prove_optimal(
         parts: list[_Part] = []
         for c in np.flatnonzero(look & (loss2 > 0)).tolist():
             students, companies = members_s.members(c), members_c.members(c)
+            if perf_counter() >= deadline:  # out of time: this component waits, its least loss zero
+                least_student[students] = least_company[companies] = 0
+                closed = False
+                continue
             own = np.unique(
                 np.concatenate([by_student.members_of(students), by_company.members_of(companies)])
             )
@@ -157,7 +165,7 @@ def prove_optimal(
             least_student[part.students] = least_company[part.companies] = 0
             closed = False
         if parts:
-            batch = _solve_parts(inst, parts, plan, mentor_rows, company_label, time_left, workers)
+            batch = _solve_parts(inst, parts, plan, mentor_rows, company_label, deadline, workers)
             models += 1
             largest = max(largest, batch.n_variables)
             closed &= batch.optimal
@@ -247,7 +255,7 @@ def _solve_parts(
     plan: np.ndarray,
     mentor_rows: np.ndarray,
     company_label: np.ndarray,
-    time_limit: float,
+    deadline: float,
     workers: int,
 ) -> _Batch:
     """One CP-SAT model holding every part side by side (they share no variable or constraint)."""
@@ -290,7 +298,8 @@ def _solve_parts(
         model.add_hint(x[m], bool(hinted[m]))
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.001)
+    # The time left after building the model (building a large one takes seconds of the limit).
+    solver.parameters.max_time_in_seconds = max(deadline - perf_counter(), 0.001)
     solver.parameters.num_workers = workers
     # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly.
     solver.parameters.linearization_level = 2

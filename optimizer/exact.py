@@ -8,23 +8,27 @@ weight. Written ``M * placed + weight`` with ``M`` above any total weight
    flow (``optimizer.flow.PricedFlow``: on a growing subset of the pairs, certified
    on all of them by LP duals). If the flow respects every mentor limit it is
    optimal for the full problem: the relaxation's optimum bounds every plan.
-2. **Lagrangian rounds.** Otherwise price mentor use: each company whose limit is
+2. **A plan by restrict and reflow.** Otherwise flows with nested limits on the
+   number of students of each load level at every company, restricted until every
+   company's students fit its mentor capacity (``_restrict_and_reflow``): every
+   plan it returns is feasible, and on tight networks it places far more students
+   than repairing a flow does.
+3. **Lagrangian rounds.** Then price mentor use: each company whose limit is
    exceeded gets a price ``lambda_j`` per unit of support load; the penalised flow's
    dual bound plus ``sum(lambda_j * mentor_capacity_j)`` is again an upper bound,
    usually tighter. Subgradient (Polyak) steps, first with prices below one
    placement's worth, then, if the number placed is still open, up to it. Each
    round's flow is repaired into a feasible plan (unload over-full companies,
    re-place by a residual flow); the best bound (UB) and the best plan (LB) are kept.
-3. **Proof by decomposition** (``optimizer.decompose``). The integer duals of the
+4. **Proof by decomposition** (``optimizer.decompose``). The integer duals of the
    best penalised flow split every plan's shortfall from UB into local terms; small
    CP-SAT models around the companies whose limits bind find the best plan there
    and prove that nothing outside them does better.
 
-On networks of millions of pairs each priced flow sweeps every pair, so step 2 is
-replaced by *restrict and reflow* (flows on the active pairs with nested limits on
-the number of students of each load level at every company, restricted until every
-company's students fit its mentor capacity), which improves the plan but not the
-bound; the result is then usually FEASIBLE with its bound and gap.
+On networks of millions of pairs each priced flow sweeps every pair, so step 3 is
+left out and step 2 runs on the active pairs only: the plan improves but not the
+bound; the result is then usually FEASIBLE with its bound and gap. See
+``docs/optimizer.md`` for the whole method on one page.
 
 The result is proven optimal when every step closes; on a time limit it is the
 best plan found with a valid upper bound, never an exception.
@@ -53,9 +57,16 @@ FIRST_PAIRS_PER_STUDENT = 8
 """Pairs per student in the first active set of the priced flow (it grows as needed)."""
 RELAXATION_SHARE = 0.6
 LARGE_RELAXATION_SHARE = 0.5
+REFLOW_SHARE = 0.7
 LAGRANGE_SHARE = 0.85
 LARGE_PLAN_SHARE = 0.85
-"""Shares of the time limit by which the relaxation and the Lagrangian rounds must end."""
+"""Shares of the time limit by which the relaxation, restrict-and-reflow and the Lagrangian rounds must end."""
+REFLOW_EVERY_PAIR_MAX = 1_000_000
+"""Up to this many pairs restrict-and-reflow's flows use every pair (measured to 250,000: 2-10 s on a loaded
+machine); above it, the priced flow's active pairs, so that one flow cannot take the whole time limit."""
+PROOF_SECONDS_PER_PAIR = 5e-5
+"""The proof starts only with at least this much time left per pair: its set-up alone (components and
+their pairs) takes time in proportion to the pairs (measured on a loaded 2-core machine)."""
 REPAIR_ROUNDS = 3
 """Residual flows that re-place students after over-loaded companies are unloaded."""
 LARGE_INSTANCE_PAIRS = 2_000_000
@@ -76,9 +87,6 @@ class Lex:
 
     def __lt__(self, other: Lex) -> bool:
         return (self.placed, self.weight) < (other.placed, other.weight)
-
-    def __add__(self, other: Lex) -> Lex:
-        return Lex(self.placed + other.placed, self.weight + other.weight)
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +147,10 @@ def _solve_core(
         empty = np.zeros(0, dtype=bool)
         return ExactSolution(empty, Lex(0, 0), Lex(0, 0))
     binding = inst.mentor_can_bind()
+    if binding.any():
+        # The proof's graph library takes seconds to import on a cold start: import it now, so that
+        # the time limit's shares below are measured after it and the proof does not overrun.
+        import scipy.sparse.csgraph  # noqa: F401
     big_m = inst.big_m()
     value = big_m + inst.weight
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
@@ -190,14 +202,22 @@ def _solve_core(
             _restrict_and_reflow(inst, first.flow, oracle.active, value, now + LARGE_PLAN_SHARE * share),
         )
     else:
+        # Restrict-and-reflow's flows keep every mentor limit by construction and place far more
+        # than repairing the Lagrangian flows (on every pair, students move further to make room);
+        # the rounds still tighten the bound.
+        pool = np.ones(inst.n_pairs, dtype=bool) if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX else oracle.active
+        reflowed = _restrict_and_reflow(inst, first.flow, pool, value, now + REFLOW_SHARE * share)
         best, lower = _lagrange(
             inst, oracle, first, value, big_m, binding, now + LAGRANGE_SHARE * share, stats
         )
+        if value_of(inst, lower) < value_of(inst, reflowed):
+            lower = reflowed
     stats["flow_solves"] = oracle.solves
     stats["active_pairs"] = int(oracle.active.sum())
     lower_value = value_of(inst, lower)
     enough = enough_placed is not None and lower_value.placed >= enough_placed
-    if lower_value == best.upper or perf_counter() >= deadline or enough:
+    too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
+    if lower_value == best.upper or too_late or enough:
         return ExactSolution(lower, lower_value, best.upper)
     return _decompose(inst, best, lower, big_m, binding, deadline, workers, stats)
 
@@ -255,10 +275,12 @@ def _lagrange(
         (float(inst.weight.max()), MAX_LAGRANGE_ROUNDS),
         (float(value.max()), COUNT_ROUNDS),
     ):
-        factor, stall = 1.0, 0
+        factor, stall, last = 1.0, 0, 0.0
         for _ in range(rounds):
-            if lower_value == best.upper or perf_counter() >= deadline or factor < MIN_STEP_FACTOR:
+            # A round starts only if one as long as the last can still finish in time.
+            if lower_value == best.upper or perf_counter() + last >= deadline or factor < MIN_STEP_FACTOR:
                 break
+            round_started = perf_counter()
             # Raise the price where mentor use exceeds the limit, lower it where there is room.
             excess = np.where(binding, inst.mentor_use(flow) - inst.mentor_capacity, 0).astype(np.float64)
             excess[(price <= 0) & (excess < 0)] = 0.0
@@ -287,6 +309,7 @@ def _lagrange(
             candidate_value = value_of(inst, candidate)
             if lower_value < candidate_value:
                 lower, lower_value = candidate, candidate_value
+            last = perf_counter() - round_started
             if bound_total < _total(best.upper, big_m):
                 bound = _split_total(bound_total, big_m)
                 best = _Round(bound, integer_price, flow, flow_round.student_price, flow_round.company_price)
@@ -297,7 +320,8 @@ def _lagrange(
                     factor, stall = factor / 2.0, 0
         if lower_value.placed == best.upper.placed:
             break
-    if lower_value < best.upper:  # one more, thorough repair of the flow behind the best bound
+    # One more, thorough repair of the flow behind the best bound, if there is time.
+    if lower_value < best.upper and perf_counter() < deadline:
         candidate = _repair(inst, best.flow, oracle.active)
         if lower_value < value_of(inst, candidate):
             lower = candidate

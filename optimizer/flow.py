@@ -220,7 +220,6 @@ class PricedFlow:
         company: np.ndarray,
         capacity: np.ndarray,
         first_active: np.ndarray,
-        add_per_round: int | None = None,
         watch: np.ndarray | None = None,
     ):
         self.n_students = n_students
@@ -229,7 +228,7 @@ class PricedFlow:
         self.company = company
         self.capacity = capacity
         self.active = first_active.copy()
-        self.add_per_round = max(4 * n_students, 10_000) if add_per_round is None else add_per_round
+        self.add_per_round = max(4 * n_students, 10_000)
         self.watched = None if watch is None else watch | first_active
         self.watch = None if self.watched is None else np.flatnonzero(self.watched)
         self.solves = 0
