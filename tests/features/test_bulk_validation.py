@@ -7,6 +7,7 @@ the networks, or every issue (file, row, column, value, English and Danish messa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -94,7 +95,7 @@ def patch() -> Iterator[pytest.MonkeyPatch]:
 def load_both(tables: dict[str, pd.DataFrame]) -> tuple[Network | list[DataIssue], Network | list[DataIssue]]:
     """The tables loaded column by column and row by row: a network, or the issues."""
     results: list[Network | list[DataIssue]] = []
-    for validate in (bulk_validation.validate_frame, row_by_row):
+    for validate in (functools.partial(bulk_validation.validate_frame, min_rows=0), row_by_row):
         with pytest.MonkeyPatch.context() as monkeypatch:
             monkeypatch.setattr(loading, "validate_frame", validate)
             try:
@@ -217,7 +218,8 @@ def test_cells_that_are_not_text_go_row_by_row() -> None:
     assert_same(*load_both(tables))
 
 
-def test_a_bad_cell_is_named_by_file_row_column_and_value() -> None:
+def test_a_bad_cell_is_named_by_file_row_column_and_value(patch: pytest.MonkeyPatch) -> None:
+    patch.setattr(loading, "validate_frame", functools.partial(bulk_validation.validate_frame, min_rows=0))
     tables = small_tables()
     tables["companies"].loc[4, "capacity"] = "-2"
     tables["students"].loc[9, "interests"] = "retial"
@@ -232,7 +234,9 @@ def test_a_bad_cell_is_named_by_file_row_column_and_value() -> None:
 
 
 def test_profiles_do_not_share_lists_or_dicts() -> None:
-    network = loading.network_from_tables(small_tables())
+    bulk, _ = load_both(small_tables())
+    assert isinstance(bulk, Network)
+    network = bulk
     first, second = network.students[0], network.students[1]
     assert first.consent_share is not second.consent_share
     assert first.stress_reactions is not second.stress_reactions
@@ -247,6 +251,20 @@ def test_a_bulk_profile_behaves_as_a_validated_one() -> None:
         assert fast.model_dump_json(exclude_unset=True) == reference.model_dump_json(exclude_unset=True)
         assert repr(fast) == repr(reference)
     assert bulk.students[0].model_copy(update={"age": 21}).age == 21
+
+
+def test_large_tables_take_the_fast_path_and_small_ones_do_not() -> None:
+    tables = generate(bulk_validation.MIN_ROWS, 3, seed=1, n_alumni=0).tables
+    calls: list[int] = []
+
+    def counting(records: list[dict[str, Any]]) -> Any:
+        calls.append(len(records))
+        return loading._validate_records(Student, records)
+
+    bulk_validation.validate_frame(tables["students"], Student, counting)
+    assert calls == []
+    bulk_validation.validate_frame(tables["students"].iloc[:-1], Student, counting)
+    assert calls == [bulk_validation.MIN_ROWS - 1]
 
 
 def test_the_cross_field_rules_are_the_models_own() -> None:
