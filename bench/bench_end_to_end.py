@@ -136,7 +136,7 @@ def measure(
     return results
 
 
-def markdown(results: dict[str, Any]) -> str:
+def markdown(results: dict[str, Any], note: str = "") -> str:
     ends, stages = results["end_to_end"], results["stages"]
     limit = results["time_limit"]
     seconds = statistics.median(e["seconds"] for e in ends)
@@ -199,6 +199,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"plan within 0.5 % of its bound: **{'met' if met_gap else 'not met'}** (largest gap "
         f"{100 * worst_gap:.2f} %).",
     ]
+    if note:
+        lines += ["", note]
     return "\n".join(lines)
 
 
@@ -223,6 +225,7 @@ def main() -> None:
     parser.add_argument(
         "--from-results", type=Path, help="render the section from saved results, no measuring"
     )
+    parser.add_argument("--note", default="", help="a paragraph under the tables (the conditions of the run)")
     parser.add_argument(
         "--size",
         type=int,
@@ -238,9 +241,9 @@ def main() -> None:
             size = (args.size[0], args.size[1])
             results = measure(args.seeds, args.runs, args.time_limit, Path(scratch), size, args.results)
     if tuple(results["size"]) == (STUDENTS, COMPANIES):
-        replace_section("end_to_end", markdown(results))
+        replace_section("end_to_end", markdown(results, args.note))
     else:
-        print(markdown(results))
+        print(markdown(results, args.note))
 
 
 if __name__ == "__main__":
