@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import os
 import tempfile
@@ -23,6 +24,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from features.bulk_validation import RowError, validate_frame
 from features.column_guide import english_headers
 from features.cpr import cpr_issue, looks_like_cpr
 from features.errors import DataIssue, DataValidationError
@@ -447,21 +449,35 @@ def _check_columns(frame: pd.DataFrame, table: str, file_name: str) -> list[Data
 def _validate_rows(
     frame: pd.DataFrame, model: type[BaseModel], file_name: str
 ) -> tuple[list[Any], list[DataIssue]]:
-    records = frame.to_dict(orient="records")
+    """Profiles of a table, or the issues of its bad rows: column by column, then row by row where a row fails."""
+    profiles, errors = validate_frame(frame, model, functools.partial(_validate_records, model))
+    return profiles, [_row_issue(detail, index, record, file_name) for index, detail, record in errors]
+
+
+def _validate_records(
+    model: type[BaseModel], records: list[dict[str, Any]]
+) -> tuple[list[Any], list[RowError]]:
+    """Records validated row by row by the profile model: (profiles, errors with the position of their record)."""
     try:
         return _ADAPTERS[model].validate_python(records), []
     except ValidationError as error:
-        return [], [_row_issue(detail, records, file_name) for detail in error.errors()]
+        details = error.errors()
+    return [], [
+        (detail["loc"][0] if detail["loc"] and isinstance(detail["loc"][0], int) else None, detail)
+        for detail in details
+    ]
 
 
-def _row_issue(detail: Mapping[str, Any], records: list[dict[str, Any]], file_name: str) -> DataIssue:
+def _row_issue(
+    detail: Mapping[str, Any], index: int | None, record: Mapping[str, Any] | None, file_name: str
+) -> DataIssue:
+    """The issue of one error of row-by-row validation; ``index`` is the row's position in its table."""
     location = detail["loc"]
-    index = location[0] if location and isinstance(location[0], int) else None
     context = detail.get("ctx") or {}
     column = str(location[1]) if len(location) > 1 else context.get("column")
     value = None
-    if index is not None and column is not None:
-        raw = records[index].get(column)
+    if index is not None and record is not None and column is not None:
+        raw = record.get(column)
         value = None if raw is None else str(raw)
     if "value" in context:  # the validator shows the value its own way (a CPR number masked)
         value = context["value"]

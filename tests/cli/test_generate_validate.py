@@ -94,3 +94,31 @@ def test_generate_is_reproducible_through_the_cli(tmp_path: Path, capsys: pytest
     run_cli(capsys, "generate", "--out", str(tmp_path / "b"), "--seed", "5", "--students", "30")
     for name in ("students", "companies", "history", "alumni"):
         assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
+
+
+def test_a_large_file_with_bad_cells_names_each_one_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tables of 1,000 rows and more are validated column by column; bad cells are still named one by one."""
+    run_cli(capsys, "generate", "--out", str(tmp_path), "--students", "1200", "--companies", "1000")
+    students = pd.read_csv(tmp_path / "students.csv", dtype=str, keep_default_na=False)
+    students.loc[7, "age"] = "tolv"
+    students.loc[1100, "interests"] = "retial"
+    students.loc[1150, "min_hours_per_week"] = "40"
+    students.loc[1150, "max_hours_per_week"] = "20"
+    students.to_csv(tmp_path / "students.csv", index=False)
+    code, out, err = run_cli(capsys, "validate", "--data", str(tmp_path), "--json")
+    assert code == 2
+    errors = json.loads(out)["errors"]
+    assert [(e["file"], e["row"], e["column"], e["value"]) for e in errors] == [
+        ("students.csv", 9, "age", "tolv"),
+        ("students.csv", 1102, "interests", "retial"),
+        ("students.csv", 1152, "min_hours_per_week", "40"),
+    ]
+    assert errors[0]["message"] == "must be a whole number"
+    assert errors[1]["message"].startswith("'retial' is not a known industry. Did you mean 'retail'?")
+    assert (
+        errors[2]["message"]
+        == "min_hours_per_week (40) is above max_hours_per_week (20); min must be at most max"
+    )
+    assert "Traceback" not in err
