@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from pydantic import BaseModel
@@ -85,16 +85,23 @@ def max_placed(pairs: PairTable, enough: int | None = None) -> PlacementCount:
 
 
 def critical_companies(
-    network: Network, pairs: PairTable, company_of_student: np.ndarray
+    network: Network,
+    pairs: PairTable,
+    company_of_student: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[CriticalCompany]:
     """Companies whose withdrawal lowers the number placed, largest loss first.
 
     A company with no student in the plan costs nothing when it leaves (the plan
     stays feasible), so only companies holding placements are re-solved.
+    ``progress(done, total)`` is called after each company is checked.
     """
     baseline = int((company_of_student >= 0).sum())
     out = []
-    for j in np.unique(company_of_student[company_of_student >= 0]).tolist():
+    holding = np.unique(company_of_student[company_of_student >= 0]).tolist()
+    for done, j in enumerate(holding):
+        if progress is not None:
+            progress(done, len(holding))
         if _students_fit_elsewhere(pairs, company_of_student, j):
             continue  # they move to free places elsewhere: nothing is lost
         capacity = pairs.capacity.copy()
@@ -144,14 +151,21 @@ def recommend_companies(
     pairs: PairTable,
     company_of_student: np.ndarray,
     top: int = 10,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Recommendation]:
-    """Candidate companies for today's unplaced students, ranked by verified gain (top ``top``)."""
+    """Candidate companies for today's unplaced students, ranked by verified gain (top ``top``).
+
+    ``progress(done, total)`` is called before each candidate is verified.
+    """
     network = context.network
     baseline = int((company_of_student >= 0).sum())
     unplaced = [network.students[i] for i in np.flatnonzero(company_of_student < 0)]
     taken_ids = {c.company_id for c in network.companies}
     scored = []
-    for number, (industry, municipality, group) in enumerate(_candidate_groups(unplaced), start=1):
+    groups = _candidate_groups(unplaced)
+    for number, (industry, municipality, group) in enumerate(groups, start=1):
+        if progress is not None:
+            progress(number - 1, len(groups))
         candidate = candidate_company(_fresh_id(number, taken_ids), industry, municipality, group)
         merged = _pairs_with(context, pairs, candidate)
         gain = max_placed(merged).placed - baseline
