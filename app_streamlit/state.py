@@ -227,8 +227,10 @@ def recruitment_job(opened: OpenNetwork) -> RecruitmentJob:
             if not jobs[old].pending:
                 del jobs[old]
         if job.result is None:
+            # Not a daemon: a process that ends (a server stopped, a test run over) waits for the solver,
+            # which aborts the process if it is torn down mid-solve.
             job.thread = threading.Thread(
-                target=_verify, args=(job, plan, key, results()), name=RECRUITMENT_THREAD, daemon=True
+                target=_verify, args=(job, plan, key, results()), name=RECRUITMENT_THREAD, daemon=False
             )
             job.thread.start()
     return job

@@ -84,6 +84,25 @@ def max_placed(pairs: PairTable, enough: int | None = None) -> PlacementCount:
     return PlacementCount(int(solution.value.placed), company_of_student)
 
 
+def placed_upper_bound(pairs: PairTable) -> int:
+    """The most students that can be placed if mentor hours were unlimited: a bound on ``max_placed``.
+
+    A maximum flow from the students (one place each) through their eligible pairs to the
+    companies (their internship slots); far cheaper than a solve, so a candidate company
+    that cannot raise even this bound above today's number placed needs no solve at all.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
+    n, m = pairs.n_students, pairs.n_companies
+    source, sink = n + m, n + m + 1
+    tails = np.concatenate([np.full(n, source), pairs.student, n + np.arange(m)])
+    heads = np.concatenate([np.arange(n), n + pairs.company, np.full(m, sink)])
+    capacities = np.concatenate([np.ones(n + pairs.n_pairs, dtype=np.int32), pairs.capacity.astype(np.int32)])
+    graph = csr_matrix((capacities, (tails, heads)), shape=(n + m + 2, n + m + 2))
+    return int(maximum_flow(graph, source, sink).flow_value)
+
+
 def critical_companies(
     network: Network,
     pairs: PairTable,
@@ -106,7 +125,10 @@ def critical_companies(
             continue  # they move to free places elsewhere: nothing is lost
         capacity = pairs.capacity.copy()
         capacity[j] = 0  # the company leaves: its pairs can no longer be used
-        without = max_placed(dataclasses.replace(pairs, capacity=capacity), enough=baseline).placed
+        left = dataclasses.replace(pairs, capacity=capacity)
+        # Stop at the first plan that places as many as before, or as many as the flow bound allows:
+        # either is proven best, so no search for a better one (nor a failed search for `baseline`).
+        without = max_placed(left, enough=min(baseline, placed_upper_bound(left))).placed
         loss = baseline - without
         if loss > 0:
             company = network.companies[j]
@@ -168,6 +190,8 @@ def recommend_companies(
             progress(number - 1, len(groups))
         candidate = candidate_company(_fresh_id(number, taken_ids), industry, municipality, group)
         merged = _pairs_with(context, pairs, candidate)
+        if placed_upper_bound(merged) <= baseline:
+            continue  # proven without solving: not even ignoring mentor hours can more be placed
         gain = max_placed(merged).placed - baseline
         if gain > 0:
             scored.append((gain, candidate, merged))
