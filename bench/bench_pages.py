@@ -20,9 +20,9 @@ the repeats; the server's start-up (until its health check answers) is not count
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -105,29 +105,12 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--pages", default=",".join(p or "home" for p in PAGES))
-    parser.add_argument("--no-write", action="store_true", help="print the section, do not write it")
-    args = parser.parse_args()
-    paths = ["" if p == "home" else p for p in args.pages.split(",")]
-
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    load_before = load_average()
-    rounds: dict[str, list[dict[str, float]]] = {p: [] for p in paths}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for repeat in range(args.repeats):
-            for path in paths:  # round-robin: load from other work falls on every page alike
-                with tempfile.TemporaryDirectory() as scratch:
-                    rounds[path].append(one_round(browser, path, Path(scratch)))
-                print(f"round {repeat + 1} {path or 'home'}: {rounds[path][-1]}", flush=True)
-        browser.close()
-    load_after = load_average()
+def section(
+    rounds: dict[str, list[dict[str, float]]], planned: int, load_before: str, load_after: str
+) -> str:
+    """The markdown section of the measured rounds (medians; the range after a restart)."""
+    paths = list(rounds)
+    done = min(len(r) for r in rounds.values())
 
     def median(path: str, name: str) -> str:
         values = [r[name] for r in rounds[path] if name in r]
@@ -138,25 +121,26 @@ def main() -> int:
         return f"{min(values):.2f}–{max(values):.2f} s"
 
     rows = "\n".join(
-        f"| {PAGES[p]} | {median(p, 'first')} | {median(p, 'restart')} ({spread(p, 'restart')}) "
+        f"| {'Oversigt' if p == '' else PAGES[p]} | {median(p, 'first')} | {median(p, 'restart')} ({spread(p, 'restart')}) "
         f"| {median(p, 'warm')} | {median(p, 'first_complete') or '–'} | {median(p, 'restart_complete') or '–'} |"
         for p in paths
     )
     machine = "\n".join(machine_lines())
-    subprocess.run(["uptime"], check=False)
-    markdown = f"""## Pages in Chromium
+    rounds_text = f"{done}" if done == planned else f"{done} (of {planned} planned: the run was cut short)"
+    return f"""## Pages in Chromium
 
 The app in Debian's Chromium (headless, driven by Playwright) on the pilot network (140 students,
-220 companies), not logged in. For every page, {args.repeats} times, round-robin over the pages:
+220 companies), not logged in. For every page, round-robin over the pages:
 *first visit ever* starts the server on a new database with an empty cache folder
 (`STU_MATCH_CACHE`) and opens the page (loading, fitting the outcome model, solving the plan);
-*warm* opens it again in a new tab; *after restart* stops the server, starts it again on the
-same database and cache folder and opens the page first, as the first consultant in the morning
-does. A visit is timed from navigation until the page's title is shown and Streamlit's running
-indicator has been gone for {QUIET_SECONDS} s (drawn and usable); the server's own start-up is not
-counted. Netværk's recruitment report (40–60 verification solves) is computed in the background
-when it is not stored: the page is usable before it, and *complete* is until it is drawn.
-Medians of {args.repeats}; after restart also its range.
+*warm* opens it again in a new tab of the same server (a new session); *after restart* stops the
+server, starts it again on the same database and cache folder and opens the page first, as the
+first consultant in the morning does. A visit is timed from navigation until the page's title is
+shown and Streamlit's running indicator has been gone for {QUIET_SECONDS} s (drawn and usable); the
+server's own start-up is not counted, the browser's loading of Streamlit's own scripts is. Netværk's
+recruitment report (40–60 verification solves) is computed in the background when it is not
+stored: the page is usable before it, and *complete* is until it is drawn. Medians of the rounds;
+after restart also its range. Rounds: {rounds_text}.
 
 Reproduce: `.venv/bin/python bench/bench_pages.py`. Measured on:
 
@@ -167,10 +151,60 @@ Reproduce: `.venv/bin/python bench/bench_pages.py`. Measured on:
 |---|---:|---:|---:|---:|---:|
 {rows}
 """
+
+
+def rounds_from_log(path: Path) -> dict[str, list[dict[str, float]]]:
+    """The rounds printed by an earlier run (``round N page: {...}`` lines), for a run cut short."""
+    rounds: dict[str, list[dict[str, float]]] = {}
+    for line in path.read_text().splitlines():
+        if line.startswith("round "):
+            head, _, values = line.partition(": ")
+            page = head.split()[2]
+            rounds.setdefault("" if page == "home" else page, []).append(ast.literal_eval(values))
+    return rounds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--pages", default=",".join(p or "home" for p in PAGES))
+    parser.add_argument("--no-write", action="store_true", help="print the section, do not write it")
+    parser.add_argument(
+        "--from-log", type=Path, help="write the section from the rounds an earlier run printed (and the loads given)"
+    )
+    parser.add_argument("--loads", default="?;?", help="with --from-log: the load before and after, as 'before;after'")
+    args = parser.parse_args()
+    paths = ["" if p == "home" else p for p in args.pages.split(",")]
+
+    if args.from_log is not None:
+        before, after = args.loads.split(";")
+        markdown = section(rounds_from_log(args.from_log), args.repeats, before, after)
+    else:
+        rounds, before, after = measure(paths, args.repeats)
+        markdown = section(rounds, args.repeats, before, after)
     if not args.no_write:
         replace_section("pages", markdown)
     print(markdown)
     return 0
+
+
+def measure(paths: list[str], repeats: int) -> tuple[dict[str, list[dict[str, float]]], str, str]:
+    """The rounds, and the load average before and after them."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    before = load_average()
+    rounds: dict[str, list[dict[str, float]]] = {p: [] for p in paths}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for repeat in range(repeats):
+            for path in paths:  # round-robin: load from other work falls on every page alike
+                with tempfile.TemporaryDirectory() as scratch:
+                    rounds[path].append(one_round(browser, path, Path(scratch)))
+                print(f"round {repeat + 1} {path or 'home'}: {rounds[path][-1]}", flush=True)
+        browser.close()
+    return rounds, before, load_average()
 
 
 if __name__ == "__main__":
