@@ -15,6 +15,7 @@ Netværk page draws everything else at once and shows the progress of the rest.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -240,7 +241,8 @@ def _verify(job: RecruitmentJob, plan: Plan, key: str, cache: ResultCache) -> No
     """The background part: no Streamlit calls here, only the computation, its progress and the disk."""
     try:
         report = compute_recruitment(plan, job)
-    except Exception as error:  # shown on the page instead of lost in the thread
+    except Exception as error:  # logged, and the page says so, instead of lost in the thread
+        logging.getLogger(__name__).exception("Verifying the recruitment report failed")
         job.failed = f"{type(error).__name__}: {error}"
         return
     cache.keep_report(key, report)

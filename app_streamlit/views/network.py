@@ -136,11 +136,14 @@ def render() -> None:
 def _verifying(job: state.RecruitmentJob) -> None:
     """While the recruitment report is computed in the background: its progress, redrawn every second;
     the whole page is drawn again when it is ready."""
-    if not job.pending:
+    if job.result is not None:
         st.rerun()
     st.subheader("Virksomheder at rekruttere og kritiske virksomheder")
     if job.failed is not None:
-        st.error(f"Anbefalingerne kunne ikke efterprøves: {job.failed}")
+        st.error(
+            "Anbefalingerne og de kritiske virksomheder kunne ikke efterprøves på grund af en fejl. "
+            "Fejlen er skrevet i serverens log; kontakt jeres administrator."
+        )
         return
     st.progress(
         job.share_done,

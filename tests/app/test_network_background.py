@@ -118,3 +118,20 @@ def test_a_new_decision_gives_a_new_report() -> None:
     replanned = state.decided_plan(opened)
     assert state.recruitment_key(opened, replanned) != first_key
     assert replanned.mapping()[placed.student_id] != placed.company_id
+
+
+def test_a_failed_verification_is_said_in_danish_and_the_rest_of_the_page_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_: object) -> Recruitment:
+        raise RuntimeError("the solver broke")
+
+    monkeypatch.setattr(state, "compute_recruitment", broken)
+    app = network_page()
+    for thread in threading.enumerate():
+        if thread.name == state.RECRUITMENT_THREAD:
+            thread.join(TIMEOUT)
+    app.run()
+    assert not app.exception, app.exception
+    assert "kunne ikke efterprøves" in app.error[0].value
+    assert "Kort" in subheaders(app)
