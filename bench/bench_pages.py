@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +46,11 @@ PAGES = {
     "scenarios": "Scenarier",
     "data": "Data",
 }
+EMPTY = "empty"
+"""The baseline's name in the rounds: an empty Streamlit page (``BASELINE_PAGE``)."""
 COMPLETE = {"network": "Kritiske virksomheder"}
 """Pages with a part computed in the background: the text that shows it is drawn."""
+LABELS = {"": "Oversigt", EMPTY: "*an empty Streamlit page (baseline)*"}
 QUIET_SECONDS = 0.5
 TIMEOUT_SECONDS = 300.0
 
@@ -82,7 +86,7 @@ def visit(browser, url: str, title: str, complete: str | None) -> tuple[float, f
     return usable, done
 
 
-def one_round(browser, path: str, scratch: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def one_round(browser, scratch: Path, path: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from tests.browser.conftest import running_app
 
     database, cache = scratch / "app.sqlite3", scratch / "cache"
@@ -99,6 +103,48 @@ def one_round(browser, path: str, scratch: Path) -> dict[str, float]:  # type: i
         if restart_done is not None:
             out["restart_complete"] = restart_done
     return out
+
+
+BASELINE_PAGE = 'import streamlit as st\n\nst.title("Tom side")\n'
+"""An empty Streamlit page: what Streamlit and Chromium alone cost on this machine at this load."""
+
+
+def baseline_round(browser, scratch: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The empty page's first and warm visit on a server of its own."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    script = scratch / "empty.py"
+    script.write_text(BASELINE_PAGE)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"),
+            *("--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the empty page's server did not start within 60 s") from None
+                time.sleep(0.3)
+        first, _ = visit(browser, url, "Tom side", None)
+        warm, _ = visit(browser, url, "Tom side", None)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return {"first": first, "warm": warm, "restart": first}
 
 
 def load_average() -> str:
@@ -121,7 +167,7 @@ def section(
         return f"{min(values):.2f}–{max(values):.2f} s"
 
     rows = "\n".join(
-        f"| {'Oversigt' if p == '' else PAGES[p]} | {median(p, 'first')} | {median(p, 'restart')} ({spread(p, 'restart')}) "
+        f"| {LABELS.get(p) or PAGES[p]} | {median(p, 'first')} | {median(p, 'restart')} ({spread(p, 'restart')}) "
         f"| {median(p, 'warm')} | {median(p, 'first_complete') or '–'} | {median(p, 'restart_complete') or '–'} |"
         for p in paths
     )
@@ -140,7 +186,9 @@ shown and Streamlit's running indicator has been gone for {QUIET_SECONDS} s (dra
 server's own start-up is not counted, the browser's loading of Streamlit's own scripts is. Netværk's
 recruitment report (40–60 verification solves) is computed in the background when it is not
 stored: the page is usable before it, and *complete* is until it is drawn. Medians of the rounds;
-after restart also its range. Rounds: {rounds_text}.
+after restart also its range. Rounds: {rounds_text}. The baseline row is a page with only a title on
+a server of its own, in the same rounds: what Streamlit and Chromium alone take here (its "after
+restart" is its first visit).
 
 Reproduce: `.venv/bin/python bench/bench_pages.py`. Measured on:
 
@@ -195,13 +243,14 @@ def measure(paths: list[str], repeats: int) -> tuple[dict[str, list[dict[str, fl
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     before = load_average()
-    rounds: dict[str, list[dict[str, float]]] = {p: [] for p in paths}
+    rounds: dict[str, list[dict[str, float]]] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for repeat in range(repeats):
-            for path in paths:  # round-robin: load from other work falls on every page alike
+            for path in [*paths, EMPTY]:  # round-robin: load from other work falls on every page alike
                 with tempfile.TemporaryDirectory() as scratch:
-                    rounds[path].append(one_round(browser, path, Path(scratch)))
+                    measured = baseline_round if path == EMPTY else partial(one_round, path=path)
+                    rounds.setdefault(path, []).append(measured(browser, scratch=Path(scratch)))
                 print(f"round {repeat + 1} {path or 'home'}: {rounds[path][-1]}", flush=True)
         browser.close()
     return rounds, before, load_average()
