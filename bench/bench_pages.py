@@ -184,8 +184,8 @@ server, starts it again on the same database and cache folder and opens the page
 first consultant in the morning does. A visit is timed from navigation until the page's title is
 shown and Streamlit's running indicator has been gone for {QUIET_SECONDS} s (drawn and usable); the
 server's own start-up is not counted, the browser's loading of Streamlit's own scripts is. Netværk's
-recruitment report (40–60 verification solves) is computed in the background when it is not
-stored: the page is usable before it, and *complete* is until it is drawn. Medians of the rounds;
+recruitment report (the plan re-solved for each candidate company and each company that may be
+critical) is computed in the background when it is not stored: the page is usable before it, and *complete* is until it is drawn. Medians of the rounds;
 after restart also its range. Rounds: {rounds_text}. The baseline row is a page with only a title on
 a server of its own, in the same rounds: what Streamlit and Chromium alone take here (its "after
 restart" is its first visit).
