@@ -172,11 +172,6 @@ class RecruitmentJob:
     def pending(self) -> bool:
         return self.result is None and self.failed is None
 
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until the computation has ended (tests and benchmarks)."""
-        if self.thread is not None:
-            self.thread.join(timeout)
-
 
 _JOBS_LOCK = threading.Lock()
 KEEP_JOBS = 8
