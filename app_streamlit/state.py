@@ -3,10 +3,23 @@
 Everything expensive is cached by the network's stable ID and version (and, for
 plans, the decision version they were solved from), so a new decision means a
 new plan and the same question is answered from memory.
+
+Plans, the verified recruitment report and the calibration by group are also kept
+on disk (``placement_service.result_cache``, in the user's cache folder), keyed by
+the content they were computed from, so that the first visit after a restart reads
+them instead of solving again. The recruitment report, 40-60 solves for a network
+never seen before, is computed in a background thread (``recruitment_job``): the
+Netværk page draws everything else at once and shows the progress of the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
 import streamlit as st
 
 from placement_service import (
@@ -35,6 +48,9 @@ from placement_service import (
 from placement_service.company_changes import inactive_companies, without_companies, without_decisions_at
 from placement_service.fairness import Calibration, FairnessReport, calibration_by_group, fairness_report
 from placement_service.learning import scoring_for, trained_up_to
+from placement_service.networks import fingerprint
+from placement_service.planning import model_cache_dir
+from placement_service.result_cache import ResultCache, pairs_digest, report_key
 
 OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
 
@@ -64,6 +80,24 @@ def use(opened: OpenNetwork | None) -> None:
         st.session_state.pop(OPEN_NETWORK, None)
     else:
         st.session_state[OPEN_NETWORK] = opened
+
+
+def results() -> ResultCache:
+    """The on-disk results folder (inside ``$STU_MATCH_CACHE`` or the user's cache folder)."""
+    return ResultCache.under(model_cache_dir())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _content_digest(_opened: OpenNetwork, network_id: str, version: int) -> str:
+    latest = store().latest_version(network_id)
+    if latest is not None and latest.number == version:
+        return latest.digest
+    return fingerprint(_opened.network, store().secret()).digest
+
+
+def content_digest(opened: OpenNetwork) -> str:
+    """The digest of the network version's files (keyed with the database's secret): a key for its results."""
+    return _content_digest(opened, opened.network_id, opened.version)
 
 
 def _token(opened: OpenNetwork) -> str:
@@ -103,6 +137,7 @@ def _plan(_opened: OpenNetwork, token: str, version: int, objective: str, _decid
         objective=objective,
         decision_version=version,
         pairs=pairs,
+        results=results(),
     )
 
 
@@ -124,20 +159,110 @@ def gaps(opened: OpenNetwork) -> tuple[Plan, NetworkGaps]:
     return plan, _gaps(opened, _plan_token(opened), plan.decision_version, plan)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _recruitment(_opened: OpenNetwork, token: str, version: int, _plan: Plan) -> Recruitment:
-    return recruitment(_plan)
+@dataclass(eq=False)
+class RecruitmentJob:
+    """The verified recruitment report of one plan: ready, or being computed in the background."""
+
+    result: Recruitment | None = None
+    share_done: float = 0.0  # 0 to 1
+    failed: str | None = None  # the error, when the computation failed
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def pending(self) -> bool:
+        return self.result is None and self.failed is None
 
 
-def verified_recruitment(opened: OpenNetwork) -> Recruitment:
-    """Companies to recruit and critical companies (each verified by solving again)."""
+_JOBS_LOCK = threading.Lock()
+KEEP_JOBS = 8
+RECRUITMENT_THREAD = "stu-match-recruitment"
+
+
+@st.cache_resource(show_spinner=False)
+def _jobs() -> dict[str, RecruitmentJob]:
+    """Recruitment jobs of this server process by key, the newest last (shared by every session)."""
+    return {}
+
+
+def recruitment_key(opened: OpenNetwork, plan: Plan, top: int = 10) -> str:
+    """What the report depends on: the plan's pairs and placements, the network's files, scoring and model."""
+    context = plan.context
+    placements = hashlib.sha256(np.ascontiguousarray(plan.result.company_of_student, dtype="<i8").tobytes())
+    return report_key(
+        "recruitment",
+        network=content_digest(opened),
+        pairs=pairs_digest(plan.pairs),
+        placements=placements.hexdigest(),
+        config=context.config.model_dump_json(),
+        model=_model_key(context),
+        top=top,
+    )
+
+
+def _model_key(context: ScoringContext) -> str:
+    """The outcome model's training key; a model without one is keyed by this process's object."""
+    if context.model is None:
+        return "none"
+    key = getattr(context.model, "key", None)
+    return str(key) if key is not None else f"unkeyed-{id(context.model)}"
+
+
+def recruitment_job(opened: OpenNetwork) -> RecruitmentJob:
+    """Companies to recruit, critical companies and rules to lift for the decided plan, each verified by
+    solving again: read from memory or disk, else started in a background thread and returned pending."""
     plan = decided_plan(opened)
-    return _recruitment(opened, _plan_token(opened), plan.decision_version, plan)
+    key = recruitment_key(opened, plan)
+    with _JOBS_LOCK:
+        jobs = _jobs()
+        job = jobs.get(key)
+        if job is not None:
+            return job
+        job = RecruitmentJob(result=results().report(key, Recruitment))
+        jobs[key] = job
+        for old in list(jobs)[:-KEEP_JOBS]:
+            if not jobs[old].pending:
+                del jobs[old]
+        if job.result is None:
+            # Not a daemon: a process that ends (a server stopped, a test run over) waits for the solver,
+            # which aborts the process if it is torn down mid-solve.
+            job.thread = threading.Thread(
+                target=_verify, args=(job, plan, key, results()), name=RECRUITMENT_THREAD, daemon=False
+            )
+            job.thread.start()
+    return job
+
+
+def _verify(job: RecruitmentJob, plan: Plan, key: str, cache: ResultCache) -> None:
+    """The background part: no Streamlit calls here, only the computation, its progress and the disk."""
+    try:
+        report = compute_recruitment(plan, job)
+    except Exception as error:  # logged, and the page says so, instead of lost in the thread
+        logging.getLogger(__name__).exception("Verifying the recruitment report failed")
+        job.failed = f"{type(error).__name__}: {error}"
+        return
+    cache.keep_report(key, report)
+    job.share_done = 1.0
+    job.result = report
+
+
+def compute_recruitment(plan: Plan, job: RecruitmentJob) -> Recruitment:
+    """The verification itself (a seam for tests, which hold it back to see the page while it runs)."""
+
+    def advance(share: float) -> None:
+        job.share_done = share
+
+    return recruitment(plan, progress=advance)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _calibration(_opened: OpenNetwork, token: str) -> Calibration:
-    return calibration_by_group(_opened.network)
+    key = report_key("calibration", network=content_digest(_opened), folds=5, seed=0)
+    found = results().report(key, Calibration)
+    if found is not None:
+        return found
+    computed = calibration_by_group(_opened.network, folds=5, seed=0)
+    results().keep_report(key, computed)
+    return computed
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

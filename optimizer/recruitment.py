@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from pydantic import BaseModel
@@ -84,22 +84,51 @@ def max_placed(pairs: PairTable, enough: int | None = None) -> PlacementCount:
     return PlacementCount(int(solution.value.placed), company_of_student)
 
 
+def placed_upper_bound(pairs: PairTable) -> int:
+    """The most students that can be placed if mentor hours were unlimited: a bound on ``max_placed``.
+
+    A maximum flow from the students (one place each) through their eligible pairs to the
+    companies (their internship slots); far cheaper than a solve, so a candidate company
+    that cannot raise even this bound above today's number placed needs no solve at all.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
+    n, m = pairs.n_students, pairs.n_companies
+    source, sink = n + m, n + m + 1
+    tails = np.concatenate([np.full(n, source), pairs.student, n + np.arange(m)])
+    heads = np.concatenate([np.arange(n), n + pairs.company, np.full(m, sink)])
+    capacities = np.concatenate([np.ones(n + pairs.n_pairs, dtype=np.int32), pairs.capacity.astype(np.int32)])
+    graph = csr_matrix((capacities, (tails, heads)), shape=(n + m + 2, n + m + 2))
+    return int(maximum_flow(graph, source, sink).flow_value)
+
+
 def critical_companies(
-    network: Network, pairs: PairTable, company_of_student: np.ndarray
+    network: Network,
+    pairs: PairTable,
+    company_of_student: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[CriticalCompany]:
     """Companies whose withdrawal lowers the number placed, largest loss first.
 
     A company with no student in the plan costs nothing when it leaves (the plan
     stays feasible), so only companies holding placements are re-solved.
+    ``progress(done, total)`` is called after each company is checked.
     """
     baseline = int((company_of_student >= 0).sum())
     out = []
-    for j in np.unique(company_of_student[company_of_student >= 0]).tolist():
+    holding = np.unique(company_of_student[company_of_student >= 0]).tolist()
+    for done, j in enumerate(holding):
+        if progress is not None:
+            progress(done, len(holding))
         if _students_fit_elsewhere(pairs, company_of_student, j):
             continue  # they move to free places elsewhere: nothing is lost
         capacity = pairs.capacity.copy()
         capacity[j] = 0  # the company leaves: its pairs can no longer be used
-        without = max_placed(dataclasses.replace(pairs, capacity=capacity), enough=baseline).placed
+        left = dataclasses.replace(pairs, capacity=capacity)
+        # Stop at the first plan that places as many as before, or as many as the flow bound allows:
+        # either is proven best, so no search for a better one (nor a failed search for `baseline`).
+        without = max_placed(left, enough=min(baseline, placed_upper_bound(left))).placed
         loss = baseline - without
         if loss > 0:
             company = network.companies[j]
@@ -144,16 +173,25 @@ def recommend_companies(
     pairs: PairTable,
     company_of_student: np.ndarray,
     top: int = 10,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Recommendation]:
-    """Candidate companies for today's unplaced students, ranked by verified gain (top ``top``)."""
+    """Candidate companies for today's unplaced students, ranked by verified gain (top ``top``).
+
+    ``progress(done, total)`` is called before each candidate is verified.
+    """
     network = context.network
     baseline = int((company_of_student >= 0).sum())
     unplaced = [network.students[i] for i in np.flatnonzero(company_of_student < 0)]
     taken_ids = {c.company_id for c in network.companies}
     scored = []
-    for number, (industry, municipality, group) in enumerate(_candidate_groups(unplaced), start=1):
+    groups = _candidate_groups(unplaced)
+    for number, (industry, municipality, group) in enumerate(groups, start=1):
+        if progress is not None:
+            progress(number - 1, len(groups))
         candidate = candidate_company(_fresh_id(number, taken_ids), industry, municipality, group)
         merged = _pairs_with(context, pairs, candidate)
+        if placed_upper_bound(merged) <= baseline:
+            continue  # proven without solving: not even ignoring mentor hours can more be placed
         gain = max_placed(merged).placed - baseline
         if gain > 0:
             scored.append((gain, candidate, merged))

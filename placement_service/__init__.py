@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     )
     from placement_service.network_report import (
         REASON_GROUP_LABELS,
+        CriticalCompany,
         GapReport,
         NetworkGaps,
         Recruitment,
@@ -169,7 +170,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "placement_service.network_report": (
         "REASON_GROUP_LABELS",
-        "GapReport",
+        "CriticalCompany",
+    "GapReport",
         "NetworkGaps",
         "Recruitment",
         "RuleLift",
@@ -301,6 +303,7 @@ __all__ = [
     "AuditRow",
     "Consent",
     "ConsentRecord",
+    "CriticalCompany",
     "DataValidationError",
     "Decision",
     "DecisionConflictError",

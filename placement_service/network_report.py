@@ -4,6 +4,7 @@ and which one hard rule, lifted at which company, would place the most unplaced 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from pydantic import BaseModel
 
@@ -74,14 +75,25 @@ def network_gaps(plan: Plan) -> NetworkGaps:
     )
 
 
-def recruitment(plan: Plan, top: int = 10) -> Recruitment:
-    """The companies to recruit, the critical companies and the rules to lift, each verified by solving again."""
+def recruitment(plan: Plan, top: int = 10, progress: Callable[[float], None] | None = None) -> Recruitment:
+    """The companies to recruit, the critical companies and the rules to lift, each verified by solving again.
+
+    ``progress(share)`` is called as the work goes on, with the share done (0 to 1):
+    the candidates to recruit are about half of it, the critical companies the other half.
+    """
     pairs, assigned = plan.pairs, plan.result.company_of_student
-    return Recruitment(
-        recommendations=recommend_companies(plan.context, pairs, assigned, top=top),
-        critical_companies=critical_companies(plan.network, pairs, assigned),
-        rule_lifts=recommend_rule_lifts(plan.context, pairs, assigned, top=top),
-    )
+
+    def part(start: float) -> Callable[[int, int], None] | None:
+        if progress is None:
+            return None
+        return lambda done, total: progress(start + 0.5 * done / max(total, 1))
+
+    recommendations = recommend_companies(plan.context, pairs, assigned, top=top, progress=part(0.0))
+    critical = critical_companies(plan.network, pairs, assigned, progress=part(0.5))
+    rule_lifts = recommend_rule_lifts(plan.context, pairs, assigned, top=top)
+    if progress is not None:
+        progress(1.0)
+    return Recruitment(recommendations=recommendations, critical_companies=critical, rule_lifts=rule_lifts)
 
 
 def gap_report(context: ScoringContext, plan: Plan | None = None, top: int = 10) -> GapReport:

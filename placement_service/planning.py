@@ -38,6 +38,7 @@ from optimizer.result import Assignment, PlacementResult, ReplanResult
 from optimizer.solve import solve_placement
 from placement_service.clock import danish_time
 from placement_service.decisions import DECISION_LABELS, DecisionSet
+from placement_service.result_cache import ResultCache
 
 MODEL_CACHE_ENV = "STU_MATCH_CACHE"
 """Environment variable naming the folder where fitted outcome models are kept (default: the user's cache)."""
@@ -373,11 +374,14 @@ def plan_cohort(
     pairs: PairTable | None = None,
     decision_version: int = 0,
     decisions: DecisionSet | None = None,
+    results: ResultCache | None = None,
 ) -> Plan:
     """The cohort's plan: most students placed, then the objective; keeping and avoiding the given pairs.
 
     With ``previous`` (an approved plan, student -> company), move as few of its
     students as possible. Conflicting decisions raise ``InputError`` naming them.
+    With ``results``, a problem solved before (same pairs, decisions and settings)
+    is read back instead of solved again.
     """
     params = solve_params(objective, time_limit)
     pairs = eligible_pairs(context) if pairs is None else pairs
@@ -386,7 +390,8 @@ def plan_cohort(
     if previous is not None:
         replanned = replan(problem, previous, params)
         return Plan(context, replanned.result, replanned, decision_version, decisions)
-    return Plan(context, solve_placement(problem, params), None, decision_version, decisions)
+    solve = solve_placement if results is None else results.solve
+    return Plan(context, solve(problem, params), None, decision_version, decisions)
 
 
 def plan_with_decisions(
@@ -397,6 +402,7 @@ def plan_with_decisions(
     time_limit: float = DEFAULT_TIME_LIMIT_SECONDS,
     pairs: PairTable | None = None,
     decision_version: int = 0,
+    results: ResultCache | None = None,
 ) -> Plan:
     """The plan honouring every current decision: approved and locked kept, rejected and forbidden avoided."""
     return plan_cohort(
@@ -408,6 +414,7 @@ def plan_with_decisions(
         pairs=pairs,
         decision_version=decision_version,
         decisions=decisions,
+        results=results,
     )
 
 

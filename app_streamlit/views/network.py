@@ -8,9 +8,10 @@ import streamlit as st
 from app_streamlit import demand_chart, fairness_section, state
 from app_streamlit.session import current_actor
 from app_streamlit.tables import wrapped_table
+from features.network import Network
 from features.safe_files import safe_csv_bytes, safe_workbook_bytes
 from features.vocabulary import INDUSTRY_LABELS, Industry
-from placement_service import may_see_network
+from placement_service import CriticalCompany, Recruitment, UnplacedGroup, may_see_network
 
 
 def render() -> None:
@@ -64,10 +65,43 @@ def render() -> None:
 
     fairness_section.render(opened)
 
+    job = state.recruitment_job(opened)
+    if job.result is None:
+        _verifying(job)
+        critical_list: list[CriticalCompany] = []
+    else:
+        critical_list = _verified(job.result)
+    _map_and_download(network, critical_list, unplaced_groups, needs, gaps)
+
+
+@st.fragment(run_every=1.0)
+def _verifying(job: state.RecruitmentJob) -> None:
+    """While the recruitment report is computed in the background: its progress, redrawn every second;
+    the whole page is drawn again when it is ready."""
+    if job.result is not None:
+        st.rerun()
+    st.subheader("Virksomheder at rekruttere og kritiske virksomheder")
+    if job.failed is not None:
+        st.error(
+            "Anbefalingerne og de kritiske virksomheder kunne ikke efterprøves på grund af en fejl. "
+            "Fejlen er skrevet i serverens log; kontakt jeres administrator."
+        )
+        return
+    st.progress(
+        job.share_done,
+        text=f"Efterprøver anbefalinger og kritiske virksomheder ved at løse planen igen: "
+        f"{round(100 * job.share_done)} % færdig …",
+    )
+    st.caption(
+        "Resten af siden kan bruges imens. Anbefalingerne, de kritiske virksomheder og kortets røde "
+        "markeringer vises her, så snart de er efterprøvet; resultatet gemmes, så det kun beregnes én gang."
+    )
+
+
+def _verified(verified: Recruitment) -> list[CriticalCompany]:
+    """Companies to recruit, one rule lifted, critical companies; returns the critical companies."""
     st.subheader("Virksomheder at rekruttere")
     st.caption("Gevinsten er efterprøvet: planen er løst igen med virksomheden tilføjet.")
-    with st.spinner("Efterprøver anbefalinger og kritiske virksomheder ved at løse planen igen …"):
-        verified = state.verified_recruitment(opened)
     recommended, critical_list = verified.recommendations, verified.critical_companies
     if recommended:
         recommendations = pd.DataFrame(
@@ -142,7 +176,16 @@ def render() -> None:
         )
     else:
         st.success("Ingen virksomhed er kritisk: alle elever kan flyttes, hvis én trækker sig.")
+    return critical_list
 
+
+def _map_and_download(
+    network: Network,
+    critical_list: list[CriticalCompany],
+    unplaced_groups: list[UnplacedGroup],
+    needs: pd.DataFrame,
+    gaps: pd.DataFrame,
+) -> None:
     st.subheader("Kort")
     critical = {c.company_id for c in critical_list}
     unplaced = {s for g in unplaced_groups for s in g.students}

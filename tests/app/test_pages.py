@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app_streamlit.state import RECRUITMENT_THREAD
 from placement_service import DecisionStore, load_builtin
 from tests.app.shown import shown_tables
 from tests.app.users import create_users, log_in
@@ -140,8 +142,16 @@ def test_a_scenario_with_no_change_matches_the_decided_plan() -> None:
     assert (placed.delta, moves.value) == ("0", "0")
 
 
+def finish_background_work(app: AppTest) -> AppTest:
+    """Wait for the recruitment report's background thread, then run the page again to draw it."""
+    for thread in threading.enumerate():
+        if thread.name == RECRUITMENT_THREAD:
+            thread.join(TIMEOUT)
+    return app.run()
+
+
 def test_network_page_shows_gaps_and_verified_recommendations() -> None:
-    app = open_page("network")
+    app = finish_background_work(open_page("network"))
     assert app.metric[0].value == "137 af 140"
     # needs, unplaced by reason, recommendations, critical companies
     assert len(shown_tables(app)) >= 4

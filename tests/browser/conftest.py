@@ -79,7 +79,7 @@ def running_app(database: Path) -> Iterator[str]:
         yield url
     finally:
         server.terminate()
-        server.wait(10)
+        server.wait(120)  # a background verification (Netværk) is let finish: CP-SAT aborts if torn down
 
 
 @pytest.fixture(scope="session")

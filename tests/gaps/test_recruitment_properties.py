@@ -13,7 +13,7 @@ from features.profiles import Company
 from features.synthetic import generate
 from matching.context import scoring_context
 from matching.pairs import pair_table
-from optimizer.recruitment import critical_companies, max_placed, recommend_companies
+from optimizer.recruitment import critical_companies, max_placed, placed_upper_bound, recommend_companies
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -36,3 +36,14 @@ def test_gains_and_losses_are_bounded_and_verified(seed: int) -> None:
         assert set(recommendation.students) <= {
             network.students[i].student_id for i in np.flatnonzero(base.company_of_student < 0)
         }
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000))
+def test_the_flow_bound_is_never_below_the_number_placed(seed: int) -> None:
+    network = network_from_tables(generate(40, 25, seed=seed, n_alumni=0).tables)
+    pairs = pair_table(scoring_context(network, outcome_model=None))
+    unlimited_mentors = dataclasses.replace(pairs, mentor_capacity=np.full(pairs.n_companies, 10_000))
+    bound = placed_upper_bound(pairs)
+    assert max_placed(pairs).placed <= bound
+    assert bound == max_placed(unlimited_mentors).placed  # without mentor limits the bound is exact
