@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app, settle
 
 PAGES = {
     "oversigt": ("", "Elever pr. STU-sted"),
@@ -36,6 +36,7 @@ def main() -> int:
             page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="da-DK")
             page.goto(f"{url}/{path}")
             page.get_by_text(ready, exact=False).first.wait_for(timeout=120_000)
+            settle(page, 240_000)  # every widget drawn, not its loading placeholder
             page.wait_for_timeout(2500)
             page.screenshot(path=str(out / f"{name}.png"))
             page.close()
