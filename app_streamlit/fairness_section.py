@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_streamlit import state
 from app_streamlit.labels import number
+from app_streamlit.tables import wrapped_table
 from placement_service import OpenNetwork
 from placement_service.fairness import (
     GROUP_LABELS_DA,
@@ -170,14 +171,8 @@ def render(opened: OpenNetwork) -> None:
         return
     st.caption(_calibration_note(calibration))
     cal_rows = [row for group_rows in calibration.groups.values() for row in group_rows]
-    st.dataframe(
-        calibration_table(cal_rows),
-        hide_index=True,
-        width="stretch",
-        height=full_height(len(cal_rows)),
-        column_config=GROUPING_COLUMN,
-        key="fairness_calibration",
-    )
+    # Seven columns do not fit a laptop screen as a data grid; wrapped, every header and cell shows in full.
+    wrapped_table(calibration_table(cal_rows))
     flagged = calibration.flagged
     if flagged:
         st.warning(

@@ -10,6 +10,7 @@ import streamlit as st
 from app_streamlit import state
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash
+from app_streamlit.tables import wrapped_table
 from features.errors import InputError
 from placement_service import Role
 from placement_service.access import Actor
@@ -64,8 +65,8 @@ def render() -> None:
         )
     else:
         table = report_table(rows)
-        table["Årgang"] = table["Årgang"].astype(str)
-        st.dataframe(table, hide_index=True, width="stretch")
+        table["Årgang"] = table["Årgang"].astype(str)  # a year, not a number: no thousands point
+        wrapped_table(table)  # nine columns: wrapped, every header shows in full on a laptop
 
     st.subheader("Udfald efter beskæftigelse")
     outcomes = outcome_table(rows)

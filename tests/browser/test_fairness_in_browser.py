@@ -17,7 +17,7 @@ def rows_of(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     """The rows the data grid renders, each as its cells' texts (the grid's accessible table)."""
     out = []
     for row in table.locator("tr").all():
-        cells = row.locator("[role='gridcell']").all_inner_texts()
+        cells = row.locator("[role='gridcell'], td").all_inner_texts()
         if cells:
             out.append([c.strip() for c in cells])
     return out
@@ -41,7 +41,7 @@ def test_the_coordinator_reads_placement_and_calibration_by_group(
     placement = page.get_by_test_id("stDataFrame").filter(has_text="I egne interesser")
     # The tables draw after the heading: wait for both before reading them.
     placement.first.wait_for(timeout=120_000)
-    page.get_by_test_id("stDataFrame").filter(has_text="Forudsagt andel i job").first.wait_for(timeout=120_000)
+    page.get_by_test_id("stTable").filter(has_text="Forudsagt andel i job").first.wait_for(timeout=120_000)
     settle(page)
     headers = placement.locator("[role='columnheader']").all_inner_texts()
     assert headers[:5] == ["Gruppering", "Gruppe", "Elever", "Placeret", "I egne interesser"]
@@ -51,8 +51,8 @@ def test_the_coordinator_reads_placement_and_calibration_by_group(
     assert rows[("Transport", "Til fods")][2:6] == ["1", "1", "0", "– (under 20)"]  # counts, no rate
     assert {group for group, _ in rows} == {"STU-sted", "Køn", "Alder", "Funktionsnedsættelse", "Transport"}
 
-    calibration = page.get_by_test_id("stDataFrame").filter(has_text="Forudsagt andel i job")
-    headers = calibration.locator("[role='columnheader']").all_inner_texts()
+    calibration = page.get_by_test_id("stTable").filter(has_text="Forudsagt andel i job")
+    headers = [h.strip() for h in calibration.locator("th").all_inner_texts()]
     assert headers[:5] == [
         "Gruppering",
         "Gruppe",
