@@ -14,12 +14,10 @@ Netværk page draws everything else at once and shows the progress of the rest.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
 
-import numpy as np
 import streamlit as st
 
 from placement_service import (
@@ -48,9 +46,10 @@ from placement_service import (
 from placement_service.company_changes import inactive_companies, without_companies, without_decisions_at
 from placement_service.fairness import Calibration, FairnessReport, calibration_by_group, fairness_report
 from placement_service.learning import scoring_for, trained_up_to
+from placement_service.network_report import recruitment_key as report_key_of_recruitment
 from placement_service.networks import fingerprint
 from placement_service.planning import model_cache_dir
-from placement_service.result_cache import ResultCache, pairs_digest, report_key
+from placement_service.result_cache import ResultCache, report_key
 
 OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
 
@@ -185,26 +184,8 @@ def _jobs() -> dict[str, RecruitmentJob]:
 
 
 def recruitment_key(opened: OpenNetwork, plan: Plan, top: int = 10) -> str:
-    """What the report depends on: the plan's pairs and placements, the network's files, scoring and model."""
-    context = plan.context
-    placements = hashlib.sha256(np.ascontiguousarray(plan.result.company_of_student, dtype="<i8").tobytes())
-    return report_key(
-        "recruitment",
-        network=content_digest(opened),
-        pairs=pairs_digest(plan.pairs),
-        placements=placements.hexdigest(),
-        config=context.config.model_dump_json(),
-        model=_model_key(context),
-        top=top,
-    )
-
-
-def _model_key(context: ScoringContext) -> str:
-    """The outcome model's training key; a model without one is keyed by this process's object."""
-    if context.model is None:
-        return "none"
-    key = getattr(context.model, "key", None)
-    return str(key) if key is not None else f"unkeyed-{id(context.model)}"
+    """The key of ``plan``'s recruitment report on this network version's files."""
+    return report_key_of_recruitment(plan, content_digest(opened), top)
 
 
 def recruitment_job(opened: OpenNetwork) -> RecruitmentJob:
@@ -257,12 +238,9 @@ def compute_recruitment(plan: Plan, job: RecruitmentJob) -> Recruitment:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _calibration(_opened: OpenNetwork, token: str) -> Calibration:
     key = report_key("calibration", network=content_digest(_opened), folds=5, seed=0)
-    found = results().report(key, Calibration)
-    if found is not None:
-        return found
-    computed = calibration_by_group(_opened.network, folds=5, seed=0)
-    results().keep_report(key, computed)
-    return computed
+    return results().report_or_compute(
+        key, Calibration, lambda: calibration_by_group(_opened.network, folds=5, seed=0)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

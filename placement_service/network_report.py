@@ -3,9 +3,11 @@ and which one hard rule, lifted at which company, would place the most unplaced 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 
+import numpy as np
 from pydantic import BaseModel
 
 from matching.context import ScoringContext
@@ -13,6 +15,7 @@ from optimizer.gaps import IndustryAreaGap, NeedGap, industry_area_gaps, need_ga
 from optimizer.recruitment import CriticalCompany, Recommendation, critical_companies, recommend_companies
 from optimizer.rule_lifts import RuleLift, recommend_rule_lifts
 from placement_service.planning import Plan, plan_cohort
+from placement_service.result_cache import pairs_digest, report_key
 
 REASON_GROUP_LABELS: dict[str, str] = {
     "no_eligible": "Ingen virksomhed i netværket opfylder elevens krav",
@@ -73,6 +76,30 @@ def network_gaps(plan: Plan) -> NetworkGaps:
         needs=need_gaps(network, pairs, assigned),
         unplaced_by_reason=group_unplaced(plan),
     )
+
+
+def recruitment_key(plan: Plan, network_digest: str, top: int = 10) -> str:
+    """What ``recruitment(plan, top)`` depends on: the plan's pairs and placements, the network's files
+    (``network_digest``), the scoring configuration and the outcome model; its key in a ``ResultCache``."""
+    context = plan.context
+    placements = hashlib.sha256(np.ascontiguousarray(plan.result.company_of_student, dtype="<i8").tobytes())
+    return report_key(
+        "recruitment",
+        network=network_digest,
+        pairs=pairs_digest(plan.pairs),
+        placements=placements.hexdigest(),
+        config=context.config.model_dump_json(),
+        model=_model_key(context),
+        top=top,
+    )
+
+
+def _model_key(context: ScoringContext) -> str:
+    """The outcome model's training key; a model without one is keyed by this process's object."""
+    if context.model is None:
+        return "none"
+    key = getattr(context.model, "key", None)
+    return str(key) if key is not None else f"unkeyed-{id(context.model)}"
 
 
 def recruitment(plan: Plan, top: int = 10, progress: Callable[[float], None] | None = None) -> Recruitment:

@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -143,6 +144,14 @@ class ResultCache:
         except ValidationError:
             return None
 
+    def report_or_compute(self, key: str, model: type[Report], compute: Callable[[], Report]) -> Report:
+        """The report stored under ``key``, else ``compute()``'s, kept under ``key`` for next time."""
+        found = self.report(key, model)
+        if found is None:
+            found = compute()
+            self.keep_report(key, found)
+        return found
+
     def keep_report(self, key: str, report: BaseModel) -> bool:
         return self.write(key, report.model_dump(mode="json"))
 
@@ -159,7 +168,11 @@ class ResultCache:
             stored = json.loads(raw)
         except (OSError, ValueError):
             return None
-        if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("value"), dict):
+        if (
+            not isinstance(stored, dict)
+            or stored.get("key") != key
+            or not isinstance(stored.get("value"), dict)
+        ):
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # used now: kept when older results are deleted
