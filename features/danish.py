@@ -29,3 +29,8 @@ def shown(value: object) -> str:
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
     return sign + number(int(whole)) + ("" if fraction in ("", "0") else f",{fraction}")
+
+
+def count(n: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: ``count(1, "plads", "pladser") == "1 plads"``, '12.000 pladser'."""
+    return f"{number(n)} {one if n == 1 else many}"

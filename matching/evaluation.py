@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from features.arrays import CompanyArrays, StudentArrays, network_arrays, student_arrays
-from features.danish import shown
+from features.danish import count, shown
 from features.errors import InputError
 from features.limits import danish_number
 from features.loading import network_from_tables
@@ -142,9 +142,9 @@ class _HistoryFolds:
     fold: np.ndarray
 
 
-def _praktikker(count: int) -> str:
+def _praktikker(n: int) -> str:
     """'1 praktik', '12 praktikker'."""
-    return f"{danish_number(count)} {'praktik' if count == 1 else 'praktikker'}"
+    return count(n, "praktik", "praktikker")
 
 
 def _history_folds(network: Network, folds: int, seed: int) -> _HistoryFolds:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from features import danish
 from features.errors import InputError
 from features.vocabulary import mentor_hours_da
 from matching.lookup import closest_ids
@@ -305,7 +306,7 @@ def _no_eligible_text(problem: PlacementProblem, i: int, labels: Mapping[str, st
 
 
 def _companies_count(n: int) -> str:
-    return f"{n} virksomhed" if n == 1 else f"{n} virksomheder"
+    return danish.count(n, "virksomhed", "virksomheder")
 
 
 def _companies(problem: PlacementProblem, pair_index: np.ndarray) -> str:

@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from features.danish import count
 from features.errors import InputError
 from features.limits import danish_number
 from features.vocabulary import mentor_hours_da
@@ -317,7 +318,7 @@ def _overfull_companies(pairs: PairTable, lock_pair: np.ndarray) -> list[tuple[s
                     f"{len(students)} students are locked to company {company_id} ({names}), "
                     f"but it has {capacity} place(s)",
                     f"{len(students)} elever er låst til virksomhed {company_id} ({names}), "
-                    f"men den har {capacity} {'plads' if capacity == 1 else 'pladser'}",
+                    f"men den har {count(capacity, 'plads', 'pladser')}",
                 )
             )
         load = int(sum(int(pairs.support_load[lock_pair[i]]) for i in students))
@@ -337,8 +338,7 @@ def _overfull_companies(pairs: PairTable, lock_pair: np.ndarray) -> list[tuple[s
 def _conflicts(problems: list[tuple[str, str]]) -> InputError:
     english = "; ".join(p[0] for p in problems)
     danish = "; ".join(p[1] for p in problems)
-    count = len(problems)
     return InputError(
-        f"{count} conflict(s) in the consultants' decisions: {english}",
-        f"{count} {'konflikt' if count == 1 else 'konflikter'} i jobkonsulenternes beslutninger: {danish}",
+        f"{len(problems)} conflict(s) in the consultants' decisions: {english}",
+        f"{count(len(problems), 'konflikt', 'konflikter')} i jobkonsulenternes beslutninger: {danish}",
     )

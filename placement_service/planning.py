@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from features import danish
 from features.danish import shown as shown_da
 from features.errors import InputError
 from features.limits import danish_number
@@ -217,7 +218,8 @@ class Plan:
             if options.size:
                 taken = ", ".join(sorted({str(pairs.company_ids[pairs.company[k]]) for k in options[:5]}))
                 reasons[a.student_id] = (
-                    f"Der er {_companies(options.size)} inden for elevens interesser ({taken}"
+                    f"Der er {danish.count(options.size, 'passende virksomhed', 'passende virksomheder')} "
+                    f"inden for elevens interesser ({taken}"
                     f"{' …' if options.size > 5 else ''}), men pladserne eller mentortimerne bruges af andre elever: "
                     "flyttes eleven dertil, får færre en plads eller færre en plads inden for deres interesser."
                 )
@@ -469,8 +471,3 @@ __all__ = [
     "scoring_config",
     "solve_params",
 ]
-
-
-def _companies(count: int) -> str:
-    """'1 passende virksomhed', '3 passende virksomheder'."""
-    return f"{count} passende {'virksomhed' if count == 1 else 'virksomheder'}"
