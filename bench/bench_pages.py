@@ -111,39 +111,13 @@ BASELINE_PAGE = 'import streamlit as st\n\nst.title("Tom side")\n'
 
 def baseline_round(browser, scratch: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The empty page's first and warm visit on a server of its own."""
-    import socket
-    import subprocess
-    import urllib.request
+    from tests.browser.conftest import running_app
 
     script = scratch / "empty.py"
     script.write_text(BASELINE_PAGE)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"),
-            *("--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the empty page's server did not start within 60 s") from None
-                time.sleep(0.3)
+    with running_app(scratch / "empty.sqlite3", script) as url:
         first, _ = visit(browser, url, "Tom side", None)
         warm, _ = visit(browser, url, "Tom side", None)
-    finally:
-        server.terminate()
-        server.wait(30)
     return {"first": first, "warm": warm, "restart": first}
 
 

@@ -171,7 +171,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "placement_service.network_report": (
         "REASON_GROUP_LABELS",
         "CriticalCompany",
-    "GapReport",
+        "GapReport",
         "NetworkGaps",
         "Recruitment",
         "RuleLift",

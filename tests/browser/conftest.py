@@ -39,8 +39,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(database: Path) -> Iterator[str]:
-    """Run the app on the built-in network with its own database; yields its URL."""
+def running_app(database: Path, script: Path = ROOT / "app_streamlit" / "app.py") -> Iterator[str]:
+    """Run the app (or another Streamlit ``script``) with its own database; yields its URL."""
     port = _free_port()
     env = {**os.environ, "STU_MATCH_DB": str(database)}
     server = subprocess.Popen(
@@ -49,7 +49,7 @@ def running_app(database: Path) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app_streamlit" / "app.py"),
+            str(script),
             "--server.headless",
             "true",
             "--server.port",
