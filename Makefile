@@ -30,7 +30,7 @@ run: $(STAMP)
 	@echo "  STU-praktikmatch starter. Åbn http://localhost:$(PORT) i din browser."
 	@echo "  Stop appen med Ctrl+C."
 	@echo ""
-	$(BIN)/streamlit run app_streamlit/app.py --server.headless true --server.port $(PORT)
+	$(BIN)/python -m app_streamlit.serve --server.headless true --server.port $(PORT)
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest

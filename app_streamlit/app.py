@@ -1,4 +1,7 @@
-"""Entry point: ``streamlit run app_streamlit/app.py``. Pages are thin; the placement service does the work."""
+"""Entry point: ``python -m app_streamlit.serve`` (``streamlit run app_streamlit/app.py``, warmed up first).
+
+Pages are thin; the placement service does the work.
+"""
 
 from __future__ import annotations
 

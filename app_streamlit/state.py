@@ -63,14 +63,15 @@ def store() -> DecisionStore:
 
 
 @st.cache_resource(show_spinner="Indlæser netværket …")
-def _builtin() -> OpenNetwork:
+def builtin() -> OpenNetwork:
+    """The built-in synthetic network, loaded and recorded once per server process."""
     return open_builtin(store(), load_builtin())
 
 
 def current() -> OpenNetwork:
     """The network this session works on: its upload, or the built-in synthetic network."""
     opened = st.session_state.get(OPEN_NETWORK)
-    return opened if isinstance(opened, OpenNetwork) else _builtin()
+    return opened if isinstance(opened, OpenNetwork) else builtin()
 
 
 def use(opened: OpenNetwork | None) -> None:

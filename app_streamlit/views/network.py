@@ -209,7 +209,7 @@ def _map_and_download(
     st.caption("Blå: virksomheder. Rød: kritiske virksomheder. Orange: bopæl for elever uden plads.")
     st.download_button(
         "Hent netværksanalysen som Excel",
-        safe_workbook_bytes({"Behov": needs, "Branche og område": demand_chart.export_rows(gaps)}),
+        lambda: safe_workbook_bytes({"Behov": needs, "Branche og område": demand_chart.export_rows(gaps)}),
         "netvaerksanalyse.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="network_xlsx",

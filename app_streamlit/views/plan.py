@@ -439,7 +439,8 @@ def _exports(opened: OpenNetwork, plan: Plan, rows: list[dict[str, object]], own
     )
     e2.download_button(
         "Hent planen som Excel",
-        safe_workbook_bytes({"Plan": export, "Uden plads": unplaced, "Beslutninger": decisions}),
+        # Made when clicked (on its own thread), so drawing the page never waits for the workbook.
+        lambda: safe_workbook_bytes({"Plan": export, "Uden plads": unplaced, "Beslutninger": decisions}),
         "placeringsplan.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="plan_xlsx",
@@ -474,7 +475,7 @@ def _exports(opened: OpenNetwork, plan: Plan, rows: list[dict[str, object]], own
         st.markdown(render_markdown(shared))
     st.download_button(
         "Hent praktikbrief (PDF)",
-        brief_pdf_bytes(shared, company_id),
+        lambda: brief_pdf_bytes(shared, company_id),  # made when clicked
         f"praktikbrief-{student_id}-{company_id}.pdf",
         "application/pdf",
         key="plan_brief",

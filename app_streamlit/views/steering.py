@@ -77,7 +77,7 @@ def render() -> None:
         st.dataframe(outcomes[outcomes["Antal"] > 0].reset_index(drop=True), hide_index=True, width="stretch")
     st.download_button(
         "Hent rapporten som Excel",
-        report_workbook(rows),
+        lambda: report_workbook(rows),  # made when clicked
         "styregruppe.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="steering_xlsx",

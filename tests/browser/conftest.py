@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+APP = ROOT / "app_streamlit" / "app.py"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -39,17 +42,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(database: Path, script: Path = ROOT / "app_streamlit" / "app.py") -> Iterator[str]:
+def running_app(database: Path, script: Path = APP) -> Iterator[str]:
     """Run the app (or another Streamlit ``script``) with its own database; yields its URL."""
     port = _free_port()
     env = {**os.environ, "STU_MATCH_DB": str(database)}
+    # The app as `make run` starts it (warmed up before its port opens); any other script as Streamlit runs it.
+    start = ["-m", "app_streamlit.serve"] if script == APP else ["-m", "streamlit", "run", str(script)]
     server = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
+            *start,
             "--server.headless",
             "true",
             "--server.port",
@@ -66,7 +68,7 @@ def running_app(database: Path, script: Path = ROOT / "app_streamlit" / "app.py"
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -74,7 +76,7 @@ def running_app(database: Path, script: Path = ROOT / "app_streamlit" / "app.py"
                         break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the Streamlit server did not start within 60 s") from None
+                    raise RuntimeError("the Streamlit server did not start within 120 s") from None
                 time.sleep(0.5)
         yield url
     finally:

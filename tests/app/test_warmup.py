@@ -1,0 +1,72 @@
+"""The launcher's warm-up: it imports what the pages import and leaves their results ready."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from app_streamlit import state, warmup
+from app_streamlit.warmup import page_imports, warm_up
+
+APP = str(Path(__file__).resolve().parents[2] / "app_streamlit" / "app.py")
+PAGES = ["home", "students", "plan", "placements", "network", "companies", "steering", "scenarios", "data"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("STU_MATCH_DB", str(tmp_path / "app.sqlite3"))
+    monkeypatch.setenv("STU_MATCH_CACHE", str(tmp_path / "cache"))
+    st.cache_resource.clear()
+    yield
+    for job in state._jobs().values():  # let a background verification end before the next test's database
+        if job.thread is not None:
+            job.thread.join(120)
+    st.cache_resource.clear()
+
+
+def test_page_imports_are_read_from_every_page(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        '"""A page."""\nfrom __future__ import annotations\nimport altair as alt\n'
+        "from placement_service.fairness import fairness_report\nfrom . import nothing\n"
+        "def render():\n    import openpyxl\n"
+    )
+    assert page_imports((page,)) == ["altair", "placement_service.fairness"]
+    found = page_imports()
+    assert {"streamlit", "pandas", "altair", "app_streamlit.state", "placement_service.steering_report"} <= set(
+        found
+    )
+
+
+def test_after_the_warm_up_no_page_loads_or_solves_on_its_first_visit(monkeypatch: pytest.MonkeyPatch) -> None:
+    done = warm_up()
+    assert done.failed == {}
+    assert {"imports", "network", "scoring", "plan", "gaps", "fairness", "recruitment"} <= set(done.seconds)
+    assert all(module in sys.modules for module in done.modules)
+
+    def computed_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page computed what the warm-up should have left ready")
+
+    for name in ("load_builtin", "scoring_for", "plan_with_decisions", "network_gaps", "fairness_report"):
+        monkeypatch.setattr(state, name, computed_again)
+    for page in PAGES:
+        app = AppTest.from_file(APP, default_timeout=120).run()
+        app.switch_page(f"views/{page}.py").run()
+        assert not app.exception, (page, app.exception)
+        assert app.title, page
+
+
+def test_a_failing_step_is_noted_and_the_rest_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise OSError("the disk is gone")
+
+    monkeypatch.setattr(state, "load_builtin", broken)
+    done = warm_up()
+    assert done.failed["network"] == "OSError"
+    assert "imports" not in done.failed
+    assert warmup.LAZY_IMPORTS[0] in done.modules
