@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -24,6 +25,7 @@ from placement_service import (
     DEFAULT_OBJECTIVE,
     DecisionSet,
     DecisionStore,
+    InputError,
     NetworkGaps,
     OpenNetwork,
     Plan,
@@ -146,6 +148,76 @@ def decided_plan(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> Pla
     (cached per decision version and set of such companies)."""
     version, decided = decisions(opened)
     return _plan(opened, _plan_token(opened), version, objective, decided)
+
+
+@dataclass(eq=False)
+class PlanJob:
+    """The decided plan of one decision version: ready, refused (conflicting decisions), or being solved."""
+
+    started: float  # time.monotonic() when the solve started
+    result: Plan | None = None
+    error: Exception | None = None  # an InputError (conflicting decisions) or what went wrong
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def pending(self) -> bool:
+        return self.result is None and self.error is None
+
+
+QUICK_SECONDS = 1.0
+"""A plan ready within this is waited for, so a page on a small network draws at once without a progress bar."""
+PLAN_THREAD = "stu-match-plan"
+
+
+@st.cache_resource(show_spinner=False)
+def _plan_jobs() -> dict[str, PlanJob]:
+    """Plan jobs of this server process by key, the newest last (shared by every session)."""
+    return {}
+
+
+def plan_job(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> PlanJob:
+    """The decided plan (as ``decided_plan``), solved in a background thread so that a page can show its
+    progress instead of blocking: waits up to ``QUICK_SECONDS`` for it, then returns it pending."""
+    version, decided = decisions(opened)
+    token = _plan_token(opened)
+    key = f"{token}|{version}|{objective}"
+    with _JOBS_LOCK:
+        jobs = _plan_jobs()
+        job = jobs.get(key)
+        if job is None:
+            job = PlanJob(started=time.monotonic())
+            job.thread = threading.Thread(
+                target=_solve_plan,
+                args=(job, opened, token, version, objective, decided),
+                name=PLAN_THREAD,
+                daemon=False,  # as for the recruitment report: CP-SAT aborts the process if torn down mid-solve
+            )
+            jobs[key] = job
+            for old in list(jobs)[:-KEEP_JOBS]:
+                if not jobs[old].pending:
+                    del jobs[old]
+            job.thread.start()
+    if job.pending and job.thread is not None:
+        job.thread.join(QUICK_SECONDS)
+    return job
+
+
+def _solve_plan(
+    job: PlanJob, opened: OpenNetwork, token: str, version: int, objective: str, decided: DecisionSet
+) -> None:
+    """The background part: the cached solve (so ``decided_plan`` finds it afterwards), nothing drawn."""
+    try:
+        job.result = _plan(opened, token, version, objective, decided)
+    except InputError as error:  # conflicting decisions: the page says which
+        job.error = error
+    except Exception as error:  # logged, and the page says so, instead of lost in the thread
+        logging.getLogger(__name__).exception("Solving the decided plan failed")
+        job.error = error
+
+
+def prepare(opened: OpenNetwork) -> None:
+    """Start solving a network's decided plan (and so its scoring) in the background, e.g. right after an upload."""
+    plan_job(opened)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

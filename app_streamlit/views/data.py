@@ -199,6 +199,7 @@ def _use_upload(network: Network, target: str) -> None:
         flash("error", escape_markdown(error.message_da))
         return
     state.use(opened)
+    state.prepare(opened)  # scoring and the plan start solving now, while the user reads the next page
     st.session_state.pop(PENDING, None)
     flash("success", f"Du arbejder nu på «{escape_markdown(opened.name)}», version {opened.version}.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_streamlit import demand_chart, fairness_section, state
+from app_streamlit import demand_chart, fairness_section, state, waiting
 from app_streamlit.session import current_actor
 from app_streamlit.tables import wrapped_table
 from features.network import Network
@@ -21,6 +21,7 @@ def render() -> None:
     if not may_see_network(current_actor(), builtin=opened.is_builtin):
         st.info("Netværkets mangler og anbefalinger er for jobkonsulenter og netværkskoordinatorer.")
         st.stop()
+    waiting.decided_plan_or_wait(opened)  # solved in the background on a large network never seen before
     _, report = state.gaps(opened)
     industry_area, need_rows, unplaced_groups = report.industry_area, report.needs, report.unplaced_by_reason
 

@@ -157,13 +157,11 @@ def _table(opened: OpenNetwork, records: list[PlacementRecord]) -> None:
 
 
 def _plan_places(opened: OpenNetwork) -> dict[str, str]:
-    """Each student's place in the decided plan (empty when the decisions conflict)."""
-    try:
-        with st.spinner("Henter den besluttede plan …"):
-            mapping = state.decided_plan(opened).mapping()
-    except InputError:
+    """Each student's place in the decided plan (empty when the decisions conflict or it is still being solved)."""
+    job = state.plan_job(opened)
+    if job.result is None:
         return {}
-    return {s: c for s, c in mapping.items() if c}
+    return {s: c for s, c in job.result.mapping().items() if c}
 
 
 def _agree(opened: OpenNetwork, actor: Actor, records: list[PlacementRecord]) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from app_streamlit import state
+from app_streamlit import state, waiting
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash, show_flashes
 from app_streamlit.tables import wrapped_table
@@ -89,15 +89,14 @@ def render() -> None:
             f"{len(decided.stale)} beslutninger gælder elever eller virksomheder, som ikke er i data længere; "
             "de bruges ikke."
         )
-    with st.status("Løser placeringsplanen …", expanded=False) as status:
-        try:
-            plan = state.decided_plan(opened, objective)
-        except InputError as error:
-            status.update(label="Beslutningerne er i konflikt", state="error")
-            st.error(escape_markdown(error.message_da))
-            st.markdown("Ryd en af de modstridende beslutninger herunder, så løses planen igen.")
-            _decision_list(opened, decided, version, _own_students(opened, actor))
-            st.stop()
+    try:
+        plan = waiting.decided_plan_or_wait(opened, objective)
+    except InputError as error:
+        st.error("**Beslutningerne er i konflikt.** " + escape_markdown(error.message_da))
+        st.markdown("Ryd en af de modstridende beslutninger herunder, så løses planen igen.")
+        _decision_list(opened, decided, version, _own_students(opened, actor))
+        st.stop()
+    with st.status("Placeringsplanen", expanded=False) as status:
         if plan.all_decided:
             status.update(
                 label="Alle placeringer i planen er besluttet (godkendt eller låst)", state="complete"

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from app_streamlit import state
+from app_streamlit import state, waiting
 from app_streamlit.labels import number
 from app_streamlit.session import current_actor, flash, show_flashes
 from features.geography import MUNICIPALITIES
@@ -42,6 +42,7 @@ def render() -> None:
     if settings is None:
         st.stop()
     try:
+        waiting.decided_plan_or_wait(opened)  # the scenario is compared with it
         with st.spinner("Løser scenariet …"):
             outcome = state.scenario(opened, settings)
     except InputError as error:

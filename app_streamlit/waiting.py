@@ -1,0 +1,48 @@
+"""Pages that need the decided plan: the plan, or its progress while it is solved in the background.
+
+On a small network the plan is ready at once (solved in about a second, or read from the
+results kept on disk). On a large network never seen before, solving may take up to the
+time limit: the page then shows what it has drawn so far and a progress bar, and is drawn
+again by itself when the plan is ready.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from app_streamlit import state
+from app_streamlit.labels import number
+from placement_service import DEFAULT_OBJECTIVE, DEFAULT_TIME_LIMIT_SECONDS, OpenNetwork, Plan
+
+
+def decided_plan_or_wait(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> Plan:
+    """The decided plan; while it is being solved, its progress, and the page stops here.
+
+    Conflicting decisions raise the service's ``InputError``, as ``state.decided_plan`` does.
+    """
+    job = state.plan_job(opened, objective)
+    if job.error is not None:
+        raise job.error
+    if job.result is None:
+        _solving(job)
+        st.stop()
+    return job.result
+
+
+@st.fragment(run_every=1.0)
+def _solving(job: state.PlanJob) -> None:
+    """The solve's progress, redrawn every second; the whole page is drawn again when it is done."""
+    if not job.pending:
+        st.rerun()
+    elapsed = time.monotonic() - job.started
+    limit = DEFAULT_TIME_LIMIT_SECONDS
+    st.progress(
+        min(elapsed / limit, 0.99),
+        text=f"Løser placeringsplanen for hele netværket: {number(elapsed, 0)} s af højst {number(limit, 0)} s …",
+    )
+    st.caption(
+        "Siden vises, så snart planen er løst. Planen gemmes, så den kun løses én gang for disse data og "
+        "beslutninger; de andre sider kan bruges imens."
+    )

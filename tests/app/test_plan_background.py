@@ -1,0 +1,105 @@
+"""Pages that need the decided plan while it is solved in the background: progress, then the page."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from app_streamlit import state
+from placement_service import InputError
+from placement_service.planning import MODEL_CACHE_ENV
+from tests.app.users import create_users, log_in
+
+APP = str(Path(__file__).resolve().parents[2] / "app_streamlit" / "app.py")
+TIMEOUT = 180
+
+
+@pytest.fixture(autouse=True)
+def fresh_database_and_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
+) -> Iterator[None]:
+    monkeypatch.setenv("STU_MATCH_DB", str(tmp_path / "app.sqlite3"))
+    create_users(tmp_path / "app.sqlite3")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for model in model_cache.glob("outcome-model-*.json"):
+        (cache / model.name).write_bytes(model.read_bytes())
+    monkeypatch.setenv(MODEL_CACHE_ENV, str(cache))
+    st.cache_resource.clear()
+    yield
+    _join_plan_threads()
+    st.cache_resource.clear()
+
+
+def _join_plan_threads() -> None:
+    for thread in threading.enumerate():
+        if thread.name in (state.PLAN_THREAD, state.RECRUITMENT_THREAD):
+            thread.join(TIMEOUT)
+
+
+@pytest.fixture
+def held_back_solve(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The plan's solve waits until the test sets the event (as a national network's would take long)."""
+    release = threading.Event()
+    real = state.plan_with_decisions
+
+    def slow(*args: object, **kwargs: object) -> object:
+        release.wait(TIMEOUT)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state, "plan_with_decisions", slow)
+    yield release
+    release.set()
+
+
+def open_page(page: str, user: str | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    if user:
+        log_in(app, user)
+    app.switch_page(f"views/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize(("page", "user", "title"), [("plan", "Mette", "Placeringsplan"), ("network", "Kim", "Netværk")])
+def test_a_page_shows_the_solve_progress_and_then_itself(
+    held_back_solve: threading.Event, page: str, user: str, title: str
+) -> None:
+    app = open_page(page, user)
+    assert app.title[0].value == title  # drawn at once, without the plan
+    (progress,) = app.get("progress")
+    assert "Løser placeringsplanen for hele netværket" in progress.proto.text
+    assert "af højst 60 s" in progress.proto.text
+    assert not app.metric and not app.dataframe
+
+    held_back_solve.set()
+    _join_plan_threads()
+    app.run()
+    assert not app.exception, app.exception
+    assert not [p for p in app.get("progress") if "Løser placeringsplanen" in p.proto.text]
+    assert app.metric  # the page itself, with the plan's figures
+
+
+def test_other_pages_stay_usable_while_the_plan_is_solved(held_back_solve: threading.Event) -> None:
+    app = open_page("placements", "Mette")  # uses the plan only to suggest a company
+    assert app.title[0].value == "Forløb"
+    app = open_page("students", "Mette")
+    assert app.selectbox(key="students_selected").value
+
+
+def test_conflicting_decisions_found_by_the_background_solve_are_shown_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused(*args: object, **kwargs: object) -> object:
+        raise InputError("locks conflict", "Låsen på S001 og låsen på S002 kan ikke begge holde.")
+
+    monkeypatch.setattr(state, "plan_with_decisions", refused)
+    app = open_page("plan", "Mette")
+    assert any("Beslutningerne er i konflikt" in e.value for e in app.error)
+    assert any("S001" in e.value for e in app.error)
+    assert not app.get("progress")
