@@ -421,7 +421,8 @@ def running_provider(
     issuer = f"http://127.0.0.1:{port}"
     arguments = [
         sys.executable, "-m", "tests.oidc_provider", "--port", str(port), "--client-id", client_id,
-        "--client-secret", client_secret, "--redirect-uri", redirect_uri,
+        # `--name=value`: a random secret may start with "-", which argparse would take for an option.
+        f"--client-secret={client_secret}", "--redirect-uri", redirect_uri,
     ]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(arguments, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
