@@ -93,12 +93,16 @@ def one_round(browser, scratch: Path, path: str) -> dict[str, float]:  # type: i
     os.environ["STU_MATCH_CACHE"] = str(cache)
     title, complete = PAGES[path], COMPLETE.get(path)
     out: dict[str, float] = {}
+    starting = time.perf_counter()
     with running_app(database) as url:
+        out["start_first"] = time.perf_counter() - starting
         out["first"], first_done = visit(browser, f"{url}/{path}", title, complete)
         out["warm"], _ = visit(browser, f"{url}/{path}", title, complete)
         if first_done is not None:
             out["first_complete"] = first_done
+    starting = time.perf_counter()
     with running_app(database) as url:
+        out["start_restart"] = time.perf_counter() - starting
         out["restart"], restart_done = visit(browser, f"{url}/{path}", title, complete)
         if restart_done is not None:
             out["restart_complete"] = restart_done
@@ -115,10 +119,12 @@ def baseline_round(browser, scratch: Path) -> dict[str, float]:  # type: ignore[
 
     script = scratch / "empty.py"
     script.write_text(BASELINE_PAGE)
+    starting = time.perf_counter()
     with running_app(scratch / "empty.sqlite3", script) as url:
+        start = time.perf_counter() - starting
         first, _ = visit(browser, url, "Tom side", None)
         warm, _ = visit(browser, url, "Tom side", None)
-    return {"first": first, "warm": warm, "restart": first}
+    return {"first": first, "warm": warm, "restart": first, "start_first": start, "start_restart": start}
 
 
 def load_average() -> str:
@@ -142,7 +148,8 @@ def section(
 
     rows = "\n".join(
         f"| {LABELS.get(p) or PAGES[p]} | {median(p, 'first')} | {median(p, 'restart')} ({spread(p, 'restart')}) "
-        f"| {median(p, 'warm')} | {median(p, 'first_complete') or '–'} | {median(p, 'restart_complete') or '–'} |"
+        f"| {median(p, 'warm')} | {median(p, 'first_complete') or '–'} | {median(p, 'restart_complete') or '–'} "
+        f"| {median(p, 'start_first') or '–'} | {median(p, 'start_restart') or '–'} |"
         for p in paths
     )
     machine = "\n".join(machine_lines())
@@ -157,7 +164,10 @@ The app in Debian's Chromium (headless, driven by Playwright) on the pilot netwo
 server, starts it again on the same database and cache folder and opens the page first, as the
 first consultant in the morning does. A visit is timed from navigation until the page's title is
 shown and Streamlit's running indicator has been gone for {QUIET_SECONDS} s (drawn and usable); the
-server's own start-up is not counted, the browser's loading of Streamlit's own scripts is. Netværk's
+server's own start-up is not counted (it is in the last two columns: from starting the process until
+its health check answers), the browser's loading of Streamlit's own scripts is. The app is started as
+`make run` starts it, `python -m app_streamlit.serve`: it imports what the pages import and computes the
+built-in network's results (or reads them from the cache folder) before its port opens. Netværk's
 recruitment report (the plan re-solved for each candidate company and each company that may be
 critical) is computed in the background when it is not stored: the page is usable before it, and *complete* is until it is drawn. Medians of the rounds;
 after restart also its range. Rounds: {rounds_text}. The baseline row is a page with only a title on
@@ -169,8 +179,8 @@ Reproduce: `.venv/bin/python bench/bench_pages.py`. Measured on:
 {machine}
 - Load average (1, 5, 15 min) before the run: {load_before}; after: {load_after}
 
-| page | first visit ever | after restart (range) | warm | first visit ever: complete | after restart: complete |
-|---|---:|---:|---:|---:|---:|
+| page | first visit ever | after restart (range) | warm | first visit ever: complete | after restart: complete | server start: first ever | server start: after restart |
+|---|---:|---:|---:|---:|---:|---:|---:|
 {rows}
 """
 
