@@ -2,7 +2,9 @@
 
 The objective is lexicographic: most students placed, then the largest total
 weight. Written ``M * placed + weight`` with ``M`` above any total weight
-(``Instance.big_m``: the sum of each student's best weight, plus one).
+(``Instance.big_m``: the sum of each student's best weight, plus one), each pair
+counts its ``lex_weight = M + weight``; a Lagrangian round takes its mentor hours
+off at the company's price: ``priced_lex_weight = lex_weight - price_j * load``.
 
 1. **Transportation relaxation.** Drop the mentor limits and solve by min-cost
    flow (``optimizer.flow.PricedFlow``: on a growing subset of the pairs, certified
@@ -14,15 +16,15 @@ weight. Written ``M * placed + weight`` with ``M`` above any total weight
    plan it returns is feasible, and on tight networks it places far more students
    than repairing a flow does.
 3. **Lagrangian rounds.** Then price mentor use: each company whose limit is
-   exceeded gets a price ``lambda_j`` per unit of support load; the penalised flow's
-   dual bound plus ``sum(lambda_j * mentor_capacity_j)`` is again an upper bound,
-   usually tighter. Subgradient (Polyak) steps, first with prices below one
+   exceeded gets a price ``lambda_j`` per unit of support load; the dual bound of
+   the flow on ``priced_lex_weight`` plus ``sum(lambda_j * mentor_capacity_j)`` is
+   again an upper bound, usually tighter. Subgradient (Polyak) steps, first with prices below one
    placement's worth, then, if the number placed is still open, up to it. Each
    round's flow is repaired into a feasible plan (unload over-full companies,
    re-place by a residual flow); the best bound (UB) and the best plan (LB) are kept.
 4. **Proof by decomposition** (``optimizer.decompose``). The integer duals of the
-   best penalised flow split every plan's shortfall from UB into local terms; small
-   CP-SAT models around the companies whose limits bind find the best plan there
+   best Lagrangian round's flow split every plan's shortfall from UB into local
+   terms; small CP-SAT models around the companies whose limits bind find the best plan there
    and prove that nothing outside them does better.
 
 On networks of millions of pairs each priced flow sweeps every pair, so step 3 is
@@ -47,7 +49,7 @@ from optimizer.flow import FlowError, PricedFlow, best_pairs_per_student, better
 from optimizer.instance import Instance
 
 MAX_LAGRANGE_ROUNDS = 25
-"""At most this many penalised flows after the first one, with prices below a placement's worth."""
+"""At most this many Lagrangian rounds after the first flow, with prices below a placement's worth."""
 COUNT_ROUNDS = 12
 """Then at most this many with prices up to a placement's worth, if the number placed is still open
 (the proof by decomposition settles the rest)."""
@@ -152,7 +154,7 @@ def _solve_core(
         # the time limit's shares below are measured after it and the proof does not overrun.
         import scipy.sparse.csgraph  # noqa: F401
     big_m = inst.big_m()
-    value = big_m + inst.weight
+    lex_weight = big_m + inst.weight
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
     oracle = PricedFlow(
         inst.n_students,
@@ -171,7 +173,7 @@ def _solve_core(
     now = perf_counter()
     share = deadline - now
     relaxation_share = LARGE_RELAXATION_SHARE if large else RELAXATION_SHARE
-    first_round = oracle.solve(value, optional=False, deadline=now + relaxation_share * share)
+    first_round = oracle.solve(lex_weight, optional=False, deadline=now + relaxation_share * share)
     stats["flow_solves"] = oracle.solves
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
@@ -180,7 +182,9 @@ def _solve_core(
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
         if large:
-            lower = _restrict_and_reflow(inst, relaxed, oracle.active, value, now + LARGE_PLAN_SHARE * share)
+            lower = _restrict_and_reflow(
+                inst, relaxed, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share
+            )
         else:
             lower = _repair(inst, relaxed, oracle.active)
         return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
@@ -199,16 +203,16 @@ def _solve_core(
     if large:  # every priced flow sweeps all pairs: improve the plan on the active pairs instead
         best, lower = (
             first,
-            _restrict_and_reflow(inst, first.flow, oracle.active, value, now + LARGE_PLAN_SHARE * share),
+            _restrict_and_reflow(inst, first.flow, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share),
         )
     else:
         # Restrict-and-reflow's flows keep every mentor limit by construction and place far more
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
         # the rounds still tighten the bound.
         pool = np.ones(inst.n_pairs, dtype=bool) if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX else oracle.active
-        reflowed = _restrict_and_reflow(inst, first.flow, pool, value, now + REFLOW_SHARE * share)
+        reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share)
         best, lower = _lagrange(
-            inst, oracle, first, value, big_m, binding, now + LAGRANGE_SHARE * share, stats
+            inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats
         )
         if value_of(inst, lower) < value_of(inst, reflowed):
             lower = reflowed
@@ -237,10 +241,10 @@ def _violations(inst: Instance, chosen: np.ndarray, binding: np.ndarray) -> np.n
 
 @dataclass(frozen=True, eq=False)
 class _Round:
-    """One penalised flow: its Lagrangian bound, the prices, the flow and its LP duals."""
+    """One Lagrangian round: its bound, the mentor prices, the flow and its LP duals."""
 
     upper: Lex
-    price: np.ndarray
+    mentor_price: np.ndarray
     flow: np.ndarray
     student_price: np.ndarray
     company_price: np.ndarray
@@ -250,7 +254,7 @@ def _lagrange(
     inst: Instance,
     oracle: PricedFlow,
     first: _Round,
-    value: np.ndarray,
+    lex_weight: np.ndarray,
     big_m: int,
     binding: np.ndarray,
     deadline: float,
@@ -258,7 +262,7 @@ def _lagrange(
 ) -> tuple[_Round, np.ndarray]:
     """Subgradient rounds on the mentor prices: the round with the best bound, and the best feasible plan.
 
-    The prices are in the units of ``value`` (``M`` per placement plus the weight), so a
+    The prices are in the units of ``lex_weight`` (``M`` per placement plus the weight), so a
     high enough price makes leaving a student unplaced worth it, and the bound then
     also limits the number placed. Polyak steps towards the best feasible plan's value
     (in weight units while the numbers placed agree); the step factor halves after two
@@ -273,7 +277,7 @@ def _lagrange(
     # best plan then still places fewer than the bound allows, prices may reach a placement's worth.
     for price_cap, rounds in (
         (float(inst.weight.max()), MAX_LAGRANGE_ROUNDS),
-        (float(value.max()), COUNT_ROUNDS),
+        (float(lex_weight.max()), COUNT_ROUNDS),
     ):
         factor, stall, last = 1.0, 0, 0.0
         for _ in range(rounds):
@@ -289,17 +293,19 @@ def _lagrange(
                 break
             if lower_value.placed == best.upper.placed:
                 target_gap = float(best.upper.weight - lower_value.weight)
-            elif price_cap < value.max():
+            elif price_cap < lex_weight.max():
                 target_gap = 0.001 * best.upper.weight
             else:
                 target_gap = float(_total(best.upper, big_m) - _total(lower_value, big_m))
             price = np.clip(price + factor * max(target_gap, 1.0) / norm * excess, 0.0, price_cap)
             integer_price = np.rint(price).astype(np.int64)
-            penalised = value - integer_price[inst.company] * inst.load
+            priced_lex_weight = lex_weight - integer_price[inst.company] * inst.load
             try:
-                flow_round = oracle.solve(penalised, optional=price_cap >= value.max(), deadline=deadline)
-            except FlowError:  # prices pushed some values below the max-flow shortcut's reach
-                flow_round = oracle.solve(penalised, optional=True, deadline=deadline)
+                flow_round = oracle.solve(
+                    priced_lex_weight, optional=price_cap >= lex_weight.max(), deadline=deadline
+                )
+            except FlowError:  # prices pushed some weights below the max-flow shortcut's reach
+                flow_round = oracle.solve(priced_lex_weight, optional=True, deadline=deadline)
             flow = flow_round.chosen
             stats["lagrange_rounds"] += 1
             bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
@@ -329,7 +335,7 @@ def _lagrange(
 
 
 def _restrict_and_reflow(
-    inst: Instance, flow: np.ndarray, pool: np.ndarray, value: np.ndarray, deadline: float
+    inst: Instance, flow: np.ndarray, pool: np.ndarray, lex_weight: np.ndarray, deadline: float
 ) -> np.ndarray:
     """A feasible plan for large networks, by flows with nested load limits at each company.
 
@@ -362,7 +368,7 @@ def _restrict_and_reflow(
             part.n_companies,
             part.student,
             part.company,
-            value[index],
+            lex_weight[index],
             part.capacity,
             load=part.load,
             level_cap=level_cap,
@@ -478,11 +484,11 @@ def _decompose(
     workers: int,
     stats: dict[str, float],
 ) -> ExactSolution:
-    """Certify the best penalised flow with its integer duals, then prove optimality component by component."""
-    price = best.price
-    value = big_m + inst.weight
-    penalised = value - price[inst.company] * inst.load
-    reduced = best.student_price[inst.student] + best.company_price[inst.company] - penalised
+    """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component by component."""
+    price = best.mentor_price
+    lex_weight = big_m + inst.weight
+    priced_lex_weight = lex_weight - price[inst.company] * inst.load
+    reduced = best.student_price[inst.student] + best.company_price[inst.company] - priced_lex_weight
     upper_total = _total(best.upper, big_m)
     dual_total = (
         sum(best.student_price.tolist())
@@ -491,7 +497,7 @@ def _decompose(
     )
     if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
         raise FlowError("the dual prices do not certify the flow bound")
-    certificate = Certificate(value, best.student_price, best.company_price, price, reduced, upper_total)
+    certificate = Certificate(lex_weight, best.student_price, best.company_price, price, reduced, upper_total)
     result = prove_optimal(inst, certificate, lower, binding, deadline, workers)
     stats["core_rounds"] = result.rounds
     stats["cpsat_models"] = result.models

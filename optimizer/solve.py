@@ -34,7 +34,7 @@ def solve_placement(problem: PlacementProblem, params: SolveParams | None = None
     params = SolveParams() if params is None else params
     started = perf_counter()
     if params.objective == "count-interest-score":
-        tiered, base = problem.interest_tier(problem.weights())
+        tiered, base = problem.interest_tier(problem.weight)
         inst, index = problem.free_instance(tiered)
         solution = solve_exact(inst, time_limit=params.time_limit_seconds, workers=params.workers)
         return result_from(problem, index, solution, params.objective, started, interest_base=base)
@@ -54,13 +54,13 @@ def result_from(
     *,
     min_score_bound: float | None = None,
     proven: bool | None = None,
-    score_weight: np.ndarray | None = None,
+    bound_in_weights: bool = True,
     interest_base: int | None = None,
 ) -> PlacementResult:
     """A ``PlacementResult`` from an exact solution on ``problem.free_instance()`` (pairs ``index``).
 
-    ``score_weight``: the weights the solution's bound is in, if not the scores (re-planning
-    adds a bonus per kept placement; its score bound is then not known).
+    ``bound_in_weights``: False when the solution's bound is not in the pairs' weights
+    (re-planning adds a bonus per kept placement; its score bound is then not known here).
     ``interest_base``: the solution is in tiered weights (``interest_tier``); its bound is
     decoded into a bound on the number within interests and, when that tier is closed, on the score.
     """
@@ -69,7 +69,7 @@ def result_from(
     pair_of_student[problem.pairs.student[chosen]] = chosen
     locked = problem.lock_pair[problem.lock_pair >= 0]
     n_locked = int(locked.size)
-    locked_weight = int(problem.weights()[locked].sum())
+    locked_weight = int(problem.weight[locked].sum())
     placed_bound = solution.bound.placed + n_locked
     score_bound = None
     interest_bound = None
@@ -80,9 +80,9 @@ def result_from(
         interest_limit, score_limit = divmod(int(solution.bound.weight), interest_base)
         if count_closed:
             interest_bound = interest_limit + locked_interest
-            if interest_limit == free_interest and score_weight is None:
+            if interest_limit == free_interest and bound_in_weights:
                 score_bound = (score_limit + locked_weight) / SCORE_SCALE
-    elif count_closed and score_weight is None:
+    elif count_closed and bound_in_weights:
         score_bound = (solution.bound.weight + locked_weight) / SCORE_SCALE
     optimal = solution.optimal if proven is None else proven
     return PlacementResult(
