@@ -359,8 +359,7 @@ class _Index:
         return self.order[self.starts[key] : self.starts[key + 1]]
 
     def members_of(self, keys: np.ndarray) -> np.ndarray:
-        if keys.size == 0:
-            return np.zeros(0, dtype=np.int64)
+        """Members of every key (at least one: a component has students and companies)."""
         return np.concatenate([self.members(int(k)) for k in keys.tolist()])
 
 

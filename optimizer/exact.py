@@ -288,9 +288,10 @@ def _lagrange(
             # Raise the price where mentor use exceeds the limit, lower it where there is room.
             excess = np.where(binding, inst.mentor_use(flow) - inst.mentor_capacity, 0).astype(np.float64)
             excess[(price <= 0) & (excess < 0)] = 0.0
+            # Never all zero: the first round's flow exceeds a mentor limit (else it was optimal), and
+            # a later round whose flow keeps every limit, each priced one exactly full, has a bound
+            # equal to its own plan, so the check above has stopped the rounds (or the deadline has).
             norm = float(excess @ excess)
-            if norm == 0.0:
-                break
             if lower_value.placed == best.upper.placed:
                 target_gap = float(best.upper.weight - lower_value.weight)
             elif price_cap < lex_weight.max():
@@ -444,9 +445,7 @@ def _repair(
             inst.company[open_pairs],
             inst.weight[open_pairs],
             inst.capacity - count,
-        )
-        if not added.any():
-            break
+        )  # places at least one: every open pair's student is free and its company has room
         chosen = chosen.copy()
         chosen[open_pairs[added]] = True
         chosen = _unload(inst, chosen)

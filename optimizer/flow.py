@@ -318,8 +318,6 @@ def better_pairs(student: np.ndarray, weight: np.ndarray, n_students: int, k: in
 
     Keeps every pair in the bucket that reaches the ``k``-th best, so a student may keep a few more.
     """
-    if student.shape[0] == 0:
-        return np.zeros(0, dtype=bool)
     low, high = int(weight.min()), int(weight.max())
     buckets = 100
     bucket = ((weight - low) * (buckets - 1) // max(high - low, 1)).astype(np.int64)
@@ -331,9 +329,7 @@ def better_pairs(student: np.ndarray, weight: np.ndarray, n_students: int, k: in
 
 
 def best_pairs_per_student(student: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """Mask of each student's ``k`` highest-weight pairs (ties by position)."""
-    if student.shape[0] == 0:
-        return np.zeros(0, dtype=bool)
+    """Mask of each student's ``k`` highest-weight pairs (ties by position); there is at least one pair."""
     if k == 1 and bool((np.diff(student) >= 0).all()):  # pairs grouped by student: no sort needed
         starts = np.flatnonzero(np.concatenate([[True], np.diff(student) != 0]))
         best = np.maximum.reduceat(weight, starts)
