@@ -26,6 +26,11 @@ mentor limits bind.
 All arithmetic is on integers (losses are kept doubled so that half an ``rc`` is
 whole); CP-SAT's proven bounds are used as they are, so a time limit still
 leaves a valid bound.
+
+Index spaces (``docs/optimizer.md``): plans, certificates and components are over
+the exact solver's usable subset. One CP-SAT model holds several parts side by
+side, and its variables are *part-local*: variable ``m`` of part ``p`` stands for
+the pair ``p.pairs[m]``; a pair between two components is a variable in each.
 """
 
 from __future__ import annotations

@@ -34,6 +34,14 @@ bound; the result is then usually FEASIBLE with its bound and gap. See
 
 The result is proven optimal when every step closes; on a time limit it is the
 best plan found with a valid upper bound, never an exception.
+
+Index spaces (``docs/optimizer.md``): ``solve_exact`` takes an instance (from
+``solve_placement``, the free instance) and returns a mask over its pairs. It
+solves only the *usable subset*, the pairs whose load fits their company's mentor
+capacity at a company with places (``usable_index[u]`` is the instance's pair);
+everything from ``_solve_core`` down is numbered in it, and ``solve_exact`` maps
+the plan back. A step that solves on fewer pairs (restrict-and-reflow's ``pool``, the
+repair's open pairs) maps its answer back at once.
 """
 
 from __future__ import annotations

@@ -13,6 +13,11 @@ exact solver's proof by decomposition is built on them.
 ``weight`` here is whatever integer per pair the caller's flow maximises: the
 exact solver passes its ``weight``, ``lex_weight`` or ``priced_lex_weight``
 (``optimizer.exact``).
+
+Index spaces (``docs/optimizer.md``): ``PricedFlow`` is given the exact solver's
+usable subset; its *active set* (``PricedFlow.active``) is a mask over those pairs.
+Each round solves on ``index = flatnonzero(active)`` and maps the flow back at once,
+so every mask and price it returns is over all the pairs it was given.
 """
 
 from __future__ import annotations

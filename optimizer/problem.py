@@ -9,6 +9,12 @@ infeasible solver status.
 
 Scores are optimised as integers: ``round(score * SCORE_SCALE)``, i.e. to 0.01
 points.
+
+Index spaces (``docs/optimizer.md``): pairs are numbered ``k`` in the *pair table*
+(``problem.pairs``, from ``matching.pairs.pair_table``); decisions and results use
+these numbers (``lock_pair``, ``allowed``, ``pair_of_student``). ``free_instance``
+makes the *free instance*, the pairs the optimizer may choose (not forbidden, their
+student not locked), numbered ``k'``; ``index[k']`` is its pair-table number.
 """
 
 from __future__ import annotations
