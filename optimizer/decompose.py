@@ -35,6 +35,7 @@ the pair ``p.pairs[m]``; a pair between two components is a variable in each.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -108,6 +109,10 @@ def prove_optimal(
             options = index.members(node)
             if options.size:
                 in_core[options[np.argmin(cert.reduced[options])]] = True
+
+    def unlabeled_share(student_label: np.ndarray, company_label: np.ndarray) -> int:
+        return sum(student_share[student_label < 0].tolist()) + sum(company_share[company_label < 0].tolist())
+
     # Doubled least loss proven for the component of each node; zero is always valid.
     least_student = np.zeros(inst.n_students, dtype=np.int64)
     least_company = np.zeros(inst.n_companies, dtype=np.int64)
@@ -118,8 +123,8 @@ def prove_optimal(
         student_label, company_label = _components(inst, np.flatnonzero(in_core))
         if perf_counter() >= deadline:  # out of time: the least losses proven so far stand
             loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
-            least2 = _sum_once(student_label, company_label, least_student, least_company)
-            return Decomposed(plan, loss, min(loss, (least2 + 1) // 2), rounds, models, largest)
+            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
+            return Decomposed(plan, loss, min(loss, least), rounds, models, largest)
         n_components = int(max(student_label.max(initial=-1), company_label.max(initial=-1))) + 1
         share2 = 2 * (
             _sum_by(student_label, student_share, n_components)
@@ -132,7 +137,6 @@ def prove_optimal(
             look[:] = True
         else:
             look[student_label[inst.student[changed]]] = True
-        closed = True
         new_pairs: list[np.ndarray] = []
         members_s = _index(np.where(student_label >= 0, student_label, n_components), n_components + 1)
         members_c = _index(np.where(company_label >= 0, company_label, n_components), n_components + 1)
@@ -144,7 +148,6 @@ def prove_optimal(
             students, companies = members_s.members(c), members_c.members(c)
             if perf_counter() >= deadline:  # out of time: this component waits, its least loss zero
                 least_student[students] = least_company[companies] = 0
-                closed = False
                 continue
             own = np.unique(
                 np.concatenate([by_student.members_of(students), by_company.members_of(companies)])
@@ -172,12 +175,10 @@ def prove_optimal(
         parts = parts[: len(parts) - len(waiting)]
         for part in waiting:
             least_student[part.students] = least_company[part.companies] = 0
-            closed = False
         if parts:
             batch = _solve_parts(inst, parts, plan, mentor_rows, company_label, deadline, workers)
             models += 1
             largest = max(largest, batch.n_variables)
-            closed &= batch.optimal
             for part, chosen, least in zip(parts, batch.chosen, batch.least, strict=True):
                 internal_chosen = chosen & part.internal
                 hinted = plan[part.pairs] & part.internal
@@ -186,20 +187,17 @@ def prove_optimal(
                 plan[part.pairs[part.internal]] = False
                 plan[part.pairs[internal_chosen]] = True
                 least_student[part.students] = least_company[part.companies] = least
-                reached = part.share2 - sum(part.kept2[internal_chosen].tolist())
-                if reached != least:
-                    closed = False
                 if batch.optimal:
                     new_pairs.append(part.pairs[chosen])
         added = np.unique(np.concatenate(new_pairs)) if new_pairs else np.zeros(0, dtype=np.int64)
         added = added[~in_core[added]]
         loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
-        if closed and added.size == 0:
-            return Decomposed(plan, loss, loss, rounds, models, largest)
-        out_of_time = perf_counter() >= deadline
-        if out_of_time or added.size == 0:
-            least2 = _sum_once(student_label, company_label, least_student, least_company)
-            return Decomposed(plan, loss, min(loss, (least2 + 1) // 2), rounds, models, largest)
+        if added.size == 0 or perf_counter() >= deadline:
+            # What every component has proven, those not looked at in this round too (a component
+            # that waited in an earlier round has proven nothing): the loss itself when every
+            # component's best plan is the plan's own.
+            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
+            return Decomposed(plan, loss, min(loss, least), rounds, models, largest)
         in_core[added] = True
         changed = added
 
@@ -342,15 +340,25 @@ def _sum_by(label: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:
     return total
 
 
-def _sum_once(
-    student_label: np.ndarray, company_label: np.ndarray, least_student: np.ndarray, least_company: np.ndarray
+def _least_loss(
+    student_label: np.ndarray,
+    company_label: np.ndarray,
+    least_student: np.ndarray,
+    least_company: np.ndarray,
+    unlabeled_share: Callable[[np.ndarray, np.ndarray], int],
 ) -> int:
-    """Sum of the components' doubled least losses, each component counted once (lone nodes: zero)."""
+    """The least loss proven: each component's doubled least loss once, halved and rounded up
+    (losses are whole), plus the shares of nodes in no component.
+
+    A node in no component has no pair cheaper than twice the first plan's loss, so a plan
+    better than ours leaves it empty and loses all of its share.
+    """
     labels = np.concatenate([student_label, company_label])
     least = np.concatenate([least_student, least_company])
     inside = labels >= 0
     _, first = np.unique(labels[inside], return_index=True)
-    return sum(least[inside][first].tolist())
+    least2 = sum(least[inside][first].tolist())
+    return (least2 + 1) // 2 + unlabeled_share(student_label, company_label)
 
 
 @dataclass(frozen=True, eq=False)

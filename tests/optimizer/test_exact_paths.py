@@ -13,6 +13,11 @@ import numpy as np
 import pytest
 
 import optimizer.decompose
+import optimizer.exact
+from features.loading import network_from_tables
+from features.synthetic import generate
+from matching.context import scoring_context
+from matching.pairs import pair_table
 from optimizer import PlacementProblem
 from optimizer.decompose import Certificate, prove_optimal
 from optimizer.exact import solve_exact
@@ -132,3 +137,25 @@ def test_a_proof_cut_short_at_any_point_keeps_a_feasible_plan_and_a_valid_bound(
             break
         cut += 1
     assert proofs > 1 and cut > 3
+
+
+def test_a_component_that_waited_keeps_the_proof_from_closing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the fairness time-limit test: a component too large to build in the time left
+    waits with a least loss of zero; when later rounds closed the others, the proof still
+    claimed the plan optimal (189 placed where 190 can be).
+
+    Without Lagrangian rounds and with room for about a thousand CP-SAT variables, the
+    largest component (about 2,100) waits on this network whatever the machine's speed.
+    """
+    pairs = pair_table(scoring_context(network_from_tables(generate(200, 120, seed=61).tables)))
+    inst, _ = PlacementProblem.build(pairs).free_instance()
+    monkeypatch.setattr(optimizer.exact, "MAX_LAGRANGE_ROUNDS", 0)
+    monkeypatch.setattr(optimizer.exact, "COUNT_ROUNDS", 0)
+    monkeypatch.setattr(optimizer.decompose, "VARIABLES_PER_SECOND", 35)
+    solution = solve_exact(inst, time_limit=30)
+    expected = reference(pairs)
+    assert inst.is_feasible(solution.chosen)
+    assert (solution.value.placed, solution.value.weight) <= (expected.placed, expected.weight)
+    assert (expected.placed, expected.weight) <= (solution.bound.placed, solution.bound.weight)
+    if solution.optimal:
+        assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
