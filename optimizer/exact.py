@@ -156,6 +156,7 @@ def _solve_core(
     if inst.n_pairs == 0:
         empty = np.zeros(0, dtype=bool)
         return ExactSolution(empty, Lex(0, 0), Lex(0, 0))
+    entered = perf_counter()
     binding = inst.mentor_can_bind()
     if binding.any():
         # The proof's graph library takes seconds to import on a cold start: import it now, so that
@@ -183,6 +184,12 @@ def _solve_core(
     relaxation_share = LARGE_RELAXATION_SHARE if large else RELAXATION_SHARE
     first_round = oracle.solve(lex_weight, optional=False, deadline=now + relaxation_share * share)
     stats["flow_solves"] = oracle.solves
+    # The least any solve of this instance takes (set-up and one priced flow): callers that solve
+    # again (fairness's bisection) start another only with this much time left.
+    stats["first_flow_seconds"] = perf_counter() - entered
+    # Every later step starts only if one like the last can still finish; before the first, like a
+    # round of the priced flow.
+    flow_seconds = oracle.round_seconds
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
     relaxed_bound = _split_total(first_round.bound, big_m)
@@ -191,13 +198,13 @@ def _solve_core(
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
         if large:
             lower = _restrict_and_reflow(
-                inst, relaxed, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share
+                inst, relaxed, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, flow_seconds
             )
         else:
-            lower = _repair(inst, relaxed, oracle.active)
+            lower = _repair(inst, relaxed, oracle.active, deadline=deadline, last=flow_seconds)
         return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
     if enough_placed is not None:
-        repaired = _repair(inst, relaxed, oracle.active)
+        repaired = _repair(inst, relaxed, oracle.active, deadline=deadline, last=flow_seconds)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
             return ExactSolution(repaired, value_of(inst, repaired), relaxed_value)
 
@@ -211,16 +218,20 @@ def _solve_core(
     if large:  # every priced flow sweeps all pairs: improve the plan on the active pairs instead
         best, lower = (
             first,
-            _restrict_and_reflow(inst, first.flow, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share),
+            _restrict_and_reflow(
+                inst, first.flow, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, flow_seconds
+            ),
         )
     else:
         # Restrict-and-reflow's flows keep every mentor limit by construction and place far more
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
         # the rounds still tighten the bound.
         pool = np.ones(inst.n_pairs, dtype=bool) if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX else oracle.active
-        reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share)
+        reflowed = _restrict_and_reflow(
+            inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, flow_seconds
+        )
         best, lower = _lagrange(
-            inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats
+            inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats, flow_seconds
         )
         if value_of(inst, lower) < value_of(inst, reflowed):
             lower = reflowed
@@ -267,6 +278,7 @@ def _lagrange(
     binding: np.ndarray,
     deadline: float,
     stats: dict[str, float],
+    last: float = 0.0,
 ) -> tuple[_Round, np.ndarray]:
     """Subgradient rounds on the mentor prices: the round with the best bound, and the best feasible plan.
 
@@ -274,10 +286,11 @@ def _lagrange(
     high enough price makes leaving a student unplaced worth it, and the bound then
     also limits the number placed. Polyak steps towards the best feasible plan's value
     (in weight units while the numbers placed agree); the step factor halves after two
-    rounds without a better bound.
+    rounds without a better bound. ``last``: how long a flow took so far (a step starts only if
+    one like the last can still finish).
     """
     best = first
-    lower = _repair(inst, first.flow, oracle.active)
+    lower = _repair(inst, first.flow, oracle.active, deadline=deadline, last=last)
     lower_value = value_of(inst, lower)
     price = np.zeros(inst.n_companies, dtype=np.float64)
     flow = first.flow
@@ -287,7 +300,7 @@ def _lagrange(
         (float(inst.weight.max()), MAX_LAGRANGE_ROUNDS),
         (float(lex_weight.max()), COUNT_ROUNDS),
     ):
-        factor, stall, last = 1.0, 0, 0.0
+        factor, stall = 1.0, 0
         for _ in range(rounds):
             # A round starts only if one as long as the last can still finish in time.
             if lower_value == best.upper or perf_counter() + last >= deadline or factor < MIN_STEP_FACTOR:
@@ -319,7 +332,9 @@ def _lagrange(
             stats["lagrange_rounds"] += 1
             bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
             candidate = (
-                flow if _violations(inst, flow, binding).size == 0 else _repair(inst, flow, oracle.active, 1)
+                flow
+                if _violations(inst, flow, binding).size == 0
+                else _repair(inst, flow, oracle.active, 1, deadline=deadline)
             )
             candidate_value = value_of(inst, candidate)
             if lower_value < candidate_value:
@@ -336,15 +351,20 @@ def _lagrange(
         if lower_value.placed == best.upper.placed:
             break
     # One more, thorough repair of the flow behind the best bound, if there is time.
-    if lower_value < best.upper and perf_counter() < deadline:
-        candidate = _repair(inst, best.flow, oracle.active)
+    if lower_value < best.upper and perf_counter() + last < deadline:
+        candidate = _repair(inst, best.flow, oracle.active, deadline=deadline, last=last)
         if lower_value < value_of(inst, candidate):
             lower = candidate
     return best, lower
 
 
 def _restrict_and_reflow(
-    inst: Instance, flow: np.ndarray, pool: np.ndarray, lex_weight: np.ndarray, deadline: float
+    inst: Instance,
+    flow: np.ndarray,
+    pool: np.ndarray,
+    lex_weight: np.ndarray,
+    deadline: float,
+    last: float = 0.0,
 ) -> np.ndarray:
     """A feasible plan for large networks, by flows with nested load limits at each company.
 
@@ -359,13 +379,13 @@ def _restrict_and_reflow(
     (limits summing to at most ``M``: any students within them fit). The flow is solved
     again on ``pool`` (other students move to make room), new companies over capacity
     are restricted, and so on, until every company fits (or time is up: the last flow is
-    then repaired into a feasible plan). The bound is not improved.
+    then repaired into a feasible plan). The bound is not improved. A flow starts only if one
+    like the last (at first: ``last`` seconds) can still finish by ``deadline``.
     """
     index = np.flatnonzero(pool)
     part = inst.subset(index)
     chosen = flow[index]
     level_cap = loosest_level_caps(part)
-    last = 0.0
     while True:
         over = part.mentor_use(chosen) > part.mentor_capacity
         if not over.any() or perf_counter() + last >= deadline:
@@ -386,7 +406,7 @@ def _restrict_and_reflow(
     plan = np.zeros(inst.n_pairs, dtype=bool)
     plan[index[chosen]] = True
     # A flow within the limits everywhere is feasible; otherwise (out of time) it is repaired.
-    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1)
+    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1, deadline=deadline, last=last)
 
 
 def loosest_level_caps(inst: Instance) -> np.ndarray:
@@ -421,7 +441,13 @@ def fitting_level_caps(inst: Instance, chosen: np.ndarray) -> np.ndarray:
 
 
 def _repair(
-    inst: Instance, chosen: np.ndarray, pool: np.ndarray | None = None, rounds: int = REPAIR_ROUNDS
+    inst: Instance,
+    chosen: np.ndarray,
+    pool: np.ndarray | None = None,
+    rounds: int = REPAIR_ROUNDS,
+    *,
+    deadline: float = math.inf,
+    last: float = 0.0,
 ) -> np.ndarray:
     """A feasible plan near ``chosen``: unload over-loaded companies, then re-place by a residual flow.
 
@@ -429,11 +455,16 @@ def _repair(
     weight per unit of load freed leave first. Then every unplaced student may take a
     pair from ``pool`` (default: all pairs) at a company with a free place and enough
     mentor capacity left for them, by a maximum flow of maximum weight; a company that
-    two newcomers overload is unloaded again. A few rounds, then a last unloading.
+    two newcomers overload is unloaded again. A few rounds, then a last unloading. A round
+    starts only if one like the last (at first: ``last`` seconds) can still finish by
+    ``deadline``; the plan is feasible after any round, or none.
     """
     chosen = _unload(inst, chosen)
     pool = np.ones(inst.n_pairs, dtype=bool) if pool is None else pool
     for _ in range(rounds):
+        if perf_counter() + last >= deadline:
+            break
+        round_started = perf_counter()
         count = inst.students_at(chosen)
         room = inst.mentor_capacity - inst.mentor_use(chosen)
         placed = np.zeros(inst.n_students, dtype=bool)
@@ -457,6 +488,7 @@ def _repair(
         chosen = chosen.copy()
         chosen[open_pairs[added]] = True
         chosen = _unload(inst, chosen)
+        last = perf_counter() - round_started
     return chosen
 
 

@@ -241,6 +241,7 @@ class PricedFlow:
         self.watched = None if watch is None else watch | first_active
         self.watch = None if self.watched is None else np.flatnonzero(self.watched)
         self.solves = 0
+        self.round_seconds = 0.0  # how long the last round took (one flow, its duals and the pricing)
 
     def solve(self, weight: np.ndarray, *, optional: bool = True, deadline: float = math.inf) -> FlowRound:
         """The flow of largest total ``weight`` and its LP duals.
@@ -273,7 +274,7 @@ class PricedFlow:
             )
             chosen = np.zeros(self.student.shape[0], dtype=bool)
             chosen[index[chosen_active]] = True
-            last = perf_counter() - round_started
+            last = self.round_seconds = perf_counter() - round_started
             out_of_time = perf_counter() + last >= deadline
             missing, reduced = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
             if self.watch is not None and not out_of_time:  # the watched pairs first
