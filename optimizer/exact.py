@@ -83,6 +83,25 @@ LARGE_INSTANCE_PAIRS = 2_000_000
 """Above this many pairs the first active set is each student's best pair only (no full sort), and
 the flows' pricing watches each student's better pairs before it sweeps them all."""
 WATCHED_PAIRS_PER_STUDENT = 48
+LEVEL_FLOW_PACE = 1.5
+"""A flow with nested load limits (restrict-and-reflow) takes up to this many times as long per pair as a
+priced flow (measured 1.2-1.3 on 1,700 x 5,000, loaded 2-core machine): its first flow is forecast so."""
+
+
+@dataclass
+class _Pace:
+    """The time limit every step keeps: a flow starts only if one of its size can still finish by
+    ``deadline`` at the pace of the last priced or restricted flow (``seconds_per_pair``).
+
+    The shares of the time limit (``RELAXATION_SHARE`` ...) say when each stage should end; this
+    says when nothing may start any more. Flows of a few hundred pairs take a millisecond or two.
+    """
+
+    deadline: float
+    seconds_per_pair: float = 0.0
+
+    def allows(self, pairs: float) -> bool:
+        return perf_counter() + self.seconds_per_pair * pairs < self.deadline
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,9 @@ def _solve_core(
         # The proof's graph library takes seconds to import on a cold start: import it now, so that
         # the time limit's shares below are measured after it and the proof does not overrun.
         import scipy.sparse.csgraph  # noqa: F401
+    # Likewise OR-Tools' flows: the pace of the first flow is the forecast for the next ones.
+    from ortools.graph.python import min_cost_flow  # noqa: F401
+
     big_m = inst.big_m()
     lex_weight = big_m + inst.weight
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
@@ -187,9 +209,7 @@ def _solve_core(
     # The least any solve of this instance takes (set-up and one priced flow): callers that solve
     # again (fairness's bisection) start another only with this much time left.
     stats["first_flow_seconds"] = perf_counter() - entered
-    # Every later step starts only if one like the last can still finish; before the first, like a
-    # round of the priced flow.
-    flow_seconds = oracle.round_seconds
+    pace = _Pace(deadline, oracle.seconds_per_pair)
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
     relaxed_bound = _split_total(first_round.bound, big_m)
@@ -198,13 +218,13 @@ def _solve_core(
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
         if large:
             lower = _restrict_and_reflow(
-                inst, relaxed, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, flow_seconds
+                inst, relaxed, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, pace
             )
         else:
-            lower = _repair(inst, relaxed, oracle.active, deadline=deadline, last=flow_seconds)
+            lower = _repair(inst, relaxed, oracle.active, pace=pace)
         return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
     if enough_placed is not None:
-        repaired = _repair(inst, relaxed, oracle.active, deadline=deadline, last=flow_seconds)
+        repaired = _repair(inst, relaxed, oracle.active, pace=pace)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
             return ExactSolution(repaired, value_of(inst, repaired), relaxed_value)
 
@@ -219,7 +239,7 @@ def _solve_core(
         best, lower = (
             first,
             _restrict_and_reflow(
-                inst, first.flow, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, flow_seconds
+                inst, first.flow, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, pace
             ),
         )
     else:
@@ -227,11 +247,9 @@ def _solve_core(
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
         # the rounds still tighten the bound.
         pool = np.ones(inst.n_pairs, dtype=bool) if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX else oracle.active
-        reflowed = _restrict_and_reflow(
-            inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, flow_seconds
-        )
+        reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
         best, lower = _lagrange(
-            inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats, flow_seconds
+            inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats, pace
         )
         if value_of(inst, lower) < value_of(inst, reflowed):
             lower = reflowed
@@ -278,7 +296,7 @@ def _lagrange(
     binding: np.ndarray,
     deadline: float,
     stats: dict[str, float],
-    last: float = 0.0,
+    pace: _Pace | None = None,
 ) -> tuple[_Round, np.ndarray]:
     """Subgradient rounds on the mentor prices: the round with the best bound, and the best feasible plan.
 
@@ -286,11 +304,10 @@ def _lagrange(
     high enough price makes leaving a student unplaced worth it, and the bound then
     also limits the number placed. Polyak steps towards the best feasible plan's value
     (in weight units while the numbers placed agree); the step factor halves after two
-    rounds without a better bound. ``last``: how long a flow took so far (a step starts only if
-    one like the last can still finish).
+    rounds without a better bound.
     """
     best = first
-    lower = _repair(inst, first.flow, oracle.active, deadline=deadline, last=last)
+    lower = _repair(inst, first.flow, oracle.active, pace=pace)
     lower_value = value_of(inst, lower)
     price = np.zeros(inst.n_companies, dtype=np.float64)
     flow = first.flow
@@ -300,10 +317,12 @@ def _lagrange(
         (float(inst.weight.max()), MAX_LAGRANGE_ROUNDS),
         (float(lex_weight.max()), COUNT_ROUNDS),
     ):
-        factor, stall = 1.0, 0
+        factor, stall, last = 1.0, 0, 0.0
         for _ in range(rounds):
             # A round starts only if one as long as the last can still finish in time.
             if lower_value == best.upper or perf_counter() + last >= deadline or factor < MIN_STEP_FACTOR:
+                break
+            if pace is not None and not pace.allows(int(oracle.active.sum())):
                 break
             round_started = perf_counter()
             # Raise the price where mentor use exceeds the limit, lower it where there is room.
@@ -329,12 +348,14 @@ def _lagrange(
             except FlowError:  # prices pushed some weights below the max-flow shortcut's reach
                 flow_round = oracle.solve(priced_lex_weight, optional=True, deadline=deadline)
             flow = flow_round.chosen
+            if pace is not None:
+                pace.seconds_per_pair = oracle.seconds_per_pair
             stats["lagrange_rounds"] += 1
             bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
             candidate = (
                 flow
                 if _violations(inst, flow, binding).size == 0
-                else _repair(inst, flow, oracle.active, 1, deadline=deadline)
+                else _repair(inst, flow, oracle.active, 1, pace=pace)
             )
             candidate_value = value_of(inst, candidate)
             if lower_value < candidate_value:
@@ -351,8 +372,8 @@ def _lagrange(
         if lower_value.placed == best.upper.placed:
             break
     # One more, thorough repair of the flow behind the best bound, if there is time.
-    if lower_value < best.upper and perf_counter() + last < deadline:
-        candidate = _repair(inst, best.flow, oracle.active, deadline=deadline, last=last)
+    if lower_value < best.upper and perf_counter() < deadline:
+        candidate = _repair(inst, best.flow, oracle.active, pace=pace)
         if lower_value < value_of(inst, candidate):
             lower = candidate
     return best, lower
@@ -364,7 +385,7 @@ def _restrict_and_reflow(
     pool: np.ndarray,
     lex_weight: np.ndarray,
     deadline: float,
-    last: float = 0.0,
+    pace: _Pace | None = None,
 ) -> np.ndarray:
     """A feasible plan for large networks, by flows with nested load limits at each company.
 
@@ -379,16 +400,19 @@ def _restrict_and_reflow(
     (limits summing to at most ``M``: any students within them fit). The flow is solved
     again on ``pool`` (other students move to make room), new companies over capacity
     are restricted, and so on, until every company fits (or time is up: the last flow is
-    then repaired into a feasible plan). The bound is not improved. A flow starts only if one
-    like the last (at first: ``last`` seconds) can still finish by ``deadline``.
+    then repaired into a feasible plan). The bound is not improved. No flow starts that
+    ``pace`` says cannot finish within the time limit.
     """
     index = np.flatnonzero(pool)
     part = inst.subset(index)
     chosen = flow[index]
     level_cap = loosest_level_caps(part)
+    last = 0.0
     while True:
         over = part.mentor_use(chosen) > part.mentor_capacity
         if not over.any() or perf_counter() + last >= deadline:
+            break
+        if pace is not None and not pace.allows(LEVEL_FLOW_PACE * part.n_pairs):
             break
         started = perf_counter()
         level_cap[over] = fitting_level_caps(part, chosen)[over]
@@ -403,10 +427,12 @@ def _restrict_and_reflow(
             level_cap=level_cap,
         )
         last = perf_counter() - started
+        if pace is not None:  # in priced-flow terms
+            pace.seconds_per_pair = last / part.n_pairs / LEVEL_FLOW_PACE
     plan = np.zeros(inst.n_pairs, dtype=bool)
     plan[index[chosen]] = True
     # A flow within the limits everywhere is feasible; otherwise (out of time) it is repaired.
-    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1, deadline=deadline, last=last)
+    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1, pace=pace)
 
 
 def loosest_level_caps(inst: Instance) -> np.ndarray:
@@ -446,8 +472,7 @@ def _repair(
     pool: np.ndarray | None = None,
     rounds: int = REPAIR_ROUNDS,
     *,
-    deadline: float = math.inf,
-    last: float = 0.0,
+    pace: _Pace | None = None,
 ) -> np.ndarray:
     """A feasible plan near ``chosen``: unload over-loaded companies, then re-place by a residual flow.
 
@@ -455,16 +480,13 @@ def _repair(
     weight per unit of load freed leave first. Then every unplaced student may take a
     pair from ``pool`` (default: all pairs) at a company with a free place and enough
     mentor capacity left for them, by a maximum flow of maximum weight; a company that
-    two newcomers overload is unloaded again. A few rounds, then a last unloading. A round
-    starts only if one like the last (at first: ``last`` seconds) can still finish by
-    ``deadline``; the plan is feasible after any round, or none.
+    two newcomers overload is unloaded again. A few rounds, then a last unloading. No round
+    starts that ``pace`` says cannot finish within the time limit; the plan is feasible after
+    any round, or none.
     """
     chosen = _unload(inst, chosen)
     pool = np.ones(inst.n_pairs, dtype=bool) if pool is None else pool
     for _ in range(rounds):
-        if perf_counter() + last >= deadline:
-            break
-        round_started = perf_counter()
         count = inst.students_at(chosen)
         room = inst.mentor_capacity - inst.mentor_use(chosen)
         placed = np.zeros(inst.n_students, dtype=bool)
@@ -475,7 +497,7 @@ def _repair(
             & (count[inst.company] < inst.capacity[inst.company])
             & (inst.load <= room[inst.company])
         )
-        if open_pairs.size == 0:
+        if open_pairs.size == 0 or (pace is not None and not pace.allows(open_pairs.size)):
             break
         added = solve_transport(
             inst.n_students,
@@ -488,7 +510,6 @@ def _repair(
         chosen = chosen.copy()
         chosen[open_pairs[added]] = True
         chosen = _unload(inst, chosen)
-        last = perf_counter() - round_started
     return chosen
 
 

@@ -241,7 +241,7 @@ class PricedFlow:
         self.watched = None if watch is None else watch | first_active
         self.watch = None if self.watched is None else np.flatnonzero(self.watched)
         self.solves = 0
-        self.round_seconds = 0.0  # how long the last round took (one flow, its duals and the pricing)
+        self.seconds_per_pair = 0.0  # how fast the last flow went (a forecast for the next ones)
 
     def solve(self, weight: np.ndarray, *, optional: bool = True, deadline: float = math.inf) -> FlowRound:
         """The flow of largest total ``weight`` and its LP duals.
@@ -254,6 +254,7 @@ class PricedFlow:
         while True:
             round_started = perf_counter()
             index = np.flatnonzero(self.active)
+            flow_started = perf_counter()
             chosen_active = solve_transport(
                 self.n_students,
                 self.n_companies,
@@ -264,6 +265,7 @@ class PricedFlow:
                 optional=optional,
             )
             self.solves += 1
+            self.seconds_per_pair = (perf_counter() - flow_started) / max(index.size, 1)
             student_price, company_price = transport_duals(
                 self.n_students,
                 self.n_companies,
@@ -274,7 +276,7 @@ class PricedFlow:
             )
             chosen = np.zeros(self.student.shape[0], dtype=bool)
             chosen[index[chosen_active]] = True
-            last = self.round_seconds = perf_counter() - round_started
+            last = perf_counter() - round_started
             out_of_time = perf_counter() + last >= deadline
             missing, reduced = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
             if self.watch is not None and not out_of_time:  # the watched pairs first
