@@ -296,7 +296,7 @@ def _lagrange(
     binding: np.ndarray,
     deadline: float,
     stats: dict[str, float],
-    pace: _Pace | None = None,
+    pace: _Pace,
 ) -> tuple[_Round, np.ndarray]:
     """Subgradient rounds on the mentor prices: the round with the best bound, and the best feasible plan.
 
@@ -322,7 +322,7 @@ def _lagrange(
             # A round starts only if one as long as the last can still finish in time.
             if lower_value == best.upper or perf_counter() + last >= deadline or factor < MIN_STEP_FACTOR:
                 break
-            if pace is not None and not pace.allows(int(oracle.active.sum())):
+            if not pace.allows(int(oracle.active.sum())):
                 break
             round_started = perf_counter()
             # Raise the price where mentor use exceeds the limit, lower it where there is room.
@@ -348,8 +348,7 @@ def _lagrange(
             except FlowError:  # prices pushed some weights below the max-flow shortcut's reach
                 flow_round = oracle.solve(priced_lex_weight, optional=True, deadline=deadline)
             flow = flow_round.chosen
-            if pace is not None:
-                pace.seconds_per_pair = oracle.seconds_per_pair
+            pace.seconds_per_pair = oracle.seconds_per_pair
             stats["lagrange_rounds"] += 1
             bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
             candidate = (
@@ -401,8 +400,9 @@ def _restrict_and_reflow(
     again on ``pool`` (other students move to make room), new companies over capacity
     are restricted, and so on, until every company fits (or time is up: the last flow is
     then repaired into a feasible plan). The bound is not improved. No flow starts that
-    ``pace`` says cannot finish within the time limit.
+    ``pace`` (default: no limit) says cannot finish within the time limit.
     """
+    pace = _Pace(math.inf) if pace is None else pace
     index = np.flatnonzero(pool)
     part = inst.subset(index)
     chosen = flow[index]
@@ -412,7 +412,7 @@ def _restrict_and_reflow(
         over = part.mentor_use(chosen) > part.mentor_capacity
         if not over.any() or perf_counter() + last >= deadline:
             break
-        if pace is not None and not pace.allows(LEVEL_FLOW_PACE * part.n_pairs):
+        if not pace.allows(LEVEL_FLOW_PACE * part.n_pairs):
             break
         started = perf_counter()
         level_cap[over] = fitting_level_caps(part, chosen)[over]
@@ -427,8 +427,7 @@ def _restrict_and_reflow(
             level_cap=level_cap,
         )
         last = perf_counter() - started
-        if pace is not None:  # in priced-flow terms
-            pace.seconds_per_pair = last / part.n_pairs / LEVEL_FLOW_PACE
+        pace.seconds_per_pair = last / part.n_pairs / LEVEL_FLOW_PACE  # in priced-flow terms
     plan = np.zeros(inst.n_pairs, dtype=bool)
     plan[index[chosen]] = True
     # A flow within the limits everywhere is feasible; otherwise (out of time) it is repaired.
@@ -472,7 +471,7 @@ def _repair(
     pool: np.ndarray | None = None,
     rounds: int = REPAIR_ROUNDS,
     *,
-    pace: _Pace | None = None,
+    pace: _Pace,
 ) -> np.ndarray:
     """A feasible plan near ``chosen``: unload over-loaded companies, then re-place by a residual flow.
 
@@ -497,7 +496,7 @@ def _repair(
             & (count[inst.company] < inst.capacity[inst.company])
             & (inst.load <= room[inst.company])
         )
-        if open_pairs.size == 0 or (pace is not None and not pace.allows(open_pairs.size)):
+        if open_pairs.size == 0 or not pace.allows(open_pairs.size):
             break
         added = solve_transport(
             inst.n_students,

@@ -8,6 +8,7 @@ a valid bound, the same optimum as an independent MILP when proven.
 from __future__ import annotations
 
 import math
+from time import perf_counter
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from matching.context import scoring_context
 from matching.pairs import pair_table
 from optimizer import PlacementProblem
 from optimizer.decompose import Certificate, prove_optimal
-from optimizer.exact import solve_exact
+from optimizer.exact import _Pace, _restrict_and_reflow, solve_exact
 from optimizer.flow import PricedFlow, best_pairs_per_student, solve_transport
 from optimizer.instance import Instance
 from tests.optimizer.util import make_table, random_table, reference
@@ -159,3 +160,29 @@ def test_a_component_that_waited_keeps_the_proof_from_closing(monkeypatch: pytes
     assert (expected.placed, expected.weight) <= (solution.bound.placed, solution.bound.weight)
     if solution.optimal:
         assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+
+
+def test_restrict_and_reflow_out_of_time_starts_no_flow_and_still_returns_a_feasible_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = random_table(np.random.default_rng(5), 60, 25, density=0.25)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    lex_weight = inst.big_m() + inst.weight
+    relaxed = solve_transport(
+        inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
+    )
+    assert not inst.is_feasible(relaxed)  # mentor limits bind: the relaxation breaks some of them
+    pool = np.ones(inst.n_pairs, dtype=bool)
+    flows = optimizer.exact.solve_transport
+    calls = 0
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return flows(*args, **kwargs)
+
+    monkeypatch.setattr(optimizer.exact, "solve_transport", counted)
+    plan = _restrict_and_reflow(inst, relaxed, pool, lex_weight, math.inf, _Pace(perf_counter() - 1.0))
+    assert calls == 0
+    assert inst.is_feasible(plan)
+    assert plan.sum() > 0
