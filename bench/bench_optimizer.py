@@ -269,7 +269,7 @@ def markdown_section(quick: bool = False, large: bool = False) -> str:
         "How optimality is proven: the min-cost flow solves the problem without mentor limits exactly; "
         "if its plan keeps every mentor limit it is optimal (its value bounds every plan). Otherwise "
         "subgradient rounds put a price on mentor capacity (Lagrangian bound), and the integer LP duals of "
-        "the best penalised flow split any plan's shortfall from that bound into local terms; small CP-SAT "
+        "the best Lagrangian round's flow split any plan's shortfall from that bound into local terms; small CP-SAT "
         "models around the companies whose limits bind (with the pairs leaving them charged half their "
         "reduced cost) then prove that no plan does better. See `optimizer/exact.py` and "
         "`optimizer/decompose.py`.",

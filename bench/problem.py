@@ -1,6 +1,6 @@
 """The numbers every method sees: eligible pairs with integer weights, loads and company limits.
 
-Scores are scaled to integers once, here, with the optimizer's own ``integer_scores``,
+Scores are scaled to integers once, here, with the optimizer's own ``weights_from_scores``,
 so that every method optimises and is scored on the same integers and totals
 are comparable. A problem is stored as one ``.npz`` file, so each method can run
 in its own process (for an honest peak-memory figure) on identical data.
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from matching.pair_table import PairTable
-from optimizer.problem import SCORE_SCALE, integer_scores
+from optimizer.problem import SCORE_SCALE, weights_from_scores
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +44,7 @@ class BenchProblem:
             n_companies=pairs.n_companies,
             student=np.asarray(pairs.student, dtype=np.int64),
             company=np.asarray(pairs.company, dtype=np.int64),
-            weight=integer_scores(pairs.score),
+            weight=weights_from_scores(pairs.score),
             load=np.asarray(pairs.support_load, dtype=np.int64),
             capacity=np.asarray(pairs.capacity, dtype=np.int64),
             mentor_capacity=np.asarray(pairs.mentor_capacity, dtype=np.int64),

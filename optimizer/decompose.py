@@ -1,8 +1,9 @@
 """Proof of optimality by decomposition: small CP-SAT models around the conflicts, certified by duals.
 
-Integer LP duals of a (penalised) transportation flow give every pair a reduced
-cost ``rc >= 0`` and split the *loss* of any feasible plan ``x`` below the bound
-``UB`` into non-negative local terms::
+Integer LP duals of a transportation flow (on ``priced_lex_weight``, see
+``optimizer.exact``) give every pair a reduced cost ``rc >= 0`` and split the
+*loss* of any feasible plan ``x`` below the bound ``UB`` into non-negative local
+terms (``value(x)``: the plan's total ``lex_weight``)::
 
     UB - value(x) = sum_i u_i (1 - placed_i)                       (students)
                   + sum_j v_j (cap_j - count_j) + l_j (mcap_j - load_j)   (companies)
@@ -25,10 +26,16 @@ mentor limits bind.
 All arithmetic is on integers (losses are kept doubled so that half an ``rc`` is
 whole); CP-SAT's proven bounds are used as they are, so a time limit still
 leaves a valid bound.
+
+Index spaces (``docs/optimizer.md``): plans, certificates and components are over
+the exact solver's usable subset. One CP-SAT model holds several parts side by
+side, and its variables are *part-local*: variable ``m`` of part ``p`` stands for
+the pair ``p.pairs[m]``; a pair between two components is a variable in each.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -42,14 +49,17 @@ VARIABLES_PER_SECOND = 20_000
 
 @dataclass(frozen=True, eq=False)
 class Certificate:
-    """Integer duals of a transportation LP whose optimum is ``upper_total`` (objective ``value``)."""
+    """Integer duals of a transportation LP whose optimum is ``upper_total``.
 
-    value: np.ndarray  # (n_pairs,) int64: what each pair is worth (big-M units, true weights)
+    The LP maximises the total ``lex_weight`` with mentor hours priced at ``mentor_price``.
+    """
+
+    lex_weight: np.ndarray  # (n_pairs,) int64: big_m + weight
     student_price: np.ndarray  # (n_students,) u >= 0
     company_price: np.ndarray  # (n_companies,) v >= 0
     mentor_price: np.ndarray  # (n_companies,) per unit of support load, >= 0
-    reduced: np.ndarray  # (n_pairs,) rc = u + v + price * load - value >= 0
-    upper_total: int  # sum(u) + sum(cap * v) + sum(mcap * price)
+    reduced: np.ndarray  # (n_pairs,) rc = u + v + mentor_price * load - lex_weight >= 0
+    upper_total: int  # sum(u) + sum(cap * v) + sum(mcap * mentor_price)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +91,7 @@ def prove_optimal(
     company_share = inst.capacity * cert.company_price + inst.mentor_capacity * cert.mentor_price
     # A pair costing at least twice the plan's whole loss can never lower a component's loss:
     # index only the others (on large networks a small share of the pairs).
-    start_loss = cert.upper_total - sum(cert.value[plan].tolist())
+    start_loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
     candidates = np.flatnonzero((cert.reduced < 2 * start_loss) | plan)
     by_student = _index(inst.student[candidates], inst.n_students, candidates)
     by_company = _index(inst.company[candidates], inst.n_companies, candidates)
@@ -99,6 +109,10 @@ def prove_optimal(
             options = index.members(node)
             if options.size:
                 in_core[options[np.argmin(cert.reduced[options])]] = True
+
+    def unlabeled_share(student_label: np.ndarray, company_label: np.ndarray) -> int:
+        return sum(student_share[student_label < 0].tolist()) + sum(company_share[company_label < 0].tolist())
+
     # Doubled least loss proven for the component of each node; zero is always valid.
     least_student = np.zeros(inst.n_students, dtype=np.int64)
     least_company = np.zeros(inst.n_companies, dtype=np.int64)
@@ -108,22 +122,21 @@ def prove_optimal(
         rounds += 1
         student_label, company_label = _components(inst, np.flatnonzero(in_core))
         if perf_counter() >= deadline:  # out of time: the least losses proven so far stand
-            loss = cert.upper_total - sum(cert.value[plan].tolist())
-            least2 = _sum_once(student_label, company_label, least_student, least_company)
-            return Decomposed(plan, loss, min(loss, (least2 + 1) // 2), rounds, models, largest)
+            loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
+            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
+            return Decomposed(plan, loss, min(loss, least), rounds, models, largest)
         n_components = int(max(student_label.max(initial=-1), company_label.max(initial=-1))) + 1
         share2 = 2 * (
             _sum_by(student_label, student_share, n_components)
             + _sum_by(company_label, company_share, n_components)
         )
-        kept2 = 2 * _sum_by(student_label[inst.student[plan]], cert.value[plan], n_components)
+        kept2 = 2 * _sum_by(student_label[inst.student[plan]], cert.lex_weight[plan], n_components)
         loss2 = share2 - kept2  # each component's doubled loss under the current plan
         look = np.zeros(n_components, dtype=bool)
         if changed is None:
             look[:] = True
         else:
             look[student_label[inst.student[changed]]] = True
-        closed = True
         new_pairs: list[np.ndarray] = []
         members_s = _index(np.where(student_label >= 0, student_label, n_components), n_components + 1)
         members_c = _index(np.where(company_label >= 0, company_label, n_components), n_components + 1)
@@ -135,7 +148,6 @@ def prove_optimal(
             students, companies = members_s.members(c), members_c.members(c)
             if perf_counter() >= deadline:  # out of time: this component waits, its least loss zero
                 least_student[students] = least_company[companies] = 0
-                closed = False
                 continue
             own = np.unique(
                 np.concatenate([by_student.members_of(students), by_company.members_of(companies)])
@@ -163,34 +175,29 @@ def prove_optimal(
         parts = parts[: len(parts) - len(waiting)]
         for part in waiting:
             least_student[part.students] = least_company[part.companies] = 0
-            closed = False
         if parts:
             batch = _solve_parts(inst, parts, plan, mentor_rows, company_label, deadline, workers)
             models += 1
             largest = max(largest, batch.n_variables)
-            closed &= batch.optimal
             for part, chosen, least in zip(parts, batch.chosen, batch.least, strict=True):
                 internal_chosen = chosen & part.internal
                 hinted = plan[part.pairs] & part.internal
-                if sum(part.gain[internal_chosen].tolist()) < sum(part.gain[hinted].tolist()):
+                if sum(part.kept2[internal_chosen].tolist()) < sum(part.kept2[hinted].tolist()):
                     internal_chosen = hinted  # never keep a worse plan than the one we came with
                 plan[part.pairs[part.internal]] = False
                 plan[part.pairs[internal_chosen]] = True
                 least_student[part.students] = least_company[part.companies] = least
-                reached = part.share2 - sum(part.gain[internal_chosen].tolist())
-                if reached != least:
-                    closed = False
                 if batch.optimal:
                     new_pairs.append(part.pairs[chosen])
         added = np.unique(np.concatenate(new_pairs)) if new_pairs else np.zeros(0, dtype=np.int64)
         added = added[~in_core[added]]
-        loss = cert.upper_total - sum(cert.value[plan].tolist())
-        if closed and added.size == 0:
-            return Decomposed(plan, loss, loss, rounds, models, largest)
-        out_of_time = perf_counter() >= deadline
-        if out_of_time or added.size == 0:
-            least2 = _sum_once(student_label, company_label, least_student, least_company)
-            return Decomposed(plan, loss, min(loss, (least2 + 1) // 2), rounds, models, largest)
+        loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
+        if added.size == 0 or perf_counter() >= deadline:
+            # What every component has proven, those not looked at in this round too (a component
+            # that waited in an earlier round has proven nothing): the loss itself when every
+            # component's best plan is the plan's own.
+            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
+            return Decomposed(plan, loss, min(loss, least), rounds, models, largest)
         in_core[added] = True
         changed = added
 
@@ -203,7 +210,7 @@ class _Part:
     companies: np.ndarray
     pairs: np.ndarray  # pair indices (a pair between two parts appears in both, as two variables)
     internal: np.ndarray  # both ends in the component (else an escape)
-    gain: np.ndarray  # doubled share kept when the variable is 1
+    kept2: np.ndarray  # doubled share of the bound kept when the variable is 1
     share2: int  # the component's doubled share of the bound
 
 
@@ -224,19 +231,19 @@ def _part(
     student_in = student_label[inst.student[own]] == component
     company_in = company_label[inst.company[own]] == component
     internal = student_in & company_in
-    loss2 = share2 - 2 * sum(cert.value[own[internal & plan[own]]].tolist())
+    loss2 = share2 - 2 * sum(cert.lex_weight[own[internal & plan[own]]].tolist())
     # A pair whose own cost already reaches the current loss cannot lower it; leave it out.
     useful = np.where(internal, 2 * reduced < loss2, reduced < loss2) | (internal & plan[own])
     company_side = (
         cert.company_price[inst.company[own]] + cert.mentor_price[inst.company[own]] * inst.load[own]
     )
-    gain = np.where(
+    kept2 = np.where(
         internal,
-        2 * cert.value[own],
+        2 * cert.lex_weight[own],
         np.where(student_in, 2 * cert.student_price[inst.student[own]], 2 * company_side) - reduced,
     )
-    keep = useful & (internal | (gain > 0))
-    return _Part(students, companies, own[keep], internal[keep], gain[keep], share2)
+    keep = useful & (internal | (kept2 > 0))
+    return _Part(students, companies, own[keep], internal[keep], kept2[keep], share2)
 
 
 @dataclass(frozen=True, eq=False)
@@ -265,7 +272,7 @@ def _solve_parts(
     owner = np.concatenate([np.full(p.pairs.size, k, dtype=np.int64) for k, p in enumerate(parts)])
     pairs = np.concatenate([p.pairs for p in parts])
     internal = np.concatenate([p.internal for p in parts])
-    gain = np.concatenate([p.gain for p in parts])
+    kept2 = np.concatenate([p.kept2 for p in parts])
     component_of_part = np.array([int(company_label[p.companies[0]]) for p in parts], dtype=np.int64)
     students, companies = inst.student[pairs], inst.company[pairs]
 
@@ -292,7 +299,7 @@ def _solve_parts(
                 <= int(inst.mentor_capacity[j])
             )
     # Keep as much of each component's share of the bound as possible (least loss).
-    model.maximize(cp_model.LinearExpr.weighted_sum(x, gain.tolist()))
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, kept2.tolist()))
     hinted = plan[pairs] & internal
     for m in range(pairs.size):
         model.add_hint(x[m], bool(hinted[m]))
@@ -312,13 +319,13 @@ def _solve_parts(
     split = np.cumsum([p.pairs.size for p in parts])[:-1]
     chosen_parts = np.split(chosen, split)
     if optimal:
-        least = [p.share2 - sum(p.gain[c].tolist()) for p, c in zip(parts, chosen_parts, strict=True)]
+        least = [p.share2 - sum(p.kept2[c].tolist()) for p, c in zip(parts, chosen_parts, strict=True)]
     else:
-        found = sum(gain[chosen].tolist())
+        found = sum(kept2[chosen].tolist())
         bound = (
             max(found, int(np.floor(solver.best_objective_bound + 1e-6)))
             if status == cp_model.FEASIBLE
-            else sum(np.maximum(gain, 0).tolist())
+            else sum(np.maximum(kept2, 0).tolist())
         )
         total_least = max(0, sum(p.share2 for p in parts) - bound)
         least = [total_least] + [0] * (len(parts) - 1)
@@ -333,15 +340,25 @@ def _sum_by(label: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:
     return total
 
 
-def _sum_once(
-    student_label: np.ndarray, company_label: np.ndarray, least_student: np.ndarray, least_company: np.ndarray
+def _least_loss(
+    student_label: np.ndarray,
+    company_label: np.ndarray,
+    least_student: np.ndarray,
+    least_company: np.ndarray,
+    unlabeled_share: Callable[[np.ndarray, np.ndarray], int],
 ) -> int:
-    """Sum of the components' doubled least losses, each component counted once (lone nodes: zero)."""
+    """The least loss proven: each component's doubled least loss once, halved and rounded up
+    (losses are whole), plus the shares of nodes in no component.
+
+    A node in no component has no pair cheaper than twice the first plan's loss, so a plan
+    better than ours leaves it empty and loses all of its share.
+    """
     labels = np.concatenate([student_label, company_label])
     least = np.concatenate([least_student, least_company])
     inside = labels >= 0
     _, first = np.unique(labels[inside], return_index=True)
-    return sum(least[inside][first].tolist())
+    least2 = sum(least[inside][first].tolist())
+    return (least2 + 1) // 2 + unlabeled_share(student_label, company_label)
 
 
 @dataclass(frozen=True, eq=False)
@@ -355,8 +372,7 @@ class _Index:
         return self.order[self.starts[key] : self.starts[key + 1]]
 
     def members_of(self, keys: np.ndarray) -> np.ndarray:
-        if keys.size == 0:
-            return np.zeros(0, dtype=np.int64)
+        """Members of every key (at least one: a component has students and companies)."""
         return np.concatenate([self.members(int(k)) for k in keys.tolist()])
 
 

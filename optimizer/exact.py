@@ -2,7 +2,9 @@
 
 The objective is lexicographic: most students placed, then the largest total
 weight. Written ``M * placed + weight`` with ``M`` above any total weight
-(``Instance.big_m``: the sum of each student's best weight, plus one).
+(``Instance.big_m``: the sum of each student's best weight, plus one), each pair
+counts its ``lex_weight = M + weight``; a Lagrangian round takes its mentor hours
+off at the company's price: ``priced_lex_weight = lex_weight - price_j * load``.
 
 1. **Transportation relaxation.** Drop the mentor limits and solve by min-cost
    flow (``optimizer.flow.PricedFlow``: on a growing subset of the pairs, certified
@@ -14,15 +16,15 @@ weight. Written ``M * placed + weight`` with ``M`` above any total weight
    plan it returns is feasible, and on tight networks it places far more students
    than repairing a flow does.
 3. **Lagrangian rounds.** Then price mentor use: each company whose limit is
-   exceeded gets a price ``lambda_j`` per unit of support load; the penalised flow's
-   dual bound plus ``sum(lambda_j * mentor_capacity_j)`` is again an upper bound,
-   usually tighter. Subgradient (Polyak) steps, first with prices below one
+   exceeded gets a price ``lambda_j`` per unit of support load; the dual bound of
+   the flow on ``priced_lex_weight`` plus ``sum(lambda_j * mentor_capacity_j)`` is
+   again an upper bound, usually tighter. Subgradient (Polyak) steps, first with prices below one
    placement's worth, then, if the number placed is still open, up to it. Each
    round's flow is repaired into a feasible plan (unload over-full companies,
    re-place by a residual flow); the best bound (UB) and the best plan (LB) are kept.
 4. **Proof by decomposition** (``optimizer.decompose``). The integer duals of the
-   best penalised flow split every plan's shortfall from UB into local terms; small
-   CP-SAT models around the companies whose limits bind find the best plan there
+   best Lagrangian round's flow split every plan's shortfall from UB into local
+   terms; small CP-SAT models around the companies whose limits bind find the best plan there
    and prove that nothing outside them does better.
 
 On networks of millions of pairs each priced flow sweeps every pair, so step 3 is
@@ -32,6 +34,14 @@ bound; the result is then usually FEASIBLE with its bound and gap. See
 
 The result is proven optimal when every step closes; on a time limit it is the
 best plan found with a valid upper bound, never an exception.
+
+Index spaces (``docs/optimizer.md``): ``solve_exact`` takes an instance (from
+``solve_placement``, the free instance) and returns a mask over its pairs. It
+solves only the *usable subset*, the pairs whose load fits their company's mentor
+capacity at a company with places (``usable_index[u]`` is the instance's pair);
+everything from ``_solve_core`` down is numbered in it, and ``solve_exact`` maps
+the plan back. A step that solves on fewer pairs (restrict-and-reflow's ``pool``, the
+repair's open pairs) maps its answer back at once.
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ from optimizer.flow import FlowError, PricedFlow, best_pairs_per_student, better
 from optimizer.instance import Instance
 
 MAX_LAGRANGE_ROUNDS = 25
-"""At most this many penalised flows after the first one, with prices below a placement's worth."""
+"""At most this many Lagrangian rounds after the first flow, with prices below a placement's worth."""
 COUNT_ROUNDS = 12
 """Then at most this many with prices up to a placement's worth, if the number placed is still open
 (the proof by decomposition settles the rest)."""
@@ -73,6 +83,25 @@ LARGE_INSTANCE_PAIRS = 2_000_000
 """Above this many pairs the first active set is each student's best pair only (no full sort), and
 the flows' pricing watches each student's better pairs before it sweeps them all."""
 WATCHED_PAIRS_PER_STUDENT = 48
+LEVEL_FLOW_PACE = 1.5
+"""A flow with nested load limits (restrict-and-reflow) takes up to this many times as long per pair as a
+priced flow (measured 1.2-1.3 on 1,700 x 5,000, loaded 2-core machine): its first flow is forecast so."""
+
+
+@dataclass
+class _Pace:
+    """The time limit every step keeps: a flow starts only if one of its size can still finish by
+    ``deadline`` at the pace of the last priced or restricted flow (``seconds_per_pair``).
+
+    The shares of the time limit (``RELAXATION_SHARE`` ...) say when each stage should end; this
+    says when nothing may start any more. Flows of a few hundred pairs take a millisecond or two.
+    """
+
+    deadline: float
+    seconds_per_pair: float = 0.0
+
+    def allows(self, pairs: float) -> bool:
+        return perf_counter() + self.seconds_per_pair * pairs < self.deadline
 
 
 @dataclass(frozen=True)
@@ -146,13 +175,17 @@ def _solve_core(
     if inst.n_pairs == 0:
         empty = np.zeros(0, dtype=bool)
         return ExactSolution(empty, Lex(0, 0), Lex(0, 0))
+    entered = perf_counter()
     binding = inst.mentor_can_bind()
     if binding.any():
         # The proof's graph library takes seconds to import on a cold start: import it now, so that
         # the time limit's shares below are measured after it and the proof does not overrun.
         import scipy.sparse.csgraph  # noqa: F401
+    # Likewise OR-Tools' flows: the pace of the first flow is the forecast for the next ones.
+    from ortools.graph.python import min_cost_flow  # noqa: F401
+
     big_m = inst.big_m()
-    value = big_m + inst.weight
+    lex_weight = big_m + inst.weight
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
     oracle = PricedFlow(
         inst.n_students,
@@ -171,8 +204,12 @@ def _solve_core(
     now = perf_counter()
     share = deadline - now
     relaxation_share = LARGE_RELAXATION_SHARE if large else RELAXATION_SHARE
-    first_round = oracle.solve(value, optional=False, deadline=now + relaxation_share * share)
+    first_round = oracle.solve(lex_weight, optional=False, deadline=now + relaxation_share * share)
     stats["flow_solves"] = oracle.solves
+    # The least any solve of this instance takes (set-up and one priced flow): callers that solve
+    # again (fairness's bisection) start another only with this much time left.
+    stats["first_flow_seconds"] = perf_counter() - entered
+    pace = _Pace(deadline, oracle.seconds_per_pair)
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
     relaxed_bound = _split_total(first_round.bound, big_m)
@@ -180,12 +217,14 @@ def _solve_core(
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
         if large:
-            lower = _restrict_and_reflow(inst, relaxed, oracle.active, value, now + LARGE_PLAN_SHARE * share)
+            lower = _restrict_and_reflow(
+                inst, relaxed, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, pace
+            )
         else:
-            lower = _repair(inst, relaxed, oracle.active)
+            lower = _repair(inst, relaxed, oracle.active, pace=pace)
         return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
     if enough_placed is not None:
-        repaired = _repair(inst, relaxed, oracle.active)
+        repaired = _repair(inst, relaxed, oracle.active, pace=pace)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
             return ExactSolution(repaired, value_of(inst, repaired), relaxed_value)
 
@@ -199,16 +238,18 @@ def _solve_core(
     if large:  # every priced flow sweeps all pairs: improve the plan on the active pairs instead
         best, lower = (
             first,
-            _restrict_and_reflow(inst, first.flow, oracle.active, value, now + LARGE_PLAN_SHARE * share),
+            _restrict_and_reflow(
+                inst, first.flow, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, pace
+            ),
         )
     else:
         # Restrict-and-reflow's flows keep every mentor limit by construction and place far more
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
         # the rounds still tighten the bound.
         pool = np.ones(inst.n_pairs, dtype=bool) if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX else oracle.active
-        reflowed = _restrict_and_reflow(inst, first.flow, pool, value, now + REFLOW_SHARE * share)
+        reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
         best, lower = _lagrange(
-            inst, oracle, first, value, big_m, binding, now + LAGRANGE_SHARE * share, stats
+            inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats, pace
         )
         if value_of(inst, lower) < value_of(inst, reflowed):
             lower = reflowed
@@ -237,10 +278,10 @@ def _violations(inst: Instance, chosen: np.ndarray, binding: np.ndarray) -> np.n
 
 @dataclass(frozen=True, eq=False)
 class _Round:
-    """One penalised flow: its Lagrangian bound, the prices, the flow and its LP duals."""
+    """One Lagrangian round: its bound, the mentor prices, the flow and its LP duals."""
 
     upper: Lex
-    price: np.ndarray
+    mentor_price: np.ndarray
     flow: np.ndarray
     student_price: np.ndarray
     company_price: np.ndarray
@@ -250,22 +291,23 @@ def _lagrange(
     inst: Instance,
     oracle: PricedFlow,
     first: _Round,
-    value: np.ndarray,
+    lex_weight: np.ndarray,
     big_m: int,
     binding: np.ndarray,
     deadline: float,
     stats: dict[str, float],
+    pace: _Pace,
 ) -> tuple[_Round, np.ndarray]:
     """Subgradient rounds on the mentor prices: the round with the best bound, and the best feasible plan.
 
-    The prices are in the units of ``value`` (``M`` per placement plus the weight), so a
+    The prices are in the units of ``lex_weight`` (``M`` per placement plus the weight), so a
     high enough price makes leaving a student unplaced worth it, and the bound then
     also limits the number placed. Polyak steps towards the best feasible plan's value
     (in weight units while the numbers placed agree); the step factor halves after two
     rounds without a better bound.
     """
     best = first
-    lower = _repair(inst, first.flow, oracle.active)
+    lower = _repair(inst, first.flow, oracle.active, pace=pace)
     lower_value = value_of(inst, lower)
     price = np.zeros(inst.n_companies, dtype=np.float64)
     flow = first.flow
@@ -273,38 +315,46 @@ def _lagrange(
     # best plan then still places fewer than the bound allows, prices may reach a placement's worth.
     for price_cap, rounds in (
         (float(inst.weight.max()), MAX_LAGRANGE_ROUNDS),
-        (float(value.max()), COUNT_ROUNDS),
+        (float(lex_weight.max()), COUNT_ROUNDS),
     ):
         factor, stall, last = 1.0, 0, 0.0
         for _ in range(rounds):
             # A round starts only if one as long as the last can still finish in time.
             if lower_value == best.upper or perf_counter() + last >= deadline or factor < MIN_STEP_FACTOR:
                 break
+            if not pace.allows(int(oracle.active.sum())):
+                break
             round_started = perf_counter()
             # Raise the price where mentor use exceeds the limit, lower it where there is room.
             excess = np.where(binding, inst.mentor_use(flow) - inst.mentor_capacity, 0).astype(np.float64)
             excess[(price <= 0) & (excess < 0)] = 0.0
+            # Never all zero: the first round's flow exceeds a mentor limit (else it was optimal), and
+            # a later round whose flow keeps every limit, each priced one exactly full, has a bound
+            # equal to its own plan, so the check above has stopped the rounds (or the deadline has).
             norm = float(excess @ excess)
-            if norm == 0.0:
-                break
             if lower_value.placed == best.upper.placed:
                 target_gap = float(best.upper.weight - lower_value.weight)
-            elif price_cap < value.max():
+            elif price_cap < lex_weight.max():
                 target_gap = 0.001 * best.upper.weight
             else:
                 target_gap = float(_total(best.upper, big_m) - _total(lower_value, big_m))
             price = np.clip(price + factor * max(target_gap, 1.0) / norm * excess, 0.0, price_cap)
             integer_price = np.rint(price).astype(np.int64)
-            penalised = value - integer_price[inst.company] * inst.load
+            priced_lex_weight = lex_weight - integer_price[inst.company] * inst.load
             try:
-                flow_round = oracle.solve(penalised, optional=price_cap >= value.max(), deadline=deadline)
-            except FlowError:  # prices pushed some values below the max-flow shortcut's reach
-                flow_round = oracle.solve(penalised, optional=True, deadline=deadline)
+                flow_round = oracle.solve(
+                    priced_lex_weight, optional=price_cap >= lex_weight.max(), deadline=deadline
+                )
+            except FlowError:  # prices pushed some weights below the max-flow shortcut's reach
+                flow_round = oracle.solve(priced_lex_weight, optional=True, deadline=deadline)
             flow = flow_round.chosen
+            pace.seconds_per_pair = oracle.seconds_per_pair
             stats["lagrange_rounds"] += 1
             bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
             candidate = (
-                flow if _violations(inst, flow, binding).size == 0 else _repair(inst, flow, oracle.active, 1)
+                flow
+                if _violations(inst, flow, binding).size == 0
+                else _repair(inst, flow, oracle.active, 1, pace=pace)
             )
             candidate_value = value_of(inst, candidate)
             if lower_value < candidate_value:
@@ -322,14 +372,19 @@ def _lagrange(
             break
     # One more, thorough repair of the flow behind the best bound, if there is time.
     if lower_value < best.upper and perf_counter() < deadline:
-        candidate = _repair(inst, best.flow, oracle.active)
+        candidate = _repair(inst, best.flow, oracle.active, pace=pace)
         if lower_value < value_of(inst, candidate):
             lower = candidate
     return best, lower
 
 
 def _restrict_and_reflow(
-    inst: Instance, flow: np.ndarray, pool: np.ndarray, value: np.ndarray, deadline: float
+    inst: Instance,
+    flow: np.ndarray,
+    pool: np.ndarray,
+    lex_weight: np.ndarray,
+    deadline: float,
+    pace: _Pace | None = None,
 ) -> np.ndarray:
     """A feasible plan for large networks, by flows with nested load limits at each company.
 
@@ -344,8 +399,10 @@ def _restrict_and_reflow(
     (limits summing to at most ``M``: any students within them fit). The flow is solved
     again on ``pool`` (other students move to make room), new companies over capacity
     are restricted, and so on, until every company fits (or time is up: the last flow is
-    then repaired into a feasible plan). The bound is not improved.
+    then repaired into a feasible plan). The bound is not improved. No flow starts that
+    ``pace`` (default: no limit) says cannot finish within the time limit.
     """
+    pace = _Pace(math.inf) if pace is None else pace
     index = np.flatnonzero(pool)
     part = inst.subset(index)
     chosen = flow[index]
@@ -355,6 +412,8 @@ def _restrict_and_reflow(
         over = part.mentor_use(chosen) > part.mentor_capacity
         if not over.any() or perf_counter() + last >= deadline:
             break
+        if not pace.allows(LEVEL_FLOW_PACE * part.n_pairs):
+            break
         started = perf_counter()
         level_cap[over] = fitting_level_caps(part, chosen)[over]
         chosen = solve_transport(
@@ -362,16 +421,17 @@ def _restrict_and_reflow(
             part.n_companies,
             part.student,
             part.company,
-            value[index],
+            lex_weight[index],
             part.capacity,
             load=part.load,
             level_cap=level_cap,
         )
         last = perf_counter() - started
+        pace.seconds_per_pair = last / part.n_pairs / LEVEL_FLOW_PACE  # in priced-flow terms
     plan = np.zeros(inst.n_pairs, dtype=bool)
     plan[index[chosen]] = True
     # A flow within the limits everywhere is feasible; otherwise (out of time) it is repaired.
-    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1)
+    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1, pace=pace)
 
 
 def loosest_level_caps(inst: Instance) -> np.ndarray:
@@ -406,7 +466,12 @@ def fitting_level_caps(inst: Instance, chosen: np.ndarray) -> np.ndarray:
 
 
 def _repair(
-    inst: Instance, chosen: np.ndarray, pool: np.ndarray | None = None, rounds: int = REPAIR_ROUNDS
+    inst: Instance,
+    chosen: np.ndarray,
+    pool: np.ndarray | None = None,
+    rounds: int = REPAIR_ROUNDS,
+    *,
+    pace: _Pace,
 ) -> np.ndarray:
     """A feasible plan near ``chosen``: unload over-loaded companies, then re-place by a residual flow.
 
@@ -414,7 +479,9 @@ def _repair(
     weight per unit of load freed leave first. Then every unplaced student may take a
     pair from ``pool`` (default: all pairs) at a company with a free place and enough
     mentor capacity left for them, by a maximum flow of maximum weight; a company that
-    two newcomers overload is unloaded again. A few rounds, then a last unloading.
+    two newcomers overload is unloaded again. A few rounds, then a last unloading. No round
+    starts that ``pace`` says cannot finish within the time limit; the plan is feasible after
+    any round, or none.
     """
     chosen = _unload(inst, chosen)
     pool = np.ones(inst.n_pairs, dtype=bool) if pool is None else pool
@@ -429,7 +496,7 @@ def _repair(
             & (count[inst.company] < inst.capacity[inst.company])
             & (inst.load <= room[inst.company])
         )
-        if open_pairs.size == 0:
+        if open_pairs.size == 0 or not pace.allows(open_pairs.size):
             break
         added = solve_transport(
             inst.n_students,
@@ -438,9 +505,7 @@ def _repair(
             inst.company[open_pairs],
             inst.weight[open_pairs],
             inst.capacity - count,
-        )
-        if not added.any():
-            break
+        )  # places at least one: every open pair's student is free and its company has room
         chosen = chosen.copy()
         chosen[open_pairs[added]] = True
         chosen = _unload(inst, chosen)
@@ -478,11 +543,11 @@ def _decompose(
     workers: int,
     stats: dict[str, float],
 ) -> ExactSolution:
-    """Certify the best penalised flow with its integer duals, then prove optimality component by component."""
-    price = best.price
-    value = big_m + inst.weight
-    penalised = value - price[inst.company] * inst.load
-    reduced = best.student_price[inst.student] + best.company_price[inst.company] - penalised
+    """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component by component."""
+    price = best.mentor_price
+    lex_weight = big_m + inst.weight
+    priced_lex_weight = lex_weight - price[inst.company] * inst.load
+    reduced = best.student_price[inst.student] + best.company_price[inst.company] - priced_lex_weight
     upper_total = _total(best.upper, big_m)
     dual_total = (
         sum(best.student_price.tolist())
@@ -491,7 +556,7 @@ def _decompose(
     )
     if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
         raise FlowError("the dual prices do not certify the flow bound")
-    certificate = Certificate(value, best.student_price, best.company_price, price, reduced, upper_total)
+    certificate = Certificate(lex_weight, best.student_price, best.company_price, price, reduced, upper_total)
     result = prove_optimal(inst, certificate, lower, binding, deadline, workers)
     stats["core_rounds"] = result.rounds
     stats["cpsat_models"] = result.models

@@ -9,6 +9,15 @@ weights (OR-Tools' ``solve_max_flow_with_min_cost``), so no big-M cost is needed
 inside the flow. ``transport_duals`` recovers an optimal dual solution of the
 same LP (one price per student and per company) from the optimal flow; the
 exact solver's proof by decomposition is built on them.
+
+``weight`` here is whatever integer per pair the caller's flow maximises: the
+exact solver passes its ``weight``, ``lex_weight`` or ``priced_lex_weight``
+(``optimizer.exact``).
+
+Index spaces (``docs/optimizer.md``): ``PricedFlow`` is given the exact solver's
+usable subset; its *active set* (``PricedFlow.active``) is a mask over those pairs.
+Each round solves on ``index = flatnonzero(active)`` and maps the flow back at once,
+so every mask and price it returns is over all the pairs it was given.
 """
 
 from __future__ import annotations
@@ -130,43 +139,43 @@ def transport_duals(
     n_companies: int,
     student: np.ndarray,
     company: np.ndarray,
-    value: np.ndarray,
+    weight: np.ndarray,
     chosen: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Optimal LP duals ``(student_price, company_price)`` for an optimal ``chosen`` set of pairs.
 
-    The LP is: maximise sum(value * x) subject to at most one company per student
+    The LP is: maximise sum(weight * x) subject to at most one company per student
     (dual ``u >= 0``) and at most ``capacity`` students per company (dual ``v >= 0``).
-    ``chosen`` must be optimal for it (for ``value = M + weight`` with ``M`` above any
-    total weight, ``solve_transport``'s answer is). The company prices are the least
-    solution of the complementary-slackness system, a longest-path problem over the
-    companies solved by vectorised Bellman-Ford rounds; then ``u_i`` is the value of
-    student i's pair minus its company's price. Every pair then has a reduced cost
-    ``u_i + v_j - value_ij >= 0`` and the LP optimum equals
+    ``chosen`` must be optimal for it (for the exact solver's ``lex_weight = M + weight``
+    with ``M`` above any total weight, ``solve_transport``'s answer is). The company
+    prices are the least solution of the complementary-slackness system, a longest-path
+    problem over the companies solved by vectorised Bellman-Ford rounds; then ``u_i``
+    is the weight of student i's pair minus its company's price. Every pair then has a
+    reduced cost ``u_i + v_j - weight_ij >= 0`` and the LP optimum equals
     ``sum(u) + sum(capacity * v)``.
     """
-    value = np.asarray(value, dtype=np.int64)
+    weight = np.asarray(weight, dtype=np.int64)
     own_pair = np.full(n_students, -1, dtype=np.int64)
     own_pair[student[chosen]] = np.flatnonzero(chosen)
     assigned = own_pair >= 0
     safe_pair = np.maximum(own_pair, 0)
-    own_value = np.where(assigned, value[safe_pair], 0)
+    own_weight = np.where(assigned, weight[safe_pair], 0)
     own_company = np.where(assigned, company[safe_pair].astype(np.int64), -1)
 
     order = np.argsort(company, kind="stable")
     counts = np.bincount(company, minlength=n_companies)
     has_pairs = counts > 0
     starts = (np.cumsum(counts) - counts)[has_pairs]
-    # Moving student i from its own company a(i) to company j gains value_ij - value_i,a(i)
-    # and frees a place at a(i); an unplaced student gains value_ij outright.
-    gain = value[order] - own_value[student[order]]
+    # Moving student i from its own company a(i) to company j gains weight_ij - weight_i,a(i)
+    # and frees a place at a(i); an unplaced student gains weight_ij outright.
+    move_gain = weight[order] - own_weight[student[order]]
     came_from = own_company[student[order]]
     from_a_company = came_from >= 0
     came_from_safe = np.maximum(came_from, 0)
 
     price = np.zeros(n_companies, dtype=np.int64)
     for _ in range(n_companies + 2):
-        candidate = gain + np.where(from_a_company, price[came_from_safe], 0)
+        candidate = move_gain + np.where(from_a_company, price[came_from_safe], 0)
         new_price = np.zeros(n_companies, dtype=np.int64)
         new_price[has_pairs] = np.maximum.reduceat(candidate, starts)
         np.maximum(new_price, 0, out=new_price)
@@ -175,7 +184,7 @@ def transport_duals(
         price = new_price
     else:  # a positive cycle: ``chosen`` was not optimal
         raise FlowError("the flow is not optimal: the dual prices do not converge")
-    student_price = np.where(assigned, own_value - price[np.maximum(own_company, 0)], 0)
+    student_price = np.where(assigned, own_weight - price[np.maximum(own_company, 0)], 0)
     if (student_price < 0).any():
         raise FlowError("the flow is not optimal: a student's dual price is negative")
     return student_price, price
@@ -186,7 +195,7 @@ class FlowRound:
     """A flow over all pairs with LP duals that are feasible for every pair.
 
     ``bound`` is the dual objective ``sum(u) + sum(capacity * v)``: an upper bound on
-    the total value of any flow. It equals the flow's value when ``optimal``; when
+    the total weight of any flow. It equals the flow's total weight when ``optimal``; when
     the pricing was cut short by the deadline, the student prices were raised just
     enough to cover every pair, so the bound stays valid.
     """
@@ -209,7 +218,7 @@ class PricedFlow:
     so the flow is optimal for all pairs. On large networks the pricing first looks
     only at ``watch`` (each student's better pairs) and sweeps every pair only when
     those are settled. The active set is kept between solves (the Lagrangian rounds
-    change the values only a little).
+    change the weights only a little).
     """
 
     def __init__(
@@ -232,34 +241,37 @@ class PricedFlow:
         self.watched = None if watch is None else watch | first_active
         self.watch = None if self.watched is None else np.flatnonzero(self.watched)
         self.solves = 0
+        self.seconds_per_pair = 0.0  # how fast the last flow went (a forecast for the next ones)
 
-    def solve(self, value: np.ndarray, *, optional: bool = True, deadline: float = math.inf) -> FlowRound:
-        """The flow of largest total ``value`` and its LP duals.
+    def solve(self, weight: np.ndarray, *, optional: bool = True, deadline: float = math.inf) -> FlowRound:
+        """The flow of largest total ``weight`` and its LP duals.
 
-        ``optional=False`` solves a maximum flow of largest value instead (faster); it is
-        the same optimum whenever every pair's value is positive and above any total
-        weight difference, as with a big-M placement bonus and small prices.
+        ``optional=False`` solves a maximum flow of largest weight instead (faster); it is
+        the same optimum whenever every pair's weight is positive and above any total
+        weight difference, as with ``lex_weight`` (a big-M placement bonus) and small prices.
         """
         last = 0.0  # seconds the previous round took: a new round starts only if it can finish
         while True:
             round_started = perf_counter()
             index = np.flatnonzero(self.active)
+            flow_started = perf_counter()
             chosen_active = solve_transport(
                 self.n_students,
                 self.n_companies,
                 self.student[index],
                 self.company[index],
-                value[index],
+                weight[index],
                 self.capacity,
                 optional=optional,
             )
             self.solves += 1
+            self.seconds_per_pair = (perf_counter() - flow_started) / max(index.size, 1)
             student_price, company_price = transport_duals(
                 self.n_students,
                 self.n_companies,
                 self.student[index],
                 self.company[index],
-                value[index],
+                weight[index],
                 chosen_active,
             )
             chosen = np.zeros(self.student.shape[0], dtype=bool)
@@ -268,9 +280,9 @@ class PricedFlow:
             out_of_time = perf_counter() + last >= deadline
             missing, reduced = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
             if self.watch is not None and not out_of_time:  # the watched pairs first
-                missing, reduced = self._negative(self.watch, value, student_price, company_price)
+                missing, reduced = self._negative(self.watch, weight, student_price, company_price)
             if missing.size == 0:  # a sweep over every pair
-                missing, reduced = self._negative(None, value, student_price, company_price)
+                missing, reduced = self._negative(None, weight, student_price, company_price)
                 if missing.size and self.watched is not None:
                     self.watched[missing] = True
                     self.watch = np.flatnonzero(self.watched)
@@ -292,18 +304,18 @@ class PricedFlow:
     def _negative(
         self,
         among: np.ndarray | None,
-        value: np.ndarray,
+        weight: np.ndarray,
         student_price: np.ndarray,
         company_price: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Pairs (of ``among``, or all) with a negative reduced cost, and those costs."""
         student = self.student if among is None else self.student[among]
-        pair_value = value if among is None else value[among]
-        # Only a pair worth more than its student's price can have a negative reduced cost
+        pair_weight = weight if among is None else weight[among]
+        # Only a pair weighing more than its student's price can have a negative reduced cost
         # (company prices are >= 0): a cheap first pass, then the exact test on those.
-        worth = np.flatnonzero(pair_value > student_price[student])
+        worth = np.flatnonzero(pair_weight > student_price[student])
         company = self.company[worth] if among is None else self.company[among[worth]]
-        reduced = student_price[student[worth]] + company_price[company] - pair_value[worth]
+        reduced = student_price[student[worth]] + company_price[company] - pair_weight[worth]
         negative = reduced < 0
         positions = worth[negative] if among is None else among[worth[negative]]
         return positions, reduced[negative]
@@ -314,8 +326,6 @@ def better_pairs(student: np.ndarray, weight: np.ndarray, n_students: int, k: in
 
     Keeps every pair in the bucket that reaches the ``k``-th best, so a student may keep a few more.
     """
-    if student.shape[0] == 0:
-        return np.zeros(0, dtype=bool)
     low, high = int(weight.min()), int(weight.max())
     buckets = 100
     bucket = ((weight - low) * (buckets - 1) // max(high - low, 1)).astype(np.int64)
@@ -327,9 +337,7 @@ def better_pairs(student: np.ndarray, weight: np.ndarray, n_students: int, k: in
 
 
 def best_pairs_per_student(student: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """Mask of each student's ``k`` highest-weight pairs (ties by position)."""
-    if student.shape[0] == 0:
-        return np.zeros(0, dtype=bool)
+    """Mask of each student's ``k`` highest-weight pairs (ties by position); there is at least one pair."""
     if k == 1 and bool((np.diff(student) >= 0).all()):  # pairs grouped by student: no sort needed
         starts = np.flatnonzero(np.concatenate([[True], np.diff(student) != 0]))
         best = np.maximum.reduceat(weight, starts)

@@ -9,6 +9,12 @@ infeasible solver status.
 
 Scores are optimised as integers: ``round(score * SCORE_SCALE)``, i.e. to 0.01
 points.
+
+Index spaces (``docs/optimizer.md``): pairs are numbered ``k`` in the *pair table*
+(``problem.pairs``, from ``matching.pairs.pair_table``); decisions and results use
+these numbers (``lock_pair``, ``allowed``, ``pair_of_student``). ``free_instance``
+makes the *free instance*, the pairs the optimizer may choose (not forbidden, their
+student not locked), numbered ``k'``; ``index[k']`` is its pair-table number.
 """
 
 from __future__ import annotations
@@ -157,7 +163,7 @@ class PlacementProblem:
                 forbidden[k] = True
         allowed = ~forbidden & (lock_pair[pairs.student] < 0)
         names = None if company_names is None else tuple(str(n) for n in company_names)
-        weight = integer_scores(pairs.score)
+        weight = weights_from_scores(pairs.score)
         if interest_rank is None:
             rank = np.zeros(pairs.n_pairs, dtype=np.int8)
         else:
@@ -200,10 +206,6 @@ class PlacementProblem:
         base = int(best.sum()) + 1
         return weight + base * self.in_interest.astype(np.int64), base
 
-    def weights(self) -> np.ndarray:
-        """(n_pairs,) int64: the scores as the optimizer sees them (``round(score * SCORE_SCALE)``)."""
-        return self.weight
-
     def company_label(self, j: int) -> str:
         """'Name (ID)' when names are known, else the ID."""
         company_id = str(self.pairs.company_ids[j])
@@ -218,7 +220,7 @@ class PlacementProblem:
         companies lose the places and mentor capacity they use.
         """
         pairs = self.pairs
-        weight = self.weights() if weight is None else weight
+        weight = self.weight if weight is None else weight
         locked_pairs = self.lock_pair[self.lock_pair >= 0]
         used = np.bincount(pairs.company[locked_pairs], minlength=pairs.n_companies)
         used_load = np.bincount(
@@ -251,7 +253,7 @@ class PlacementProblem:
         return inst, index
 
 
-def integer_scores(score: np.ndarray) -> np.ndarray:
+def weights_from_scores(score: np.ndarray) -> np.ndarray:
     """Scores in [0, 100] as integer weights, ``SCORE_SCALE`` units per point."""
     return np.rint(np.asarray(score, dtype=np.float64) * SCORE_SCALE).astype(np.int64)
 

@@ -62,17 +62,16 @@ def replan(
         had_place[i] = True
         previous_company[i] = company_at.get(str(company_id), -1)  # -1: the company is gone
 
-    score = problem.weights()
     # With interests first, the objective's own weights are tiered: within interests, then score.
     tiered = params.objective == "count-interest-score"
-    base = problem.interest_tier(score)[0] if tiered else score
+    objective_weight = problem.interest_tier(problem.weight)[0] if tiered else problem.weight
     keeps = previous_company[pairs.student] == pairs.company
-    inst, index = problem.free_instance(base)
+    inst, index = problem.free_instance(objective_weight)
     free_keep = keeps[index]
     bonus = inst.big_m()  # one more kept placement outweighs any score
     with_bonus = dataclasses.replace(inst, weight=inst.weight + bonus * free_keep.astype(np.int64))
     solution = solve_exact(with_bonus, time_limit=params.time_limit_seconds, workers=params.workers)
-    result = result_from(problem, index, solution, params.objective, started, score_weight=inst.weight)
+    result = result_from(problem, index, solution, params.objective, started, bound_in_weights=False)
 
     # Locked students keep or move as their lock says; the solver decides the others.
     locked = problem.locked
@@ -86,9 +85,9 @@ def replan(
         kept_bound = min(solution.bound.weight // bonus, free_movers)
         moves_lower_bound = int(had_place.sum()) - kept_locked - kept_bound
         if kept_bound == kept_free and not tiered:
-            score_bound = solution.bound.weight - bonus * kept_free
-            locked_score = int(score[problem.lock_pair[locked]].sum())
-            result = dataclasses.replace(result, score_bound=(score_bound + locked_score) / SCORE_SCALE)
+            weight_bound = solution.bound.weight - bonus * kept_free
+            locked_weight = int(problem.weight[problem.lock_pair[locked]].sum())
+            result = dataclasses.replace(result, score_bound=(weight_bound + locked_weight) / SCORE_SCALE)
     else:
         moves_lower_bound = 0
 

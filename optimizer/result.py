@@ -83,7 +83,7 @@ class PlacementResult:
     @property
     def objective_score(self) -> float:
         """The optimised total score: the sum of the placements' scores at 0.01-point resolution."""
-        return int(self.problem.weights()[self.chosen_pairs].sum()) / SCORE_SCALE
+        return int(self.problem.weight[self.chosen_pairs].sum()) / SCORE_SCALE
 
     @property
     def total_score(self) -> float:

@@ -34,7 +34,7 @@ def solve_placement(problem: PlacementProblem, params: SolveParams | None = None
     params = SolveParams() if params is None else params
     started = perf_counter()
     if params.objective == "count-interest-score":
-        tiered, base = problem.interest_tier(problem.weights())
+        tiered, base = problem.interest_tier(problem.weight)
         inst, index = problem.free_instance(tiered)
         solution = solve_exact(inst, time_limit=params.time_limit_seconds, workers=params.workers)
         return result_from(problem, index, solution, params.objective, started, interest_base=base)
@@ -54,13 +54,13 @@ def result_from(
     *,
     min_score_bound: float | None = None,
     proven: bool | None = None,
-    score_weight: np.ndarray | None = None,
+    bound_in_weights: bool = True,
     interest_base: int | None = None,
 ) -> PlacementResult:
     """A ``PlacementResult`` from an exact solution on ``problem.free_instance()`` (pairs ``index``).
 
-    ``score_weight``: the weights the solution's bound is in, if not the scores (re-planning
-    adds a bonus per kept placement; its score bound is then not known).
+    ``bound_in_weights``: False when the solution's bound is not in the pairs' weights
+    (re-planning adds a bonus per kept placement; its score bound is then not known here).
     ``interest_base``: the solution is in tiered weights (``interest_tier``); its bound is
     decoded into a bound on the number within interests and, when that tier is closed, on the score.
     """
@@ -69,7 +69,7 @@ def result_from(
     pair_of_student[problem.pairs.student[chosen]] = chosen
     locked = problem.lock_pair[problem.lock_pair >= 0]
     n_locked = int(locked.size)
-    locked_weight = int(problem.weights()[locked].sum())
+    locked_weight = int(problem.weight[locked].sum())
     placed_bound = solution.bound.placed + n_locked
     score_bound = None
     interest_bound = None
@@ -80,9 +80,9 @@ def result_from(
         interest_limit, score_limit = divmod(int(solution.bound.weight), interest_base)
         if count_closed:
             interest_bound = interest_limit + locked_interest
-            if interest_limit == free_interest and score_weight is None:
+            if interest_limit == free_interest and bound_in_weights:
                 score_bound = (score_limit + locked_weight) / SCORE_SCALE
-    elif count_closed and score_weight is None:
+    elif count_closed and bound_in_weights:
         score_bound = (solution.bound.weight + locked_weight) / SCORE_SCALE
     optimal = solution.optimal if proven is None else proven
     return PlacementResult(
@@ -107,8 +107,15 @@ def _fairness(
     params: SolveParams,
     started: float,
 ) -> PlacementResult:
-    """Bisection on the lowest score allowed, keeping the maximum number placed."""
+    """Bisection on the lowest score allowed, keeping the maximum number placed.
+
+    Each solve starts only if one like the last can still finish within the time limit; the
+    first like the least a solve of the whole instance took (``first_flow_seconds``). Cut
+    short, the plan comes back FEASIBLE with the bounds of ``base``, a solve on every pair
+    (a probe's own bound holds only on the pairs it kept).
+    """
     deadline = started + params.time_limit_seconds
+    last = float(base.stats.get("first_flow_seconds", 0.0))
     target = base.value.placed
     proven = base.optimal or base.bound.placed == base.value.placed
     if target == 0:
@@ -118,13 +125,14 @@ def _fairness(
     lowest_failed: int | None = None  # the smallest threshold proven impossible
     left, right = 0, candidates.size - 1
     while left <= right:
-        time_left = deadline - perf_counter()
-        if time_left <= 0:
+        probe_started = perf_counter()
+        if probe_started + last >= deadline:
             proven = False
             break
         middle = (left + right) // 2
         threshold = int(candidates[middle])
-        probe = _at_least(inst, threshold, target, time_left, params.workers)
+        probe = _at_least(inst, threshold, target, deadline - probe_started, params.workers)
+        last = perf_counter() - probe_started
         if probe.value.placed >= target:
             best, best_threshold = probe, int(inst.weight[probe.chosen].min())
             left = int(np.searchsorted(candidates, best_threshold, side="right"))
@@ -135,9 +143,9 @@ def _fairness(
                 lowest_failed = threshold
             right = middle - 1
     # The final plan: most placed at the best threshold, then the highest total score.
-    time_left = deadline - perf_counter()
-    if time_left > 0 and not best.optimal:
-        final = _at_least(inst, best_threshold, None, time_left, params.workers)
+    final_started = perf_counter()
+    if final_started + last < deadline and not best.optimal:
+        final = _at_least(inst, best_threshold, None, deadline - final_started, params.workers)
         if final.value.placed >= target:
             best = final
     proven = proven and best.optimal
@@ -148,6 +156,8 @@ def _fairness(
         bound = int(below.max()) if below.size else best_threshold
     else:
         bound = int(inst.weight.max())
+    if not proven:  # the count and score bounds of the solve on every pair
+        best = ExactSolution(best.chosen, best.value, base.bound, best.stats)
     return result_from(
         problem, index, best, "fairness", started, min_score_bound=bound / SCORE_SCALE, proven=proven
     )

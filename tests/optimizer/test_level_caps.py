@@ -152,12 +152,12 @@ def test_restrict_and_reflow_returns_a_feasible_plan_no_better_than_the_optimum(
     inst = inst.subset(np.flatnonzero(usable))
     if inst.n_pairs == 0:
         return
-    value = inst.big_m() + inst.weight
+    lex_weight = inst.big_m() + inst.weight
     relaxed = solve_transport(
-        inst.n_students, inst.n_companies, inst.student, inst.company, value, inst.capacity
+        inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
     )
     pool = np.ones(inst.n_pairs, dtype=bool)
-    plan = _restrict_and_reflow(inst, relaxed, pool, value, math.inf)
+    plan = _restrict_and_reflow(inst, relaxed, pool, lex_weight, math.inf)
     assert inst.is_feasible(plan)
     best = reference(table)
     found = value_of(inst, plan)

@@ -182,14 +182,14 @@ def test_flow_duals_certify_the_transportation_optimum(table) -> None:
         table.mentor_capacity,
     )
     assume(inst.n_pairs > 0)
-    value = inst.big_m() + inst.weight
+    lex_weight = inst.big_m() + inst.weight
     chosen = solve_transport(
-        inst.n_students, inst.n_companies, inst.student, inst.company, value, inst.capacity
+        inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
     )
-    u, v = transport_duals(inst.n_students, inst.n_companies, inst.student, inst.company, value, chosen)
+    u, v = transport_duals(inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, chosen)
     assert (u >= 0).all() and (v >= 0).all()
-    assert (u[inst.student] + v[inst.company] - value >= 0).all()
-    assert int(u.sum() + (inst.capacity * v).sum()) == int(value[chosen].sum())
+    assert (u[inst.student] + v[inst.company] - lex_weight >= 0).all()
+    assert int(u.sum() + (inst.capacity * v).sum()) == int(lex_weight[chosen].sum())
 
 
 def test_scores_are_optimised_to_a_hundredth_of_a_point() -> None:

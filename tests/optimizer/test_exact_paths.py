@@ -1,0 +1,188 @@
+"""Paths of the exact solver that the end-to-end tests do not reach on their own.
+
+Each test drives one branch of ``optimizer.exact``, ``optimizer.flow`` or
+``optimizer.decompose`` directly and checks what must hold there: a feasible plan,
+a valid bound, the same optimum as an independent MILP when proven.
+"""
+
+from __future__ import annotations
+
+import math
+from time import perf_counter
+
+import numpy as np
+import pytest
+
+import optimizer.decompose
+import optimizer.exact
+from features.loading import network_from_tables
+from features.synthetic import generate
+from matching.context import scoring_context
+from matching.pairs import pair_table
+from optimizer import PlacementProblem
+from optimizer.decompose import Certificate, prove_optimal
+from optimizer.exact import _Pace, _restrict_and_reflow, solve_exact
+from optimizer.flow import PricedFlow, best_pairs_per_student, solve_transport
+from optimizer.instance import Instance
+from tests.optimizer.util import make_table, random_table, reference
+
+
+def test_a_relaxation_cut_short_on_a_small_network_is_repaired_into_a_feasible_plan() -> None:
+    # Twelve students who all prefer the same companies, one place each: the first active set
+    # (each student's eight best pairs) reaches eight companies only, so at time limit 0 the
+    # relaxation is not certified and its flow is repaired (within the active pairs).
+    n = 12
+    student = [i for i in range(n) for _ in range(n)]
+    company = [j for _ in range(n) for j in range(n)]
+    score = [90.0 - 5 * j + 0.1 * i for i in range(n) for j in range(n)]
+    table = make_table(n, n, student, company, score, [1] * n * n, [1] * n, [1] * n)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    solution = solve_exact(inst, time_limit=0)
+    expected = reference(table)
+    assert inst.is_feasible(solution.chosen)
+    assert not solution.optimal
+    assert solution.value.placed <= expected.placed == n
+    assert (expected.placed, expected.weight) <= (solution.bound.placed, solution.bound.weight)
+
+
+def test_the_priced_flow_adds_at_most_add_per_round_pairs_and_still_ends_optimal() -> None:
+    table = random_table(np.random.default_rng(3), 40, 15, density=0.5)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    lex_weight = inst.big_m() + inst.weight
+    oracle = PricedFlow(
+        inst.n_students,
+        inst.n_companies,
+        inst.student,
+        inst.company,
+        inst.capacity,
+        best_pairs_per_student(inst.student, inst.weight, 1),
+    )
+    oracle.add_per_round = 3  # far fewer than the pairs missing after the first round
+    flow = oracle.solve(lex_weight, optional=False)
+    best = solve_transport(
+        inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
+    )
+    assert flow.optimal
+    assert flow.bound == int(lex_weight[flow.chosen].sum()) == int(lex_weight[best].sum())
+    assert oracle.solves > 2
+
+
+def test_a_flow_over_no_pairs_chooses_nothing() -> None:
+    none = np.zeros(0, dtype=np.int64)
+    chosen = solve_transport(2, 1, none, none, none, np.array([1]))
+    assert chosen.shape == (0,) and chosen.dtype == bool
+
+
+def test_a_company_priced_out_of_the_flow_still_belongs_to_a_component() -> None:
+    """The proof's lonely-node step: without it this plan would be 'proven' at a loss of 20.
+
+    One student; company A (load 1, mentor capacity 1, weight 10) and company B (load 0,
+    weight 5). A mentor price of 20 at A makes B the flow's choice (reduced cost 0) and
+    leaves A with a share of the bound (20) but no pair of reduced cost 0.
+    """
+    big_m = 100
+    inst = Instance.of(
+        1,
+        2,
+        np.array([0, 0]),
+        np.array([0, 1]),
+        np.array([10, 5]),
+        np.array([1, 0]),
+        np.array([1, 1]),
+        np.array([1, 0]),
+    )
+    lex_weight = big_m + inst.weight
+    student_price = np.array([big_m + 5])
+    company_price = np.zeros(2, dtype=np.int64)
+    mentor_price = np.array([20, 0])
+    reduced = (
+        student_price[inst.student] + company_price[inst.company] + mentor_price[inst.company] * inst.load
+    )
+    reduced = reduced - lex_weight
+    assert reduced.tolist() == [15, 0]
+    upper_total = int(student_price.sum() + (inst.mentor_capacity * mentor_price).sum())
+    certificate = Certificate(lex_weight, student_price, company_price, mentor_price, reduced, upper_total)
+    plan = np.array([False, True])
+    result = prove_optimal(inst, certificate, plan, np.array([True, False]), math.inf, 1)
+    assert result.plan.tolist() == [True, False]  # the student goes to A, worth 10, not B
+    assert result.loss == result.least_loss == 15
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_a_proof_cut_short_at_any_point_keeps_a_feasible_plan_and_a_valid_bound(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proof's clock runs out after its ``cut``-th look, for every ``cut`` until it finishes."""
+    table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    expected = reference(table)
+    looks = 0
+    cut = 0
+
+    def clock() -> float:  # before the cut: long before any deadline; after it: long past it
+        nonlocal looks
+        looks += 1
+        return 0.0 if looks <= cut else 1e12
+
+    monkeypatch.setattr(optimizer.decompose, "perf_counter", clock)
+    proofs = 0
+    while True:
+        looks = 0
+        solution = solve_exact(inst, time_limit=60)
+        proofs += solution.stats.get("core_rounds", 0) > 0
+        assert inst.is_feasible(solution.chosen)
+        assert (solution.value.placed, solution.value.weight) <= (expected.placed, expected.weight)
+        assert (expected.placed, expected.weight) <= (solution.bound.placed, solution.bound.weight)
+        if looks <= cut:  # the proof finished before its clock ran out
+            assert solution.optimal
+            break
+        cut += 1
+    assert proofs > 1 and cut > 3
+
+
+def test_a_component_that_waited_keeps_the_proof_from_closing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the fairness time-limit test: a component too large to build in the time left
+    waits with a least loss of zero; when later rounds closed the others, the proof still
+    claimed the plan optimal (189 placed where 190 can be).
+
+    Without Lagrangian rounds and with room for about a thousand CP-SAT variables, the
+    largest component (about 2,100) waits on this network whatever the machine's speed.
+    """
+    pairs = pair_table(scoring_context(network_from_tables(generate(200, 120, seed=61).tables)))
+    inst, _ = PlacementProblem.build(pairs).free_instance()
+    monkeypatch.setattr(optimizer.exact, "MAX_LAGRANGE_ROUNDS", 0)
+    monkeypatch.setattr(optimizer.exact, "COUNT_ROUNDS", 0)
+    monkeypatch.setattr(optimizer.decompose, "VARIABLES_PER_SECOND", 35)
+    solution = solve_exact(inst, time_limit=30)
+    expected = reference(pairs)
+    assert inst.is_feasible(solution.chosen)
+    assert (solution.value.placed, solution.value.weight) <= (expected.placed, expected.weight)
+    assert (expected.placed, expected.weight) <= (solution.bound.placed, solution.bound.weight)
+    if solution.optimal:
+        assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+
+
+def test_restrict_and_reflow_out_of_time_starts_no_flow_and_still_returns_a_feasible_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = random_table(np.random.default_rng(5), 60, 25, density=0.25)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    lex_weight = inst.big_m() + inst.weight
+    relaxed = solve_transport(
+        inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
+    )
+    assert not inst.is_feasible(relaxed)  # mentor limits bind: the relaxation breaks some of them
+    pool = np.ones(inst.n_pairs, dtype=bool)
+    flows = optimizer.exact.solve_transport
+    calls = 0
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return flows(*args, **kwargs)
+
+    monkeypatch.setattr(optimizer.exact, "solve_transport", counted)
+    plan = _restrict_and_reflow(inst, relaxed, pool, lex_weight, math.inf, _Pace(perf_counter() - 1.0))
+    assert calls == 0
+    assert inst.is_feasible(plan)
+    assert plan.sum() > 0
