@@ -26,8 +26,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  Klar efter {seconds} sekunder.", flush=True)
     from streamlit.web import cli
 
+    from app_streamlit.state import stop_background_work
+
     sys.argv = ["streamlit", "run", str(APP), *options]
-    cli.main()
+    try:
+        cli.main()
+    finally:  # the server has stopped: background verifications end at their next step
+        stop_background_work()
 
 
 if __name__ == "__main__":

@@ -165,7 +165,10 @@ class PlanJob:
 
 
 QUICK_SECONDS = 1.0
-"""A plan ready within this is waited for, so a page on a small network draws at once without a progress bar."""
+"""A plan ready within this is waited for, so a page draws at once without a progress bar."""
+WAIT_UP_TO_STUDENTS = 500
+"""On a network of at most this many students (the pilot has 140) the plan is solved in a few seconds: its
+pages wait for it as they always did. On larger ones they show the solve's progress after ``QUICK_SECONDS``."""
 PLAN_THREAD = "stu-match-plan"
 
 
@@ -177,7 +180,8 @@ def _plan_jobs() -> dict[str, PlanJob]:
 
 def plan_job(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> PlanJob:
     """The decided plan (as ``decided_plan``), solved in a background thread so that a page can show its
-    progress instead of blocking: waits up to ``QUICK_SECONDS`` for it, then returns it pending."""
+    progress instead of blocking: waits up to ``QUICK_SECONDS`` for it (on a small network, until it is
+    ready), then returns it pending."""
     version, decided = decisions(opened)
     token = _plan_token(opened)
     key = f"{token}|{version}|{objective}"
@@ -198,7 +202,8 @@ def plan_job(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> PlanJob
                     del jobs[old]
             job.thread.start()
     if job.pending and job.thread is not None:
-        job.thread.join(QUICK_SECONDS)
+        small = len(opened.network.students) <= WAIT_UP_TO_STUDENTS
+        job.thread.join(None if small else QUICK_SECONDS)
     return job
 
 
@@ -286,10 +291,27 @@ def recruitment_job(opened: OpenNetwork) -> RecruitmentJob:
     return job
 
 
+STOPPING = threading.Event()
+"""Set when the server stops: background verifications end at their next step instead of holding the
+process for minutes (on a national network the recruitment report is many solves)."""
+
+
+class StoppingError(Exception):
+    """A background computation ended early because the server is stopping."""
+
+
+def stop_background_work() -> None:
+    """Ask the background computations to end at their next step (the launcher calls this on shutdown)."""
+    STOPPING.set()
+
+
 def _verify(job: RecruitmentJob, plan: Plan, key: str, cache: ResultCache) -> None:
     """The background part: no Streamlit calls here, only the computation, its progress and the disk."""
     try:
         report = compute_recruitment(plan, job)
+    except StoppingError:  # nothing kept: the next server computes it again
+        job.failed = "stopped"
+        return
     except Exception as error:  # logged, and the page says so, instead of lost in the thread
         logging.getLogger(__name__).exception("Verifying the recruitment report failed")
         job.failed = f"{type(error).__name__}: {error}"
@@ -303,6 +325,8 @@ def compute_recruitment(plan: Plan, job: RecruitmentJob) -> Recruitment:
     """The verification itself (a seam for tests, which hold it back to see the page while it runs)."""
 
     def advance(share: float) -> None:
+        if STOPPING.is_set():
+            raise StoppingError
         job.share_done = share
 
     return recruitment(plan, progress=advance)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel
@@ -80,8 +81,12 @@ def recommend_rule_lifts(
     top: int = 5,
     candidates: int = MAX_LIFT_CANDIDATES,
     max_solves: int = MAX_SOLVES,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[RuleLift]:
-    """The lifts that place the most unplaced students, largest verified gain first (at most ``top``)."""
+    """The lifts that place the most unplaced students, largest verified gain first (at most ``top``).
+
+    ``progress(done, total)`` is called before each candidate lift is verified.
+    """
     unplaced = np.flatnonzero(company_of_student < 0)
     if unplaced.size == 0 or top < 1:
         return []
@@ -105,7 +110,9 @@ def recommend_rule_lifts(
     room = _Room(pairs, company_of_student)
     verified = []
     solves = 0
-    for misses in kept:
+    for number, misses in enumerate(kept):
+        if progress is not None:
+            progress(number, len(kept))
         merged = with_lift(context, pairs, misses)
         more_mentor = any("mentor_capacity" in m.company_changes for m in misses)
         placed = room.witness(merged, misses)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -136,3 +136,30 @@ def test_a_failed_verification_is_said_in_danish_and_the_rest_of_the_page_stays(
     assert not app.exception, app.exception
     assert "kunne ikke efterprøves" in app.error[0].value
     assert "Kort" in subheaders(app)
+
+
+def test_a_stopping_server_ends_the_verification_at_its_next_step_and_keeps_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    steps: list[float] = []
+    real = state.recruitment
+
+    def counted(plan: object, progress: Callable[[float], None]) -> Recruitment:
+        def step(share: float) -> None:
+            steps.append(share)
+            if len(steps) == 3:
+                state.stop_background_work()  # the server stops while the work is under way
+            progress(share)
+
+        return real(plan, progress=step)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state, "recruitment", counted)
+    monkeypatch.setattr(state, "STOPPING", threading.Event())
+    network_page()
+    for thread in threading.enumerate():
+        if thread.name == state.RECRUITMENT_THREAD:
+            thread.join(TIMEOUT)
+    ((key, job),) = state._jobs().items()
+    assert job.failed == "stopped" and job.result is None
+    assert len(steps) == 3  # no step after the stop
+    assert state.results().report(key, Recruitment) is None

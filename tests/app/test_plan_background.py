@@ -53,6 +53,7 @@ def held_back_solve(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(state, "plan_with_decisions", slow)
+    monkeypatch.setattr(state, "WAIT_UP_TO_STUDENTS", 100)  # the pilot's 140 students: a large network here
     yield release
     release.set()
 
@@ -103,3 +104,18 @@ def test_conflicting_decisions_found_by_the_background_solve_are_shown_as_before
     assert any("Beslutningerne er i konflikt" in e.value for e in app.error)
     assert any("S001" in e.value for e in app.error)
     assert not app.get("progress")
+
+
+def test_on_a_small_network_the_page_waits_for_a_slow_plan_instead_of_showing_progress(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = state.plan_with_decisions
+
+    def slow(*args: object, **kwargs: object) -> object:
+        threading.Event().wait(2 * state.QUICK_SECONDS)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state, "plan_with_decisions", slow)
+    app = open_page("plan", "Mette")
+    assert not app.get("progress")
+    assert app.metric
