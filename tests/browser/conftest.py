@@ -81,7 +81,11 @@ def running_app(database: Path, script: Path = APP) -> Iterator[str]:
         yield url
     finally:
         server.terminate()
-        server.wait(120)  # a background verification (Netværk) is let finish: CP-SAT aborts if torn down
+        try:
+            server.wait(120)  # a background verification ends at its next step: CP-SAT aborts if torn down
+        except subprocess.TimeoutExpired:  # never leave a server running behind the tests
+            server.kill()
+            server.wait()
 
 
 @pytest.fixture(scope="session")
