@@ -89,7 +89,15 @@ def heatmap(frame: pd.DataFrame, level: str, measure: str) -> alt.Chart:
     base = alt.Chart(frame).mark_rect(stroke="#ffffff", strokeWidth=0.5)
     if level == "region":
         encoded = base.encode(
-            x=alt.X("area:N", title=None, sort="ascending", axis=alt.Axis(labelAngle=0, labelLimit=0)),
+            x=alt.X(
+                "area:N",
+                title="Region",
+                sort="ascending",
+                # "Hovedstaden" for "Region Hovedstaden": all five names fit side by side.
+                axis=alt.Axis(
+                    labelAngle=0, labelLimit=0, labelOverlap=False, labelExpr="replace(datum.label, 'Region ', '')"
+                ),
+            ),
             y=alt.Y("industry_label:N", title=None, axis=industry_axis),
             color=colour,
             tooltip=tooltip,

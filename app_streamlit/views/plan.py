@@ -140,8 +140,8 @@ def _mine(decided: DecisionSet, own: set[str] | None) -> list[Decision]:
 def _figures(plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
     result = plan.result
     c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric("Placerede elever", f"{result.placed} af {result.students}")
-    c5.metric("Inden for egne interesser", f"{result.in_interest} af {result.placed}")
+    c1.metric("Placerede elever", f"{number(result.placed, 0)} af {number(result.students, 0)}")
+    c5.metric("Inden for egne interesser", f"{number(result.in_interest, 0)} af {number(result.placed, 0)}")
     c2.metric("Samlet score", number(result.total_score, 0))
     lowest = plan.lowest_score
     c3.metric("Laveste score", "–" if lowest is None else number(lowest))
@@ -150,7 +150,7 @@ def _figures(plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
         mine = plan.mapping()
         placed = sum(1 for s in own if mine.get(s))
         st.caption(
-            f"Dine elever: {placed} af {len(own)} har en plads i planen. Tallene ovenfor gælder hele årgangen."
+            f"Dine elever: {number(placed, 0)} af {number(len(own), 0)} har en plads i planen. Tallene ovenfor gælder hele årgangen."
         )
 
 

@@ -54,8 +54,8 @@ def render() -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Praktikker aftalt", placed)
     c2.metric("I praktik nu", in_internship)
-    c3.metric("Opfølgninger til tiden", f"{on_time} af {due}" if due else "–")
-    c4.metric("I job 12 måneder efter STU", f"{jobs} af {total}" if total else "–")
+    c3.metric("Opfølgninger til tiden", f"{number(on_time, 0)} af {number(due, 0)}" if due else "–")
+    c4.metric("I job 12 måneder efter STU", f"{number(jobs, 0)} af {number(total, 0)}" if total else "–")
     st.info(benchmark_text(rows))
 
     st.subheader("Pr. STU-sted og årgang")
