@@ -10,8 +10,7 @@ before it opens its port: the imports land in ``sys.modules`` and the results in
 What the pages import is read from their source (``page_imports``), so a page that
 gains an import is warmed without a change here. The results are those of the
 built-in network for every visitor: its scoring, the decided plan, the network's
-gaps, the fairness report and the recruitment report (verified in the background,
-as the Netværk page would start it). Nothing here reads or logs a profile's details.
+gaps and the fairness report. Nothing here reads or logs a profile's details.
 """
 
 from __future__ import annotations
@@ -98,8 +97,9 @@ def warm_up() -> WarmUp:
             ("plan", lambda: state.decided_plan(state.builtin())),
             ("gaps", lambda: state.gaps(state.builtin())),
             ("fairness", lambda: state.fairness(state.builtin())),
-            ("recruitment", lambda: state.recruitment_job(state.builtin())),
         ]
+        # Not the recruitment report: on a database never seen before it is many solves, which would share
+        # the CPU with the first visitors; Netværk starts it in the background (or reads it from disk).
         for name, compute in steps:
             with _step(done, name):
                 compute()

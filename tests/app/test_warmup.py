@@ -52,7 +52,7 @@ def test_page_imports_are_read_from_every_page(tmp_path: Path) -> None:
 def test_after_the_warm_up_no_page_loads_or_solves_on_its_first_visit(monkeypatch: pytest.MonkeyPatch) -> None:
     done = warm_up()
     assert done.failed == {}
-    assert {"imports", "network", "scoring", "plan", "gaps", "fairness", "recruitment", "charts"} <= set(done.seconds)
+    assert {"imports", "network", "scoring", "plan", "gaps", "fairness", "charts"} <= set(done.seconds)
     assert all(module in sys.modules for module in done.modules)
 
     def computed_again(*args: object, **kwargs: object) -> None:
