@@ -61,7 +61,19 @@ def visit(browser, url: str, title: str, complete: str | None) -> tuple[float, f
     started = time.perf_counter()
     page.goto(url)
     page.locator("h1", has_text=title).first.wait_for(timeout=TIMEOUT_SECONDS * 1000)
-    usable = None
+    usable = until_usable(page, started, url)
+    done = None
+    if complete is not None:
+        page.get_by_text(complete, exact=True).first.wait_for(timeout=TIMEOUT_SECONDS * 1000)
+        done = time.perf_counter() - started
+    if page.locator("[data-testid='stException']").count():
+        raise RuntimeError(f"{url} shows an exception")
+    page.close()
+    return usable, done
+
+
+def until_usable(page, started: float, what: str) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from ``started`` until Streamlit's running indicator has been gone for ``QUIET_SECONDS``."""
     quiet_since = None
     while time.perf_counter() - started < TIMEOUT_SECONDS:
         running = page.evaluate("() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')")
@@ -71,19 +83,9 @@ def visit(browser, url: str, title: str, complete: str | None) -> tuple[float, f
         elif quiet_since is None:
             quiet_since = now
         elif now - quiet_since >= QUIET_SECONDS:
-            usable = quiet_since - started
-            break
+            return quiet_since - started
         time.sleep(0.05)
-    if usable is None:
-        raise RuntimeError(f"{url} was not drawn within {TIMEOUT_SECONDS:.0f} s")
-    done = None
-    if complete is not None:
-        page.get_by_text(complete, exact=True).first.wait_for(timeout=TIMEOUT_SECONDS * 1000)
-        done = time.perf_counter() - started
-    if page.locator("[data-testid='stException']").count():
-        raise RuntimeError(f"{url} shows an exception")
-    page.close()
-    return usable, done
+    raise RuntimeError(f"{what} was not drawn within {TIMEOUT_SECONDS:.0f} s")
 
 
 def one_round(browser, scratch: Path, path: str) -> dict[str, float]:  # type: ignore[no-untyped-def]

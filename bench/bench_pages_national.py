@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_pages import QUIET_SECONDS, TIMEOUT_SECONDS, load_average  # noqa: E402
+from bench.bench_pages import QUIET_SECONDS, TIMEOUT_SECONDS, load_average, until_usable  # noqa: E402
 from bench.machine import machine_lines  # noqa: E402
 from bench.sections import replace_section  # noqa: E402
 
@@ -60,20 +60,7 @@ def generate(folder: Path, seed: int) -> list[Path]:
 def usable(page, started: float, title: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Seconds from ``started`` until the page is usable, and until its own content is drawn."""
     page.locator("h1", has_text=HEADINGS.get(title, title)).first.wait_for(timeout=TIMEOUT_SECONDS * 1000)
-    quiet_since = ready = None
-    while time.perf_counter() - started < TIMEOUT_SECONDS:
-        running = page.evaluate("() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')")
-        now = time.perf_counter()
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = now
-        elif now - quiet_since >= QUIET_SECONDS:
-            ready = quiet_since - started
-            break
-        time.sleep(0.05)
-    if ready is None:
-        raise RuntimeError(f"{title} was not drawn within {TIMEOUT_SECONDS:.0f} s")
+    ready = until_usable(page, started, title)
     complete = ready
     if page.get_by_text(SOLVING).count():  # the plan is still being solved: until the page draws itself
         page.get_by_text(SOLVING).wait_for(state="detached", timeout=TIMEOUT_SECONDS * 1000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,29 +12,16 @@ from streamlit.testing.v1 import AppTest
 
 from app_streamlit import state
 from placement_service import Recruitment
-from placement_service.planning import MODEL_CACHE_ENV
 from tests.app.shown import shown_tables
-from tests.app.users import create_users
 
 APP = str(Path(__file__).resolve().parents[2] / "app_streamlit" / "app.py")
 TIMEOUT = 180
 
 
 @pytest.fixture(autouse=True)
-def fresh_database_and_results(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
-) -> Iterator[Path]:
+def fresh_database_and_results(app_environment: Path) -> Path:
     """Its own database, and a cache folder of its own that still holds the session's fitted models."""
-    monkeypatch.setenv("STU_MATCH_DB", str(tmp_path / "app.sqlite3"))
-    create_users(tmp_path / "app.sqlite3")
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    for model in model_cache.glob("outcome-model-*.json"):
-        (cache / model.name).write_bytes(model.read_bytes())
-    monkeypatch.setenv(MODEL_CACHE_ENV, str(cache))
-    st.cache_resource.clear()
-    yield cache
-    st.cache_resource.clear()
+    return app_environment
 
 
 def network_page() -> AppTest:

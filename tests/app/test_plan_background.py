@@ -7,33 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from app_streamlit import state
 from placement_service import InputError
-from placement_service.planning import MODEL_CACHE_ENV
-from tests.app.users import create_users, log_in
+from tests.app.test_pages import open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app_streamlit" / "app.py")
 TIMEOUT = 180
 
 
 @pytest.fixture(autouse=True)
-def fresh_database_and_results(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
-) -> Iterator[None]:
-    monkeypatch.setenv("STU_MATCH_DB", str(tmp_path / "app.sqlite3"))
-    create_users(tmp_path / "app.sqlite3")
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    for model in model_cache.glob("outcome-model-*.json"):
-        (cache / model.name).write_bytes(model.read_bytes())
-    monkeypatch.setenv(MODEL_CACHE_ENV, str(cache))
-    st.cache_resource.clear()
+def fresh_database_and_results(app_environment: Path) -> Iterator[None]:
     yield
-    _join_plan_threads()
-    st.cache_resource.clear()
+    _join_plan_threads()  # before the environment's caches are cleared
 
 
 def _join_plan_threads() -> None:
@@ -56,15 +41,6 @@ def held_back_solve(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event
     monkeypatch.setattr(state, "WAIT_UP_TO_STUDENTS", 100)  # the pilot's 140 students: a large network here
     yield release
     release.set()
-
-
-def open_page(page: str, user: str | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    if user:
-        log_in(app, user)
-    app.switch_page(f"views/{page}.py").run()
-    assert not app.exception, app.exception
-    return app
 
 
 @pytest.mark.parametrize(("page", "user", "title"), [("plan", "Mette", "Placeringsplan"), ("network", "Kim", "Netværk")])

@@ -7,32 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_streamlit import state, warmup
 from app_streamlit.warmup import page_imports, warm_up
-from placement_service.planning import MODEL_CACHE_ENV
 
 APP = str(Path(__file__).resolve().parents[2] / "app_streamlit" / "app.py")
 PAGES = ["home", "students", "plan", "placements", "network", "companies", "steering", "scenarios", "data"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> Iterator[None]:
-    """Its own database and results folder; the session's fitted outcome models are copied in (no refit)."""
-    monkeypatch.setenv("STU_MATCH_DB", str(tmp_path / "app.sqlite3"))
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    for model in model_cache.glob("outcome-model-*.json"):
-        (cache / model.name).write_bytes(model.read_bytes())
-    monkeypatch.setenv(MODEL_CACHE_ENV, str(cache))
-    st.cache_resource.clear()
+def fresh_database(app_environment: Path) -> Iterator[None]:
     yield
     for job in state._jobs().values():  # let a background verification end before the next test's database
         if job.thread is not None:
             job.thread.join(120)
-    st.cache_resource.clear()
 
 
 def test_page_imports_are_read_from_every_page(tmp_path: Path) -> None:
