@@ -196,10 +196,7 @@ def plan_job(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> PlanJob
                 name=PLAN_THREAD,
                 daemon=False,  # as for the recruitment report: CP-SAT aborts the process if torn down mid-solve
             )
-            jobs[key] = job
-            for old in list(jobs)[:-KEEP_JOBS]:
-                if not jobs[old].pending:
-                    del jobs[old]
+            _keep(jobs, key, job)
             job.thread.start()
     if job.pending and job.thread is not None:
         small = len(opened.network.students) <= WAIT_UP_TO_STUDENTS
@@ -277,10 +274,7 @@ def recruitment_job(opened: OpenNetwork) -> RecruitmentJob:
         if job is not None:
             return job
         job = RecruitmentJob(result=results().report(key, Recruitment))
-        jobs[key] = job
-        for old in list(jobs)[:-KEEP_JOBS]:
-            if not jobs[old].pending:
-                del jobs[old]
+        _keep(jobs, key, job)
         if job.result is None:
             # Not a daemon: a process that ends (a server stopped, a test run over) waits for the solver,
             # which aborts the process if it is torn down mid-solve.
@@ -303,6 +297,14 @@ class StoppingError(Exception):
 def stop_background_work() -> None:
     """Ask the background computations to end at their next step (the launcher calls this on shutdown)."""
     STOPPING.set()
+
+
+def _keep(jobs: dict[str, PlanJob] | dict[str, RecruitmentJob], key: str, job: PlanJob | RecruitmentJob) -> None:
+    """Add ``job`` as the newest; forget finished ones beyond the ``KEEP_JOBS`` newest (call under ``_JOBS_LOCK``)."""
+    jobs[key] = job  # type: ignore[assignment]
+    for old in list(jobs)[:-KEEP_JOBS]:
+        if not jobs[old].pending:
+            del jobs[old]
 
 
 def _verify(job: RecruitmentJob, plan: Plan, key: str, cache: ResultCache) -> None:
