@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
+from app_streamlit import state
 from placement_service.planning import MODEL_CACHE_ENV
 from tests.app.users import create_users
 
@@ -26,3 +28,25 @@ def app_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache
     st.cache_resource.clear()
     yield cache
     st.cache_resource.clear()
+
+
+BACKGROUND_THREADS = {state.PLAN_THREAD, state.RECRUITMENT_THREAD}
+
+
+@pytest.fixture(autouse=True)
+def no_background_work_left() -> Iterator[None]:
+    """After each test, its background plan and recruitment verification are stopped and waited for, so that
+    no test shares the CPU with an earlier test's verification (each Netværk visit on a new database starts
+    one: many solves)."""
+    yield
+    state.stop_background_work()
+    try:
+        for thread in threading.enumerate():
+            if thread.name in BACKGROUND_THREADS:
+                thread.join(120)
+                assert not thread.is_alive(), f"{thread.name} still runs 120 s after the test"
+        jobs = state._jobs()
+        for key in [key for key, job in jobs.items() if job.failed == "stopped"]:
+            del jobs[key]  # a later test on the same network starts it again, as a restarted server would
+    finally:
+        state.STOPPING.clear()
