@@ -255,29 +255,57 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
                 if item.arrangements:
                     st.markdown("**Skal aftales**\n" + "\n".join(f"- {a}" for a in item.arrangements))
             with right:
-                st.altair_chart(_component_bars(item.components), width="stretch")
+                st.markdown(_component_table(item.components))
                 st.caption(f"Delene summerer til scoren: {number(sum(item.components.values()))} point.")
+    if len(shortlist) > 1:
+        st.markdown("**Scorens dele, forslagene side om side**")
+        st.altair_chart(_component_bars(shortlist), width="stretch")
     return shortlist
 
 
-def _component_bars(components: dict[str, float]) -> alt.Chart:
-    """The score's parts as bars in the explanation's order, every label in full."""
+def _component_table(components: dict[str, float]) -> str:
+    """The score's parts as a Markdown table in the explanation's order, to 0.1 point."""
+    rows = "\n".join(f"| {COMPONENT_LABELS[k]} | {number(v)} |" for k, v in components.items())
+    return "| Del af scoren | Point |\n|:--|--:|\n" + rows
+
+
+def _component_bars(shortlist: list[PairExplanation]) -> alt.Chart:
+    """One stacked bar per suggestion, its parts in the explanation's order: the suggestions compared in one
+    chart (one chart per suggestion made the page slow to draw)."""
     frame = pd.DataFrame(
-        {
-            "del": [COMPONENT_LABELS[k] for k in components],
-            "point": list(components.values()),
-            "tekst": [f"{number(v)} point" for v in components.values()],
-        }
+        [
+            {
+                "forslag": f"{rank}. {item.company_name}",
+                "del": COMPONENT_LABELS[key],
+                "orden": order,
+                "point": value,
+                "tekst": f"{number(value)} point",
+            }
+            for rank, item in enumerate(shortlist, start=1)
+            for order, (key, value) in enumerate(item.components.items())
+        ]
     )
+    parts = list(dict.fromkeys(frame["del"]))
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("del:N", sort=None, title=None, axis=alt.Axis(labelLimit=0)),
-            x=alt.X("point:Q", title="Point"),
-            tooltip=[alt.Tooltip("del:N", title="Del af scoren"), alt.Tooltip("tekst:N", title="Bidrag")],
+            y=alt.Y("forslag:N", sort=None, title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X("point:Q", title="Point", stack="zero"),
+            color=alt.Color(
+                "del:N",
+                sort=parts,
+                title="Del af scoren",
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=0),
+            ),
+            order=alt.Order("orden:Q"),
+            tooltip=[
+                alt.Tooltip("forslag:N", title="Forslag"),
+                alt.Tooltip("del:N", title="Del af scoren"),
+                alt.Tooltip("tekst:N", title="Bidrag"),
+            ],
         )
-        .properties(height=260)
+        .properties(height=34 * len(shortlist) + 170)  # the bars, the axis and the legend below
     )
 
 
