@@ -9,6 +9,7 @@ are read, not computed again, so a restart is quick too.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -22,6 +23,10 @@ def main(argv: list[str] | None = None) -> None:
     from app_streamlit.warmup import warm_up
 
     done = warm_up()
+    # What the warm-up loaded (modules, the built-in network and its results) lives as long as the server:
+    # set it aside, so that Python's collector no longer walks it (a full collection took 0.15-0.35 s).
+    gc.collect()
+    gc.freeze()
     seconds = f"{done.total_seconds:.1f}".replace(".", ",")
     print(f"  Klar efter {seconds} sekunder.", flush=True)
     from streamlit.web import cli
