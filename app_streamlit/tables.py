@@ -1,9 +1,10 @@
 """Tables whose long texts wrap onto more lines instead of running off the edge.
 
 ``st.dataframe`` cuts a cell at its column's width; a consultant then reads
-"1 praktikplads, mentor uddannet til målgruppen, 4 mentortim…". ``st.table``
-wraps every cell, but renders Markdown, so every cell and header is escaped
-first: what comes from data files is shown as the characters it is.
+"1 praktikplads, mentor uddannet til målgruppen, 4 mentortim…". A Markdown table
+wraps every cell. It is one element for the browser to draw, where ``st.table``
+is one Markdown element per cell (hundreds on some pages). Every cell and header
+is escaped first: what comes from data files is shown as the characters it is.
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ def as_text(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     return shown
 
 
+def markdown_table(frame: pd.DataFrame, decimals: int = 1) -> str:
+    """``frame`` as one Markdown table of escaped, Danish-formatted text; numeric columns aligned right."""
+    shown = as_text(frame, decimals)
+    align = [
+        "--:" if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool else ":--" for c in frame
+    ]
+    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in shown.itertuples(index=False, name=None)]
+    return "\n".join(lines)
+
+
 def wrapped_table(frame: pd.DataFrame, decimals: int = 1) -> None:
     """Show ``frame`` with every text in full, wrapped within its column."""
-    st.table(as_text(frame, decimals), hide_index=True)
+    st.markdown(markdown_table(frame, decimals))

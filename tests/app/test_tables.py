@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app_streamlit.tables import as_text, cell_text
-from tests.app.shown import unescape
+from app_streamlit.tables import as_text, cell_text, markdown_table
+from tests.app.shown import markdown_tables, unescape
 
 
 def test_numbers_are_danish_and_nothing_is_a_dash() -> None:
@@ -32,3 +32,12 @@ def test_headers_are_escaped_too() -> None:
     frame = as_text(pd.DataFrame({"Elever [x](y)": ["S0001"], "Antal": [3]}))
     assert list(frame.columns) == [r"Elever \[x\]\(y\)", "Antal"]
     assert frame.iloc[0].tolist() == ["S0001", "3"]
+
+
+@given(st.lists(st.tuples(st.text(max_size=20), st.integers(-10**6, 10**6)), min_size=1, max_size=8))
+def test_a_markdown_table_reads_back_cell_by_cell(rows: list[tuple[str, int]]) -> None:
+    frame = pd.DataFrame(rows, columns=["Tekst | [x]", "Antal"])
+    (shown,) = markdown_tables("Indledning\n\n" + markdown_table(frame))
+    assert list(shown.columns) == ["Tekst | [x]", "Antal"]
+    expected = [[unescape(cell_text(text)).strip(), unescape(cell_text(count))] for text, count in rows]
+    assert shown.to_numpy().tolist() == expected
