@@ -98,7 +98,8 @@ def test_a_placement_from_agreement_to_outcome_reaches_the_steering_report(brows
     wait_for(page, "Alle registrerede udfald er med")
     assert page.get_by_text(f"Modellen lærer af {history + 1} tidligere praktikker", exact=False).count() == 1
     assert page.get_by_text("Alle registrerede udfald er med").count() == 1
-    tables = page.get_by_test_id("stTable").count() + page.get_by_test_id("stDataFrame").count()
+    wrapped = page.get_by_test_id("stMarkdownContainer").locator("table").count()  # app_streamlit.tables
+    tables = wrapped + page.get_by_test_id("stDataFrame").count()
     assert tables >= 3  # the report, the outcomes, before and after
     assert exceptions_shown(page) == 0
     page.close()

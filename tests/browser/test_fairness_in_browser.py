@@ -23,6 +23,11 @@ def rows_of(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     return out
 
 
+def wrapped_table(page, text: str):  # type: ignore[no-untyped-def]
+    """A wrapped table (app_streamlit.tables: a Markdown table) that shows ``text``."""
+    return page.get_by_test_id("stMarkdownContainer").locator("table").filter(has_text=text)
+
+
 def scroll_to(page, locator) -> None:  # type: ignore[no-untyped-def]
     page.evaluate("(el) => el.scrollIntoView({block: 'start'})", locator.element_handle())
     page.wait_for_timeout(1000)
@@ -41,7 +46,7 @@ def test_the_coordinator_reads_placement_and_calibration_by_group(
     placement = page.get_by_test_id("stDataFrame").filter(has_text="I egne interesser")
     # The tables draw after the heading: wait for both before reading them.
     placement.first.wait_for(timeout=120_000)
-    page.get_by_test_id("stTable").filter(has_text="Forudsagt andel i job").first.wait_for(timeout=120_000)
+    wrapped_table(page, "Forudsagt andel i job").first.wait_for(timeout=120_000)
     settle(page)
     headers = placement.locator("[role='columnheader']").all_inner_texts()
     assert headers[:5] == ["Gruppering", "Gruppe", "Elever", "Placeret", "I egne interesser"]
@@ -51,7 +56,7 @@ def test_the_coordinator_reads_placement_and_calibration_by_group(
     assert rows[("Transport", "Til fods")][2:6] == ["1", "1", "0", "– (under 20)"]  # counts, no rate
     assert {group for group, _ in rows} == {"STU-sted", "Køn", "Alder", "Funktionsnedsættelse", "Transport"}
 
-    calibration = page.get_by_test_id("stTable").filter(has_text="Forudsagt andel i job")
+    calibration = wrapped_table(page, "Forudsagt andel i job")
     headers = [h.strip() for h in calibration.locator("th").all_inner_texts()]
     assert headers[:5] == [
         "Gruppering",
