@@ -180,6 +180,9 @@ def test_a_what_if_scenario_is_compared_saved_and_reopened() -> None:
 
 def test_a_company_added_in_a_scenario_gives_mentor_hours_per_week() -> None:
     app = open_page("scenarios", user="Jens")
+    assert not [n for n in app.number_input if n.key == "scenario_new_mentor"]  # drawn only when opened
+    app.session_state["scenario_add_open"] = True  # as a click on "Tilføj en virksomhed"
+    app.run()
     mentor = app.number_input(key="scenario_new_mentor")
     assert mentor.label == "Mentortimer om ugen" and "timer om ugen" in (mentor.help or "")
     mentor.set_value(8)
