@@ -17,7 +17,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import streamlit as st
 
@@ -54,6 +56,7 @@ from placement_service.planning import model_cache_dir
 from placement_service.result_cache import ResultCache, report_key
 
 OPEN_NETWORK = "open_network"  # session state: this session's uploaded network (an OpenNetwork)
+T = TypeVar("T")
 
 
 @st.cache_resource
@@ -151,12 +154,12 @@ def decided_plan(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> Pla
 
 
 @dataclass(eq=False)
-class PlanJob:
-    """The decided plan of one decision version: ready, refused (conflicting decisions), or being solved."""
+class Job(Generic[T]):
+    """A result computed in a background thread: ready, refused or failed (``error``), or still running."""
 
-    started: float  # time.monotonic() when the solve started
-    result: Plan | None = None
-    error: Exception | None = None  # an InputError (conflicting decisions) or what went wrong
+    started: float  # time.monotonic() when the computation started
+    result: T | None = None
+    error: Exception | None = None  # an InputError (e.g. conflicting decisions) or what went wrong
     thread: threading.Thread | None = field(default=None, repr=False)
 
     @property
@@ -164,17 +167,28 @@ class PlanJob:
         return self.result is None and self.error is None
 
 
+PlanJob = Job[Plan]
+"""The decided plan of one decision version, solved in the background."""
+
+
 QUICK_SECONDS = 1.0
-"""A plan ready within this is waited for, so a page draws at once without a progress bar."""
+"""A result ready within this is waited for, so a page draws at once without a progress bar."""
 WAIT_UP_TO_STUDENTS = 500
 """On a network of at most this many students (the pilot has 140) the plan is solved in a few seconds: its
-pages wait for it as they always did. On larger ones they show the solve's progress after ``QUICK_SECONDS``."""
+pages wait for it as they always did. On larger ones they show the progress after ``QUICK_SECONDS``."""
 PLAN_THREAD = "stu-match-plan"
+SCORING_THREAD = "stu-match-scoring"
 
 
 @st.cache_resource(show_spinner=False)
 def _plan_jobs() -> dict[str, PlanJob]:
     """Plan jobs of this server process by key, the newest last (shared by every session)."""
+    return {}
+
+
+@st.cache_resource(show_spinner=False)
+def _scoring_jobs() -> dict[str, Job[ScoringContext]]:
+    """Scoring jobs of this server process by network version, the newest last (shared by every session)."""
     return {}
 
 
@@ -184,36 +198,56 @@ def plan_job(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE) -> PlanJob
     ready), then returns it pending."""
     version, decided = decisions(opened)
     token = _plan_token(opened)
-    key = f"{token}|{version}|{objective}"
+    return _in_background(
+        _plan_jobs(),
+        f"{token}|{version}|{objective}",
+        lambda: _plan(opened, token, version, objective, decided),
+        PLAN_THREAD,
+        wait=len(opened.network.students) <= WAIT_UP_TO_STUDENTS,
+    )
+
+
+def scoring_job(opened: OpenNetwork) -> Job[ScoringContext]:
+    """The network's scoring (as ``scoring``), computed in a background thread (or found ready, e.g. from the
+    plan's solve) so that a page can show its progress: waits as ``plan_job`` does."""
+    return _in_background(
+        _scoring_jobs(),
+        _token(opened),
+        lambda: scoring(opened),
+        SCORING_THREAD,
+        wait=len(opened.network.students) <= WAIT_UP_TO_STUDENTS,
+    )
+
+
+def _in_background(
+    jobs: dict[str, Job[T]], key: str, compute: Callable[[], T], name: str, *, wait: bool
+) -> Job[T]:
+    """The job ``key`` of ``jobs``, started if new; waited for until done if ``wait``, else ``QUICK_SECONDS``."""
     with _JOBS_LOCK:
-        jobs = _plan_jobs()
         job = jobs.get(key)
         if job is None:
-            job = PlanJob(started=time.monotonic())
+            job = Job[T](started=time.monotonic())
             job.thread = threading.Thread(
-                target=_solve_plan,
-                args=(job, opened, token, version, objective, decided),
-                name=PLAN_THREAD,
+                target=_compute,
+                args=(job, compute, name),
+                name=name,
                 daemon=False,  # as for the recruitment report: CP-SAT aborts the process if torn down mid-solve
             )
             _keep(jobs, key, job)
             job.thread.start()
     if job.pending and job.thread is not None:
-        small = len(opened.network.students) <= WAIT_UP_TO_STUDENTS
-        job.thread.join(None if small else QUICK_SECONDS)
+        job.thread.join(None if wait else QUICK_SECONDS)
     return job
 
 
-def _solve_plan(
-    job: PlanJob, opened: OpenNetwork, token: str, version: int, objective: str, decided: DecisionSet
-) -> None:
-    """The background part: the cached solve (so ``decided_plan`` finds it afterwards), nothing drawn."""
+def _compute(job: Job[T], compute: Callable[[], T], name: str) -> None:
+    """The background part: the cached computation (so the page finds it afterwards), nothing drawn."""
     try:
-        job.result = _plan(opened, token, version, objective, decided)
-    except InputError as error:  # conflicting decisions: the page says which
+        job.result = compute()
+    except InputError as error:  # e.g. conflicting decisions: the page says which
         job.error = error
     except Exception as error:  # logged, and the page says so, instead of lost in the thread
-        logging.getLogger(__name__).exception("Solving the decided plan failed")
+        logging.getLogger(__name__).exception("The background computation %s failed", name)
         job.error = error
 
 
@@ -299,7 +333,9 @@ def stop_background_work() -> None:
     STOPPING.set()
 
 
-def _keep(jobs: dict[str, PlanJob] | dict[str, RecruitmentJob], key: str, job: PlanJob | RecruitmentJob) -> None:
+def _keep(
+    jobs: dict[str, Job[T]] | dict[str, RecruitmentJob], key: str, job: Job[T] | RecruitmentJob
+) -> None:
     """Add ``job`` as the newest; forget finished ones beyond the ``KEEP_JOBS`` newest (call under ``_JOBS_LOCK``)."""
     jobs[key] = job  # type: ignore[assignment]
     for old in list(jobs)[:-KEEP_JOBS]:

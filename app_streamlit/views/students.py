@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_streamlit import state
+from app_streamlit import state, waiting
 from app_streamlit.labels import number, site_name, student_option, travel
 from app_streamlit.session import current_actor, flash
 from features.profiles import Student
@@ -218,8 +218,8 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
         help="Som udgangspunkt kommer virksomheder inden for elevens egne interesser først. "
         "Vis alle brancher ordner alle virksomheder efter match alene.",
     )
-    context = state.scoring(opened)
     try:
+        context = waiting.scoring_or_wait(opened)  # on a large network just uploaded: its progress
         shortlist = companies_for_student(
             context,
             student.student_id,

@@ -30,7 +30,7 @@ def app_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache
     st.cache_resource.clear()
 
 
-BACKGROUND_THREADS = {state.PLAN_THREAD, state.RECRUITMENT_THREAD}
+BACKGROUND_THREADS = {state.PLAN_THREAD, state.SCORING_THREAD, state.RECRUITMENT_THREAD}
 
 
 @pytest.fixture(autouse=True)
