@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from features import danish
 from features.geography import SITES_BY_ID
 from features.profiles import Student
 from features.vocabulary import TRANSPORT_MODE_LABELS
+from placement_service.clock import danish_time
 
 
 def number(value: float, decimals: int = 1) -> str:
@@ -32,3 +35,11 @@ def days_text(days: int) -> str:
     count = abs(days)
     unit = "dag" if count == 1 else "dage"
     return f"om {count} {unit}" if days > 0 else f"{count} {unit} over tid"
+
+
+def upload_name(file_names: list[str], at: str) -> str:
+    """The name an upload is offered: an Excel file's own name; for CSV files, which are named after their
+    tables (students.csv, …), 'Eget netværk' and when (``at``, a stored timestamp)."""
+    if len(file_names) == 1 and PurePath(file_names[0]).suffix.lower() == ".xlsx":
+        return PurePath(file_names[0]).stem
+    return f"Eget netværk, {danish_time(at)}"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
+from app_streamlit.labels import upload_name
 from app_streamlit.session import current_actor, flash, show_flashes
 from features.column_guide import guide_table, template_workbook_bytes
 from features.network import Network
@@ -24,6 +23,7 @@ from placement_service import (
     same_files_as,
     uploadable_networks,
 )
+from placement_service.clock import now
 from placement_service.use_cases import data_tables
 
 PENDING = "upload_pending"  # session state: validated data waiting for the user to say which network it is
@@ -118,7 +118,8 @@ def _upload() -> None:
     assert uploads
     try:
         network = read_upload(
-            {file.name: file.getvalue() for file in uploads}, source=Path(uploads[0].name).stem
+            {file.name: file.getvalue() for file in uploads},
+            source=upload_name([f.name for f in uploads], now()),
         )
     except DataValidationError as error:
         st.session_state.pop(PENDING, None)
