@@ -44,8 +44,14 @@ def _organisation_login_configured() -> bool:
 
 
 def _organisation_email() -> str | None:
+    """The organisation login's e-mail address (None without one); empty when its provider says it has not
+    verified it (anyone could then have typed a consultant's address): that login is a demo visitor."""
     try:
         if st.user.is_logged_in:
+            # A boolean, or a string as some providers send it; absent (as from Entra ID) counts as verified.
+            verified = str(st.user.get("email_verified", True))
+            if verified.lower() == "false":
+                return ""
             return str(st.user.get("email") or "") or None
     except (AttributeError, KeyError):
         return None
@@ -59,8 +65,8 @@ def current_actor() -> Actor:
     is a demo visitor, whatever was typed in the local form.
     """
     email = _organisation_email()
-    if email:
-        return _organisation_actor(email) or demo_actor()
+    if email is not None:  # an organisation login decides alone; an unverified address is nobody's
+        return (_organisation_actor(email) if email else None) or demo_actor()
     actor = st.session_state.get(ACTOR_KEY)
     return actor if isinstance(actor, Actor) else demo_actor()
 
@@ -91,11 +97,14 @@ def sidebar_login() -> Actor:
         st.sidebar.button("Log ud", key="logout", on_click=_log_out)
         return actor
     email = _organisation_email()
-    if email:
-        # Signed in at the organisation, but not in the user list: say so, and offer to sign out
-        # (to try another account) instead of a second, local login.
+    if email is not None:
+        # Signed in at the organisation, but not in the user list (or with an address it has not verified):
+        # say so, and offer to sign out (to try another account) instead of a second, local login.
         st.sidebar.warning(
             "Din konto er ikke oprettet i STU-praktikmatch. Bed administratoren om at oprette dig."
+            if email
+            else "Din organisation har ikke bekræftet din e-mailadresse, så du er ikke logget ind. "
+            "Log ud, og log ind med en konto med en bekræftet adresse."
         )
         st.sidebar.button("Log ud", key="logout", on_click=_log_out)
         return actor
@@ -128,7 +137,7 @@ def _log_out() -> None:
     st.session_state.pop(ACTOR_KEY, None)
     st.session_state.pop(ORGANISATION_ACTOR_KEY, None)
     state.use(None)  # uploaded data needs a login
-    if _organisation_email():
+    if _organisation_email() is not None:
         st.logout()  # deletes Streamlit's identity cookie and signs out at the provider
 
 

@@ -63,11 +63,16 @@ class Settings:
         return f"{self.issuer}{path}"
 
 
+UNVERIFIED = "unverified:"
+
+
 @dataclass(frozen=True)
 class User:
-    """Whoever typed this e-mail address on the login page."""
+    """Whoever typed this e-mail address on the login page (prefixed ``unverified:``, the provider says it
+    has not verified the address, as a provider that lets anyone sign up with any address does)."""
 
     email: str
+    verified: bool = True
 
     @property
     def sub(self) -> str:
@@ -79,7 +84,7 @@ class User:
         return UserInfo(
             sub=self.sub,
             email=self.email,
-            email_verified=True,
+            email_verified=self.verified,
             name=local_part.capitalize(),
             preferred_username=self.email,
         ).filter(scope)
@@ -345,7 +350,7 @@ LOGIN_PAGE = """<!doctype html>
 <p>Local test provider. Signing in to <strong>{client_id}</strong>.</p>
 <form method="post">
   <label for="email">E-mail</label>
-  <input id="email" name="email" type="email" required autofocus>
+  <input id="email" name="email" type="text" required autofocus>
   <button type="submit">Sign in</button>
 </form>
 </body>
@@ -384,7 +389,9 @@ def create_app(settings: Settings) -> Flask:
         user = None
         if request.method == "POST":
             email = request.form.get("email", "").strip()
-            user = User(email) if "@" in email else None
+            unverified = email.startswith(UNVERIFIED)
+            email = email.removeprefix(UNVERIFIED)
+            user = User(email, verified=not unverified) if "@" in email else None
         try:
             grant = server.get_consent_grant(end_user=user)
         except OAuth2Error as error:

@@ -20,7 +20,7 @@ import pytest
 from app_streamlit.labels import site_name
 from placement_service import DecisionStore, add_user
 from tests.browser.conftest import _free_port, go_to, running_app, settle
-from tests.oidc_provider import running_provider
+from tests.oidc_provider import UNVERIFIED, running_provider
 
 pytestmark = pytest.mark.browser
 
@@ -149,6 +149,19 @@ def test_an_unlisted_user_is_told_and_stays_in_the_demo(browser, oidc: OidcSetup
     # Signing out gives the login buttons back, to try another account.
     sidebar.get_by_role("button", name="Log ud", exact=True).click()
     page.get_by_test_id("stSidebar").get_by_role("button", name=LOGIN_BUTTON).wait_for(timeout=90_000)
+    page.context.close()
+
+
+def test_an_address_the_provider_has_not_verified_logs_no_one_in(browser, oidc: OidcSetup) -> None:
+    page = fresh_page(browser, oidc.app_url)
+    log_in_at_provider(page, oidc, UNVERIFIED + LISTED_EMAIL)  # Mette's address, typed by anyone
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("har ikke bekræftet din e-mailadresse", exact=False).wait_for(timeout=90_000)
+    settle(page)
+    assert sidebar.get_by_text("Mette · jobkonsulent", exact=True).count() == 0
+    assert page.get_by_text(DEMO_BANNER, exact=False).count() == 1
+    assert sidebar.get_by_label("Brugernavn").count() == 0  # no second, local login either
+    assert sidebar.get_by_role("button", name="Log ud", exact=True).count() == 1
     page.context.close()
 
 
