@@ -44,11 +44,12 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 Bool = Annotated[bool, BeforeValidator(parse_bool)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 Hours = Annotated[int, Field(ge=1, le=45)]
+# The range applies to a number; None (not given) is allowed as such, from a file or from code.
 Latitude = Annotated[
-    float | None, BeforeValidator(parse_decimal), Field(ge=DENMARK_LAT[0], le=DENMARK_LAT[1])
+    Annotated[float, Field(ge=DENMARK_LAT[0], le=DENMARK_LAT[1])] | None, BeforeValidator(parse_decimal)
 ]
 Longitude = Annotated[
-    float | None, BeforeValidator(parse_decimal), Field(ge=DENMARK_LON[0], le=DENMARK_LON[1])
+    Annotated[float, Field(ge=DENMARK_LON[0], le=DENMARK_LON[1])] | None, BeforeValidator(parse_decimal)
 ]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
 

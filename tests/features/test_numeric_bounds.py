@@ -71,3 +71,12 @@ def test_a_negative_capacity_says_what_is_allowed(tmp_path: Path, tables) -> Non
         load_with(tmp_path, tables, "companies", "capacity", -1)
     (issue,) = refused.value.issues
     assert "at least 0" in issue.message and "mindst 0" in issue.message_da
+
+
+def test_coordinates_left_out_in_code_are_taken_from_the_municipality(tables) -> None:  # type: ignore[no-untyped-def]
+    from features.profiles import Student
+
+    row = tables["students"].iloc[0].dropna().to_dict()
+    row.update(home_lat=None, home_lon=None)  # as a caller building profiles in code leaves them out
+    student = Student.model_validate(row)
+    assert student.home_lat is not None and student.home_lon is not None
