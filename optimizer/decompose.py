@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
+from typing import Any
 
 import numpy as np
 
@@ -95,6 +96,7 @@ def prove_optimal(
     candidates = np.flatnonzero((cert.reduced < 2 * start_loss) | plan)
     by_student = _index(inst.student[candidates], inst.n_students, candidates)
     by_company = _index(inst.company[candidates], inst.n_companies, candidates)
+    student_of, company_of = inst.student[candidates], inst.company[candidates]
 
     plan = plan.copy()
     in_core = (cert.reduced == 0) | plan
@@ -144,14 +146,16 @@ def prove_optimal(
             least_student[members_s.members(c)] = 0
             least_company[members_c.members(c)] = 0
         parts: list[_Part] = []
-        for c in np.flatnonzero(look & (loss2 > 0)).tolist():
+        solve = look & (loss2 > 0)
+        by_component = _pairs_by_component(
+            candidates, student_label[student_of], company_label[company_of], solve
+        )
+        for c in np.flatnonzero(solve).tolist():
             students, companies = members_s.members(c), members_c.members(c)
             if perf_counter() >= deadline:  # out of time: this component waits, its least loss zero
                 least_student[students] = least_company[companies] = 0
                 continue
-            own = np.unique(
-                np.concatenate([by_student.members_of(students), by_company.members_of(companies)])
-            )
+            own = by_component.members(c)
             parts.append(
                 _part(
                     inst,
@@ -274,38 +278,15 @@ def _solve_parts(
     internal = np.concatenate([p.internal for p in parts])
     kept2 = np.concatenate([p.kept2 for p in parts])
     component_of_part = np.array([int(company_label[p.companies[0]]) for p in parts], dtype=np.int64)
-    students, companies = inst.student[pairs], inst.company[pairs]
 
     model = cp_model.CpModel()
-    x = [model.new_bool_var(f"p{k}") for k in range(pairs.size)]
-    for at_student in _groups(owner * inst.n_students + students):
-        if at_student.size > 1:
-            # Each student takes at most one internship, inside or outside the component.
-            model.add_at_most_one(x[m] for m in at_student.tolist())
-    for at_company in _groups(owner * inst.n_companies + companies):
-        first = int(at_company[0])
-        j = int(companies[first])
-        if company_label[j] != component_of_part[owner[first]]:
-            continue  # a company of another component: its limits belong to that component
-        if at_company.size > inst.capacity[j]:
-            # A company takes at most `capacity` students.
-            model.add(cp_model.LinearExpr.sum([x[m] for m in at_company.tolist()]) <= int(inst.capacity[j]))
-        if mentor_rows[j]:
-            # The students at a company use at most its mentor capacity.
-            model.add(
-                cp_model.LinearExpr.weighted_sum(
-                    [x[m] for m in at_company.tolist()], inst.load[pairs[at_company]].tolist()
-                )
-                <= int(inst.mentor_capacity[j])
-            )
-    # Keep as much of each component's share of the bound as possible (least loss).
-    model.maximize(cp_model.LinearExpr.weighted_sum(x, kept2.tolist()))
+    _fill_model(
+        model.proto, inst, owner, pairs, internal, kept2, plan, mentor_rows, company_label, component_of_part
+    )
     hinted = plan[pairs] & internal
-    for m in range(pairs.size):
-        model.add_hint(x[m], bool(hinted[m]))
 
     solver = cp_model.CpSolver()
-    # The time left after building the model (building a large one takes seconds of the limit).
+    # The time left after building the model.
     solver.parameters.max_time_in_seconds = max(deadline - perf_counter(), 0.001)
     solver.parameters.num_workers = workers
     # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly.
@@ -313,7 +294,7 @@ def _solve_parts(
     status = solver.solve(model)
     optimal = status == cp_model.OPTIMAL
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = np.array(solver.boolean_values(x), dtype=bool)
+        chosen = np.asarray(solver.response_proto.solution, dtype=np.int64)[: pairs.size] > 0
     else:
         chosen = hinted
     split = np.cumsum([p.pairs.size for p in parts])[:-1]
@@ -330,6 +311,61 @@ def _solve_parts(
         total_least = max(0, sum(p.share2 for p in parts) - bound)
         least = [total_least] + [0] * (len(parts) - 1)
     return _Batch(chosen_parts, least, optimal, int(pairs.size))
+
+
+def _fill_model(
+    proto: Any,
+    inst: Instance,
+    owner: np.ndarray,
+    pairs: np.ndarray,
+    internal: np.ndarray,
+    kept2: np.ndarray,
+    plan: np.ndarray,
+    mentor_rows: np.ndarray,
+    company_label: np.ndarray,
+    component_of_part: np.ndarray,
+) -> None:
+    """Write the parts' model into CP-SAT's ``proto`` in bulk: variable ``m`` is ``pairs[m]`` (0/1).
+
+    Filled field by field from numpy arrays (no Python object per variable): building
+    the model was most of the proof's time on national networks.
+    """
+    students, companies = inst.student[pairs], inst.company[pairs]
+    if pairs.size:
+        first = proto.variables.add()
+        first.domain.extend((0, 1))
+        proto.variables.extend([first] * (pairs.size - 1))
+    for at_student in _groups(owner * inst.n_students + students):
+        if at_student.size > 1:
+            # Each student takes at most one internship, inside or outside the component.
+            proto.constraints.add().at_most_one.literals.extend(at_student.tolist())
+    for at_company in _groups(owner * inst.n_companies + companies):
+        first_pair = int(at_company[0])
+        j = int(companies[first_pair])
+        if company_label[j] != component_of_part[owner[first_pair]]:
+            continue  # a company of another component: its limits belong to that component
+        members = at_company.tolist()
+        if at_company.size > inst.capacity[j]:
+            # A company takes at most `capacity` students.
+            _add_at_most(proto, members, [1] * len(members), int(inst.capacity[j]))
+        if mentor_rows[j]:
+            # The students at a company use at most its mentor capacity.
+            _add_at_most(proto, members, inst.load[pairs[at_company]].tolist(), int(inst.mentor_capacity[j]))
+    # Keep as much of each component's share of the bound as possible (least loss): CP-SAT
+    # minimises, so a maximisation is written negated with a scaling factor of -1.
+    proto.objective.vars.extend(range(pairs.size))
+    proto.objective.coeffs.extend((-kept2).tolist())
+    proto.objective.scaling_factor = -1.0
+    proto.solution_hint.vars.extend(range(pairs.size))
+    proto.solution_hint.values.extend((plan[pairs] & internal).astype(np.int64).tolist())
+
+
+def _add_at_most(proto: Any, variables: list[int], coeffs: list[int], bound: int) -> None:
+    """``sum(coeffs * variables) <= bound`` over 0/1 variables with non-negative coefficients."""
+    linear = proto.constraints.add().linear
+    linear.vars.extend(variables)
+    linear.coeffs.extend(coeffs)
+    linear.domain.extend((0, bound))
 
 
 def _sum_by(label: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:
@@ -371,10 +407,6 @@ class _Index:
     def members(self, key: int) -> np.ndarray:
         return self.order[self.starts[key] : self.starts[key + 1]]
 
-    def members_of(self, keys: np.ndarray) -> np.ndarray:
-        """Members of every key (at least one: a component has students and companies)."""
-        return np.concatenate([self.members(int(k)) for k in keys.tolist()])
-
 
 def _index(key: np.ndarray, n: int, positions: np.ndarray | None = None) -> _Index:
     """Group ``positions`` (default 0..len(key)-1) by ``key`` (their keys, 0..n-1)."""
@@ -382,6 +414,21 @@ def _index(key: np.ndarray, n: int, positions: np.ndarray | None = None) -> _Ind
     counts = np.bincount(key, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)])
     return _Index(order if positions is None else positions[order], starts)
+
+
+def _pairs_by_component(
+    pairs: np.ndarray, student_label: np.ndarray, company_label: np.ndarray, wanted: np.ndarray
+) -> _Index:
+    """``pairs`` grouped by the ``wanted`` components they touch (by their student, their company,
+    or both, once). The labels are those of each pair's ends (-1: in no component)."""
+    wanted = np.append(wanted, False)  # label -1 reads the last entry: never wanted
+    by_student = wanted[student_label]
+    by_company = wanted[company_label] & (company_label != student_label)
+    component = np.concatenate([student_label[by_student], company_label[by_company]])
+    members = np.concatenate([pairs[by_student], pairs[by_company]])
+    order = np.argsort(component, kind="stable")
+    counts = np.bincount(component, minlength=wanted.size - 1)
+    return _Index(members[order], np.concatenate([[0], np.cumsum(counts)]))
 
 
 def _groups(key: np.ndarray) -> list[np.ndarray]:

@@ -247,10 +247,17 @@ def _solve_core(
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
         # the rounds still tighten the bound.
         pool = np.ones(inst.n_pairs, dtype=bool) if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX else oracle.active
+        stats["relaxation_seconds"] = perf_counter() - entered
         reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
+        stats["reflow_seconds"] = perf_counter() - entered - stats["relaxation_seconds"]
         best, lower = _lagrange(
             inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats, pace
         )
+        stats["lagrange_seconds"] = (
+            perf_counter() - entered - stats["relaxation_seconds"] - stats["reflow_seconds"]
+        )
+        stats["reflow_placed"] = int(reflowed.sum())
+        stats["lagrange_placed"] = int(lower.sum())
         if value_of(inst, lower) < value_of(inst, reflowed):
             lower = reflowed
     stats["flow_solves"] = oracle.solves
