@@ -74,9 +74,11 @@ LARGE_PLAN_SHARE = 0.85
 REFLOW_EVERY_PAIR_MAX = 1_000_000
 """Up to this many pairs restrict-and-reflow's flows use every pair (measured to 250,000: 2-10 s on a loaded
 machine); above it, the priced flow's active pairs, so that one flow cannot take the whole time limit."""
-PROOF_SECONDS_PER_PAIR = 5e-5
+PROOF_SECONDS_PER_PAIR = 2e-6
 """The proof starts only with at least this much time left per pair: its set-up alone (components and
-their pairs) takes time in proportion to the pairs (measured on a loaded 2-core machine)."""
+their pairs) takes time in proportion to the pairs (measured 0.31 s for 978,537 pairs, 3.2e-7 s a pair, on
+the 2-core machine at load 4.8; 5e-5 before its models were built in bulk kept national networks from
+ever starting the proof under the default 60 s limit once the flows had taken 11 s)."""
 REPAIR_ROUNDS = 3
 """Residual flows that re-place students after over-loaded companies are unloaded."""
 LARGE_INSTANCE_PAIRS = 2_000_000
