@@ -289,8 +289,12 @@ def _solve_parts(
     # The time left after building the model.
     solver.parameters.max_time_in_seconds = max(deadline - perf_counter(), 0.001)
     solver.parameters.num_workers = workers
-    # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly.
+    # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly. Without
+    # symmetry detection and probing in presolve the models of a national network's proof were solved
+    # in 5.6 s instead of 7.7 s (11 models of 13,000-32,000 variables, 1,700 x 5,000 seed 3).
     solver.parameters.linearization_level = 2
+    solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model)
     optimal = status == cp_model.OPTIMAL
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
