@@ -122,6 +122,12 @@ def prove_optimal(
     # Doubled least loss proven for the component of each node; zero is always valid.
     least_student = np.zeros(inst.n_students, dtype=np.int64)
     least_company = np.zeros(inst.n_companies, dtype=np.int64)
+    # Solved groups: the nodes of a component an optimal model has solved carry its id, and
+    # ``group_least[id]`` is its doubled least loss. Components only merge, so the groups stay disjoint
+    # parts of today's components, and their least losses stay valid for every plan.
+    groups = _Groups(
+        np.full(inst.n_students, -1, dtype=np.int64), np.full(inst.n_companies, -1, dtype=np.int64), []
+    )
     changed: np.ndarray | None = None  # core pairs added in the last round (None: look at all)
     rounds = models = largest = 0
     while True:
@@ -172,6 +178,7 @@ def prove_optimal(
                     company_label,
                     plan,
                     int(share2[c]),
+                    groups,
                 )
             )
         time_left = deadline - perf_counter()
@@ -197,6 +204,7 @@ def prove_optimal(
                 least_student[part.students] = least_company[part.companies] = least
                 if batch.optimal:
                     new_pairs.append(part.pairs[chosen])
+                    groups.add(part.students, part.companies, least)
         added = np.unique(np.concatenate(new_pairs)) if new_pairs else np.zeros(0, dtype=np.int64)
         added = added[~in_core[added]]
         loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
@@ -233,15 +241,30 @@ def _part(
     company_label: np.ndarray,
     plan: np.ndarray,
     share2: int,
+    groups: _Groups,
 ) -> _Part:
-    """The variables of one component: pairs inside it, and escapes charged half their reduced cost."""
+    """The variables of one component: pairs inside it, and escapes charged half their reduced cost.
+
+    A plan's doubled loss in the component is the sum of its losses in the solved groups inside it
+    (a pair between two groups charged half its reduced cost, doubled, to each), and a group loses
+    at least its proven least loss in every plan. So a pair can lower the component's loss only if
+    its own charge (twice its reduced cost inside, once for an escape) plus the least losses of the
+    groups holding neither of its ends stays below the current loss; the others are left out.
+    """
     reduced = cert.reduced[own]
     student_in = student_label[inst.student[own]] == component
     company_in = company_label[inst.company[own]] == component
     internal = student_in & company_in
     loss2 = share2 - 2 * sum(cert.lex_weight[own[internal & plan[own]]].tolist())
-    # A pair whose own cost already reaches the current loss cannot lower it; leave it out.
-    useful = np.where(internal, 2 * reduced < loss2, reduced < loss2) | (internal & plan[own])
+    least = np.append(np.asarray(groups.least, dtype=np.int64), 0)  # id -1 (no group) reads 0
+    inside = np.unique(np.concatenate([groups.student[students], groups.company[companies]]))
+    group_i = np.where(student_in, groups.student[inst.student[own]], -1)
+    group_j = np.where(company_in, groups.company[inst.company[own]], -1)
+    group_j[group_j == group_i] = -1  # both ends in one group: count it once
+    others = int(least[inside].sum()) - least[group_i] - least[group_j]
+    useful = np.where(internal, 2 * reduced + others < loss2, reduced + others < loss2) | (
+        internal & plan[own]
+    )
     company_side = (
         cert.company_price[inst.company[own]] + cert.mentor_price[inst.company[own]] * inst.load[own]
     )
@@ -252,6 +275,20 @@ def _part(
     )
     keep = useful & (internal | (kept2 > 0))
     return _Part(students, companies, own[keep], internal[keep], kept2[keep], share2)
+
+
+@dataclass(frozen=True, eq=False)
+class _Groups:
+    """Nodes of components solved to optimality: each node's group id (-1: none) and each group's
+    doubled least loss."""
+
+    student: np.ndarray
+    company: np.ndarray
+    least: list[int]
+
+    def add(self, students: np.ndarray, companies: np.ndarray, least: int) -> None:
+        self.student[students] = self.company[companies] = len(self.least)
+        self.least.append(int(least))
 
 
 @dataclass(frozen=True, eq=False)
