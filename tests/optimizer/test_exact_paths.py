@@ -159,6 +159,22 @@ def test_merged_components_leave_out_only_pairs_that_cannot_help(
     assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
 
 
+@pytest.mark.parametrize("seed", [0, 3, 7])
+def test_restrict_and_reflow_on_each_students_best_pairs_still_ends_at_the_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``REFLOW_EVERY_PAIR_MAX`` pairs the plan is reflowed on the active pairs and each
+    student's best few only: the proof still closes at the MILP's optimum."""
+    monkeypatch.setattr(optimizer.exact, "REFLOW_EVERY_PAIR_MAX", 0)
+    monkeypatch.setattr(optimizer.exact, "REFLOW_PAIRS_PER_STUDENT", 2)
+    table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    expected = reference(table)
+    solution = solve_exact(inst)
+    assert inst.is_feasible(solution.chosen) and solution.optimal
+    assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+
+
 def test_the_proof_takes_several_rounds_on_random_tight_networks() -> None:
     """The networks of the test above reach merged components (more than one round of the proof)."""
     rounds = []
