@@ -38,13 +38,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
+from typing import Any
 
 import numpy as np
 
 from optimizer.instance import Instance
 
 VARIABLES_PER_SECOND = 20_000
-"""A conservative rate of building CP-SAT variables in Python, to keep models within the time left."""
+"""A conservative rate at which the proof's CP-SAT models are built and solved, to keep them within the
+time left: building is now a small part (models are filled in bulk); the national network's models of
+13,000-32,000 variables were solved in 0.2-2.9 s each on the loaded 2-core machine."""
+CPSAT_MARGIN_PER_VARIABLE = 1e-5
+"""CP-SAT's time limit is the time left less this much per variable of its model."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +100,7 @@ def prove_optimal(
     candidates = np.flatnonzero((cert.reduced < 2 * start_loss) | plan)
     by_student = _index(inst.student[candidates], inst.n_students, candidates)
     by_company = _index(inst.company[candidates], inst.n_companies, candidates)
+    student_of, company_of = inst.student[candidates], inst.company[candidates]
 
     plan = plan.copy()
     in_core = (cert.reduced == 0) | plan
@@ -116,6 +122,12 @@ def prove_optimal(
     # Doubled least loss proven for the component of each node; zero is always valid.
     least_student = np.zeros(inst.n_students, dtype=np.int64)
     least_company = np.zeros(inst.n_companies, dtype=np.int64)
+    # Solved groups: the nodes of a component an optimal model has solved carry its id, and
+    # ``group_least[id]`` is its doubled least loss. Components only merge, so the groups stay disjoint
+    # parts of today's components, and their least losses stay valid for every plan.
+    groups = _Groups(
+        np.full(inst.n_students, -1, dtype=np.int64), np.full(inst.n_companies, -1, dtype=np.int64), []
+    )
     changed: np.ndarray | None = None  # core pairs added in the last round (None: look at all)
     rounds = models = largest = 0
     while True:
@@ -144,14 +156,16 @@ def prove_optimal(
             least_student[members_s.members(c)] = 0
             least_company[members_c.members(c)] = 0
         parts: list[_Part] = []
-        for c in np.flatnonzero(look & (loss2 > 0)).tolist():
+        solve = look & (loss2 > 0)
+        by_component = _pairs_by_component(
+            candidates, student_label[student_of], company_label[company_of], solve
+        )
+        for c in np.flatnonzero(solve).tolist():
             students, companies = members_s.members(c), members_c.members(c)
             if perf_counter() >= deadline:  # out of time: this component waits, its least loss zero
                 least_student[students] = least_company[companies] = 0
                 continue
-            own = np.unique(
-                np.concatenate([by_student.members_of(students), by_company.members_of(companies)])
-            )
+            own = by_component.members(c)
             parts.append(
                 _part(
                     inst,
@@ -164,6 +178,7 @@ def prove_optimal(
                     company_label,
                     plan,
                     int(share2[c]),
+                    groups,
                 )
             )
         time_left = deadline - perf_counter()
@@ -189,6 +204,7 @@ def prove_optimal(
                 least_student[part.students] = least_company[part.companies] = least
                 if batch.optimal:
                     new_pairs.append(part.pairs[chosen])
+                    groups.add(part.students, part.companies, least)
         added = np.unique(np.concatenate(new_pairs)) if new_pairs else np.zeros(0, dtype=np.int64)
         added = added[~in_core[added]]
         loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
@@ -225,15 +241,30 @@ def _part(
     company_label: np.ndarray,
     plan: np.ndarray,
     share2: int,
+    groups: _Groups,
 ) -> _Part:
-    """The variables of one component: pairs inside it, and escapes charged half their reduced cost."""
+    """The variables of one component: pairs inside it, and escapes charged half their reduced cost.
+
+    A plan's doubled loss in the component is the sum of its losses in the solved groups inside it
+    (a pair between two groups charged half its reduced cost, doubled, to each), and a group loses
+    at least its proven least loss in every plan. So a pair can lower the component's loss only if
+    its own charge (twice its reduced cost inside, once for an escape) plus the least losses of the
+    groups holding neither of its ends stays below the current loss; the others are left out.
+    """
     reduced = cert.reduced[own]
     student_in = student_label[inst.student[own]] == component
     company_in = company_label[inst.company[own]] == component
     internal = student_in & company_in
     loss2 = share2 - 2 * sum(cert.lex_weight[own[internal & plan[own]]].tolist())
-    # A pair whose own cost already reaches the current loss cannot lower it; leave it out.
-    useful = np.where(internal, 2 * reduced < loss2, reduced < loss2) | (internal & plan[own])
+    least = np.append(np.asarray(groups.least, dtype=np.int64), 0)  # id -1 (no group) reads 0
+    inside = np.unique(np.concatenate([groups.student[students], groups.company[companies]]))
+    group_i = np.where(student_in, groups.student[inst.student[own]], -1)
+    group_j = np.where(company_in, groups.company[inst.company[own]], -1)
+    group_j[group_j == group_i] = -1  # both ends in one group: count it once
+    others = int(least[inside].sum()) - least[group_i] - least[group_j]
+    useful = np.where(internal, 2 * reduced + others < loss2, reduced + others < loss2) | (
+        internal & plan[own]
+    )
     company_side = (
         cert.company_price[inst.company[own]] + cert.mentor_price[inst.company[own]] * inst.load[own]
     )
@@ -244,6 +275,20 @@ def _part(
     )
     keep = useful & (internal | (kept2 > 0))
     return _Part(students, companies, own[keep], internal[keep], kept2[keep], share2)
+
+
+@dataclass(frozen=True, eq=False)
+class _Groups:
+    """Nodes of components solved to optimality: each node's group id (-1: none) and each group's
+    doubled least loss."""
+
+    student: np.ndarray
+    company: np.ndarray
+    least: list[int]
+
+    def add(self, students: np.ndarray, companies: np.ndarray, least: int) -> None:
+        self.student[students] = self.company[companies] = len(self.least)
+        self.least.append(int(least))
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,46 +319,29 @@ def _solve_parts(
     internal = np.concatenate([p.internal for p in parts])
     kept2 = np.concatenate([p.kept2 for p in parts])
     component_of_part = np.array([int(company_label[p.companies[0]]) for p in parts], dtype=np.int64)
-    students, companies = inst.student[pairs], inst.company[pairs]
 
     model = cp_model.CpModel()
-    x = [model.new_bool_var(f"p{k}") for k in range(pairs.size)]
-    for at_student in _groups(owner * inst.n_students + students):
-        if at_student.size > 1:
-            # Each student takes at most one internship, inside or outside the component.
-            model.add_at_most_one(x[m] for m in at_student.tolist())
-    for at_company in _groups(owner * inst.n_companies + companies):
-        first = int(at_company[0])
-        j = int(companies[first])
-        if company_label[j] != component_of_part[owner[first]]:
-            continue  # a company of another component: its limits belong to that component
-        if at_company.size > inst.capacity[j]:
-            # A company takes at most `capacity` students.
-            model.add(cp_model.LinearExpr.sum([x[m] for m in at_company.tolist()]) <= int(inst.capacity[j]))
-        if mentor_rows[j]:
-            # The students at a company use at most its mentor capacity.
-            model.add(
-                cp_model.LinearExpr.weighted_sum(
-                    [x[m] for m in at_company.tolist()], inst.load[pairs[at_company]].tolist()
-                )
-                <= int(inst.mentor_capacity[j])
-            )
-    # Keep as much of each component's share of the bound as possible (least loss).
-    model.maximize(cp_model.LinearExpr.weighted_sum(x, kept2.tolist()))
+    _fill_model(
+        model.proto, inst, owner, pairs, internal, kept2, plan, mentor_rows, company_label, component_of_part
+    )
     hinted = plan[pairs] & internal
-    for m in range(pairs.size):
-        model.add_hint(x[m], bool(hinted[m]))
 
     solver = cp_model.CpSolver()
-    # The time left after building the model (building a large one takes seconds of the limit).
-    solver.parameters.max_time_in_seconds = max(deadline - perf_counter(), 0.001)
+    # The time left after building the model, less a margin: CP-SAT ends past its own limit on large
+    # models (by up to 1.9 s on 174,410 variables at load 5.4) and the answer is still to be read.
+    time_left = deadline - perf_counter() - CPSAT_MARGIN_PER_VARIABLE * pairs.size
+    solver.parameters.max_time_in_seconds = max(time_left, 0.001)
     solver.parameters.num_workers = workers
-    # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly.
+    # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly. Without
+    # symmetry detection and probing in presolve the models of a national network's proof were solved
+    # in 5.6 s instead of 7.7 s (11 models of 13,000-32,000 variables, 1,700 x 5,000 seed 3).
     solver.parameters.linearization_level = 2
+    solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model)
     optimal = status == cp_model.OPTIMAL
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = np.array(solver.boolean_values(x), dtype=bool)
+        chosen = np.asarray(solver.response_proto.solution, dtype=np.int64)[: pairs.size] > 0
     else:
         chosen = hinted
     split = np.cumsum([p.pairs.size for p in parts])[:-1]
@@ -330,6 +358,61 @@ def _solve_parts(
         total_least = max(0, sum(p.share2 for p in parts) - bound)
         least = [total_least] + [0] * (len(parts) - 1)
     return _Batch(chosen_parts, least, optimal, int(pairs.size))
+
+
+def _fill_model(
+    proto: Any,
+    inst: Instance,
+    owner: np.ndarray,
+    pairs: np.ndarray,
+    internal: np.ndarray,
+    kept2: np.ndarray,
+    plan: np.ndarray,
+    mentor_rows: np.ndarray,
+    company_label: np.ndarray,
+    component_of_part: np.ndarray,
+) -> None:
+    """Write the parts' model into CP-SAT's ``proto`` in bulk: variable ``m`` is ``pairs[m]`` (0/1).
+
+    Filled field by field from numpy arrays (no Python object per variable): building
+    the model was most of the proof's time on national networks.
+    """
+    students, companies = inst.student[pairs], inst.company[pairs]
+    if pairs.size:
+        first = proto.variables.add()
+        first.domain.extend((0, 1))
+        proto.variables.extend([first] * (pairs.size - 1))
+    for at_student in _groups(owner * inst.n_students + students):
+        if at_student.size > 1:
+            # Each student takes at most one internship, inside or outside the component.
+            proto.constraints.add().at_most_one.literals.extend(at_student.tolist())
+    for at_company in _groups(owner * inst.n_companies + companies):
+        first_pair = int(at_company[0])
+        j = int(companies[first_pair])
+        if company_label[j] != component_of_part[owner[first_pair]]:
+            continue  # a company of another component: its limits belong to that component
+        members = at_company.tolist()
+        if at_company.size > inst.capacity[j]:
+            # A company takes at most `capacity` students.
+            _add_at_most(proto, members, [1] * len(members), int(inst.capacity[j]))
+        if mentor_rows[j]:
+            # The students at a company use at most its mentor capacity.
+            _add_at_most(proto, members, inst.load[pairs[at_company]].tolist(), int(inst.mentor_capacity[j]))
+    # Keep as much of each component's share of the bound as possible (least loss): CP-SAT
+    # minimises, so a maximisation is written negated with a scaling factor of -1.
+    proto.objective.vars.extend(range(pairs.size))
+    proto.objective.coeffs.extend((-kept2).tolist())
+    proto.objective.scaling_factor = -1.0
+    proto.solution_hint.vars.extend(range(pairs.size))
+    proto.solution_hint.values.extend((plan[pairs] & internal).astype(np.int64).tolist())
+
+
+def _add_at_most(proto: Any, variables: list[int], coeffs: list[int], bound: int) -> None:
+    """``sum(coeffs * variables) <= bound`` over 0/1 variables with non-negative coefficients."""
+    linear = proto.constraints.add().linear
+    linear.vars.extend(variables)
+    linear.coeffs.extend(coeffs)
+    linear.domain.extend((0, bound))
 
 
 def _sum_by(label: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:
@@ -371,10 +454,6 @@ class _Index:
     def members(self, key: int) -> np.ndarray:
         return self.order[self.starts[key] : self.starts[key + 1]]
 
-    def members_of(self, keys: np.ndarray) -> np.ndarray:
-        """Members of every key (at least one: a component has students and companies)."""
-        return np.concatenate([self.members(int(k)) for k in keys.tolist()])
-
 
 def _index(key: np.ndarray, n: int, positions: np.ndarray | None = None) -> _Index:
     """Group ``positions`` (default 0..len(key)-1) by ``key`` (their keys, 0..n-1)."""
@@ -382,6 +461,21 @@ def _index(key: np.ndarray, n: int, positions: np.ndarray | None = None) -> _Ind
     counts = np.bincount(key, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)])
     return _Index(order if positions is None else positions[order], starts)
+
+
+def _pairs_by_component(
+    pairs: np.ndarray, student_label: np.ndarray, company_label: np.ndarray, wanted: np.ndarray
+) -> _Index:
+    """``pairs`` grouped by the ``wanted`` components they touch (by their student, their company,
+    or both, once). The labels are those of each pair's ends (-1: in no component)."""
+    wanted = np.append(wanted, False)  # label -1 reads the last entry: never wanted
+    by_student = wanted[student_label]
+    by_company = wanted[company_label] & (company_label != student_label)
+    component = np.concatenate([student_label[by_student], company_label[by_company]])
+    members = np.concatenate([pairs[by_student], pairs[by_company]])
+    order = np.argsort(component, kind="stable")
+    counts = np.bincount(component, minlength=wanted.size - 1)
+    return _Index(members[order], np.concatenate([[0], np.cumsum(counts)]))
 
 
 def _groups(key: np.ndarray) -> list[np.ndarray]:

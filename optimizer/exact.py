@@ -71,12 +71,20 @@ REFLOW_SHARE = 0.7
 LAGRANGE_SHARE = 0.85
 LARGE_PLAN_SHARE = 0.85
 """Shares of the time limit by which the relaxation, restrict-and-reflow and the Lagrangian rounds must end."""
-REFLOW_EVERY_PAIR_MAX = 1_000_000
-"""Up to this many pairs restrict-and-reflow's flows use every pair (measured to 250,000: 2-10 s on a loaded
-machine); above it, the priced flow's active pairs, so that one flow cannot take the whole time limit."""
-PROOF_SECONDS_PER_PAIR = 5e-5
+REFLOW_EVERY_PAIR_MAX = 250_000
+"""Up to this many pairs restrict-and-reflow's flows use every pair (tight networks, up to 243,654 pairs:
+there every pair places more); above it, the priced flow's active pairs and each student's
+``REFLOW_PAIRS_PER_STUDENT`` best, so that one flow cannot take the whole time limit."""
+REFLOW_PAIRS_PER_STUDENT = 32
+"""On national networks (1,700 x 5,000, about a million pairs) restrict-and-reflow on the active pairs and
+each student's 32 best placed as many and led to the same proofs (same models) as on every pair, with
+its flows 0.4-1.3 s instead of 2.7-6.3 s (seeds 2-4, load 4-5); on the active pairs alone the proof of
+seed 3 grew to a model of 209,786 variables and did not finish in 60 s."""
+PROOF_SECONDS_PER_PAIR = 2e-6
 """The proof starts only with at least this much time left per pair: its set-up alone (components and
-their pairs) takes time in proportion to the pairs (measured on a loaded 2-core machine)."""
+their pairs) takes time in proportion to the pairs (measured 0.31 s for 978,537 pairs, 3.2e-7 s a pair, on
+the 2-core machine at load 4.8; 5e-5 before its models were built in bulk kept national networks from
+ever starting the proof under the default 60 s limit once the flows had taken 11 s)."""
 REPAIR_ROUNDS = 3
 """Residual flows that re-place students after over-loaded companies are unloaded."""
 LARGE_INSTANCE_PAIRS = 2_000_000
@@ -246,11 +254,22 @@ def _solve_core(
         # Restrict-and-reflow's flows keep every mentor limit by construction and place far more
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
         # the rounds still tighten the bound.
-        pool = np.ones(inst.n_pairs, dtype=bool) if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX else oracle.active
+        pool = (
+            np.ones(inst.n_pairs, dtype=bool)
+            if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX
+            else oracle.active | best_pairs_per_student(inst.student, inst.weight, REFLOW_PAIRS_PER_STUDENT)
+        )
+        stats["relaxation_seconds"] = perf_counter() - entered
         reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
+        stats["reflow_seconds"] = perf_counter() - entered - stats["relaxation_seconds"]
         best, lower = _lagrange(
             inst, oracle, first, lex_weight, big_m, binding, now + LAGRANGE_SHARE * share, stats, pace
         )
+        stats["lagrange_seconds"] = (
+            perf_counter() - entered - stats["relaxation_seconds"] - stats["reflow_seconds"]
+        )
+        stats["reflow_placed"] = int(reflowed.sum())
+        stats["lagrange_placed"] = int(lower.sum())
         if value_of(inst, lower) < value_of(inst, reflowed):
             lower = reflowed
     stats["flow_solves"] = oracle.solves

@@ -12,6 +12,8 @@ from time import perf_counter
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import optimizer.decompose
 import optimizer.exact
@@ -138,6 +140,49 @@ def test_a_proof_cut_short_at_any_point_keeps_a_feasible_plan_and_a_valid_bound(
             break
         cut += 1
     assert proofs > 1 and cut > 3
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(20, 70), st.integers(8, 30))
+def test_merged_components_leave_out_only_pairs_that_cannot_help(
+    seed: int, n_students: int, n_companies: int
+) -> None:
+    """Over the proof's rounds components merge, and a merged component leaves out every pair whose
+    cost plus the least losses proven for its other parts reaches its loss: the plan proven
+    optimal is still the MILP's optimum."""
+    table = random_table(np.random.default_rng(seed), n_students, n_companies, density=0.25)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    expected = reference(table)
+    solution = solve_exact(inst)
+    assert inst.is_feasible(solution.chosen)
+    assert solution.optimal
+    assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+
+
+@pytest.mark.parametrize("seed", [0, 3, 7])
+def test_restrict_and_reflow_on_each_students_best_pairs_still_ends_at_the_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``REFLOW_EVERY_PAIR_MAX`` pairs the plan is reflowed on the active pairs and each
+    student's best few only: the proof still closes at the MILP's optimum."""
+    monkeypatch.setattr(optimizer.exact, "REFLOW_EVERY_PAIR_MAX", 0)
+    monkeypatch.setattr(optimizer.exact, "REFLOW_PAIRS_PER_STUDENT", 2)
+    table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    expected = reference(table)
+    solution = solve_exact(inst)
+    assert inst.is_feasible(solution.chosen) and solution.optimal
+    assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+
+
+def test_the_proof_takes_several_rounds_on_random_tight_networks() -> None:
+    """The networks of the test above reach merged components (more than one round of the proof)."""
+    rounds = []
+    for seed in range(12):
+        table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+        inst, _ = PlacementProblem.build(table).free_instance()
+        rounds.append(solve_exact(inst).stats.get("core_rounds", 0))
+    assert max(rounds) >= 2
 
 
 def test_a_component_that_waited_keeps_the_proof_from_closing(monkeypatch: pytest.MonkeyPatch) -> None:
