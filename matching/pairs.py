@@ -122,7 +122,7 @@ def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) ->
         "company": (np.int32, "c"),
         "score": (np.float64, "score"),
         "travel_minutes": (np.float64, "minutes"),
-        "support_load": (np.int64, "support_load"),
+        "support_load": (np.int8, "support_load"),  # mentor hours a week: small; 1 byte a pair
     }
     for name, (dtype, attribute) in columns.items():
         column = np.empty(total, dtype=dtype)
