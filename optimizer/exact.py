@@ -177,7 +177,7 @@ def solve_exact(
     stats: dict[str, float] = {"flow_solves": 0, "lagrange_rounds": 0, "cpsat_models": 0}
 
     # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
-    usable = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
+    usable = _usable(inst)
     if usable.all():
         solution = _solve_core(inst, deadline, workers, stats, enough_placed)
         chosen = solution.chosen
@@ -188,6 +188,17 @@ def solve_exact(
         chosen[usable_index[solution.chosen]] = True
     stats["seconds"] = perf_counter() - started
     return ExactSolution(chosen, solution.value, solution.bound, stats)
+
+
+def _usable(inst: Instance) -> np.ndarray:
+    """Mask of the pairs whose load fits their company's mentor capacity, at a company with places.
+
+    Small loads (int8, as the pair table keeps them) are compared with a per-company int8 limit:
+    one byte per pair instead of two eight-byte gathers (gigabytes on 100 million pairs)."""
+    if inst.load.dtype == np.int8:
+        limit = np.where(inst.capacity > 0, np.minimum(inst.mentor_capacity, 127), -1).astype(np.int8)
+        return inst.load <= limit[inst.company]
+    return (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
 
 
 def value_of(inst: Instance, chosen: np.ndarray) -> Lex:
@@ -222,6 +233,7 @@ def _solve_core(
         # few pairs per student is a poor plan. Its narrow pool is the relaxation's first active set.
         quick, first_active, company_weight = _quick_plan(inst, lex_weight, binding, now, share, pace)
         capacity_bound = _capacity_bound(inst, company_weight)
+        stats["quick_plan_seconds"] = perf_counter() - now
         if not pace.allows(int(np.count_nonzero(first_active))):  # no time for the relaxation's first flow
             stats["first_flow_seconds"] = perf_counter() - entered
             return ExactSolution(quick, value_of(inst, quick), capacity_bound)

@@ -308,7 +308,15 @@ class PricedFlow:
         student_price: np.ndarray,
         company_price: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (of ``among``, or all) with a negative reduced cost, and those costs."""
+        """Pairs (of ``among``, or all) with a negative reduced cost, and those costs.
+
+        A sweep over every pair goes in chunks, so that its temporaries stay small (on 100 million
+        pairs, whole-array ones took gigabytes)."""
+        if among is None and self.student.shape[0] > _CHUNK:
+            n_pairs = self.student.shape[0]
+            chunks = (np.arange(start, min(start + _CHUNK, n_pairs)) for start in range(0, n_pairs, _CHUNK))
+            found = [self._negative(chunk, weight, student_price, company_price) for chunk in chunks]
+            return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
         student = self.student if among is None else self.student[among]
         pair_weight = weight if among is None else weight[among]
         # Only a pair weighing more than its student's price can have a negative reduced cost
