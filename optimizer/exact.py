@@ -94,10 +94,9 @@ LARGE_INSTANCE_PAIRS = 2_000_000
 """Above this many pairs the first active set is each student's best pair only (no full sort), and
 the flows' pricing watches each student's better pairs before it sweeps them all."""
 WATCHED_PAIRS_PER_STUDENT = 48
-COUNT_SHARE = 0.25
-WEIGHT_SHARE = 0.45
-"""On large networks a first plan (``_quick_plan``): its counting flows end by the first share of the time
-limit, its weighted flow by the second."""
+WEIGHT_SHARE = 0.9
+"""On large networks the first plan's weighted flow (``_quick_plan``) starts only if forecast to end by this
+share of the time limit: without it the plan's weights are whatever the counting flows gave."""
 CANDIDATES_PER_STUDENT = 8
 WIDE_PER_PLACE = 64
 NARROW_PER_STUDENT = 4
@@ -234,7 +233,9 @@ def _solve_core(
         quick, first_active, company_weight = _quick_plan(inst, lex_weight, binding, now, share, pace)
         capacity_bound = _capacity_bound(inst, company_weight)
         stats["quick_plan_seconds"] = perf_counter() - now
-        if not pace.allows(int(np.count_nonzero(first_active))):  # no time for the relaxation's first flow
+        # One round of the relaxation (a flow, its duals, a sweep over every pair) takes about as long
+        # as the first plan (16.7 s and 17.0 s at 45,000 x 20,000): it starts only if one can end in time.
+        if perf_counter() + stats["quick_plan_seconds"] >= deadline:
             stats["first_flow_seconds"] = perf_counter() - entered
             return ExactSolution(quick, value_of(inst, quick), capacity_bound)
     else:
