@@ -221,7 +221,6 @@ def _solve_core(
     from ortools.graph.python import min_cost_flow  # noqa: F401
 
     big_m = inst.big_m()
-    lex_weight = big_m + inst.weight
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
     now = perf_counter()
     share = deadline - now
@@ -230,7 +229,7 @@ def _solve_core(
     if large:
         # A plan first: on millions of pairs the relaxation may not finish in time, and its flow on a
         # few pairs per student is a poor plan. Its narrow pool is the relaxation's first active set.
-        quick, first_active, company_weight = _quick_plan(inst, lex_weight, binding, now, share, pace)
+        quick, first_active, company_weight = _quick_plan(inst, big_m, binding, now, share, pace)
         capacity_bound = _capacity_bound(inst, company_weight)
         stats["quick_plan_seconds"] = perf_counter() - now
         # One round of the relaxation (a flow, its duals, a sweep over every pair) takes about as long
@@ -240,6 +239,8 @@ def _solve_core(
             return ExactSolution(quick, value_of(inst, quick), capacity_bound)
     else:
         first_active = best_pairs_per_student(inst.student, inst.weight, FIRST_PAIRS_PER_STUDENT)
+    # A pair-sized array (800 MB on 100 million pairs): made only once the first plan is done.
+    lex_weight = big_m + inst.weight
     oracle = PricedFlow(
         inst.n_students,
         inst.n_companies,
@@ -360,7 +361,7 @@ def _improve(
 
 
 def _quick_plan(
-    inst: Instance, lex_weight: np.ndarray, binding: np.ndarray, now: float, share: float, pace: _Pace
+    inst: Instance, big_m: int, binding: np.ndarray, now: float, share: float, pace: _Pace
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """A feasible plan on a large network in three flows, the narrow pool of pairs it chose from, and a
     bound on any plan's weight (``_company_weight``).
@@ -369,7 +370,7 @@ def _quick_plan(
        place at each company) a flow that only counts placements (fast: no costs) under the
        loosest nested load limits, then one under limits every company's students fit
        (``_fitted_flow``): it places at least the students the first keeps after unloading.
-    2. *The best weights at that number*: one flow of ``lex_weight`` on the narrow pool (fewer best
+    2. *The best weights at that number*: one flow of ``lex_weight`` (``big_m + weight``) on the narrow pool (fewer best
        pairs, plus the counted plan) under the limits the counted plan fits: feasible, at least as
        many placed, the largest weight (if its forecast fits by ``WEIGHT_SHARE`` of the time).
     """
@@ -397,7 +398,7 @@ def _quick_plan(
     forecast = WEIGHTED_FLOW_PACE * count_pace * n_pool
     if perf_counter() + forecast < min(now + WEIGHT_SHARE * share, pace.deadline):
         started = perf_counter()
-        weighted = _fitted_flow(part, counted, pool, lex_weight[index], binding)
+        weighted = _fitted_flow(part, counted, pool, big_m + part.weight, binding)
         pace.seconds_per_pair = (perf_counter() - started) / max(n_pool, 1) / LARGE_LEVEL_FLOW_PACE
         if value_of(part, counted) < value_of(part, weighted):
             plan = weighted

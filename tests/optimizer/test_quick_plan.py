@@ -37,7 +37,7 @@ def test_the_quick_plan_is_feasible_and_the_fitted_flow_keeps_its_count(seed: in
     inst, _ = PlacementProblem.build(table).free_instance()
     binding = inst.mentor_can_bind()
     lex_weight = inst.big_m() + inst.weight
-    plan, pool, company_weight = _quick_plan(inst, lex_weight, binding, 0.0, math.inf, _Pace(math.inf))
+    plan, pool, company_weight = _quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf))
     assert inst.is_feasible(plan) and not (plan & ~pool).any()
     relaxed = solve_transport(
         inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
