@@ -105,9 +105,10 @@ NARROW_PER_PLACE = 2
 LARGE_LEVEL_FLOW_PACE = 3.0
 """On large networks a flow with costs under nested load limits takes up to this many times as long per
 pair as a priced flow (measured 2.9 on 443,000 pairs of 20,000 x 10,000, loaded 2-core machine)."""
-WEIGHTED_FLOW_PACE = 16
-"""A flow with costs takes up to this many times as long per pair as one that only counts (measured 16 on
-20,000 x 10,000 under nested load limits, loaded 2-core machine): the first plan's weighted flow is forecast so."""
+WEIGHTED_FLOW_PACE = 50
+"""A flow with costs takes up to this many times as long per pair as one that only counts (measured 16 to 50
+on 20,000 x 10,000 under nested load limits, loaded 2-core machine): the first plan's weighted flow is
+forecast so (at 16 it ran a 30 s solve at 45,000 x 20,000 to 40 s)."""
 LEVEL_FLOW_PACE = 1.5
 """A flow with nested load limits (restrict-and-reflow) takes up to this many times as long per pair as a
 priced flow (measured 1.2-1.3 on 1,700 x 5,000, loaded 2-core machine): its first flow is forecast so."""
