@@ -20,7 +20,7 @@ class PairTable:
     company: np.ndarray  # (n_pairs,) int32, index into company_ids
     score: np.ndarray  # (n_pairs,) float64 in [0, 100]
     travel_minutes: np.ndarray  # (n_pairs,) float64
-    support_load: np.ndarray  # (n_pairs,) int64 >= 0: mentor hours per week the student needs there
+    support_load: np.ndarray  # (n_pairs,) int8 >= 0: mentor hours per week the student needs there
     capacity: np.ndarray  # (n_companies,) int64 >= 0: internship slots
     mentor_capacity: np.ndarray  # (n_companies,) int64 >= 0: mentor hours per week the company can give
     reason_codes: tuple[str, ...] = ()  # ineligibility rules, in column order of the counts below

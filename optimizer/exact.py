@@ -27,9 +27,13 @@ off at the company's price: ``priced_lex_weight = lex_weight - price_j * load``.
    terms; small CP-SAT models around the companies whose limits bind find the best plan there
    and prove that nothing outside them does better.
 
-On networks of millions of pairs each priced flow sweeps every pair, so step 3 is
-left out and step 2 runs on the active pairs only: the plan improves but not the
-bound; the result is then usually FEASIBLE with its bound and gap. See
+On networks of millions of pairs each priced flow sweeps every pair and the relaxation
+may not finish in time, so a plan comes first (``_quick_plan``): flows that only count
+placements (fast) on each student's and company's best pairs, restricted until every
+company fits, then one weighted flow under limits the counted plan fits. Step 3 is left
+out; the relaxation then gives the bound (or, without time for it, the companies'
+places: ``_capacity_bound``) and, with time left, a flow on its active pairs improves
+the plan (``_improve``). The result is then usually FEASIBLE with its bound and gap. See
 ``docs/optimizer.md`` for the whole method on one page.
 
 The result is proven optimal when every step closes; on a time limit it is the
@@ -53,7 +57,14 @@ from time import perf_counter
 import numpy as np
 
 from optimizer.decompose import Certificate, prove_optimal
-from optimizer.flow import FlowError, PricedFlow, best_pairs_per_student, better_pairs, solve_transport
+from optimizer.flow import (
+    FlowError,
+    PricedFlow,
+    best_pairs_per_student,
+    better_pairs,
+    solve_transport,
+    weight_buckets,
+)
 from optimizer.instance import Instance
 
 MAX_LAGRANGE_ROUNDS = 25
@@ -66,7 +77,7 @@ MIN_STEP_FACTOR = 1 / 64
 FIRST_PAIRS_PER_STUDENT = 8
 """Pairs per student in the first active set of the priced flow (it grows as needed)."""
 RELAXATION_SHARE = 0.6
-LARGE_RELAXATION_SHARE = 0.5
+LARGE_RELAXATION_SHARE = 0.75
 REFLOW_SHARE = 0.7
 LAGRANGE_SHARE = 0.85
 LARGE_PLAN_SHARE = 0.85
@@ -91,6 +102,21 @@ LARGE_INSTANCE_PAIRS = 2_000_000
 """Above this many pairs the first active set is each student's best pair only (no full sort), and
 the flows' pricing watches each student's better pairs before it sweeps them all."""
 WATCHED_PAIRS_PER_STUDENT = 48
+WEIGHT_SHARE = 0.9
+"""On large networks the first plan's weighted flow (``_quick_plan``) starts only if forecast to end by this
+share of the time limit: without it the plan's weights are whatever the counting flows gave."""
+CANDIDATES_PER_STUDENT = 8
+WIDE_PER_PLACE = 64
+NARROW_PER_STUDENT = 4
+NARROW_PER_PLACE = 2
+"""The first plan's pools on a large network: best pairs per student, and per place at each company."""
+LARGE_LEVEL_FLOW_PACE = 3.0
+"""On large networks a flow with costs under nested load limits takes up to this many times as long per
+pair as a priced flow (measured 2.9 on 443,000 pairs of 20,000 x 10,000, loaded 2-core machine)."""
+WEIGHTED_FLOW_PACE = 50
+"""A flow with costs takes up to this many times as long per pair as one that only counts (measured 16 to 50
+on 20,000 x 10,000 under nested load limits, loaded 2-core machine): the first plan's weighted flow is
+forecast so (at 16 it ran a 30 s solve at 45,000 x 20,000 to 40 s)."""
 LEVEL_FLOW_PACE = 1.5
 """A flow with nested load limits (restrict-and-reflow) takes up to this many times as long per pair as a
 priced flow (measured 1.2-1.3 on 1,700 x 5,000, loaded 2-core machine): its first flow is forecast so."""
@@ -159,7 +185,7 @@ def solve_exact(
     stats: dict[str, float] = {"flow_solves": 0, "lagrange_rounds": 0, "cpsat_models": 0}
 
     # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
-    usable = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
+    usable = _usable(inst)
     if usable.all():
         solution = _solve_core(inst, deadline, workers, stats, enough_placed)
         chosen = solution.chosen
@@ -170,6 +196,17 @@ def solve_exact(
         chosen[usable_index[solution.chosen]] = True
     stats["seconds"] = perf_counter() - started
     return ExactSolution(chosen, solution.value, solution.bound, stats)
+
+
+def _usable(inst: Instance) -> np.ndarray:
+    """Mask of the pairs whose load fits their company's mentor capacity, at a company with places.
+
+    Small loads (int8, as the pair table keeps them) are compared with a per-company int8 limit:
+    one byte per pair instead of two eight-byte gathers (gigabytes on 100 million pairs)."""
+    if inst.load.dtype == np.int8:
+        limit = np.where(inst.capacity > 0, np.minimum(inst.mentor_capacity, 127), -1).astype(np.int8)
+        return inst.load <= limit[inst.company]
+    return (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
 
 
 def value_of(inst: Instance, chosen: np.ndarray) -> Lex:
@@ -193,15 +230,33 @@ def _solve_core(
     from ortools.graph.python import min_cost_flow  # noqa: F401
 
     big_m = inst.big_m()
-    lex_weight = big_m + inst.weight
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
+    now = perf_counter()
+    share = deadline - now
+    pace = _Pace(deadline)
+    quick, capacity_bound = None, Lex(0, 0)
+    if large:
+        # A plan first: on millions of pairs the relaxation may not finish in time, and its flow on a
+        # few pairs per student is a poor plan. Its narrow pool is the relaxation's first active set.
+        quick, first_active, company_weight = _quick_plan(inst, big_m, binding, now, share, pace)
+        capacity_bound = _capacity_bound(inst, company_weight)
+        stats["quick_plan_seconds"] = perf_counter() - now
+        # One round of the relaxation (a flow, its duals, a sweep over every pair) takes about as long
+        # as the first plan (16.7 s and 17.0 s at 45,000 x 20,000): it starts only if one can end in time.
+        if perf_counter() + stats["quick_plan_seconds"] >= deadline:
+            stats["first_flow_seconds"] = perf_counter() - entered
+            return ExactSolution(quick, value_of(inst, quick), capacity_bound)
+    else:
+        first_active = best_pairs_per_student(inst.student, inst.weight, FIRST_PAIRS_PER_STUDENT)
+    # A pair-sized array (800 MB on 100 million pairs): made only once the first plan is done.
+    lex_weight = big_m + inst.weight
     oracle = PricedFlow(
         inst.n_students,
         inst.n_companies,
         inst.student,
         inst.company,
         inst.capacity,
-        best_pairs_per_student(inst.student, inst.weight, 1 if large else FIRST_PAIRS_PER_STUDENT),
+        first_active,
         watch=better_pairs(inst.student, inst.weight, inst.n_students, WATCHED_PAIRS_PER_STUDENT)
         if large
         else None,
@@ -209,27 +264,25 @@ def _solve_core(
     # A time limit is shared out: the relaxation may use 60 % of it (50 % on large networks, where
     # the plan needs the time more than the bound), the Lagrangian rounds (or restrict-and-reflow) up to
     # 85 %, and the proof the rest (each stage ends as soon as it is done).
-    now = perf_counter()
-    share = deadline - now
     relaxation_share = LARGE_RELAXATION_SHARE if large else RELAXATION_SHARE
     first_round = oracle.solve(lex_weight, optional=False, deadline=now + relaxation_share * share)
     stats["flow_solves"] = oracle.solves
     # The least any solve of this instance takes (set-up and one priced flow): callers that solve
     # again (fairness's bisection) start another only with this much time left.
     stats["first_flow_seconds"] = perf_counter() - entered
-    pace = _Pace(deadline, oracle.seconds_per_pair)
+    pace.seconds_per_pair = oracle.seconds_per_pair
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
     relaxed_bound = _split_total(first_round.bound, big_m)
     if first_round.optimal and _violations(inst, relaxed, binding).size == 0:
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
-        if large:
-            lower = _restrict_and_reflow(
-                inst, relaxed, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, pace
+        if large and quick is not None:
+            lower = _improve(
+                inst, quick, oracle.active, lex_weight, binding, now + LARGE_PLAN_SHARE * share, pace
             )
-        else:
-            lower = _repair(inst, relaxed, oracle.active, pace=pace)
+            return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, capacity_bound))
+        lower = _repair(inst, relaxed, oracle.active, pace=pace)
         return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst)))
     if enough_placed is not None:
         repaired = _repair(inst, relaxed, oracle.active, pace=pace)
@@ -243,13 +296,12 @@ def _solve_core(
         first_round.student_price,
         first_round.company_price,
     )
-    if large:  # every priced flow sweeps all pairs: improve the plan on the active pairs instead
-        best, lower = (
-            first,
-            _restrict_and_reflow(
-                inst, first.flow, oracle.active, lex_weight, now + LARGE_PLAN_SHARE * share, pace
-            ),
+    if large and quick is not None:
+        # Every priced flow sweeps all pairs: improve the first plan on the active pairs instead.
+        lower = _improve(
+            inst, quick, oracle.active, lex_weight, binding, now + LARGE_PLAN_SHARE * share, pace
         )
+        best = first
     else:
         # Restrict-and-reflow's flows keep every mentor limit by construction and place far more
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
@@ -282,12 +334,139 @@ def _solve_core(
     return _decompose(inst, best, lower, big_m, binding, deadline, workers, stats)
 
 
-def _capacity_bound(inst: Instance) -> Lex:
+def _capacity_bound(inst: Instance, company_weight: int | None = None) -> Lex:
     """A bound that needs no flow: every student with a pair placed, within the companies' places,
-    each at their best weight."""
-    students = np.unique(inst.student)
+    each at their best weight (or, if lower, ``company_weight``: each company's places at its best weights)."""
+    students = int(np.count_nonzero(np.bincount(inst.student, minlength=inst.n_students)))
     per_company = np.minimum(inst.capacity, np.bincount(inst.company, minlength=inst.n_companies))
-    return Lex(int(min(students.size, int(per_company.sum()))), inst.best_weight_total())
+    weight = inst.best_weight_total()
+    if company_weight is not None:
+        weight = min(weight, company_weight)
+    return Lex(int(min(students, int(per_company.sum()))), weight)
+
+
+def _company_weight(inst: Instance) -> int:
+    """The sum over companies of their ``capacity`` largest (non-negative) weights: no plan weighs more.
+
+    ``inst`` must hold at least those pairs of every company (``_quick_plan``'s wide pool does)."""
+    order = np.lexsort((-inst.weight, inst.company))
+    company = inst.company[order]
+    rank = np.arange(order.size) - np.searchsorted(company, company, side="left")
+    top = rank < inst.capacity[company]
+    return sum(np.maximum(inst.weight[order][top], 0).tolist())
+
+
+def _improve(
+    inst: Instance,
+    plan: np.ndarray,
+    pool: np.ndarray,
+    lex_weight: np.ndarray,
+    binding: np.ndarray,
+    deadline: float,
+    pace: _Pace,
+) -> np.ndarray:
+    """``plan`` or, if a flow on ``pool`` (under the limits ``plan`` fits) is forecast to end by ``deadline``, a better one."""
+    within = pool | plan
+    n_pairs = int(np.count_nonzero(within))
+    if perf_counter() + LARGE_LEVEL_FLOW_PACE * pace.seconds_per_pair * n_pairs >= min(
+        deadline, pace.deadline
+    ):
+        return plan
+    index = np.flatnonzero(within)
+    part = inst.subset(index)
+    improved = _fitted_flow(part, plan[index], np.ones(n_pairs, dtype=bool), lex_weight[index], binding)
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[index[improved]] = True
+    return _better(inst, plan, chosen)
+
+
+def _quick_plan(
+    inst: Instance, big_m: int, binding: np.ndarray, now: float, share: float, pace: _Pace
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """A feasible plan on a large network in three flows, the narrow pool of pairs it chose from, and a
+    bound on any plan's weight (``_company_weight``).
+
+    1. *Most students*: on a wide pool (each student's best pairs and ``WIDE_PER_PLACE`` best per
+       place at each company) a flow that only counts placements (fast: no costs) under the
+       loosest nested load limits, then one under limits every company's students fit
+       (``_fitted_flow``): it places at least the students the first keeps after unloading.
+    2. *The best weights at that number*: one flow of ``lex_weight`` (``big_m + weight``) on the narrow pool (fewer best
+       pairs, plus the counted plan) under the limits the counted plan fits: feasible, at least as
+       many placed, the largest weight (if its forecast fits by ``WEIGHT_SHARE`` of the time).
+    """
+    bucket = weight_buckets(inst.weight, 64)
+    places = np.maximum(inst.capacity, 1)
+    wide = better_pairs(inst.student, inst.weight, inst.n_students, CANDIDATES_PER_STUDENT, bucket)
+    wide |= better_pairs(inst.company, inst.weight, inst.n_companies, WIDE_PER_PLACE * places, bucket)
+    del bucket
+    index = np.flatnonzero(wide)
+    del wide
+    part = inst.subset(index)
+    company_weight = _company_weight(part)
+    # The narrow pool from the wide one, which holds each student's and company's best pairs already.
+    narrow_part = better_pairs(part.student, part.weight, part.n_students, NARROW_PER_STUDENT)
+    narrow_part |= better_pairs(part.company, part.weight, part.n_companies, NARROW_PER_PLACE * places)
+    no_cost = np.zeros(part.n_pairs, dtype=np.int64)
+    started = perf_counter()
+    counted = _level_flow(part, no_cost, loosest_level_caps(part))
+    count_pace = (perf_counter() - started) / part.n_pairs
+    if (part.mentor_use(counted) > part.mentor_capacity).any():
+        counted = _fitted_flow(part, counted, np.ones(part.n_pairs, dtype=bool), no_cost, binding)
+    pool = narrow_part | counted
+    plan = counted
+    n_pool = int(np.count_nonzero(pool))
+    forecast = WEIGHTED_FLOW_PACE * count_pace * n_pool
+    if perf_counter() + forecast < min(now + WEIGHT_SHARE * share, pace.deadline):
+        started = perf_counter()
+        weighted = _fitted_flow(part, counted, pool, big_m + part.weight, binding)
+        pace.seconds_per_pair = (perf_counter() - started) / max(n_pool, 1) / LARGE_LEVEL_FLOW_PACE
+        if value_of(part, counted) < value_of(part, weighted):
+            plan = weighted
+    else:  # a priced flow's forecast from the counting flow's pace
+        pace.seconds_per_pair = WEIGHTED_FLOW_PACE * count_pace / LARGE_LEVEL_FLOW_PACE
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[index[plan]] = True
+    narrow = np.zeros(inst.n_pairs, dtype=bool)
+    narrow[index[pool]] = True
+    return chosen, narrow, company_weight
+
+
+def _fitted_flow(
+    inst: Instance, plan: np.ndarray, pool: np.ndarray, weight: np.ndarray, binding: np.ndarray
+) -> np.ndarray:
+    """A feasible plan at least as large as ``plan`` (after unloading), on ``pool`` and ``plan``'s pairs.
+
+    Every company whose mentor limit can bind (``binding``) gets the nested load limits its
+    students in ``plan`` fit (``fitting_level_caps``: any students within them fit), every other
+    company the loosest (any ``capacity`` of its students fit): so the flow of largest ``weight``
+    (a mask over ``pool``'s positions in ``inst``) keeps every limit, and places at least as many.
+    """
+    caps = np.where(binding[:, None], fitting_level_caps(inst, plan), loosest_level_caps(inst))
+    within = np.flatnonzero(pool | plan)
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[within[_level_flow(inst.subset(within), weight[within], caps)]] = True
+    return chosen
+
+
+def _level_flow(part: Instance, weight: np.ndarray, level_cap: np.ndarray) -> np.ndarray:
+    """``solve_transport`` on all of ``part``'s pairs under nested load limits."""
+    return solve_transport(
+        part.n_students,
+        part.n_companies,
+        part.student,
+        part.company,
+        weight,
+        part.capacity,
+        load=part.load,
+        level_cap=level_cap,
+    )
+
+
+def _better(inst: Instance, plan: np.ndarray, other: np.ndarray | None) -> np.ndarray:
+    """The better of two feasible plans (the first on a tie); ``other`` may be missing."""
+    if other is None or not value_of(inst, plan) < value_of(inst, other):
+        return plan
+    return other
 
 
 def _violations(inst: Instance, chosen: np.ndarray, binding: np.ndarray) -> np.ndarray:

@@ -64,6 +64,15 @@ def default_reason_labels() -> dict[str, str]:
     return dict(REASON_LABELS)
 
 
+def _grouped_by_student(student: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """``(order, student[order])`` with the pairs grouped by student; ``order`` is None when they already
+    are (the pair table is sorted by student): no pair-sized sort or index on a national network."""
+    if student.size < 2 or bool((student[1:] >= student[:-1]).all()):
+        return None, student
+    order = np.argsort(student, kind="stable")
+    return order, student[order]
+
+
 def unplaced_reasons(
     result: PlacementResult, reason_labels: Mapping[str, str] | None = None
 ) -> dict[str, list[Reason]]:
@@ -75,9 +84,9 @@ def unplaced_reasons(
     chosen = plan[plan >= 0]
     count = np.bincount(pairs.company[chosen], minlength=pairs.n_companies)
     used = np.bincount(pairs.company[chosen], weights=pairs.support_load[chosen], minlength=pairs.n_companies)
-    order = np.argsort(pairs.student, kind="stable")
-    starts = np.searchsorted(pairs.student[order], np.arange(pairs.n_students))
-    ends = np.searchsorted(pairs.student[order], np.arange(pairs.n_students), side="right")
+    order, by_student = _grouped_by_student(pairs.student)
+    starts = np.searchsorted(by_student, np.arange(pairs.n_students))
+    ends = np.searchsorted(by_student, np.arange(pairs.n_students), side="right")
     holders: dict[int, list[str]] = {}
     for k in chosen.tolist():
         holders.setdefault(int(pairs.company[k]), []).append(str(pairs.student_ids[pairs.student[k]]))
@@ -85,7 +94,7 @@ def unplaced_reasons(
 
     out: dict[str, list[Reason]] = {}
     for i in np.flatnonzero(plan < 0).tolist():
-        own = order[starts[i] : ends[i]]
+        own = np.arange(starts[i], ends[i]) if order is None else order[starts[i] : ends[i]]
         own = own[np.argsort(-pairs.score[own], kind="stable")]
         reasons: list[Reason] = []
         if own.size == 0:

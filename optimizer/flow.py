@@ -308,7 +308,15 @@ class PricedFlow:
         student_price: np.ndarray,
         company_price: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (of ``among``, or all) with a negative reduced cost, and those costs."""
+        """Pairs (of ``among``, or all) with a negative reduced cost, and those costs.
+
+        A sweep over every pair goes in chunks, so that its temporaries stay small (on 100 million
+        pairs, whole-array ones took gigabytes)."""
+        if among is None and self.student.shape[0] > _CHUNK:
+            n_pairs = self.student.shape[0]
+            chunks = (np.arange(start, min(start + _CHUNK, n_pairs)) for start in range(0, n_pairs, _CHUNK))
+            found = [self._negative(chunk, weight, student_price, company_price) for chunk in chunks]
+            return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
         student = self.student if among is None else self.student[among]
         pair_weight = weight if among is None else weight[among]
         # Only a pair weighing more than its student's price can have a negative reduced cost
@@ -321,19 +329,53 @@ class PricedFlow:
         return positions, reduced[negative]
 
 
-def better_pairs(student: np.ndarray, weight: np.ndarray, n_students: int, k: int) -> np.ndarray:
-    """Mask of roughly each student's ``k`` best pairs, in linear time (weights bucketed by 1 %).
+def better_pairs(
+    group: np.ndarray,
+    weight: np.ndarray,
+    n_groups: int,
+    k: int | np.ndarray,
+    bucket: np.ndarray | None = None,
+    buckets: int = 64,
+) -> np.ndarray:
+    """Mask of roughly each group's ``k`` best pairs (``group``: the pairs' students or companies), in linear time.
 
-    Keeps every pair in the bucket that reaches the ``k``-th best, so a student may keep a few more.
+    Weights are bucketed by their quantiles (``weight_buckets``), so tiered weights (interests
+    far above scores) are split as finely as plain ones; every pair in the bucket that reaches
+    the ``k``-th best is kept, so a group may keep a few more. ``k`` is one number or one per group;
+    ``bucket``: ``weight_buckets(weight, buckets)`` when already known.
     """
-    low, high = int(weight.min()), int(weight.max())
-    buckets = 100
-    bucket = ((weight - low) * (buckets - 1) // max(high - low, 1)).astype(np.int64)
-    counts = np.bincount(student.astype(np.int64) * buckets + bucket, minlength=n_students * buckets)
-    from_top = np.cumsum(counts.reshape(n_students, buckets)[:, ::-1], axis=1)
-    reach = buckets - 1 - np.argmax(from_top >= k, axis=1)  # the bucket where the k-th best lies
-    reach[from_top[:, -1] < k] = 0  # fewer than k pairs: keep them all
-    return bucket >= reach[student]
+    bucket = weight_buckets(weight, buckets) if bucket is None else bucket
+    counts = np.zeros(n_groups * buckets, dtype=np.int64)
+    for start in range(0, group.shape[0], _CHUNK):  # in chunks: no pair-sized int64 key at once
+        stop = start + _CHUNK
+        key = group[start:stop].astype(np.int64) * buckets + bucket[start:stop]
+        counts += np.bincount(key, minlength=n_groups * buckets)
+    from_top = np.cumsum(counts.reshape(n_groups, buckets)[:, ::-1], axis=1)
+    wanted = np.broadcast_to(np.asarray(k, dtype=np.int64), (n_groups,))
+    reach = (buckets - 1 - np.argmax(from_top >= wanted[:, None], axis=1)).astype(np.uint8)
+    reach[from_top[:, -1] < wanted] = 0  # fewer than k pairs: keep them all
+    return bucket >= reach[group]
+
+
+_CHUNK = 1 << 22
+"""Pairs per chunk where a pass over every pair would otherwise build pair-sized temporaries."""
+
+
+def weight_buckets(weight: np.ndarray, buckets: int) -> np.ndarray:
+    """Each pair's bucket (uint8, ``0 .. buckets - 1``, higher is better) by the quantiles of a sample of the weights."""
+    step = max(weight.shape[0] // 200_000, 1)
+    quantiles = np.quantile(weight[::step], np.linspace(0.0, 1.0, buckets + 1)[1:-1])
+    # Whole-number edges (an integer weight is at least an edge exactly when it is at least its
+    # ceiling): the search then compares integers, several times faster.
+    edges = (
+        np.unique(np.ceil(quantiles)).astype(weight.dtype)
+        if weight.dtype.kind in "iu"
+        else np.unique(quantiles)
+    )
+    out = np.empty(weight.shape[0], dtype=np.uint8)
+    for start in range(0, weight.shape[0], _CHUNK):
+        out[start : start + _CHUNK] = np.searchsorted(edges, weight[start : start + _CHUNK], side="right")
+    return out
 
 
 def best_pairs_per_student(student: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:

@@ -73,9 +73,7 @@ class Instance:
 
     def best_weight_total(self) -> int:
         """The sum of each student's best (non-negative) weight: no plan has a higher total weight."""
-        best = np.zeros(self.n_students, dtype=np.int64)
-        np.maximum.at(best, self.student, np.maximum(self.weight, 0))
-        return sum(best.tolist())
+        return sum(best_per_student(self.student, self.weight, self.n_students).tolist())
 
     def big_m(self) -> int:
         """What one placement is worth in the lexicographic objective ``big_m * placed + weight``.
@@ -112,9 +110,14 @@ class Instance:
         if self.n_pairs == 0:
             return np.zeros(self.n_companies, dtype=bool)
         top = int(self.load.max())
-        counts = np.bincount(
-            self.company.astype(np.int64) * (top + 1) + self.load, minlength=self.n_companies * (top + 1)
-        ).reshape(self.n_companies, top + 1)
+        flat = np.zeros(self.n_companies * (top + 1), dtype=np.int64)
+        for start in range(0, self.n_pairs, _CHUNK):  # in chunks: no pair-sized int64 key at once
+            key = (
+                self.company[start : start + _CHUNK].astype(np.int64) * (top + 1)
+                + self.load[start : start + _CHUNK]
+            )
+            flat += np.bincount(key, minlength=self.n_companies * (top + 1))
+        counts = flat.reshape(self.n_companies, top + 1)
         remaining = self.capacity.astype(np.int64).copy()
         heaviest = np.zeros(self.n_companies, dtype=np.int64)
         for load in range(top, 0, -1):  # the heaviest students first
@@ -122,6 +125,26 @@ class Instance:
             heaviest += take * load
             remaining -= take
         return heaviest > self.mentor_capacity
+
+
+_CHUNK = 1 << 22
+"""Pairs per chunk of a pass that would otherwise build pair-sized int64 temporaries."""
+
+
+def best_per_student(student: np.ndarray, weight: np.ndarray, n_students: int) -> np.ndarray:
+    """Each student's largest non-negative weight (0 without pairs).
+
+    Pairs grouped by student (as the pair table keeps them) take one ``maximum.reduceat``, with no
+    pair-sized temporaries; otherwise ``maximum.at``."""
+    best = np.zeros(n_students, dtype=np.int64)
+    if student.size == 0:
+        return best
+    if bool((student[1:] >= student[:-1]).all()):
+        starts = np.flatnonzero(np.concatenate(([True], student[1:] != student[:-1])))
+        best[student[starts]] = np.maximum.reduceat(weight, starts)
+        return np.maximum(best, 0)
+    np.maximum.at(best, student, np.maximum(weight, 0))
+    return best
 
 
 def _integers(values: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ from features.limits import danish_number
 from features.vocabulary import mentor_hours_da
 from matching.lookup import closest_ids
 from matching.pair_table import PairTable
-from optimizer.instance import Instance
+from optimizer.instance import Instance, best_per_student
 
 SCORE_SCALE = 100
 """Weight units per score point: scores are optimised to 0.01 points."""
@@ -201,10 +201,11 @@ class PlacementProblem:
         weight, so maximising the tiered total maximises the number within interests first
         and the weight second; a total ``T`` decodes as ``divmod(T, base)``.
         """
-        best = np.zeros(self.pairs.n_students, dtype=np.int64)
-        np.maximum.at(best, self.pairs.student, np.maximum(weight, 0))
+        best = best_per_student(self.pairs.student, weight, self.pairs.n_students)
         base = int(best.sum()) + 1
-        return weight + base * self.in_interest.astype(np.int64), base
+        tiered = weight.astype(np.int64)  # a copy: the base is added in place, no pair-sized temporaries
+        tiered[self.in_interest] += base
+        return tiered, base
 
     def company_label(self, j: int) -> str:
         """'Name (ID)' when names are known, else the ID."""

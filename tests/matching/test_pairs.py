@@ -28,7 +28,7 @@ def test_pair_table_shapes_and_types(table: PairTable, builtin_network: Network)
     assert table.n_companies == len(builtin_network.companies)
     assert table.student.dtype == np.int32 and table.company.dtype == np.int32
     assert table.score.dtype == np.float64 and table.travel_minutes.dtype == np.float64
-    assert table.support_load.dtype == np.int64 and (table.support_load >= 0).all()
+    assert table.support_load.dtype == np.int8 and (table.support_load >= 0).all()
     assert ((table.score >= 0) & (table.score <= 100)).all()
     assert table.reason_codes == REASON_CODES
     assert table.ineligible_counts.shape == (table.n_students, len(REASON_CODES))
