@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,22 @@ def no_background_work_left() -> Iterator[None]:
             del jobs[key]  # a later test on the same network starts it again, as a restarted server would
     finally:
         state.STOPPING.clear()
+
+
+@contextmanager
+def held_back(monkeypatch: pytest.MonkeyPatch, name: str, timeout: float = 180) -> Iterator[threading.Event]:
+    """``state.<name>`` waits until the test sets the event it yields (as a national network's solve or scoring
+    takes long); networks above 100 students count as large, so the pilot's pages show progress."""
+    release = threading.Event()
+    real = getattr(state, name)
+
+    def slow(*args: object, **kwargs: object) -> object:
+        release.wait(timeout)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(state, name, slow)
+    monkeypatch.setattr(state, "WAIT_UP_TO_STUDENTS", 100)  # the pilot's 140 students: a large network here
+    try:
+        yield release
+    finally:
+        release.set()

@@ -10,6 +10,7 @@ import pytest
 
 from app_streamlit import state
 from placement_service import InputError
+from tests.app.conftest import held_back
 from tests.app.test_pages import open_page
 
 TIMEOUT = 180
@@ -30,17 +31,8 @@ def _join_plan_threads() -> None:
 @pytest.fixture
 def held_back_solve(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The plan's solve waits until the test sets the event (as a national network's would take long)."""
-    release = threading.Event()
-    real = state.plan_with_decisions
-
-    def slow(*args: object, **kwargs: object) -> object:
-        release.wait(TIMEOUT)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(state, "plan_with_decisions", slow)
-    monkeypatch.setattr(state, "WAIT_UP_TO_STUDENTS", 100)  # the pilot's 140 students: a large network here
-    yield release
-    release.set()
+    with held_back(monkeypatch, "plan_with_decisions", TIMEOUT) as release:
+        yield release
 
 
 @pytest.mark.parametrize(("page", "user", "title"), [("plan", "Mette", "Placeringsplan"), ("network", "Kim", "Netværk")])

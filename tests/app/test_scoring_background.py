@@ -10,6 +10,7 @@ import pytest
 
 from app_streamlit import state
 from placement_service import InputError
+from tests.app.conftest import held_back
 from tests.app.test_pages import open_page
 
 TIMEOUT = 180
@@ -23,17 +24,8 @@ def own_environment(app_environment: Path) -> None:
 @pytest.fixture
 def held_back_scoring(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The scoring waits until the test sets the event (as a national network's takes seconds)."""
-    release = threading.Event()
-    real = state.scoring_for
-
-    def slow(*args: object, **kwargs: object) -> object:
-        release.wait(TIMEOUT)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(state, "scoring_for", slow)
-    monkeypatch.setattr(state, "WAIT_UP_TO_STUDENTS", 100)  # the pilot's 140 students: a large network here
-    yield release
-    release.set()
+    with held_back(monkeypatch, "scoring_for", TIMEOUT) as release:
+        yield release
 
 
 def _join_scoring() -> None:
@@ -47,7 +39,9 @@ def test_the_profile_shows_at_once_and_the_suggestions_when_the_scoring_is_done(
 ) -> None:
     app = open_page("students", "Mette")
     assert [h.value for h in app.subheader][:2] == ["Profil", "Behov og støtte"]
-    assert any("Beregner matchscorer for netværkets 140 elever og 220 virksomheder" in i.value for i in app.info)
+    assert any(
+        "Beregner matchscorer for netværkets 140 elever og 220 virksomheder" in i.value for i in app.info
+    )
     assert not [c for c in app.caption if "Delene summerer til scoren" in c.value]
 
     held_back_scoring.set()
@@ -58,7 +52,9 @@ def test_the_profile_shows_at_once_and_the_suggestions_when_the_scoring_is_done(
     assert [c for c in app.caption if "Delene summerer til scoren" in c.value]
 
 
-def test_a_refusal_found_by_the_background_scoring_is_shown_in_danish(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refusal_found_by_the_background_scoring_is_shown_in_danish(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def refused(*args: object, **kwargs: object) -> object:
         raise InputError("bad model", "Den gemte model passer ikke til data.")
 
