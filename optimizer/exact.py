@@ -322,8 +322,7 @@ def _solve_core(
         )
         stats["reflow_placed"] = int(reflowed.sum())
         stats["lagrange_placed"] = int(lower.sum())
-        if value_of(inst, lower) < value_of(inst, reflowed):
-            lower = reflowed
+        lower = _better(inst, lower, reflowed)
     stats["flow_solves"] = oracle.solves
     stats["active_pairs"] = int(oracle.active.sum())
     lower_value = value_of(inst, lower)
@@ -614,16 +613,7 @@ def _restrict_and_reflow(
             break
         started = perf_counter()
         level_cap[over] = fitting_level_caps(part, chosen)[over]
-        chosen = solve_transport(
-            part.n_students,
-            part.n_companies,
-            part.student,
-            part.company,
-            lex_weight[index],
-            part.capacity,
-            load=part.load,
-            level_cap=level_cap,
-        )
+        chosen = _level_flow(part, lex_weight[index], level_cap)
         last = perf_counter() - started
         pace.seconds_per_pair = last / part.n_pairs / LEVEL_FLOW_PACE  # in priced-flow terms
     plan = np.zeros(inst.n_pairs, dtype=bool)

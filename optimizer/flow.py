@@ -28,6 +28,8 @@ from time import perf_counter
 
 import numpy as np
 
+from optimizer.instance import PAIR_CHUNK
+
 
 class FlowError(RuntimeError):
     """OR-Tools' min-cost flow did not return an optimal flow (it should never happen)."""
@@ -312,9 +314,11 @@ class PricedFlow:
 
         A sweep over every pair goes in chunks, so that its temporaries stay small (on 100 million
         pairs, whole-array ones took gigabytes)."""
-        if among is None and self.student.shape[0] > _CHUNK:
+        if among is None and self.student.shape[0] > PAIR_CHUNK:
             n_pairs = self.student.shape[0]
-            chunks = (np.arange(start, min(start + _CHUNK, n_pairs)) for start in range(0, n_pairs, _CHUNK))
+            chunks = (
+                np.arange(start, min(start + PAIR_CHUNK, n_pairs)) for start in range(0, n_pairs, PAIR_CHUNK)
+            )
             found = [self._negative(chunk, weight, student_price, company_price) for chunk in chunks]
             return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
         student = self.student if among is None else self.student[among]
@@ -346,8 +350,8 @@ def better_pairs(
     """
     bucket = weight_buckets(weight, buckets) if bucket is None else bucket
     counts = np.zeros(n_groups * buckets, dtype=np.int64)
-    for start in range(0, group.shape[0], _CHUNK):  # in chunks: no pair-sized int64 key at once
-        stop = start + _CHUNK
+    for start in range(0, group.shape[0], PAIR_CHUNK):  # in chunks: no pair-sized int64 key at once
+        stop = start + PAIR_CHUNK
         key = group[start:stop].astype(np.int64) * buckets + bucket[start:stop]
         counts += np.bincount(key, minlength=n_groups * buckets)
     from_top = np.cumsum(counts.reshape(n_groups, buckets)[:, ::-1], axis=1)
@@ -355,10 +359,6 @@ def better_pairs(
     reach = (buckets - 1 - np.argmax(from_top >= wanted[:, None], axis=1)).astype(np.uint8)
     reach[from_top[:, -1] < wanted] = 0  # fewer than k pairs: keep them all
     return bucket >= reach[group]
-
-
-_CHUNK = 1 << 22
-"""Pairs per chunk where a pass over every pair would otherwise build pair-sized temporaries."""
 
 
 def weight_buckets(weight: np.ndarray, buckets: int) -> np.ndarray:
@@ -373,8 +373,10 @@ def weight_buckets(weight: np.ndarray, buckets: int) -> np.ndarray:
         else np.unique(quantiles)
     )
     out = np.empty(weight.shape[0], dtype=np.uint8)
-    for start in range(0, weight.shape[0], _CHUNK):
-        out[start : start + _CHUNK] = np.searchsorted(edges, weight[start : start + _CHUNK], side="right")
+    for start in range(0, weight.shape[0], PAIR_CHUNK):
+        out[start : start + PAIR_CHUNK] = np.searchsorted(
+            edges, weight[start : start + PAIR_CHUNK], side="right"
+        )
     return out
 
 

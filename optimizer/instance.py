@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+PAIR_CHUNK = 1 << 22
+"""Pairs per chunk of a pass over every pair that would otherwise build pair-sized temporaries."""
+
 
 @dataclass(frozen=True, eq=False)
 class Instance:
@@ -111,10 +114,10 @@ class Instance:
             return np.zeros(self.n_companies, dtype=bool)
         top = int(self.load.max())
         flat = np.zeros(self.n_companies * (top + 1), dtype=np.int64)
-        for start in range(0, self.n_pairs, _CHUNK):  # in chunks: no pair-sized int64 key at once
+        for start in range(0, self.n_pairs, PAIR_CHUNK):  # in chunks: no pair-sized int64 key at once
             key = (
-                self.company[start : start + _CHUNK].astype(np.int64) * (top + 1)
-                + self.load[start : start + _CHUNK]
+                self.company[start : start + PAIR_CHUNK].astype(np.int64) * (top + 1)
+                + self.load[start : start + PAIR_CHUNK]
             )
             flat += np.bincount(key, minlength=self.n_companies * (top + 1))
         counts = flat.reshape(self.n_companies, top + 1)
@@ -125,10 +128,6 @@ class Instance:
             heaviest += take * load
             remaining -= take
         return heaviest > self.mentor_capacity
-
-
-_CHUNK = 1 << 22
-"""Pairs per chunk of a pass that would otherwise build pair-sized int64 temporaries."""
 
 
 def best_per_student(student: np.ndarray, weight: np.ndarray, n_students: int) -> np.ndarray:
