@@ -15,6 +15,11 @@ def number(value: float, decimals: int = 1) -> str:
     return danish.number(value, decimals)
 
 
+def out_of(part: int, whole: int) -> str:
+    """'1.685 af 1.700': a count of a whole, the Danish way."""
+    return f"{number(part, 0)} af {number(whole, 0)}"
+
+
 def site_name(site_id: str) -> str:
     site = SITES_BY_ID.get(site_id)
     return site.name if site else site_id

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
-from app_streamlit.labels import number, site_name
+from app_streamlit.labels import out_of, site_name
 from app_streamlit.session import current_actor, flash, show_flashes
 from features.safe_text import escape_markdown
 from placement_service import Actor, InputError, OpenNetwork, Role, danish_date
@@ -65,7 +65,7 @@ def _not_contacted(opened: OpenNetwork, actor: Actor) -> None:
     statuses = company_contacts(state.store(), opened.network_id, opened.network, actor, after_days=days)
     overdue = [s for s in statuses if s.overdue]
     never = sum(s.last_contact is None for s in overdue)
-    st.metric(f"Ikke kontaktet i {days} dage", f"{number(len(overdue), 0)} af {number(len(statuses), 0)}")
+    st.metric(f"Ikke kontaktet i {days} dage", out_of(len(overdue), len(statuses)))
     if never:
         st.caption(f"Heraf {never} uden nogen registreret kontakt.")
     show_all = st.toggle("Vis alle aktive virksomheder", key="companies_show_all")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit import demand_chart, fairness_section, state, waiting
-from app_streamlit.labels import number
+from app_streamlit.labels import number, out_of
 from app_streamlit.session import current_actor
 from app_streamlit.tables import wrapped_table
 from features.network import Network
@@ -27,7 +27,7 @@ def render() -> None:
     industry_area, need_rows, unplaced_groups = report.industry_area, report.needs, report.unplaced_by_reason
 
     c1, c2, c3 = st.columns(3)
-    c1.metric("Placerede elever", f"{number(report.placed, 0)} af {number(report.students, 0)}")
+    c1.metric("Placerede elever", out_of(report.placed, report.students))
     c2.metric("Uden plads", number(report.students - report.placed, 0))
     c3.metric(
         "Kommuner og brancher med elever uden plads",

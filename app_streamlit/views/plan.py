@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit import state, waiting
-from app_streamlit.labels import number
+from app_streamlit.labels import number, out_of
 from app_streamlit.session import current_actor, flash, show_flashes
 from app_streamlit.tables import wrapped_table
 from features.consent import render_markdown
@@ -140,8 +140,8 @@ def _mine(decided: DecisionSet, own: set[str] | None) -> list[Decision]:
 def _figures(plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
     result = plan.result
     c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric("Placerede elever", f"{number(result.placed, 0)} af {number(result.students, 0)}")
-    c5.metric("Inden for egne interesser", f"{number(result.in_interest, 0)} af {number(result.placed, 0)}")
+    c1.metric("Placerede elever", out_of(result.placed, result.students))
+    c5.metric("Inden for egne interesser", out_of(result.in_interest, result.placed))
     c2.metric("Samlet score", number(result.total_score, 0))
     lowest = plan.lowest_score
     c3.metric("Laveste score", "–" if lowest is None else number(lowest))
@@ -150,7 +150,7 @@ def _figures(plan: Plan, decided: DecisionSet, own: set[str] | None) -> None:
         mine = plan.mapping()
         placed = sum(1 for s in own if mine.get(s))
         st.caption(
-            f"Dine elever: {number(placed, 0)} af {number(len(own), 0)} har en plads i planen. Tallene ovenfor gælder hele årgangen."
+            f"Dine elever: {out_of(placed, len(own))} har en plads i planen. Tallene ovenfor gælder hele årgangen."
         )
 
 

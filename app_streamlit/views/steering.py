@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_streamlit import state
-from app_streamlit.labels import number
+from app_streamlit.labels import number, out_of
 from app_streamlit.session import current_actor, flash
 from app_streamlit.tables import wrapped_table
 from features.errors import InputError
@@ -54,8 +54,8 @@ def render() -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Praktikker aftalt", placed)
     c2.metric("I praktik nu", in_internship)
-    c3.metric("Opfølgninger til tiden", f"{number(on_time, 0)} af {number(due, 0)}" if due else "–")
-    c4.metric("I job 12 måneder efter STU", f"{number(jobs, 0)} af {number(total, 0)}" if total else "–")
+    c3.metric("Opfølgninger til tiden", out_of(on_time, due) if due else "–")
+    c4.metric("I job 12 måneder efter STU", out_of(jobs, total) if total else "–")
     st.info(benchmark_text(rows))
 
     st.subheader("Pr. STU-sted og årgang")

@@ -12,6 +12,7 @@ import streamlit as st
 from app_streamlit import state, waiting
 from app_streamlit.labels import number, site_name, student_option, travel
 from app_streamlit.session import current_actor, flash
+from app_streamlit.tables import markdown_table
 from features.profiles import Student
 from features.safe_text import escape_markdown
 from features.vocabulary import (
@@ -265,8 +266,10 @@ def _shortlist(opened: OpenNetwork, student: Student) -> list[PairExplanation]:
 
 def _component_table(components: dict[str, float]) -> str:
     """The score's parts as a Markdown table in the explanation's order, to 0.1 point."""
-    rows = "\n".join(f"| {COMPONENT_LABELS[k]} | {number(v)} |" for k, v in components.items())
-    return "| Del af scoren | Point |\n|:--|--:|\n" + rows
+    parts = pd.DataFrame(
+        {"Del af scoren": [COMPONENT_LABELS[k] for k in components], "Point": list(components.values())}
+    )
+    return markdown_table(parts)
 
 
 def _component_bars(shortlist: list[PairExplanation]) -> alt.Chart:
