@@ -28,6 +28,7 @@ def app_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache
     monkeypatch.setenv(MODEL_CACHE_ENV, str(cache))
     st.cache_resource.clear()
     yield cache
+    stop_background_work()  # before the caches that hold its jobs are cleared
     st.cache_resource.clear()
 
 
@@ -36,10 +37,15 @@ BACKGROUND_THREADS = {state.PLAN_THREAD, state.SCORING_THREAD, state.RECRUITMENT
 
 @pytest.fixture(autouse=True)
 def no_background_work_left() -> Iterator[None]:
-    """After each test, its background plan and recruitment verification are stopped and waited for, so that
-    no test shares the CPU with an earlier test's verification (each Netværk visit on a new database starts
-    one: many solves)."""
+    """After each test, its background plan, scoring and recruitment verification are stopped and waited for,
+    so that no test shares the CPU with an earlier test's verification (each Netværk visit on a new database
+    starts one: many solves)."""
     yield
+    stop_background_work()
+
+
+def stop_background_work() -> None:
+    """Signal the background work to stop, wait for its threads, and forget the jobs it stopped."""
     state.stop_background_work()
     try:
         for thread in threading.enumerate():

@@ -17,9 +17,8 @@ TIMEOUT = 180
 
 
 @pytest.fixture(autouse=True)
-def fresh_database_and_results(app_environment: Path) -> Iterator[None]:
-    yield
-    _join_plan_threads()  # before the environment's caches are cleared
+def fresh_database_and_results(app_environment: Path) -> None:
+    """Its own database and results: no plan is found ready."""
 
 
 def _join_plan_threads() -> None:
