@@ -206,6 +206,11 @@ class Plan:
         problem, pairs = result.problem, self.pairs
         in_interest = problem.in_interest
         usable = problem.allowed | (problem.lock_pair[pairs.student] >= 0)
+        # One pass over the pairs: the usable pairs within interests, grouped by student, so that each
+        # student's options are a slice (a pass per student took minutes on large networks).
+        within = np.flatnonzero(in_interest & usable)
+        within = within[np.argsort(pairs.student[within], kind="stable")]
+        owners = pairs.student[within]
         reasons: dict[str, str] = {}
         for a in self.assignments():
             if a.interest_rank is not None:
@@ -214,7 +219,7 @@ class Plan:
             if problem.locked[i]:
                 reasons[a.student_id] = "Eleven er låst til virksomheden af en jobkonsulent."
                 continue
-            options = np.flatnonzero((pairs.student == i) & in_interest & usable)
+            options = within[np.searchsorted(owners, i, side="left") : np.searchsorted(owners, i, side="right")]
             if options.size:
                 taken = ", ".join(sorted({str(pairs.company_ids[pairs.company[k]]) for k in options[:5]}))
                 reasons[a.student_id] = (
