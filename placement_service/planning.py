@@ -219,7 +219,8 @@ class Plan:
             if problem.locked[i]:
                 reasons[a.student_id] = "Eleven er låst til virksomheden af en jobkonsulent."
                 continue
-            options = within[np.searchsorted(owners, i, side="left") : np.searchsorted(owners, i, side="right")]
+            first, last = np.searchsorted(owners, [i, i + 1])
+            options = within[first:last]
             if options.size:
                 taken = ", ".join(sorted({str(pairs.company_ids[pairs.company[k]]) for k in options[:5]}))
                 reasons[a.student_id] = (
