@@ -333,6 +333,23 @@ def stop_background_work() -> None:
     STOPPING.set()
 
 
+def retry_failed_work() -> None:
+    """Forget the background computations that failed with an error (not refused input such as conflicting
+    decisions, not stopped): the next page that needs one starts it again (a consultant's "Prøv igen")."""
+    with _JOBS_LOCK:
+        for jobs in (_plan_jobs(), _scoring_jobs()):
+            for key in [key for key, job in jobs.items() if job.error is not None and not refused(job.error)]:
+                del jobs[key]
+        recruitment_jobs = _jobs()
+        for key in [key for key, job in recruitment_jobs.items() if job.failed not in (None, "stopped")]:
+            del recruitment_jobs[key]
+
+
+def refused(error: Exception) -> bool:
+    """The input was refused (e.g. conflicting decisions): the same input gives the same answer; no retry."""
+    return isinstance(error, InputError)
+
+
 def _keep(
     jobs: dict[str, Job[T]] | dict[str, RecruitmentJob], key: str, job: Job[T] | RecruitmentJob
 ) -> None:

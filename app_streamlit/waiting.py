@@ -25,11 +25,26 @@ def decided_plan_or_wait(opened: OpenNetwork, objective: str = DEFAULT_OBJECTIVE
     """
     job = state.plan_job(opened, objective)
     if job.error is not None:
-        raise job.error
+        if state.refused(job.error):
+            raise job.error
+        failed("Placeringsplanen kunne ikke løses på grund af en fejl.")
     if job.result is None:
         _solving(job)
         st.stop()
     return job.result
+
+
+def failed(what: str, key: str = "retry_failed_work", *, stop: bool = True) -> None:
+    """A background computation failed (logged on the server): say so in Danish and offer to try again; the
+    page stops here if ``stop``."""
+    st.error(
+        f"{what} Fejlen er skrevet i serverens log. Prøv igen; sker det igen, så kontakt jeres administrator."
+    )
+    if st.button("Prøv igen", key=key, type="primary"):
+        state.retry_failed_work()
+        st.rerun()
+    if stop:
+        st.stop()
 
 
 @st.fragment(run_every=1.0)
@@ -53,7 +68,9 @@ def scoring_or_wait(opened: OpenNetwork) -> ScoringContext:
     """The network's scoring; while it is computed, how long it has run so far, and the page stops here."""
     job = state.scoring_job(opened)
     if job.error is not None:
-        raise job.error
+        if state.refused(job.error):
+            raise job.error
+        failed("Matchscorerne kunne ikke beregnes på grund af en fejl.")
     if job.result is None:
         network = opened.network
         _scoring(job, len(network.students), len(network.companies))

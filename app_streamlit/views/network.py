@@ -84,9 +84,10 @@ def _verifying(job: state.RecruitmentJob) -> None:
         st.rerun()
     st.subheader("Virksomheder at rekruttere og kritiske virksomheder")
     if job.failed is not None:
-        st.error(
-            "Anbefalingerne og de kritiske virksomheder kunne ikke efterprøves på grund af en fejl. "
-            "Fejlen er skrevet i serverens log; kontakt jeres administrator."
+        waiting.failed(
+            "Anbefalingerne og de kritiske virksomheder kunne ikke efterprøves på grund af en fejl.",
+            key="retry_recruitment",
+            stop=False,
         )
         return
     st.progress(

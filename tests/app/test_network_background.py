@@ -108,12 +108,13 @@ def test_a_new_decision_gives_a_new_report() -> None:
     assert replanned.mapping()[placed.student_id] != placed.company_id
 
 
-def test_a_failed_verification_is_said_in_danish_and_the_rest_of_the_page_stays(
+def test_a_failed_verification_is_said_in_danish_the_rest_of_the_page_stays_and_it_can_be_tried_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(*_: object) -> Recruitment:
         raise RuntimeError("the solver broke")
 
+    real = state.compute_recruitment
     monkeypatch.setattr(state, "compute_recruitment", broken)
     app = network_page()
     for thread in threading.enumerate():
@@ -123,6 +124,16 @@ def test_a_failed_verification_is_said_in_danish_and_the_rest_of_the_page_stays(
     assert not app.exception, app.exception
     assert "kunne ikke efterprøves" in app.error[0].value
     assert "Kort" in subheaders(app)
+
+    monkeypatch.setattr(state, "compute_recruitment", real)  # the consultant tries again
+    app.button(key="retry_recruitment").click().run()
+    for thread in threading.enumerate():
+        if thread.name == state.RECRUITMENT_THREAD:
+            thread.join(TIMEOUT)
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.error
+    assert "Virksomheder at rekruttere" in subheaders(app)
 
 
 def test_a_stopping_server_ends_the_verification_at_its_next_step_and_keeps_nothing(

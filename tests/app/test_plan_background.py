@@ -86,3 +86,29 @@ def test_on_a_small_network_the_page_waits_for_a_slow_plan_instead_of_showing_pr
     app = open_page("plan", "Mette")
     assert not app.get("progress")
     assert app.metric
+
+
+def test_a_solve_that_fails_is_said_in_danish_and_tried_again_on_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = state.plan_with_decisions
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise MemoryError  # what went wrong is logged on the server, not shown
+
+    monkeypatch.setattr(state, "plan_with_decisions", broken)
+    app = open_page("plan", "Mette")
+    (error,) = app.error
+    assert "Placeringsplanen kunne ikke løses på grund af en fejl" in error.value
+    assert "Prøv igen" in error.value and "MemoryError" not in error.value
+    assert not app.metric
+    app = open_page("plan", "Mette")  # another visit does not solve again by itself
+    assert "kunne ikke løses" in app.error[0].value
+
+    monkeypatch.setattr(state, "plan_with_decisions", real)
+    app.button(key="retry_failed_work").click().run()
+    _join_plan_threads()
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.error
+    assert app.metric  # the plan, solved again
