@@ -285,3 +285,24 @@ def test_components_on_random_tight_networks_have_students_with_several_escapes(
         inst, _ = PlacementProblem.build(table).free_instance()
         solve_exact(inst)
     assert left_out > 0
+
+
+def test_the_count_rounds_are_left_out_when_restrict_and_reflow_already_places_as_many_as_the_bound() -> None:
+    """The Lagrangian rounds with prices up to a placement's worth only try to lower the bound on the
+    number placed: when restrict-and-reflow's plan places as many as the relaxation, they are left
+    out, and the proof still ends at the MILP's optimum."""
+    closed = 0
+    for seed in range(12):
+        table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+        inst, _ = PlacementProblem.build(table).free_instance()
+        solution = solve_exact(inst)
+        expected = reference(table)
+        assert solution.optimal
+        assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+        relaxed = solve_transport(
+            inst.n_students, inst.n_companies, inst.student, inst.company, inst.weight, inst.capacity
+        )  # the most placed without mentor limits: the bound's count before any round
+        if solution.stats.get("reflow_placed", -1) == int(relaxed.sum()):
+            closed += 1
+            assert solution.stats["lagrange_rounds"] <= optimizer.exact.MAX_LAGRANGE_ROUNDS
+    assert closed > 0
