@@ -274,7 +274,22 @@ def _part(
         np.where(student_in, 2 * cert.student_price[inst.student[own]], 2 * company_side) - reduced,
     )
     keep = useful & (internal | (kept2 > 0))
+    # An escape from a student of the component is in no constraint of the model but the student's
+    # "at most one" (its company's limits belong to another component): a plan using one may as well
+    # use the student's escape that keeps the most, so only that one is kept. On national networks these
+    # were most of a large component's variables (CP-SAT's presolve removed them again, at a cost).
+    outward = np.flatnonzero(keep & student_in & ~company_in)
+    keep[outward[_dominated_escapes(inst.student[own[outward]], kept2[outward])]] = False
     return _Part(students, companies, own[keep], internal[keep], kept2[keep], share2)
+
+
+def _dominated_escapes(student: np.ndarray, kept2: np.ndarray) -> np.ndarray:
+    """Positions of the escapes that are not their student's best (most ``kept2``; ties: the first)."""
+    if student.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((-kept2, student))
+    student_sorted = student[order]
+    return order[1:][student_sorted[1:] == student_sorted[:-1]]
 
 
 @dataclass(frozen=True, eq=False)

@@ -387,10 +387,14 @@ def best_pairs_per_student(student: np.ndarray, weight: np.ndarray, k: int) -> n
         best = np.maximum.reduceat(weight, starts)
         counts = np.diff(np.concatenate([starts, [student.shape[0]]]))
         return weight >= np.repeat(best, counts)
+    return rank_per_student(student, weight) < k
+
+
+def rank_per_student(student: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Each pair's rank among its student's pairs: 0 for the highest weight (ties by position)."""
     order = np.lexsort((-weight, student))
     sorted_student = student[order]
     first = np.searchsorted(sorted_student, sorted_student, side="left")
-    rank = np.arange(order.size) - first
-    mask = np.zeros(student.shape[0], dtype=bool)
-    mask[order[rank < k]] = True
-    return mask
+    rank = np.empty(student.shape[0], dtype=np.int64)
+    rank[order] = np.arange(order.size) - first
+    return rank

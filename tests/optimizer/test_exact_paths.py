@@ -231,3 +231,78 @@ def test_restrict_and_reflow_out_of_time_starts_no_flow_and_still_returns_a_feas
     assert calls == 0
     assert inst.is_feasible(plan)
     assert plan.sum() > 0
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(20, 70), st.integers(8, 30))
+def test_a_component_keeps_only_each_students_best_escape_and_the_proof_still_ends_at_the_optimum(
+    seed: int, n_students: int, n_companies: int
+) -> None:
+    """An escape from a student of a component to a company outside it is in no constraint of the
+    component's model but the student's "at most one", so each student keeps only its best one:
+    every model holds at most one such escape per student, and the plan proven optimal is still
+    the MILP's optimum."""
+    table = random_table(np.random.default_rng(seed), n_students, n_companies, density=0.25)
+    inst, _ = PlacementProblem.build(table).free_instance()
+    parts: list[tuple[Instance, optimizer.decompose._Part]] = []  # the proof's instance: the usable pairs
+    original = optimizer.decompose._part
+
+    def recorded(usable, *args, **kwargs):  # type: ignore[no-untyped-def]
+        part = original(usable, *args, **kwargs)
+        parts.append((usable, part))
+        return part
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.decompose, "_part", recorded)
+        solution = solve_exact(inst)
+    expected = reference(table)
+    for usable, part in parts:
+        outward = ~part.internal & np.isin(usable.student[part.pairs], part.students)
+        students = usable.student[part.pairs[outward]]
+        assert np.unique(students).size == students.size
+    assert inst.is_feasible(solution.chosen)
+    assert solution.optimal
+    assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+
+
+def test_components_on_random_tight_networks_have_students_with_several_escapes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The networks of the test above reach the case it is about: a student of a component with
+    more than one useful escape out of it (all but the best are left out)."""
+    left_out = 0
+    original = optimizer.decompose._dominated_escapes
+
+    def counted(student: np.ndarray, kept2: np.ndarray) -> np.ndarray:
+        nonlocal left_out
+        dominated = original(student, kept2)
+        left_out += dominated.size
+        return dominated
+
+    monkeypatch.setattr(optimizer.decompose, "_dominated_escapes", counted)
+    for seed in range(6):
+        table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+        inst, _ = PlacementProblem.build(table).free_instance()
+        solve_exact(inst)
+    assert left_out > 0
+
+
+def test_the_count_rounds_are_left_out_when_restrict_and_reflow_already_places_as_many_as_the_bound() -> None:
+    """The Lagrangian rounds with prices up to a placement's worth only try to lower the bound on the
+    number placed: when restrict-and-reflow's plan places as many as the relaxation, they are left
+    out, and the proof still ends at the MILP's optimum."""
+    closed = 0
+    for seed in range(12):
+        table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+        inst, _ = PlacementProblem.build(table).free_instance()
+        solution = solve_exact(inst)
+        expected = reference(table)
+        assert solution.optimal
+        assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+        relaxed = solve_transport(
+            inst.n_students, inst.n_companies, inst.student, inst.company, inst.weight, inst.capacity
+        )  # the most placed without mentor limits: the bound's count before any round
+        if solution.stats.get("reflow_placed", -1) == int(relaxed.sum()):
+            closed += 1
+            assert solution.stats["lagrange_rounds"] <= optimizer.exact.MAX_LAGRANGE_ROUNDS
+    assert closed > 0
