@@ -46,15 +46,16 @@ Patterns are uint16, so up to 16 rules."""
 _GAP_OFFSET, _GAP_SPAN = 4, 9  # complexity gap and under-challenge lie in -4..4
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class BlockResult:
-    """Eligible pairs of one block (grouped by student, companies ascending) and its ineligible counts.
+    """Eligible pairs of one block and its ineligible counts.
 
-    Mutable so that ``pair_table`` can release each column once it is copied out.
+    The pairs come grouped by student in the order of ``rows``, companies ascending: the first
+    ``per_row[0]`` pairs are those of student ``rows[0]``, and so on.
     """
 
     rows: np.ndarray  # (b,) student positions of the block
-    s: np.ndarray  # (k,) int32
+    per_row: np.ndarray  # (b,) int64 eligible pairs of each of the block's students
     c: np.ndarray  # (k,) int32
     score: np.ndarray  # (k,) float64
     minutes: np.ndarray  # (k,) float64
@@ -199,7 +200,7 @@ class BlockScorer:
             score = score + (0.0 if fit is None else fit) * self.points[k]
         return BlockResult(
             rows=rows,
-            s=s.astype(np.int32),
+            per_row=np.bincount(i, minlength=b),
             c=c.astype(np.int32),
             score=np.clip(score, 0.0, 100.0),
             minutes=minutes,

@@ -37,6 +37,9 @@ from matching.lookup import position
 from matching.outcome_features import pair_features
 from matching.pair_table import PairTable
 
+RELEASE_EVERY = 64
+"""Blocks copied into the table between two calls of ``release_freed_memory``."""
+
 __all__ = [
     "OutcomeModelOption",
     "PairScores",
@@ -108,32 +111,35 @@ def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) ->
     with threadpool_limits(limits=1, user_api="blas"):  # tiny products: threads only add overhead
         blocks = _score_blocks(context, block_size)
     per_student = np.zeros(n, dtype=np.int64)
-    segments = []
     for block in blocks:
         counts[block.rows] = block.counts
-        segments.append(_segments(block.s))
-        per_student[segments[-1][0]] = segments[-1][2]
+        per_student[block.rows] = block.per_row
     start = np.concatenate(([0], np.cumsum(per_student)[:-1]))
     total = int(per_student.sum())
-    # Pairs of a block come grouped by student with companies ascending: copy each student's run to the
+    # A block's pairs come grouped by student with companies ascending: each student's run goes to the
     # student's offset, so the table is sorted by student, then company, without sorting it.
-    out: dict[str, np.ndarray] = {"student": np.repeat(np.arange(n, dtype=np.int32), per_student)}
-    columns = {
-        "company": (np.int32, "c"),
-        "score": (np.float64, "score"),
-        "travel_minutes": (np.float64, "minutes"),
-        "support_load": (np.int8, "support_load"),  # mentor hours a week: small; 1 byte a pair
+    out: dict[str, np.ndarray] = {
+        "student": np.repeat(np.arange(n, dtype=np.int32), per_student),
+        "company": np.empty(total, dtype=np.int32),
+        "score": np.empty(total, dtype=np.float64),
+        "travel_minutes": np.empty(total, dtype=np.float64),
+        "support_load": np.empty(total, dtype=np.int8),  # mentor hours a week: small; 1 byte a pair
     }
-    for name, (dtype, attribute) in columns.items():
-        column = np.empty(total, dtype=dtype)
-        for block, (who, first, length) in zip(blocks, segments, strict=True):
-            values = getattr(block, attribute)
-            for student, a, k in zip(who.tolist(), first.tolist(), length.tolist(), strict=True):
-                b = start[student]
-                column[b : b + k] = values[a : a + k]
-            setattr(block, attribute, None)  # release the block's copy now: peak memory stays near one table
-        out[name] = column
-    del blocks
+    blocks.reverse()
+    copied = 0
+    while blocks:
+        block = blocks.pop()  # released once copied: the table takes the blocks' place in memory
+        first = np.cumsum(block.per_row) - block.per_row
+        at = np.repeat(start[block.rows] - first, block.per_row)
+        at += np.arange(at.shape[0])
+        out["company"][at] = block.c
+        out["score"][at] = block.score
+        out["travel_minutes"][at] = block.minutes
+        out["support_load"][at] = block.support_load
+        del block, at
+        copied += 1
+        if copied % RELEASE_EVERY == 0:
+            release_freed_memory()
     release_freed_memory()
     return PairTable(
         student_ids=students.ids,
@@ -167,18 +173,10 @@ def _score_blocks(context: ScoringContext, block_size: int) -> list[BlockResult]
     return [_matrix_block(context, rows, members) for rows, members in blocks]
 
 
-def _segments(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The runs of equal values in ``s`` (grouped by student): (value, first index, length) of each run."""
-    if s.shape[0] == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    first = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1]))).astype(np.int64)
-    return s[first].astype(np.int64), first, np.diff(np.append(first, s.shape[0])).astype(np.int64)
-
-
 def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray) -> BlockResult:
     """A block scored pair by pair: with a travel matrix, pairs beyond the estimated reach may be in reach."""
     companies = context.companies
+    rows = np.sort(rows)  # the pairs below come sorted by student position: so they are grouped in row order
     b = rows.shape[0]
     reachable = min_dot(context.students)[rows][:, None]
     near = (context.student_xyz[:, rows].T @ context.company_xyz[:, members]) >= reachable
@@ -200,7 +198,7 @@ def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray
     e = scores.eligible
     return BlockResult(
         rows=rows,
-        s=s[e].astype(np.int32),
+        per_row=np.bincount(slot[s[e]], minlength=b),
         c=c[e].astype(np.int32),
         score=scores.score[e],
         minutes=scores.minutes[e],
