@@ -11,7 +11,11 @@ give the same scores, so a breakdown adds up to the score in the pair table.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -39,8 +43,11 @@ from matching.pair_table import PairTable
 
 RELEASE_EVERY = 64
 """Blocks copied into the table between two calls of ``release_freed_memory``."""
+THREADS_VARIABLE = "STU_MATCH_THREADS"
+"""Environment variable: how many threads score the eligible pairs (1 scores them in the calling thread)."""
 
 __all__ = [
+    "THREADS_VARIABLE",
     "OutcomeModelOption",
     "PairScores",
     "ScoringContext",
@@ -54,6 +61,7 @@ __all__ = [
     "pair_table",
     "score_pairs",
     "scoring_context",
+    "scoring_threads",
     "student_position",
 ]
 
@@ -89,6 +97,7 @@ def eligible_pairs(
     outcome_model: OutcomeModelOption = "auto",
     *,
     block_size: int = DEFAULT_BLOCK_SIZE,
+    threads: int | None = None,
 ) -> PairTable:
     """Every eligible pair of the network with its score, travel time and support load.
 
@@ -97,19 +106,22 @@ def eligible_pairs(
     first rule it fails); with the eligible pairs they add up to the number of
     companies. ``travel_matrix`` (a file, table or ``TravelMatrix``) replaces
     estimated travel times pair by pair; ``outcome_model="auto"`` learns from the
-    network's history when it has enough, None scores by the rules only.
+    network's history when it has enough, None scores by the rules only. ``threads``: how many
+    threads score blocks of students (default ``scoring_threads()``); the table is the same for any.
     """
     context = scoring_context(network, config, travel_matrix, outcome_model)
-    return pair_table(context, block_size=block_size)
+    return pair_table(context, block_size=block_size, threads=threads)
 
 
-def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) -> PairTable:
+def pair_table(
+    context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE, threads: int | None = None
+) -> PairTable:
     """``eligible_pairs`` for a prepared context."""
     students, companies = context.students, context.companies
     n = students.n
     counts = np.zeros((n, len(REASON_CODES)), dtype=np.int64)
     with threadpool_limits(limits=1, user_api="blas"):  # tiny products: threads only add overhead
-        blocks = _score_blocks(context, block_size)
+        blocks = _score_blocks(context, block_size, scoring_threads() if threads is None else threads)
     per_student = np.zeros(n, dtype=np.int64)
     for block in blocks:
         counts[block.rows] = block.counts
@@ -165,12 +177,37 @@ def release_freed_memory() -> None:
         pass
 
 
-def _score_blocks(context: ScoringContext, block_size: int) -> list[BlockResult]:
+def scoring_threads() -> int:
+    """How many threads score blocks: the cores this process may run on, or ``$STU_MATCH_THREADS`` (1: none)."""
+    configured = os.environ.get(THREADS_VARIABLE, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            raise InputError(
+                f"{THREADS_VARIABLE} must be a whole number of threads. Got {configured!r} instead.",
+                f"{THREADS_VARIABLE} skal være et helt antal tråde (fik {configured!r}).",
+            ) from None
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _score_blocks(context: ScoringContext, block_size: int, threads: int) -> list[BlockResult]:
+    """Every block's eligible pairs, in block order; with ``threads`` > 1 blocks are scored in parallel.
+
+    numpy releases the GIL in the array operations that make up nearly all of a block's time, so
+    threads use the cores without copying the network into other processes.
+    """
     blocks = candidate_blocks(context.students, context.companies, block_size)
-    if context.lookup is None:
-        scorer = BlockScorer(context)
-        return [scorer.score_block(rows, members) for rows, members in blocks]
-    return [_matrix_block(context, rows, members) for rows, members in blocks]
+    score: Callable[[np.ndarray, np.ndarray], BlockResult] = (
+        BlockScorer(context).score_block if context.lookup is None else partial(_matrix_block, context)
+    )
+    if threads <= 1:
+        return [score(rows, members) for rows, members in blocks]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pair-blocks") as pool:
+        return list(pool.map(lambda block: score(*block), blocks))
 
 
 def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray) -> BlockResult:
