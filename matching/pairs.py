@@ -120,8 +120,9 @@ def pair_table(
     students, companies = context.students, context.companies
     n = students.n
     counts = np.zeros((n, len(REASON_CODES)), dtype=np.int64)
+    threads = scoring_threads() if threads is None else threads
     with threadpool_limits(limits=1, user_api="blas"):  # tiny products: threads only add overhead
-        blocks = _score_blocks(context, block_size, scoring_threads() if threads is None else threads)
+        blocks = _score_blocks(context, block_size, threads)
     per_student = np.zeros(n, dtype=np.int64)
     for block in blocks:
         counts[block.rows] = block.counts
@@ -137,10 +138,37 @@ def pair_table(
         "travel_minutes": np.empty(total, dtype=np.float64),
         "support_load": np.empty(total, dtype=np.int8),  # mentor hours a week: small; 1 byte a pair
     }
-    blocks.reverse()
+    if threads <= 1:
+        _copy_blocks(blocks, start, out)
+    else:
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pair-table") as pool:
+            for done in [pool.submit(_copy_blocks, blocks, start, out) for _ in range(threads)]:
+                done.result()
+    release_freed_memory()
+    return PairTable(
+        student_ids=students.ids,
+        company_ids=companies.ids,
+        capacity=companies.capacity.astype(np.int64),
+        mentor_capacity=companies.mentor_capacity.astype(np.int64),
+        reason_codes=REASON_CODES,
+        ineligible_counts=counts,
+        **out,
+    )
+
+
+def _copy_blocks(blocks: list[BlockResult], start: np.ndarray, out: dict[str, np.ndarray]) -> None:
+    """Take blocks off ``blocks`` until it is empty and put their pairs at their students' offsets.
+
+    Several threads may share ``blocks``: each block is taken by one, and its students' runs are
+    disjoint from every other block's. A block is released once copied, so the table takes the
+    blocks' place in memory.
+    """
     copied = 0
-    while blocks:
-        block = blocks.pop()  # released once copied: the table takes the blocks' place in memory
+    while True:
+        try:
+            block = blocks.pop()
+        except IndexError:
+            return
         first = np.cumsum(block.per_row) - block.per_row
         at = np.repeat(start[block.rows] - first, block.per_row)
         at += np.arange(at.shape[0])
@@ -152,16 +180,6 @@ def pair_table(
         copied += 1
         if copied % RELEASE_EVERY == 0:
             release_freed_memory()
-    release_freed_memory()
-    return PairTable(
-        student_ids=students.ids,
-        company_ids=companies.ids,
-        capacity=companies.capacity.astype(np.int64),
-        mentor_capacity=companies.mentor_capacity.astype(np.int64),
-        reason_codes=REASON_CODES,
-        ineligible_counts=counts,
-        **out,
-    )
 
 
 def release_freed_memory() -> None:
