@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from features.arrays import INDUSTRY_ORDER, STRESS_ORDER, CompanyArrays, StudentArrays
-from matching.candidates import min_dot, minutes_between
+from matching.candidates import minutes_between, reach_dots
 from matching.components import (
     ENVIRONMENT_STRAINS,
     INTEREST_FIT,
@@ -46,15 +46,16 @@ Patterns are uint16, so up to 16 rules."""
 _GAP_OFFSET, _GAP_SPAN = 4, 9  # complexity gap and under-challenge lie in -4..4
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class BlockResult:
-    """Eligible pairs of one block (grouped by student, companies ascending) and its ineligible counts.
+    """Eligible pairs of one block and its ineligible counts.
 
-    Mutable so that ``pair_table`` can release each column once it is copied out.
+    The pairs come grouped by student in the order of ``rows``, companies ascending: the first
+    ``per_row[0]`` pairs are those of student ``rows[0]``, and so on.
     """
 
     rows: np.ndarray  # (b,) student positions of the block
-    s: np.ndarray  # (k,) int32
+    per_row: np.ndarray  # (b,) int64 eligible pairs of each of the block's students
     c: np.ndarray  # (k,) int32
     score: np.ndarray  # (k,) float64
     minutes: np.ndarray  # (k,) float64
@@ -73,7 +74,7 @@ class BlockScorer:
 
         # Students.
         self.student_xyz = context.student_xyz
-        self.min_dot = min_dot(students)
+        self.surely_within, self.possibly_within = reach_dots(students)
         self.max_travel = students.max_travel
         self.transport = students.transport
         self.rule_students = context.rule_students
@@ -140,20 +141,19 @@ class BlockScorer:
         counts = np.zeros((b, _N_REASONS), dtype=np.int64)
         counts[:, 0] = self.m
 
-        # Travel: within reach by the dot product of unit vectors, then the exact minutes.
-        xyz = self.student_xyz[:, rows]
-        near = (xyz.T @ self.company_xyz[:, members]) >= self.min_dot[rows][:, None]
-        flat = np.flatnonzero(near)
+        # Travel: surely within reach, possibly within reach or beyond by the dot product of unit vectors;
+        # in the narrow band between, the exact minutes decide (``matching.candidates.reach_dots``).
+        xyz, box = self.student_xyz[:, rows], self.company_xyz[:, members]
+        dot = xyz.T @ box
+        flat = np.flatnonzero(dot >= self.possibly_within[rows][:, None])
         i, j = np.divmod(flat, width)
-        c = members[j]
-        minutes = minutes_between(
-            (xyz[0][i], xyz[1][i], xyz[2][i]),
-            (self.company_xyz[0][c], self.company_xyz[1][c], self.company_xyz[2][c]),
-            self.transport[rows][i],
-        )
-        within = np.flatnonzero(~too_far(minutes, self.max_travel[rows][i]))
-        flat, i, c, minutes = flat[within], i[within], c[within], minutes[within]
-        counts[:, 0] -= np.bincount(i, minlength=b)
+        within = dot.ravel()[flat] >= self.surely_within[rows][i]
+        del dot
+        band = np.flatnonzero(~within)
+        if band.shape[0]:
+            minutes = self._minutes(xyz, box, rows, i[band], j[band])
+            within[band] = ~too_far(minutes, self.max_travel[rows][i[band]])
+        counts[:, 0] -= np.bincount(i[within], minlength=b)
 
         # The other rules on the dense grid (the block's students as a column, its companies as a row),
         # as bits: bit k for RULES[k].
@@ -162,14 +162,16 @@ class BlockScorer:
         for k, rule in enumerate(RULES):
             bits |= rule.fails(grid, config).astype(np.uint16) << k
         reason = _FIRST_REASON[bits.ravel()[flat]]
-        ruled_out = reason >= 0
+        ruled_out = within & (reason >= 0)
         counts += np.bincount(
             i[ruled_out] * _N_REASONS + reason[ruled_out], minlength=b * _N_REASONS
         ).reshape(b, _N_REASONS)
+        keep = np.flatnonzero(within & (reason < 0))
+        flat, i, j = flat[keep], i[keep], j[keep]
+        c = members[j]
+        minutes = self._minutes(xyz, box, rows, i, j)
 
         # Score the eligible pairs.
-        keep = np.flatnonzero(~ruled_out)
-        flat, i, c, minutes = flat[keep], i[keep], c[keep], minutes[keep]
         short, gap = grid.hours_shortfall.ravel()[flat], grid.complexity_gap.ravel()[flat]
         total, worst = grid.overload_total.ravel()[flat], grid.overload_worst.ravel()[flat]
         units = np.zeros((b, width), dtype=np.int8)
@@ -198,12 +200,20 @@ class BlockScorer:
             score = score + (0.0 if fit is None else fit) * self.points[k]
         return BlockResult(
             rows=rows,
-            s=s.astype(np.int32),
+            per_row=np.bincount(i, minlength=b),
             c=c.astype(np.int32),
             score=np.clip(score, 0.0, 100.0),
             minutes=minutes,
             support_load=grid.support_load.ravel()[flat],
             counts=counts,
+        )
+
+    def _minutes(
+        self, xyz: np.ndarray, box: np.ndarray, rows: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> np.ndarray:
+        """Travel minutes from the block's students ``i`` to its companies ``j`` (as ``pair_minutes`` estimates them)."""
+        return minutes_between(
+            (xyz[0][i], xyz[1][i], xyz[2][i]), (box[0][j], box[1][j], box[2][j]), self.transport[rows][i]
         )
 
 

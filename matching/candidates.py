@@ -3,7 +3,10 @@
 Students are sorted into spatially compact blocks; for each block only the
 companies inside its bounding box (widened by the block's longest reach) are
 candidates. A block's candidates are then tested with one small matrix product
-of unit vectors (great-circle angle <= reach), and the exact travel time decides.
+of unit vectors (great-circle angle <= reach): the dot product alone says whether
+a company is within a student's maximum travel time, except in a band a few
+metres wide around the exact reach, where the travel time decides
+(``reach_dots``). So the minutes are computed only for the pairs that are kept.
 
 Travel minutes follow ``features.travel`` (the fastest of a mode's legs, each a
 fixed part plus minutes per straight-line km), with the great-circle distance
@@ -107,6 +110,32 @@ def min_dot(students: StudentArrays) -> np.ndarray:
     """(n,) smallest dot product of unit vectors within reach (with the margin): cos(reach / R)."""
     reach = reach_km(students) * REACH_MARGIN + 0.1
     return np.cos(np.minimum(reach / EARTH_RADIUS_KM, np.pi))
+
+
+REACH_BAND = 1e-6
+"""Relative width of the band around a student's exact reach where only the travel time itself decides."""
+REACH_BAND_RADIANS = 1e-6
+"""Absolute width of that band (about 6 m): near a dot product of 1 its rounding is about 1e-8 radians."""
+
+
+def reach_dots(students: StudentArrays) -> tuple[np.ndarray, np.ndarray]:
+    """(n,) each, dot products of unit vectors: (surely within reach, possibly within reach).
+
+    A company whose unit vector's dot product with the student's is at least the first is within
+    the student's maximum travel time: its estimated minutes (``minutes_between``) are at most the
+    maximum, without computing them. Below the second it is beyond. In between lies a narrow band
+    (``REACH_BAND``, relative, plus ``REACH_BAND_RADIANS``) around the exact reach
+    (``features.travel.reach_km``), where the minutes themselves decide: the band is many orders
+    of magnitude wider than the rounding of a dot product or of the minutes, so both tests agree
+    with comparing the minutes. A student with no reach at all (the maximum below every leg's fixed
+    minutes) is surely within reach of nothing (+inf).
+    """
+    angle = reach_km(students) / EARTH_RADIUS_KM
+    inner = angle * (1.0 - REACH_BAND) - REACH_BAND_RADIANS
+    outer = angle * (1.0 + REACH_BAND) + REACH_BAND_RADIANS
+    surely = np.where(inner > 0.0, np.cos(np.maximum(inner, 0.0)), np.inf)
+    possibly = np.where(outer < np.pi, np.cos(np.minimum(outer, np.pi)), -np.inf)
+    return surely, possibly
 
 
 def candidate_blocks(

@@ -11,7 +11,11 @@ give the same scores, so a breakdown adds up to the score in the pair table.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -37,7 +41,13 @@ from matching.lookup import position
 from matching.outcome_features import pair_features
 from matching.pair_table import PairTable
 
+RELEASE_EVERY = 64
+"""Blocks copied into the table between two calls of ``release_freed_memory``."""
+THREADS_VARIABLE = "STU_MATCH_THREADS"
+"""Environment variable: how many threads score the eligible pairs (1 scores them in the calling thread)."""
+
 __all__ = [
+    "THREADS_VARIABLE",
     "OutcomeModelOption",
     "PairScores",
     "ScoringContext",
@@ -51,6 +61,7 @@ __all__ = [
     "pair_table",
     "score_pairs",
     "scoring_context",
+    "scoring_threads",
     "student_position",
 ]
 
@@ -86,6 +97,7 @@ def eligible_pairs(
     outcome_model: OutcomeModelOption = "auto",
     *,
     block_size: int = DEFAULT_BLOCK_SIZE,
+    threads: int | None = None,
 ) -> PairTable:
     """Every eligible pair of the network with its score, travel time and support load.
 
@@ -94,46 +106,44 @@ def eligible_pairs(
     first rule it fails); with the eligible pairs they add up to the number of
     companies. ``travel_matrix`` (a file, table or ``TravelMatrix``) replaces
     estimated travel times pair by pair; ``outcome_model="auto"`` learns from the
-    network's history when it has enough, None scores by the rules only.
+    network's history when it has enough, None scores by the rules only. ``threads``: how many
+    threads score blocks of students (default ``scoring_threads()``); the table is the same for any.
     """
     context = scoring_context(network, config, travel_matrix, outcome_model)
-    return pair_table(context, block_size=block_size)
+    return pair_table(context, block_size=block_size, threads=threads)
 
 
-def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) -> PairTable:
+def pair_table(
+    context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE, threads: int | None = None
+) -> PairTable:
     """``eligible_pairs`` for a prepared context."""
     students, companies = context.students, context.companies
     n = students.n
     counts = np.zeros((n, len(REASON_CODES)), dtype=np.int64)
+    threads = scoring_threads() if threads is None else threads
     with threadpool_limits(limits=1, user_api="blas"):  # tiny products: threads only add overhead
-        blocks = _score_blocks(context, block_size)
+        blocks = _score_blocks(context, block_size, threads)
     per_student = np.zeros(n, dtype=np.int64)
-    segments = []
     for block in blocks:
         counts[block.rows] = block.counts
-        segments.append(_segments(block.s))
-        per_student[segments[-1][0]] = segments[-1][2]
+        per_student[block.rows] = block.per_row
     start = np.concatenate(([0], np.cumsum(per_student)[:-1]))
     total = int(per_student.sum())
-    # Pairs of a block come grouped by student with companies ascending: copy each student's run to the
+    # A block's pairs come grouped by student with companies ascending: each student's run goes to the
     # student's offset, so the table is sorted by student, then company, without sorting it.
-    out: dict[str, np.ndarray] = {"student": np.repeat(np.arange(n, dtype=np.int32), per_student)}
-    columns = {
-        "company": (np.int32, "c"),
-        "score": (np.float64, "score"),
-        "travel_minutes": (np.float64, "minutes"),
-        "support_load": (np.int8, "support_load"),  # mentor hours a week: small; 1 byte a pair
+    out: dict[str, np.ndarray] = {
+        "student": np.repeat(np.arange(n, dtype=np.int32), per_student),
+        "company": np.empty(total, dtype=np.int32),
+        "score": np.empty(total, dtype=np.float64),
+        "travel_minutes": np.empty(total, dtype=np.float64),
+        "support_load": np.empty(total, dtype=np.int8),  # mentor hours a week: small; 1 byte a pair
     }
-    for name, (dtype, attribute) in columns.items():
-        column = np.empty(total, dtype=dtype)
-        for block, (who, first, length) in zip(blocks, segments, strict=True):
-            values = getattr(block, attribute)
-            for student, a, k in zip(who.tolist(), first.tolist(), length.tolist(), strict=True):
-                b = start[student]
-                column[b : b + k] = values[a : a + k]
-            setattr(block, attribute, None)  # release the block's copy now: peak memory stays near one table
-        out[name] = column
-    del blocks
+    if threads <= 1:
+        _copy_blocks(blocks, start, out)
+    else:
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pair-table") as pool:
+            for done in [pool.submit(_copy_blocks, blocks, start, out) for _ in range(threads)]:
+                done.result()
     release_freed_memory()
     return PairTable(
         student_ids=students.ids,
@@ -144,6 +154,32 @@ def pair_table(context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE) ->
         ineligible_counts=counts,
         **out,
     )
+
+
+def _copy_blocks(blocks: list[BlockResult], start: np.ndarray, out: dict[str, np.ndarray]) -> None:
+    """Take blocks off ``blocks`` until it is empty and put their pairs at their students' offsets.
+
+    Several threads may share ``blocks``: each block is taken by one, and its students' runs are
+    disjoint from every other block's. A block is released once copied, so the table takes the
+    blocks' place in memory.
+    """
+    copied = 0
+    while True:
+        try:
+            block = blocks.pop()
+        except IndexError:
+            return
+        first = np.cumsum(block.per_row) - block.per_row
+        at = np.repeat(start[block.rows] - first, block.per_row)
+        at += np.arange(at.shape[0])
+        out["company"][at] = block.c
+        out["score"][at] = block.score
+        out["travel_minutes"][at] = block.minutes
+        out["support_load"][at] = block.support_load
+        del block, at
+        copied += 1
+        if copied % RELEASE_EVERY == 0:
+            release_freed_memory()
 
 
 def release_freed_memory() -> None:
@@ -159,26 +195,43 @@ def release_freed_memory() -> None:
         pass
 
 
-def _score_blocks(context: ScoringContext, block_size: int) -> list[BlockResult]:
+def scoring_threads() -> int:
+    """How many threads score blocks: the cores this process may run on, or ``$STU_MATCH_THREADS`` (1: none)."""
+    configured = os.environ.get(THREADS_VARIABLE, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            raise InputError(
+                f"{THREADS_VARIABLE} must be a whole number of threads. Got {configured!r} instead.",
+                f"{THREADS_VARIABLE} skal være et helt antal tråde (fik {configured!r}).",
+            ) from None
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _score_blocks(context: ScoringContext, block_size: int, threads: int) -> list[BlockResult]:
+    """Every block's eligible pairs, in block order; with ``threads`` > 1 blocks are scored in parallel.
+
+    numpy releases the GIL in the array operations that make up nearly all of a block's time, so
+    threads use the cores without copying the network into other processes.
+    """
     blocks = candidate_blocks(context.students, context.companies, block_size)
-    if context.lookup is None:
-        scorer = BlockScorer(context)
-        return [scorer.score_block(rows, members) for rows, members in blocks]
-    return [_matrix_block(context, rows, members) for rows, members in blocks]
-
-
-def _segments(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The runs of equal values in ``s`` (grouped by student): (value, first index, length) of each run."""
-    if s.shape[0] == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    first = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1]))).astype(np.int64)
-    return s[first].astype(np.int64), first, np.diff(np.append(first, s.shape[0])).astype(np.int64)
+    score: Callable[[np.ndarray, np.ndarray], BlockResult] = (
+        BlockScorer(context).score_block if context.lookup is None else partial(_matrix_block, context)
+    )
+    if threads <= 1:
+        return [score(rows, members) for rows, members in blocks]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pair-blocks") as pool:
+        return list(pool.map(lambda block: score(*block), blocks))
 
 
 def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray) -> BlockResult:
     """A block scored pair by pair: with a travel matrix, pairs beyond the estimated reach may be in reach."""
     companies = context.companies
+    rows = np.sort(rows)  # the pairs below come sorted by student position: so they are grouped in row order
     b = rows.shape[0]
     reachable = min_dot(context.students)[rows][:, None]
     near = (context.student_xyz[:, rows].T @ context.company_xyz[:, members]) >= reachable
@@ -200,7 +253,7 @@ def _matrix_block(context: ScoringContext, rows: np.ndarray, members: np.ndarray
     e = scores.eligible
     return BlockResult(
         rows=rows,
-        s=s[e].astype(np.int32),
+        per_row=np.bincount(slot[s[e]], minlength=b),
         c=c[e].astype(np.int32),
         score=scores.score[e],
         minutes=scores.minutes[e],

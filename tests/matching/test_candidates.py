@@ -8,6 +8,8 @@ the edge of a student's reach, and compare with the estimate pair by pair.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +20,7 @@ from features.geography import DENMARK_LAT, DENMARK_LON
 from features.network import Network
 from features.travel import TRANSPORT_ORDER, estimate_minutes, reach_km
 from features.vocabulary import TransportMode
-from matching.candidates import candidate_blocks, min_dot, pair_minutes, unit_vectors
+from matching.candidates import candidate_blocks, min_dot, pair_minutes, reach_dots, unit_vectors
 from matching.pairs import eligible_pairs
 from tests.matching.profiles import company, student
 
@@ -50,9 +52,14 @@ def travellers(draw: st.DrawFn) -> dict:
     }
 
 
+EDGE_SHARES = (1.0, 0.999999, 1.000001, 1.0 - 1e-9, 1.0 + 1e-9, 1.0 - 1e-5, 1.0 + 1e-5)
+"""Shares of a student's reach right around its edge: inside, on and beyond the band ``reach_dots`` leaves
+to the minutes."""
+
+
 @st.composite
-def spread_networks(draw: st.DrawFn) -> Network:
-    """Students anywhere in Denmark; companies anywhere, and at 90-100 % of some student's reach."""
+def spread_networks(draw: st.DrawFn, edge_shares: tuple[float, ...] = (1.0, 0.999999)) -> Network:
+    """Students anywhere in Denmark; companies anywhere, and at 90-100 % (or ``edge_shares``) of some student's reach."""
     rows = draw(st.lists(travellers(), min_size=1, max_size=12))
     cohort = tuple(student(student_id=f"S{i}", **row) for i, row in enumerate(rows))
     positions = [(draw(latitudes), draw(longitudes)) for _ in range(draw(st.integers(0, 10)))]
@@ -60,7 +67,7 @@ def spread_networks(draw: st.DrawFn) -> Network:
         who = cohort[draw(st.integers(0, len(cohort) - 1))]
         code = TRANSPORT_ORDER.index(who.transport_mode)
         reach = float(reach_km(np.array([who.max_travel_minutes]), np.array([code]))[0])
-        share = draw(st.sampled_from([1.0, 0.999999])) if draw(st.booleans()) else draw(st.floats(0.9, 1.0))
+        share = draw(st.sampled_from(edge_shares)) if draw(st.booleans()) else draw(st.floats(0.9, 1.0))
         lat, lon = point_at(who.home_lat, who.home_lon, reach * share, draw(st.floats(0, 360)))
         if DENMARK_LAT[0] <= lat <= DENMARK_LAT[1] and DENMARK_LON[0] <= lon <= DENMARK_LON[1]:
             positions.append((lat, lon))
@@ -148,3 +155,50 @@ def test_pair_minutes_equal_the_estimate() -> None:
         students.lat[s], students.lon[s], students.transport[s], companies.lat[c], companies.lon[c]
     )
     assert_allclose(pair_minutes(students, companies, s, c), expected, rtol=1e-12, atol=1e-9)
+
+
+def exactly_within(network: Network) -> set[tuple[int, int]]:
+    """Every pair whose minutes as ``pair_minutes`` computes them are at most the student's maximum."""
+    students, companies = student_arrays(network.students), company_arrays(network.companies)
+    s, c = (
+        grid.ravel() for grid in np.meshgrid(np.arange(students.n), np.arange(companies.n), indexing="ij")
+    )
+    within = pair_minutes(students, companies, s, c) <= students.max_travel[s]
+    return set(zip(s[within].tolist(), c[within].tolist(), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(network=spread_networks(EDGE_SHARES))
+def test_reach_dots_agree_with_the_minutes_on_both_sides_of_the_band(network: Network) -> None:
+    """Surely within reach: the minutes are within the maximum; not even possibly: they are beyond it."""
+    students, companies = student_arrays(network.students), company_arrays(network.companies)
+    dot = unit_vectors(students.lat, students.lon).T @ unit_vectors(companies.lat, companies.lon)
+    surely, possibly = reach_dots(students)
+    s, c = (
+        grid.ravel() for grid in np.meshgrid(np.arange(students.n), np.arange(companies.n), indexing="ij")
+    )
+    within = pair_minutes(students, companies, s, c) <= students.max_travel[s]
+    dot = dot.ravel()
+    assert within[dot >= surely[s]].all()
+    assert not within[dot < possibly[s]].any()
+    assert (surely >= possibly).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(network=spread_networks(EDGE_SHARES), block_size=st.sampled_from([1, 3, 64]))
+def test_eligible_pairs_are_the_pairs_whose_minutes_are_within_the_maximum_to_the_last_bit(
+    network: Network, block_size: int
+) -> None:
+    """Every other rule holds, so the fast path's travel test alone decides: it must be the minutes' own."""
+    table = eligible_pairs(network, outcome_model=None, block_size=block_size)
+    assert set(zip(table.student.tolist(), table.company.tolist(), strict=True)) == exactly_within(network)
+
+
+def test_a_student_with_no_reach_is_surely_within_reach_of_nothing() -> None:
+    """Below every leg's fixed minutes the reach is 0 (validation keeps real maxima above that): the minutes decide."""
+    cohort = (student(student_id="S0", home_lat=56.0, home_lon=10.0, transport_mode=TransportMode.BIKE),)
+    students = replace(student_arrays(cohort), max_travel=np.array([1.0]))
+    surely, possibly = reach_dots(students)
+    assert surely[0] == np.inf
+    here = unit_vectors(students.lat, students.lon)
+    assert float(here[:, 0] @ here[:, 0]) >= possibly[0]  # a company at the door is left to its minutes

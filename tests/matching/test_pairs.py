@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
+from features.errors import InputError
 from features.network import Network
 from matching.config import COMPONENTS
 from matching.eligibility import REASON_CODES
 from matching.pair_table import PairTable
-from matching.pairs import eligible_pairs, score_pairs, scoring_context
+from matching.pairs import (
+    THREADS_VARIABLE,
+    eligible_pairs,
+    pair_table,
+    score_pairs,
+    scoring_context,
+    scoring_threads,
+)
+from tests.matching.strategies import networks
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +80,36 @@ def test_components_sum_to_the_score(table: PairTable, builtin_network: Network)
     assert scores.points.shape == (table.n_pairs, len(COMPONENTS))
     assert_allclose(scores.points.sum(axis=1), table.score, rtol=1e-12, atol=1e-9)
     assert_allclose(scores.score, table.score, rtol=1e-12, atol=1e-12)
+
+
+def assert_same_table(got: PairTable, expected: PairTable) -> None:
+    for column in ("student", "company", "score", "travel_minutes", "support_load", "ineligible_counts"):
+        assert_array_equal(getattr(got, column), getattr(expected, column), err_msg=column)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_threads_build_the_same_table_to_the_last_bit(builtin_network: Network, threads: int) -> None:
+    """Blocks scored in parallel (many small blocks, so that they finish out of order) give the same table."""
+    context = scoring_context(builtin_network)
+    alone = pair_table(context, block_size=5, threads=1)
+    assert_same_table(pair_table(context, block_size=5, threads=threads), alone)
+    assert_same_table(alone, pair_table(context, threads=1))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network=networks(max_students=9, max_companies=8), block_size=st.sampled_from([1, 2, 64]))
+def test_any_threads_and_block_size_give_the_table_of_one_thread(network: Network, block_size: int) -> None:
+    context = scoring_context(network, outcome_model=None)
+    assert_same_table(pair_table(context, block_size=block_size, threads=2), pair_table(context, threads=1))
+
+
+def test_scoring_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    assert scoring_threads() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv(THREADS_VARIABLE, "1")
+    assert scoring_threads() == 1
+    monkeypatch.setenv(THREADS_VARIABLE, "0")
+    assert scoring_threads() == 1
+    monkeypatch.setenv(THREADS_VARIABLE, "to")
+    with pytest.raises(InputError, match=THREADS_VARIABLE):
+        scoring_threads()
