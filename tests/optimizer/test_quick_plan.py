@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from optimizer import PlacementProblem
+from optimizer import PlacementProblem, flow
 from optimizer.exact import _capacity_bound, _company_weight, _fitted_flow, _Pace, _quick_plan, value_of
 from optimizer.flow import better_pairs, solve_transport
 from tests.optimizer.util import random_table
@@ -29,6 +31,35 @@ def test_better_pairs_keeps_each_groups_best_pairs_also_on_tiered_weights(seed: 
     assert kept.sum() < 0.5 * n_pairs  # not the whole top tier
     per_group = better_pairs(group, weight, n_groups, np.full(n_groups, n_pairs))
     assert per_group.all()  # asking for more than a group has keeps all of it
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-50, 50), min_size=1, max_size=300),  # mostly fewer values than pairs: the table
+    st.sampled_from([0, 5, 10**9]),
+    st.sampled_from([np.int64, np.int32, np.float64]),
+    st.integers(2, 64),
+)
+def test_weight_buckets_by_look_up_table_equal_those_by_search(
+    values: list[int], tier: int, dtype: type, buckets: int
+) -> None:
+    """Whole-number weights spanning fewer values than there are pairs are bucketed through a table of their
+    range: the same buckets as the binary search gives (a tier far above the rest and floats search)."""
+    weight = np.array(values, dtype=np.int64)
+    weight[::3] += tier
+    weight = weight.astype(dtype)
+    by_table = flow.weight_buckets(weight, buckets)
+    original = flow.BUCKET_TABLE_MAX
+    try:
+        flow.BUCKET_TABLE_MAX = 0  # no table: the binary search
+        by_search = flow.weight_buckets(weight, buckets)
+    finally:
+        flow.BUCKET_TABLE_MAX = original
+    assert by_table.dtype == np.uint8
+    np.testing.assert_array_equal(by_table, by_search)
+    assert (
+        np.diff(by_table[np.argsort(weight, kind="stable")].astype(int)) >= 0
+    ).all()  # higher weight, no lower bucket
 
 
 @pytest.mark.parametrize("seed", range(4))
