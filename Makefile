@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+:
 #   make run    starts the app on the built-in synthetic network (PORT=8502 make run for another port)
-#   make test   runs the tests (installs Chromium for the browser tests; about 15 minutes)
+#   make test   runs the tests (installs Chromium for the browser tests; about 13 minutes)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
