@@ -316,6 +316,7 @@ def _solve_core(
         stats["relaxation_seconds"] = perf_counter() - entered
         reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
         stats["reflow_seconds"] = perf_counter() - entered - stats["relaxation_seconds"]
+        reflow_placed = stats["reflow_placed"] = int(reflowed.sum())
         best, lower = _lagrange(
             inst,
             oracle,
@@ -326,12 +327,11 @@ def _solve_core(
             now + LAGRANGE_SHARE * share,
             stats,
             pace,
-            placed_elsewhere=int(reflowed.sum()),
+            placed_elsewhere=reflow_placed,
         )
         stats["lagrange_seconds"] = (
             perf_counter() - entered - stats["relaxation_seconds"] - stats["reflow_seconds"]
         )
-        stats["reflow_placed"] = int(reflowed.sum())
         stats["lagrange_placed"] = int(lower.sum())
         lower = _better(inst, lower, reflowed)
     stats["flow_solves"] = oracle.solves
