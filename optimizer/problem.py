@@ -33,7 +33,7 @@ from features.limits import danish_number
 from features.vocabulary import mentor_hours_da
 from matching.lookup import closest_ids
 from matching.pair_table import PairTable
-from optimizer.instance import Instance, best_per_student
+from optimizer.instance import PAIR_CHUNK, Instance, best_per_student
 
 SCORE_SCALE = 100
 """Weight units per score point: scores are optimised to 0.01 points."""
@@ -203,8 +203,10 @@ class PlacementProblem:
         """
         best = best_per_student(self.pairs.student, weight, self.pairs.n_students)
         base = int(best.sum()) + 1
-        tiered = weight.astype(np.int64)  # a copy: the base is added in place, no pair-sized temporaries
-        tiered[self.in_interest] += base
+        tiered = weight.astype(np.int64)  # a copy: the base is added in place, in chunks
+        for start in range(0, tiered.shape[0], PAIR_CHUNK):
+            chunk = slice(start, start + PAIR_CHUNK)
+            tiered[chunk] += (self.interest_rank[chunk] > 0) * np.int64(base)
         return tiered, base
 
     def company_label(self, j: int) -> str:

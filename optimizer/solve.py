@@ -36,7 +36,9 @@ def solve_placement(problem: PlacementProblem, params: SolveParams | None = None
     if params.objective == "count-interest-score":
         tiered, base = problem.interest_tier(problem.weight)
         inst, index = problem.free_instance(tiered)
-        solution = solve_exact(inst, time_limit=_time_left(params, started), workers=params.workers)
+        solution = solve_exact(
+            inst, time_limit=_time_left(params, started), workers=params.workers, tier_base=base
+        )
         return result_from(problem, index, solution, params.objective, started, interest_base=base)
     inst, index = problem.free_instance()
     solution = solve_exact(inst, time_limit=_time_left(params, started), workers=params.workers)

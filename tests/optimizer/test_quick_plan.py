@@ -39,24 +39,31 @@ def test_better_pairs_keeps_each_groups_best_pairs_also_on_tiered_weights(seed: 
     st.sampled_from([0, 5, 10**9]),
     st.sampled_from([np.int64, np.int32, np.float64]),
     st.integers(2, 64),
+    st.sampled_from([1 << 25, 1, 3, 16]),
 )
 def test_weight_buckets_by_look_up_table_equal_those_by_search(
-    values: list[int], tier: int, dtype: type, buckets: int
+    values: list[int], tier: int, dtype: type, buckets: int, table_max: int
 ) -> None:
-    """Whole-number weights spanning fewer values than there are pairs are bucketed through a table of their
-    range: the same buckets as the binary search gives (a tier far above the rest and floats search)."""
+    """Whole-number weights are bucketed through a table of cells of their range (one value a cell when
+    they span fewer values than the table holds; else edges move up to a cell's start, by less than a
+    cell): the same buckets as the binary search over those edges gives."""
     weight = np.array(values, dtype=np.int64)
     weight[::3] += tier
     weight = weight.astype(dtype)
-    by_table = flow.weight_buckets(weight, buckets)
     original = flow.BUCKET_TABLE_MAX
     try:
-        flow.BUCKET_TABLE_MAX = 0  # no table: the binary search
-        by_search = flow.weight_buckets(weight, buckets)
+        flow.BUCKET_TABLE_MAX = table_max
+        by_table = flow.weight_buckets(weight, buckets)
+        edges, shift = flow.bucket_edges(weight, buckets)
+        flow.BUCKET_TABLE_MAX = 0  # no table: the quantiles themselves
+        exact_edges, _ = flow.bucket_edges(weight, buckets)
     finally:
         flow.BUCKET_TABLE_MAX = original
     assert by_table.dtype == np.uint8
-    np.testing.assert_array_equal(by_table, by_search)
+    np.testing.assert_array_equal(by_table, np.searchsorted(edges, weight, side="right"))
+    moved = edges.astype(float) - exact_edges.astype(float)
+    assert edges.size == exact_edges.size
+    assert ((moved >= 0) & (moved < (1 << (shift or 0)))).all()  # no edge moves past its cell
     assert (
         np.diff(by_table[np.argsort(weight, kind="stable")].astype(int)) >= 0
     ).all()  # higher weight, no lower bucket

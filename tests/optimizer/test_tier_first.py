@@ -1,0 +1,171 @@
+"""The first plan on large networks with the interest tier: maximum flows grown from a plan, a cut bound.
+
+``augment_transport`` grows a feasible plan by one maximum flow on its residual network;
+``_tier_first`` counts placements within interests first; ``_tier_bound`` extends the
+minimum cut of a flow on some of the tier's pairs to all of them. Checked against
+``solve_transport`` (an independent flow) and a MILP (``util.reference``, HiGHS).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from matching.pair_table import PairTable
+from optimizer import PlacementProblem
+from optimizer.exact import (
+    _augment,
+    _Pace,
+    _quick_plan,
+    _tier_bound,
+    _tier_first,
+    loosest_level_caps,
+)
+from optimizer.flow import Augmented, solve_transport
+from optimizer.instance import Instance
+from tests.optimizer.test_tight_properties import tight_tables
+from tests.optimizer.util import pair_tables, random_table, reference
+
+PROPERTIES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _instance(table: PairTable, tier: np.ndarray | None = None) -> tuple[Instance, int]:
+    """The free instance, with weights tiered by ``tier`` (a mask over the pairs) as ``interest_tier`` does."""
+    rank = None if tier is None else tier.astype(np.int8)
+    problem = PlacementProblem.build(table, interest_rank=rank)
+    tiered, base = problem.interest_tier(problem.weight)
+    inst, _ = problem.free_instance(tiered)
+    return inst, base
+
+
+def _max_count(inst: Instance, level_cap: np.ndarray) -> int:
+    no_cost = np.zeros(inst.n_pairs, dtype=np.int64)
+    chosen = solve_transport(
+        inst.n_students,
+        inst.n_companies,
+        inst.student,
+        inst.company,
+        no_cost,
+        inst.capacity,
+        load=inst.load,
+        level_cap=level_cap,
+    )
+    return int(chosen.sum())
+
+
+def _keeps_limits(inst: Instance, chosen: np.ndarray, level_cap: np.ndarray) -> bool:
+    if np.bincount(inst.student[chosen], minlength=inst.n_students).max(initial=0) > 1:
+        return False
+    if (inst.students_at(chosen) > inst.capacity).any():
+        return False
+    level = np.minimum(inst.load, level_cap.shape[1])
+    for lv in range(1, level_cap.shape[1] + 1):
+        at = np.bincount(inst.company[chosen & (level >= lv)], minlength=inst.n_companies)
+        if (at > level_cap[:, lv - 1]).any():
+            return False
+    return True
+
+
+def _cut_capacity(inst: Instance, flow: Augmented, level_cap: np.ndarray) -> int:
+    """The capacity of the cut ``flow.source_side`` in the network of all of ``inst``'s pairs."""
+    side, levels = flow.source_side, flow.levels
+    n_s, n_c = inst.n_students, inst.n_companies
+    entry = n_s + inst.company.astype(np.int64) + n_c * np.minimum(inst.load, levels).astype(np.int64)
+    total = int(np.count_nonzero(~side[:n_s]))
+    total += int(np.count_nonzero(side[inst.student] & ~side[entry]))
+    company = side[n_s:].reshape(levels + 1, n_c)
+    total += int(inst.capacity[company[0]].sum())
+    for lv in range(1, levels + 1):
+        total += int(level_cap[company[lv] & ~company[lv - 1], lv - 1].sum())
+    return total
+
+
+@PROPERTIES
+@given(pair_tables(max_students=8, max_companies=4), st.data())
+def test_a_plan_grown_by_a_maximum_flow_places_the_most_and_keeps_everyone_placed(
+    table: PairTable, data: st.DataObject
+) -> None:
+    assume(table.n_pairs > 0)
+    inst, _ = _instance(table)
+    caps = loosest_level_caps(inst)
+    # A feasible start: the most students on a random part of the pairs.
+    part = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)), dtype=bool)
+    start = np.zeros(inst.n_pairs, dtype=bool)
+    index = np.flatnonzero(part)
+    sub = inst.subset(index)
+    start[index[_augment(sub, np.zeros(sub.n_pairs, dtype=bool), caps).chosen]] = True
+    assert _keeps_limits(inst, start, caps)
+
+    grown = _augment(inst, start, caps)
+    assert _keeps_limits(inst, grown.chosen, caps)
+    assert int(grown.chosen.sum()) == _max_count(inst, caps)
+    placed_before = np.unique(inst.student[start])
+    assert np.isin(placed_before, inst.student[grown.chosen]).all()  # no one placed loses the place
+    assert _cut_capacity(inst, grown, caps) == int(grown.chosen.sum())  # max-flow min-cut
+
+
+@PROPERTIES
+@given(pair_tables(max_students=8, max_companies=4), st.data())
+def test_the_tier_bound_holds_for_every_plan_and_is_exact_on_all_of_the_tiers_pairs(
+    table: PairTable, data: st.DataObject
+) -> None:
+    n = table.n_pairs
+    assume(n > 0)
+    tier = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    inst, base = _instance(table, tier)
+    caps = loosest_level_caps(inst)
+    top = np.flatnonzero(inst.weight >= base)
+    seen = np.array(data.draw(st.lists(st.booleans(), min_size=top.size, max_size=top.size)), dtype=bool)
+    # The flow sees some of the tier's pairs; the bound holds for all of them.
+    some = inst.subset(top[seen])
+    flow = _augment(some, np.zeros(some.n_pairs, dtype=bool), caps)
+    bound = _tier_bound(inst, base, flow, caps)
+    everything = inst.subset(top)
+    assert bound >= _max_count(everything, caps)
+    best_in_tier = reference(table, stages=[tier.astype(float)])  # most placed, then most in the tier
+    assert bound >= int(tier[best_in_tier.chosen].sum())
+    whole = _augment(everything, np.zeros(top.size, dtype=bool), caps)
+    assert _tier_bound(inst, base, whole, caps) == _max_count(everything, caps)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tight_tables(), st.data())
+def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(table: PairTable, data: st.DataObject) -> None:
+    n = table.n_pairs
+    assume(n > 0)
+    tier = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    inst, base = _instance(table, tier)
+    binding = inst.mentor_can_bind()
+    plan, first = _tier_first(inst, binding, base)
+    if plan is not None:
+        assert inst.is_feasible(plan)
+    chosen, _, weight_bound = _quick_plan(
+        inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf), tier_base=base
+    )
+    assert inst.is_feasible(chosen)
+    best = reference(table, stages=[tier.astype(float), np.rint(table.score * 100)])
+    assert int(chosen.sum()) <= best.placed
+    # The lexicographic optimum's tiered weight is within the bound.
+    assert weight_bound >= int(inst.weight[best.chosen].sum())
+    if plan is not None:
+        assert int(plan.sum()) == best.placed  # it places the most, or is not used
+        assert int(tier[plan].sum()) <= weight_bound // base
+
+
+def test_on_a_larger_network_the_tier_comes_first_and_the_bound_is_close() -> None:
+    rng = np.random.default_rng(7)
+    table = random_table(rng, 400, 120, density=0.08, tight=False)
+    tier = rng.random(table.n_pairs) < 0.3
+    inst, base = _instance(table, tier)
+    binding = inst.mentor_can_bind()
+    plain, _, _ = _quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf))
+    tiered, _, weight_bound = _quick_plan(
+        inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf), tier_base=base
+    )
+    assert inst.is_feasible(tiered) and int(tiered.sum()) >= int(plain.sum())
+    in_tier = int((inst.weight[tiered] >= base).sum())
+    assert in_tier >= int((inst.weight[plain] >= base).sum())
+    assert in_tier <= weight_bound // base
