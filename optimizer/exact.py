@@ -363,10 +363,7 @@ def _capacity_bound(inst: Instance, weight_bound: int | None = None, big_m: int 
     each at their best weight (or, if lower, ``weight_bound``: ``_quick_plan``'s).
 
     ``big_m``: ``inst.big_m()`` when known (the best weights' total plus one: one pass fewer)."""
-    with_pairs = np.zeros(inst.n_students, dtype=bool)
-    for start in range(0, inst.n_pairs, PAIR_CHUNK):
-        with_pairs[inst.student[start : start + PAIR_CHUNK]] = True
-    students = int(np.count_nonzero(with_pairs))
+    students = inst.students_with_pairs()
     per_company = np.minimum(inst.capacity, np.bincount(inst.company, minlength=inst.n_companies))
     weight = inst.best_weight_total() if big_m is None else big_m - 1
     if weight_bound is not None:
@@ -535,7 +532,7 @@ def _tier_first(
         plan = np.zeros(inst.n_pairs, dtype=bool)
         plan[top[grown]] = True
     placed_bound = min(
-        int(np.count_nonzero(np.bincount(inst.student, minlength=inst.n_students))),
+        inst.students_with_pairs(),
         int(np.minimum(inst.capacity, np.bincount(inst.company, minlength=inst.n_companies)).sum()),
     )
     plan = _add_unplaced(inst, plan, caps)

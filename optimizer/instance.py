@@ -78,6 +78,15 @@ class Instance:
         """The sum of each student's best (non-negative) weight: no plan has a higher total weight."""
         return sum(best_per_student(self.student, self.weight, self.n_students).tolist())
 
+    def students_with_pairs(self) -> int:
+        """How many students have at least one pair (one comparison a pair when grouped by student)."""
+        student = self.student
+        if student.size == 0:
+            return 0
+        if bool((student[1:] >= student[:-1]).all()):
+            return 1 + int(np.count_nonzero(student[1:] != student[:-1]))
+        return int(np.count_nonzero(np.bincount(student, minlength=self.n_students)))
+
     def big_m(self) -> int:
         """What one placement is worth in the lexicographic objective ``big_m * placed + weight``.
 

@@ -203,10 +203,11 @@ class PlacementProblem:
         """
         best = best_per_student(self.pairs.student, weight, self.pairs.n_students)
         base = int(best.sum()) + 1
-        tiered = weight.astype(np.int64)  # a copy: the base is added in place, in chunks
+        tiered = np.empty(weight.shape[0], dtype=np.int64)  # filled in chunks: no pair-sized temporaries
         for start in range(0, tiered.shape[0], PAIR_CHUNK):
             chunk = slice(start, start + PAIR_CHUNK)
-            tiered[chunk] += (self.interest_rank[chunk] > 0) * np.int64(base)
+            np.multiply(self.interest_rank[chunk] > 0, base, out=tiered[chunk])
+            tiered[chunk] += weight[chunk]
         return tiered, base
 
     def company_label(self, j: int) -> str:
