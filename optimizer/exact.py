@@ -198,9 +198,7 @@ def solve_exact(
         chosen = solution.chosen
     else:
         usable_index = np.flatnonzero(usable)
-        solution = _solve_core(
-            inst.subset(usable_index), deadline, workers, stats, enough_placed, tier_base
-        )
+        solution = _solve_core(inst.subset(usable_index), deadline, workers, stats, enough_placed, tier_base)
         chosen = np.zeros(inst.n_pairs, dtype=bool)
         chosen[usable_index[solution.chosen]] = True
     stats["seconds"] = perf_counter() - started
@@ -299,7 +297,9 @@ def _solve_core(
             )
             return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, capacity_bound))
         lower = _repair(inst, relaxed, oracle.active, pace=pace)
-        return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst, big_m=big_m)))
+        return ExactSolution(
+            lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst, big_m=big_m))
+        )
     if enough_placed is not None:
         repaired = _repair(inst, relaxed, oracle.active, pace=pace)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
@@ -551,7 +551,10 @@ def _add_unplaced(inst: Instance, plan: np.ndarray, level_cap: np.ndarray) -> np
     levels = level_cap.shape[1]
     level = np.minimum(inst.load[plan], levels)
     used = np.stack(
-        [np.bincount(inst.company[plan][level >= lv], minlength=inst.n_companies) for lv in range(1, levels + 1)],
+        [
+            np.bincount(inst.company[plan][level >= lv], minlength=inst.n_companies)
+            for lv in range(1, levels + 1)
+        ],
         axis=1,
     ).reshape(inst.n_companies, levels)
     rest = Instance.of(

@@ -183,9 +183,7 @@ def augment_transport(
     from ortools.graph.python import max_flow  # imported when a plan is solved, not by every command
 
     network = max_flow.SimpleMaxFlow()
-    forward = network.add_arcs_with_capacity(
-        tail.astype(np.int32), head.astype(np.int32), cap - flow
-    )
+    forward = network.add_arcs_with_capacity(tail.astype(np.int32), head.astype(np.int32), cap - flow)
     # An arc without flow has no room backward: only arcs with flow get a backward arc.
     with_flow = np.flatnonzero(flow)
     backward = network.add_arcs_with_capacity(

@@ -33,6 +33,7 @@ from matching.pairs import pair_table, score_pairs
 from matching.shortlist import interest_notice
 from optimizer.decision_files import read_decisions, read_plan
 from optimizer.explain import Reason, WhyNot, unplaced_reasons, why_not
+from optimizer.instance import PAIR_CHUNK
 from optimizer.problem import OBJECTIVES, PlacementProblem, SolveParams
 from optimizer.replan import replan
 from optimizer.result import Assignment, PlacementResult, ReplanResult
@@ -367,8 +368,15 @@ def build_problem(
 
 def interest_ranks(context: ScoringContext, pairs: PairTable) -> np.ndarray:
     """(n_pairs,) the company's industry's place in the student's interests (1 = first choice; 0 = outside)."""
-    ranks = context.students.interest_rank[pairs.student, context.companies.industry[pairs.company]]
-    return np.asarray(ranks, dtype=np.int8)
+    table = np.ascontiguousarray(context.students.interest_rank, dtype=np.int8)
+    n_industries = table.shape[1]
+    industry = np.asarray(context.companies.industry, dtype=np.int64)
+    ranks = np.empty(pairs.n_pairs, dtype=np.int8)
+    for start in range(0, pairs.n_pairs, PAIR_CHUNK):  # in chunks: no pair-sized int64 index at once
+        chunk = slice(start, start + PAIR_CHUNK)
+        flat = pairs.student[chunk].astype(np.int64) * n_industries + industry[pairs.company[chunk]]
+        np.take(table.ravel(), flat, out=ranks[chunk])
+    return ranks
 
 
 def plan_cohort(

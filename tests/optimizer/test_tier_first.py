@@ -92,7 +92,9 @@ def test_a_plan_grown_by_a_maximum_flow_places_the_most_and_keeps_everyone_place
     inst, _ = _instance(table)
     caps = loosest_level_caps(inst)
     # A feasible start: the most students on a random part of the pairs.
-    part = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)), dtype=bool)
+    part = np.array(
+        data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)), dtype=bool
+    )
     start = np.zeros(inst.n_pairs, dtype=bool)
     index = np.flatnonzero(part)
     sub = inst.subset(index)
@@ -133,13 +135,15 @@ def test_the_tier_bound_holds_for_every_plan_and_is_exact_on_all_of_the_tiers_pa
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tight_tables(), st.data())
-def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(table: PairTable, data: st.DataObject) -> None:
+def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(
+    table: PairTable, data: st.DataObject
+) -> None:
     n = table.n_pairs
     assume(n > 0)
     tier = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
     inst, base = _instance(table, tier)
     binding = inst.mentor_can_bind()
-    plan, first = _tier_first(inst, binding, base)
+    plan, _ = _tier_first(inst, binding, base)
     if plan is not None:
         assert inst.is_feasible(plan)
     chosen, _, weight_bound = _quick_plan(
