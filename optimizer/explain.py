@@ -73,6 +73,24 @@ def _grouped_by_student(student: np.ndarray) -> tuple[np.ndarray | None, np.ndar
     return order, student[order]
 
 
+def _best_first(pair_index: np.ndarray, score: np.ndarray, k: int = NAMED_COMPANIES) -> np.ndarray:
+    """``pair_index`` (in table order) with its ``k`` highest-scoring pairs first, best first (ties in
+    table order); the others follow in no particular order. The reasons name only the first ``k``
+    and count the rest: no sort of all of a student's pairs (thousands on a national network)."""
+    if pair_index.size <= 1:
+        return pair_index
+    scores = score[pair_index]
+    if pair_index.size > k:
+        kth = np.partition(scores, pair_index.size - k)[pair_index.size - k]  # the k-th highest
+        candidates = np.flatnonzero(scores >= kth)  # in table order, ties included
+    else:
+        candidates = np.arange(pair_index.size)
+    lead = candidates[np.argsort(-scores[candidates], kind="stable")][:k]
+    rest = np.ones(pair_index.size, dtype=bool)
+    rest[lead] = False
+    return np.concatenate([pair_index[lead], pair_index[rest]])
+
+
 def unplaced_reasons(
     result: PlacementResult, reason_labels: Mapping[str, str] | None = None
 ) -> dict[str, list[Reason]]:
@@ -85,8 +103,10 @@ def unplaced_reasons(
     count = np.bincount(pairs.company[chosen], minlength=pairs.n_companies)
     used = np.bincount(pairs.company[chosen], weights=pairs.support_load[chosen], minlength=pairs.n_companies)
     order, by_student = _grouped_by_student(pairs.student)
-    starts = np.searchsorted(by_student, np.arange(pairs.n_students))
-    ends = np.searchsorted(by_student, np.arange(pairs.n_students), side="right")
+    # Searched in the pairs' own integer type: no conversion of a national table's student column.
+    students = np.arange(pairs.n_students, dtype=by_student.dtype)
+    starts = np.searchsorted(by_student, students)
+    ends = np.searchsorted(by_student, students, side="right")
     holders: dict[int, list[str]] = {}
     for k in chosen.tolist():
         holders.setdefault(int(pairs.company[k]), []).append(str(pairs.student_ids[pairs.student[k]]))
@@ -94,15 +114,15 @@ def unplaced_reasons(
 
     out: dict[str, list[Reason]] = {}
     for i in np.flatnonzero(plan < 0).tolist():
+        # The student's pairs in table order; each list below names its best-scoring companies first.
         own = np.arange(starts[i], ends[i]) if order is None else order[starts[i] : ends[i]]
-        own = own[np.argsort(-pairs.score[own], kind="stable")]
         reasons: list[Reason] = []
         if own.size == 0:
             reasons.append(Reason("no_eligible", _no_eligible_text(problem, i, labels)))
             out[str(pairs.student_ids[i])] = reasons
             continue
         allowed = own[problem.allowed[own]]
-        forbidden = own[problem.forbidden[own]]
+        forbidden = _best_first(own[problem.forbidden[own]], pairs.score)
         if forbidden.size:
             reasons.append(
                 Reason(
@@ -112,17 +132,14 @@ def unplaced_reasons(
                 )
             )
         companies = pairs.company[allowed]
-        too_small = allowed[pairs.support_load[allowed] > pairs.mentor_capacity[companies]]
-        full = allowed[(count[companies] >= pairs.capacity[companies]) & ~np.isin(allowed, too_small)]
-        room_left = pairs.mentor_capacity[companies] - used[companies]
-        mentor_full = allowed[
-            (count[companies] < pairs.capacity[companies])
-            & (pairs.support_load[allowed] > room_left)
-            & ~np.isin(allowed, too_small)
-        ]
-        open_place = allowed[
-            (count[companies] < pairs.capacity[companies]) & (pairs.support_load[allowed] <= room_left)
-        ]
+        load = pairs.support_load[allowed]
+        too_big = load > pairs.mentor_capacity[companies]
+        has_place = count[companies] < pairs.capacity[companies]
+        fits_hours = load <= pairs.mentor_capacity[companies] - used[companies]
+        too_small = _best_first(allowed[too_big], pairs.score)
+        full = _best_first(allowed[~has_place & ~too_big], pairs.score)
+        mentor_full = _best_first(allowed[has_place & ~fits_hours & ~too_big], pairs.score)
+        open_place = _best_first(allowed[has_place & fits_hours], pairs.score)
         if full.size:
             named = "; ".join(
                 f"{problem.company_label(int(pairs.company[k]))} (pladserne er taget af "

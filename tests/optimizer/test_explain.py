@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from features.errors import InputError
 from optimizer import PlacementProblem, solve_placement, unplaced_reasons, why_not
+from optimizer.explain import _best_first
 from tests.optimizer.util import make_table
 
 LABELS = {"travel": "For lang transporttid", "hours": "Timerne passer ikke"}
@@ -112,3 +117,21 @@ def test_a_company_with_too_few_mentor_hours_says_how_many_in_hours_per_week() -
     )
     answer = why_not(result, "S001", "C001")
     assert answer.text == "Lageret (C001) kan kun give 3 mentortimer om ugen, og eleven har brug for 5"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([10.0, 20.0, 20.0, 35.5, 80.0]), max_size=40),  # many ties
+    st.integers(1, 5),
+    st.randoms(use_true_random=False),
+)
+def test_best_first_names_the_same_companies_as_a_full_stable_sort(
+    scores: list[float], k: int, rng: random.Random
+) -> None:
+    """The reasons name each list's ``k`` best-scoring pairs (ties in table order) and count the rest."""
+    score = np.array(scores + [50.0] * 5)
+    pair_index = np.array(sorted(rng.sample(range(score.size), len(scores))), dtype=np.int64)
+    ordered = _best_first(pair_index, score, k)
+    full_sort = pair_index[np.argsort(-score[pair_index], kind="stable")]
+    np.testing.assert_array_equal(ordered[:k], full_sort[:k])
+    assert sorted(ordered.tolist()) == pair_index.tolist()  # every pair once: counts stay right
