@@ -28,9 +28,11 @@ off at the company's price: ``priced_lex_weight = lex_weight - price_j * load``.
    and prove that nothing outside them does better.
 
 On networks of millions of pairs each priced flow sweeps every pair and the relaxation
-may not finish in time, so a plan comes first (``_quick_plan``): flows that only count
-placements (fast) on each student's and company's best pairs, restricted until every
-company fits, then one weighted flow under limits the counted plan fits. Step 3 is left
+may not finish in time, so a plan comes first (``_quick_plan``): maximum flows that only
+count placements (fast) on each student's and company's best pairs, grown again under limits
+every company fits (with a ``tier_base``, placements within interests counted first, and
+their number bounded by the flow's minimum cut), then one weighted flow under limits the
+counted plan fits. Step 3 is left
 out; the relaxation then gives the bound (or, without time for it, the companies'
 places: ``_capacity_bound``) and, with time left, a flow on its active pairs improves
 the plan (``_improve``). The result is then usually FEASIBLE with its bound and gap. See
