@@ -35,6 +35,7 @@ the pair ``p.pairs[m]``; a pair between two components is a variable in each.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
@@ -191,7 +192,7 @@ def prove_optimal(
         for part in waiting:
             least_student[part.students] = least_company[part.companies] = 0
         if parts:
-            batch = _solve_parts(inst, parts, plan, mentor_rows, company_label, deadline, workers)
+            batch = _solve_parts(inst, cert, parts, plan, mentor_rows, company_label, deadline, workers)
             models += 1
             largest = max(largest, batch.n_variables)
             for part, chosen, least in zip(parts, batch.chosen, batch.least, strict=True):
@@ -318,6 +319,7 @@ class _Batch:
 
 def _solve_parts(
     inst: Instance,
+    cert: Certificate,
     parts: list[_Part],
     plan: np.ndarray,
     mentor_rows: np.ndarray,
@@ -337,7 +339,18 @@ def _solve_parts(
 
     model = cp_model.CpModel()
     _fill_model(
-        model.proto, inst, owner, pairs, internal, kept2, plan, mentor_rows, company_label, component_of_part
+        model.proto,
+        inst,
+        cert,
+        parts,
+        owner,
+        pairs,
+        internal,
+        kept2,
+        plan,
+        mentor_rows,
+        company_label,
+        component_of_part,
     )
     hinted = plan[pairs] & internal
 
@@ -364,13 +377,11 @@ def _solve_parts(
     if optimal:
         least = [p.share2 - sum(p.kept2[c].tolist()) for p, c in zip(parts, chosen_parts, strict=True)]
     else:
-        found = sum(kept2[chosen].tolist())
-        bound = (
-            max(found, int(np.floor(solver.best_objective_bound + 1e-6)))
-            if status == cp_model.FEASIBLE
-            else sum(np.maximum(kept2, 0).tolist())
-        )
-        total_least = max(0, sum(p.share2 for p in parts) - bound)
+        # The model's objective is the parts' total doubled loss (``_fill_model``), an integer: CP-SAT's
+        # bound on it, rounded up, is a least loss; without one, a loss is never below zero.
+        found = sum(p.share2 - sum(p.kept2[c].tolist()) for p, c in zip(parts, chosen_parts, strict=True))
+        bound = math.ceil(solver.best_objective_bound - 1e-6) if status == cp_model.FEASIBLE else 0
+        total_least = max(0, min(found, bound))
         least = [total_least] + [0] * (len(parts) - 1)
     return _Batch(chosen_parts, least, optimal, int(pairs.size))
 
@@ -378,6 +389,8 @@ def _solve_parts(
 def _fill_model(
     proto: Any,
     inst: Instance,
+    cert: Certificate,
+    parts: list[_Part],
     owner: np.ndarray,
     pairs: np.ndarray,
     internal: np.ndarray,
@@ -391,35 +404,129 @@ def _fill_model(
 
     Filled field by field from numpy arrays (no Python object per variable): building
     the model was most of the proof's time on national networks.
+
+    The objective is each part's doubled loss ``share2 - sum(kept2 * x)``, minimised, written in
+    *slack form*: ``kept2`` of a variable is twice the prices of its ends inside the component less its
+    charge (twice its reduced cost inside, once for an escape), so the loss is exactly
+
+        sum_i 2 u_i s_i + sum_j (2 v_j t_j + 2 l_j r_j) + sum_m charge_m x_m
+
+    over the component's students and companies, with ``s_i = 1 - placed_i``, ``t_j = cap_j - count_j``
+    and ``r_j = mcap_j - load_j`` as variables of equality rows (no row, a constant, where a node has no
+    variable). The coefficients of ``kept2`` reach about 6e10 under the interest-first objective's tiers
+    (a placement's worth above an interest's above the score), and CP-SAT's floating-point LP could not
+    close a gap of a few units at that scale; the loss is small, and a slack whose price times one unit
+    exceeds the part's loss under the hint (the current plan, feasible) cannot be positive in a plan
+    losing less, so its domain is cut to what the hint's loss allows: what remains has coefficients no
+    larger than that loss. Every plan of the model keeps the same loss as before, so the optimum, the
+    plans and the bounds are those of the same problem.
     """
     students, companies = inst.student[pairs], inst.company[pairs]
-    if pairs.size:
+    loads = inst.load[pairs]
+    n = int(pairs.size)
+    if n:
         first = proto.variables.add()
         first.domain.extend((0, 1))
-        proto.variables.extend([first] * (pairs.size - 1))
+        proto.variables.extend([first] * (n - 1))
+    hint = plan[pairs] & internal
+    company_in = company_label[companies] == component_of_part[owner]
+    student_in = internal | ~company_in
+    side2 = np.where(student_in, 2 * cert.student_price[students], 0) + np.where(
+        company_in, 2 * (cert.company_price[companies] + cert.mentor_price[companies] * loads), 0
+    )
+    charge = side2 - kept2  # 2 rc inside the component, rc for an escape: never negative
+    hint_loss = [p.share2 - sum(p.kept2[h].tolist()) for p, h in zip(parts, _split_by(hint, parts), strict=True)]
+    slack_vars: list[int] = []
+    slack_coeffs: list[int] = []
+    slack_hint: list[int] = []
+    constant = 0  # the loss of nodes of a component with no variable in its model
+
+    def slack(coeff: int, upper: int, value: int, part: int) -> int:
+        """A slack variable ``0..upper`` costing ``coeff`` a unit, cut to what the hint's loss allows."""
+        index = n + len(slack_vars)
+        var = proto.variables.add()
+        var.domain.extend((0, min(upper, hint_loss[part] // coeff)))
+        slack_vars.append(index)
+        slack_coeffs.append(coeff)
+        slack_hint.append(value)
+        return index
+
+    seen_students: set[tuple[int, int]] = set()
     for at_student in _groups(owner * inst.n_students + students):
-        if at_student.size > 1:
+        first_pair = int(at_student[0])
+        i, part = int(students[first_pair]), int(owner[first_pair])
+        price = int(cert.student_price[i])
+        if student_in[first_pair] and price > 0:
+            # Each student takes at most one internship: ``placed_i + s_i = 1``.
+            seen_students.add((part, i))
+            s = slack(2 * price, 1, 1 - int(hint[at_student].sum()), part)
+            _add_equal(proto, [*at_student.tolist(), s], [1] * at_student.size + [1], 1)
+        elif at_student.size > 1:
             # Each student takes at most one internship, inside or outside the component.
             proto.constraints.add().at_most_one.literals.extend(at_student.tolist())
+    seen_companies: set[tuple[int, int]] = set()
     for at_company in _groups(owner * inst.n_companies + companies):
         first_pair = int(at_company[0])
-        j = int(companies[first_pair])
-        if company_label[j] != component_of_part[owner[first_pair]]:
+        j, part = int(companies[first_pair]), int(owner[first_pair])
+        if not company_in[first_pair]:
             continue  # a company of another component: its limits belong to that component
+        seen_companies.add((part, j))
         members = at_company.tolist()
-        if at_company.size > inst.capacity[j]:
-            # A company takes at most `capacity` students.
-            _add_at_most(proto, members, [1] * len(members), int(inst.capacity[j]))
-        if mentor_rows[j]:
-            # The students at a company use at most its mentor capacity.
-            _add_at_most(proto, members, inst.load[pairs[at_company]].tolist(), int(inst.mentor_capacity[j]))
-    # Keep as much of each component's share of the bound as possible (least loss): CP-SAT
-    # minimises, so a maximisation is written negated with a scaling factor of -1.
-    proto.objective.vars.extend(range(pairs.size))
-    proto.objective.coeffs.extend((-kept2).tolist())
-    proto.objective.scaling_factor = -1.0
-    proto.solution_hint.vars.extend(range(pairs.size))
-    proto.solution_hint.values.extend((plan[pairs] & internal).astype(np.int64).tolist())
+        capacity, mentor_capacity = int(inst.capacity[j]), int(inst.mentor_capacity[j])
+        price, mentor_price = int(cert.company_price[j]), int(cert.mentor_price[j])
+        if price > 0:
+            # A company takes at most `capacity` students: ``count_j + t_j = capacity``.
+            t = slack(2 * price, capacity, capacity - int(hint[at_company].sum()), part)
+            _add_equal(proto, [*members, t], [1] * len(members) + [1], capacity)
+        elif at_company.size > capacity:
+            _add_at_most(proto, members, [1] * len(members), capacity)
+        member_loads = loads[at_company].tolist()
+        if mentor_price > 0:
+            # The students at a company use at most its mentor capacity: ``load_j + r_j = mcap``.
+            used = sum(loads[at_company[hint[at_company]]].tolist())
+            r = slack(2 * mentor_price, mentor_capacity, mentor_capacity - used, part)
+            _add_equal(proto, [*members, r], [*member_loads, 1], mentor_capacity)
+        elif mentor_rows[j]:
+            _add_at_most(proto, members, member_loads, mentor_capacity)
+    for k, p in enumerate(parts):
+        for i in p.students.tolist():
+            if (k, i) not in seen_students:
+                constant += 2 * int(cert.student_price[i])
+        for j in p.companies.tolist():
+            if (k, j) not in seen_companies:
+                constant += 2 * (
+                    int(inst.capacity[j]) * int(cert.company_price[j])
+                    + int(inst.mentor_capacity[j]) * int(cert.mentor_price[j])
+                )
+    if constant:  # one variable fixed at 1 carries it, so that the objective stays whole
+        fixed = proto.variables.add()
+        fixed.domain.extend((1, 1))
+        slack_vars.append(n + len(slack_coeffs))
+        slack_coeffs.append(constant)
+        slack_hint.append(1)
+    # Least doubled loss: CP-SAT minimises the objective as it is written (scaling factor 1).
+    proto.objective.vars.extend(range(n))
+    proto.objective.coeffs.extend(charge.tolist())
+    proto.objective.vars.extend(slack_vars)
+    proto.objective.coeffs.extend(slack_coeffs)
+    proto.objective.scaling_factor = 1.0
+    proto.solution_hint.vars.extend(range(n))
+    proto.solution_hint.values.extend(hint.astype(np.int64).tolist())
+    proto.solution_hint.vars.extend(slack_vars)
+    proto.solution_hint.values.extend(slack_hint)
+
+
+def _split_by(values: np.ndarray, parts: list[_Part]) -> list[np.ndarray]:
+    """``values`` over the parts' variables side by side, split into one array per part."""
+    return np.split(values, np.cumsum([p.pairs.size for p in parts])[:-1])
+
+
+def _add_equal(proto: Any, variables: list[int], coeffs: list[int], value: int) -> None:
+    """``sum(coeffs * variables) == value``."""
+    linear = proto.constraints.add().linear
+    linear.vars.extend(variables)
+    linear.coeffs.extend(coeffs)
+    linear.domain.extend((value, value))
 
 
 def _add_at_most(proto: Any, variables: list[int], coeffs: list[int], bound: int) -> None:
