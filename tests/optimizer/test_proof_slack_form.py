@@ -70,7 +70,8 @@ def _satisfied(proto: Any, values: dict[int, int]) -> bool:
         elif constraint.has_linear():
             linear = constraint.linear
             total = sum(int(c) * values[int(v)] for v, c in zip(linear.vars, linear.coeffs, strict=True))
-            if not list(linear.domain)[0] <= total <= list(linear.domain)[1]:
+            low, high = list(linear.domain)
+            if not low <= total <= high:
                 return False
         else:
             raise AssertionError(f"unexpected constraint {constraint}")
