@@ -435,7 +435,9 @@ def _fill_model(
         company_in, 2 * (cert.company_price[companies] + cert.mentor_price[companies] * loads), 0
     )
     charge = side2 - kept2  # 2 rc inside the component, rc for an escape: never negative
-    hint_loss = [p.share2 - sum(p.kept2[h].tolist()) for p, h in zip(parts, _split_by(hint, parts), strict=True)]
+    hint_loss = [
+        p.share2 - sum(p.kept2[h].tolist()) for p, h in zip(parts, _split_by(hint, parts), strict=True)
+    ]
     slack_vars: list[int] = []
     slack_coeffs: list[int] = []
     slack_hint: list[int] = []
