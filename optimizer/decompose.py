@@ -338,7 +338,7 @@ def _solve_parts(
     component_of_part = np.array([int(company_label[p.companies[0]]) for p in parts], dtype=np.int64)
 
     model = cp_model.CpModel()
-    _fill_model(
+    offset = _fill_model(
         model.proto,
         inst,
         cert,
@@ -377,10 +377,11 @@ def _solve_parts(
     if optimal:
         least = [p.share2 - sum(p.kept2[c].tolist()) for p, c in zip(parts, chosen_parts, strict=True)]
     else:
-        # The model's objective is the parts' total doubled loss (``_fill_model``), an integer: CP-SAT's
-        # bound on it, rounded up, is a least loss; without one, a loss is never below zero.
+        # The model's objective plus ``offset`` is the parts' total doubled loss (``_fill_model``), an
+        # integer: CP-SAT's bound on the objective (a small whole number, exact as a double), rounded up,
+        # plus the offset is a least loss; without a bound, a loss is never below zero.
         found = sum(p.share2 - sum(p.kept2[c].tolist()) for p, c in zip(parts, chosen_parts, strict=True))
-        bound = math.ceil(solver.best_objective_bound - 1e-6) if status == cp_model.FEASIBLE else 0
+        bound = math.ceil(solver.best_objective_bound - 1e-6) + offset if status == cp_model.FEASIBLE else 0
         total_least = max(0, min(found, bound))
         least = [total_least] + [0] * (len(parts) - 1)
     return _Batch(chosen_parts, least, optimal, int(pairs.size))
@@ -399,27 +400,27 @@ def _fill_model(
     mentor_rows: np.ndarray,
     company_label: np.ndarray,
     component_of_part: np.ndarray,
-) -> None:
+) -> int:
     """Write the parts' model into CP-SAT's ``proto`` in bulk: variable ``m`` is ``pairs[m]`` (0/1).
 
     Filled field by field from numpy arrays (no Python object per variable): building
     the model was most of the proof's time on national networks.
 
-    The objective is each part's doubled loss ``share2 - sum(kept2 * x)``, minimised, written in
-    *slack form*: ``kept2`` of a variable is twice the prices of its ends inside the component less its
-    charge (twice its reduced cost inside, once for an escape), so the loss is exactly
+    The objective is the parts' doubled loss ``sum(share2) - sum(kept2 * x)``, minimised, written with
+    small coefficients. ``kept2`` of a variable is twice the prices of its ends inside its component
+    less its *charge* (twice its reduced cost inside, once for an escape), so a part's loss is exactly
 
-        sum_i 2 u_i s_i + sum_j (2 v_j t_j + 2 l_j r_j) + sum_m charge_m x_m
+        sum_i 2u_i (1 - placed_i) + sum_j 2v_j (cap_j - count_j) + 2l_j (mcap_j - load_j) + sum(charge * x)
 
-    over the component's students and companies, with ``s_i = 1 - placed_i``, ``t_j = cap_j - count_j``
-    and ``r_j = mcap_j - load_j`` as variables of equality rows (no row, a constant, where a node has no
-    variable). The coefficients of ``kept2`` reach about 6e10 under the interest-first objective's tiers
-    (a placement's worth above an interest's above the score), and CP-SAT's floating-point LP could not
-    close a gap of a few units at that scale; the loss is small, and a slack whose price times one unit
-    exceeds the part's loss under the hint (the current plan, feasible) cannot be positive in a plan
-    losing less, so its domain is cut to what the hint's loss allows: what remains has coefficients no
-    larger than that loss. Every plan of the model keeps the same loss as before, so the optimum, the
-    plans and the bounds are those of the same problem.
+    over the component's students and companies (a node without a variable counts its whole share).
+    Every term is non-negative, so in a plan losing no more than the hint (the current plan, feasible
+    here) a term whose price exceeds the hint's loss is zero: such a student is placed (exactly one
+    pair) and such a company keeps ``cap_j - count_j`` (or ``mcap_j - load_j``) below the hint's loss
+    over its price, its row's lower end. Those terms leave the objective; the others stay, expanded
+    into coefficients on the pairs and a constant (returned: the objective plus it is the loss). The optimum and every bound are those of the
+    same problem, but no coefficient is far above the hint's loss: under the interest-first objective's
+    tiers ``kept2`` reaches about 6e10, and CP-SAT's floating-point LP could not close a gap of a few
+    units at that scale (``docs/optimizer.md``, "The interest-first objective proven").
     """
     students, companies = inst.student[pairs], inst.company[pairs]
     loads = inst.load[pairs]
@@ -434,36 +435,26 @@ def _fill_model(
     side2 = np.where(student_in, 2 * cert.student_price[students], 0) + np.where(
         company_in, 2 * (cert.company_price[companies] + cert.mentor_price[companies] * loads), 0
     )
-    charge = side2 - kept2  # 2 rc inside the component, rc for an escape: never negative
+    coeff = side2 - kept2  # the charge: 2 rc inside the component, rc for an escape, never negative
+    # Each part's doubled loss under the hint: no term of a plan losing less exceeds it.
     hint_loss = [
         p.share2 - sum(p.kept2[h].tolist()) for p, h in zip(parts, _split_by(hint, parts), strict=True)
     ]
-    slack_vars: list[int] = []
-    slack_coeffs: list[int] = []
-    slack_hint: list[int] = []
-    constant = 0  # the loss of nodes of a component with no variable in its model
-
-    def slack(coeff: int, upper: int, value: int, part: int) -> int:
-        """A slack variable ``0..upper`` costing ``coeff`` a unit, cut to what the hint's loss allows."""
-        index = n + len(slack_vars)
-        var = proto.variables.add()
-        var.domain.extend((0, min(upper, hint_loss[part] // coeff)))
-        slack_vars.append(index)
-        slack_coeffs.append(coeff)
-        slack_hint.append(value)
-        return index
-
+    offset = 0
     seen_students: set[tuple[int, int]] = set()
     for at_student in _groups(owner * inst.n_students + students):
         first_pair = int(at_student[0])
         i, part = int(students[first_pair]), int(owner[first_pair])
-        price = int(cert.student_price[i])
+        price = 2 * int(cert.student_price[i])
         if student_in[first_pair] and price > 0:
-            # Each student takes at most one internship: ``placed_i + s_i = 1``.
             seen_students.add((part, i))
-            s = slack(2 * price, 1, 1 - int(hint[at_student].sum()), part)
-            _add_equal(proto, [*at_student.tolist(), s], [1] * at_student.size + [1], 1)
-        elif at_student.size > 1:
+            if price > hint_loss[part]:
+                # Left unplaced the student alone would lose more than the hint: placed, term zero.
+                proto.constraints.add().exactly_one.literals.extend(at_student.tolist())
+                continue
+            offset += price  # 2u_i (1 - placed_i)
+            coeff[at_student] -= price
+        if at_student.size > 1:
             # Each student takes at most one internship, inside or outside the component.
             proto.constraints.add().at_most_one.literals.extend(at_student.tolist())
     seen_companies: set[tuple[int, int]] = set()
@@ -475,68 +466,57 @@ def _fill_model(
         seen_companies.add((part, j))
         members = at_company.tolist()
         capacity, mentor_capacity = int(inst.capacity[j]), int(inst.mentor_capacity[j])
-        price, mentor_price = int(cert.company_price[j]), int(cert.mentor_price[j])
+        price, mentor_price = 2 * int(cert.company_price[j]), 2 * int(cert.mentor_price[j])
+        low = 0
         if price > 0:
-            # A company takes at most `capacity` students: ``count_j + t_j = capacity``.
-            t = slack(2 * price, capacity, capacity - int(hint[at_company].sum()), part)
-            _add_equal(proto, [*members, t], [1] * len(members) + [1], capacity)
-        elif at_company.size > capacity:
-            _add_at_most(proto, members, [1] * len(members), capacity)
-        member_loads = loads[at_company].tolist()
+            low = max(0, capacity - hint_loss[part] // price)
+            if low < capacity:  # else the company is full in every plan of the model: term zero
+                offset += price * capacity  # 2v_j (cap_j - count_j)
+                coeff[at_company] -= price
+        if low > 0 or at_company.size > capacity:
+            # A company takes at most `capacity` students (and at least `low`, see above).
+            _add_range(proto, members, [1] * len(members), low, capacity)
+        member_loads = loads[at_company].astype(np.int64)
+        low = 0
         if mentor_price > 0:
-            # The students at a company use at most its mentor capacity: ``load_j + r_j = mcap``.
-            used = sum(loads[at_company[hint[at_company]]].tolist())
-            r = slack(2 * mentor_price, mentor_capacity, mentor_capacity - used, part)
-            _add_equal(proto, [*members, r], [*member_loads, 1], mentor_capacity)
-        elif mentor_rows[j]:
-            _add_at_most(proto, members, member_loads, mentor_capacity)
-    for k, p in enumerate(parts):
+            low = max(0, mentor_capacity - hint_loss[part] // mentor_price)
+            if low < mentor_capacity:
+                offset += mentor_price * mentor_capacity  # 2l_j (mcap_j - load_j)
+                coeff[at_company] -= mentor_price * member_loads
+        if low > 0 or mentor_rows[j]:
+            # The students at a company use at most its mentor capacity.
+            _add_range(proto, members, member_loads.tolist(), low, mentor_capacity)
+    for k, p in enumerate(parts):  # nodes with no variable in the model lose their whole share
         for i in p.students.tolist():
             if (k, i) not in seen_students:
-                constant += 2 * int(cert.student_price[i])
+                offset += 2 * int(cert.student_price[i])
         for j in p.companies.tolist():
             if (k, j) not in seen_companies:
-                constant += 2 * (
+                offset += 2 * (
                     int(inst.capacity[j]) * int(cert.company_price[j])
                     + int(inst.mentor_capacity[j]) * int(cert.mentor_price[j])
                 )
-    if constant:  # one variable fixed at 1 carries it, so that the objective stays whole
-        fixed = proto.variables.add()
-        fixed.domain.extend((1, 1))
-        slack_vars.append(n + len(slack_coeffs))
-        slack_coeffs.append(constant)
-        slack_hint.append(1)
-    # Least doubled loss: CP-SAT minimises the objective as it is written (scaling factor 1).
+    # Least doubled loss less the constant: CP-SAT minimises as written. The constant stays out of the
+    # model (a double there), so the bound read back is exact.
     proto.objective.vars.extend(range(n))
-    proto.objective.coeffs.extend(charge.tolist())
-    proto.objective.vars.extend(slack_vars)
-    proto.objective.coeffs.extend(slack_coeffs)
+    proto.objective.coeffs.extend(coeff.tolist())
     proto.objective.scaling_factor = 1.0
     proto.solution_hint.vars.extend(range(n))
     proto.solution_hint.values.extend(hint.astype(np.int64).tolist())
-    proto.solution_hint.vars.extend(slack_vars)
-    proto.solution_hint.values.extend(slack_hint)
+    return offset
+
+
+def _add_range(proto: Any, variables: list[int], coeffs: list[int], low: int, high: int) -> None:
+    """``low <= sum(coeffs * variables) <= high``."""
+    linear = proto.constraints.add().linear
+    linear.vars.extend(variables)
+    linear.coeffs.extend(coeffs)
+    linear.domain.extend((low, high))
 
 
 def _split_by(values: np.ndarray, parts: list[_Part]) -> list[np.ndarray]:
     """``values`` over the parts' variables side by side, split into one array per part."""
     return np.split(values, np.cumsum([p.pairs.size for p in parts])[:-1])
-
-
-def _add_equal(proto: Any, variables: list[int], coeffs: list[int], value: int) -> None:
-    """``sum(coeffs * variables) == value``."""
-    linear = proto.constraints.add().linear
-    linear.vars.extend(variables)
-    linear.coeffs.extend(coeffs)
-    linear.domain.extend((value, value))
-
-
-def _add_at_most(proto: Any, variables: list[int], coeffs: list[int], bound: int) -> None:
-    """``sum(coeffs * variables) <= bound`` over 0/1 variables with non-negative coefficients."""
-    linear = proto.constraints.add().linear
-    linear.vars.extend(variables)
-    linear.coeffs.extend(coeffs)
-    linear.domain.extend((0, bound))
 
 
 def _sum_by(label: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:

@@ -1,12 +1,14 @@
-"""The proof's CP-SAT models minimise each component's loss in slack form (``decompose._fill_model``).
+"""The proof's CP-SAT models minimise each component's loss with small coefficients (``decompose._fill_model``).
 
 A model used to maximise ``sum(kept2 * x)``, whose coefficients reach about 6e10 under the
-interest-first objective's tiers; it now minimises ``sum_i 2u_i s_i + sum_j (2v_j t_j + 2l_j r_j) +
-sum(charge * x)`` with slack variables of equality rows, domains cut to what the hint's loss allows.
-These tests check, on every model the proof builds for random tight networks, that this objective is
-the same loss for every assignment of the pair variables, that the hint (the current plan) is
-feasible under the cut domains (so the cut leaves the optimum in), and that the proven plan is still
-the independent MILP's optimum.
+interest-first objective's tiers; it now minimises the loss written through the certificate's prices
+(``sum_i 2u_i (1 - placed_i) + sum_j 2v_j (cap_j - count_j) + 2l_j (mcap_j - load_j) + sum(charge * x)``),
+where a term whose price exceeds the hint's loss is zero (its row tightened) and the others are
+expanded into the pairs' coefficients and a constant. These tests check, on every model the proof
+builds for random tight networks, that the objective plus the constant is ``share2 - sum(kept2 * x)``
+for every plan of the model (the hint and random others), that the hint (the current plan) is one
+of them (so the tightened rows leave the optimum in), that no coefficient is far above the hint's
+loss, and that the proven plan is still the independent MILP's optimum.
 """
 
 from __future__ import annotations
@@ -17,59 +19,33 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 import optimizer.decompose
 from optimizer import PlacementProblem, SolveParams, solve_placement
 from tests.optimizer.util import integer_weight, random_table, reference
 
 
-def _slack_values(proto: Any, x: np.ndarray) -> dict[int, int]:
-    """Each slack variable's value under the pair variables ``x``: the rest of its equality row
-    (the slack is the row's last variable, coefficient 1), or 1 for the variable fixed at 1."""
-    n = x.size
-    values: dict[int, int] = {}
-    for constraint in proto.constraints:
-        if not constraint.has_linear():
-            continue
-        # (the proto's repeated fields take no negative index: read them as lists)
-        variables, coeffs, domain = (
-            list(constraint.linear.vars),
-            list(constraint.linear.coeffs),
-            list(constraint.linear.domain),
-        )
-        if domain[0] != domain[1] or variables[-1] < n:
-            continue
-        assert coeffs[-1] == 1
-        rest = sum(int(c) * int(x[v]) for v, c in zip(variables[:-1], coeffs[:-1], strict=True))
-        values[int(variables[-1])] = int(domain[0]) - rest
-    for index in range(n, len(proto.variables)):
-        if index not in values:
-            assert list(proto.variables[index].domain) == [1, 1]
-            values[index] = 1
-    return values
-
-
 def _objective(proto: Any, x: np.ndarray) -> int:
-    values = {**{m: int(x[m]) for m in range(x.size)}, **_slack_values(proto, x)}
-    assert proto.objective.scaling_factor == 1.0
-    return sum(
-        int(c) * values[int(v)] for v, c in zip(proto.objective.vars, proto.objective.coeffs, strict=True)
-    )
+    assert proto.objective.scaling_factor == 1.0 and proto.objective.offset == 0.0
+    return sum(int(c) * int(x[v]) for v, c in zip(proto.objective.vars, proto.objective.coeffs, strict=True))
 
 
-def _satisfied(proto: Any, values: dict[int, int]) -> bool:
+def _satisfied(proto: Any, x: np.ndarray) -> bool:
     for index, variable in enumerate(proto.variables):
-        domain = list(variable.domain)
-        low, high = domain[0], domain[-1]
-        if not low <= values[index] <= high:
+        low, high = list(variable.domain)
+        if not low <= x[index] <= high:
             return False
     for constraint in proto.constraints:
         if constraint.has_at_most_one():
-            if sum(values[v] for v in constraint.at_most_one.literals) > 1:
+            if sum(int(x[v]) for v in constraint.at_most_one.literals) > 1:
+                return False
+        elif constraint.has_exactly_one():
+            if sum(int(x[v]) for v in constraint.exactly_one.literals) != 1:
                 return False
         elif constraint.has_linear():
             linear = constraint.linear
-            total = sum(int(c) * values[int(v)] for v, c in zip(linear.vars, linear.coeffs, strict=True))
+            total = sum(int(c) * int(x[v]) for v, c in zip(linear.vars, linear.coeffs, strict=True))
             low, high = list(linear.domain)
             if not low <= total <= high:
                 return False
@@ -78,10 +54,31 @@ def _satisfied(proto: Any, values: dict[int, int]) -> bool:
     return True
 
 
+def _random_plans(proto: Any, rng: np.random.Generator, count: int) -> list[np.ndarray]:
+    """Plans of the model: its constraints solved for random objectives."""
+    plans = []
+    for _ in range(count):
+        model = cp_model.CpModel()
+        model.proto.copy_from(proto)
+        model.proto.clear_objective()
+        model.proto.clear_solution_hint()
+        model.proto.objective.vars.extend(range(len(proto.variables)))
+        model.proto.objective.coeffs.extend(rng.integers(-5, 6, len(proto.variables)).tolist())
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = (
+            0.3  # any plan will do: the best for the objective is not needed
+        )
+        status = solver.solve(model)
+        assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)  # the hint at least is a plan
+        plans.append(np.asarray(solver.response_proto.solution, dtype=np.int64) > 0)
+    return plans
+
+
 @pytest.mark.parametrize("objective", ["count-then-score", "count-interest-score"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2**32 - 1), st.integers(20, 60), st.integers(8, 25))
-def test_the_slack_form_is_the_components_loss_and_the_proof_still_ends_at_the_milp_optimum(
+def test_the_model_minimises_the_components_loss_and_the_proof_still_ends_at_the_milp_optimum(
     objective: str, seed: int, n_students: int, n_companies: int
 ) -> None:
     rng = np.random.default_rng(seed)
@@ -89,30 +86,24 @@ def test_the_slack_form_is_the_components_loss_and_the_proof_still_ends_at_the_m
     rank = rng.integers(0, 4, table.n_pairs).astype(np.int8)
     problem = PlacementProblem.build(table, interest_rank=rank)
     original = optimizer.decompose._fill_model
-    checked = 0
 
     def checked_fill(proto, inst, cert, parts, owner, pairs, internal, kept2, plan, *rest):  # type: ignore[no-untyped-def]
-        nonlocal checked
-        original(proto, inst, cert, parts, owner, pairs, internal, kept2, plan, *rest)
+        constant = original(proto, inst, cert, parts, owner, pairs, internal, kept2, plan, *rest)
         share2 = sum(p.share2 for p in parts)
-        # The same loss as ``share2 - sum(kept2 * x)`` for any assignment, feasible or not.
-        for _ in range(5):
-            x = rng.random(pairs.size) < rng.uniform(0.0, 0.5)
-            assert _objective(proto, x) == share2 - sum(kept2[x].tolist())
-        # The hint is the current plan, feasible in the model with its cut domains: the cut never
-        # removes the optimum.
+        # The hint is the current plan and a plan of the model: the tightened rows keep the optimum in.
         hint = plan[pairs] & internal
-        values = {
-            int(v): int(h) for v, h in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True)
-        }
-        assert values == {**{m: int(hint[m]) for m in range(pairs.size)}, **_slack_values(proto, hint)}
-        assert _satisfied(proto, values)
-        assert _objective(proto, hint) == share2 - sum(kept2[hint].tolist()) > 0
-        # Every objective coefficient is at most the hint's loss, or its variable is fixed at 0.
-        for v, c in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-            if v >= pairs.size and c > share2 - sum(kept2[hint].tolist()):
-                assert list(proto.variables[v].domain)[-1] == 0 or list(proto.variables[v].domain) == [1, 1]
-        checked += 1
+        assert list(proto.solution_hint.values) == hint.astype(int).tolist()
+        assert _satisfied(proto, hint)
+        hint_loss = share2 - sum(kept2[hint].tolist())
+        assert _objective(proto, hint) + constant == hint_loss > 0
+        # Every plan of the model: the objective plus the constant is its loss.
+        for x in _random_plans(proto, rng, 3):
+            assert _satisfied(proto, x)
+            assert _objective(proto, x) + constant == share2 - sum(kept2[x].tolist())
+        # No coefficient far above the hint's loss (a charge, less at most a student's and a company's
+        # prices at or below it, the mentor price times a load of at most 3 in these networks).
+        assert max((abs(int(c)) for c in proto.objective.coeffs), default=0) <= 5 * hint_loss
+        return constant
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(optimizer.decompose, "_fill_model", checked_fill)
@@ -128,15 +119,32 @@ def test_the_slack_form_is_the_components_loss_and_the_proof_still_ends_at_the_m
         assert result.in_interest == int(in_interest[expected.chosen].sum())
 
 
-def test_random_tight_networks_reach_the_proofs_models() -> None:
-    """The networks of the test above do build proof models, under both objectives."""
+def test_random_tight_networks_reach_the_proofs_models_and_their_tightened_rows() -> None:
+    """The networks of the test above build proof models under both objectives, and some of them fix
+    a student as placed (an exactly-one row) or a company's count or load from below."""
     models = {"count-then-score": 0, "count-interest-score": 0}
-    for seed in range(6):
-        rng = np.random.default_rng(seed)
-        table = random_table(rng, 50, 20, density=0.25)
-        rank = rng.integers(0, 4, table.n_pairs).astype(np.int8)
-        problem = PlacementProblem.build(table, interest_rank=rank)
-        for objective in models:
-            result = solve_placement(problem, SolveParams(objective=objective, time_limit_seconds=30))
-            models[objective] += int(result.stats.get("cpsat_models", 0))
+    tightened = 0
+    original = optimizer.decompose._fill_model
+
+    def counted(proto, *args):  # type: ignore[no-untyped-def]
+        nonlocal tightened
+        constant = original(proto, *args)
+        for constraint in proto.constraints:
+            if constraint.has_exactly_one() or (
+                constraint.has_linear() and min(constraint.linear.domain) > 0
+            ):
+                tightened += 1
+        return constant
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.decompose, "_fill_model", counted)
+        for seed in range(6):
+            rng = np.random.default_rng(seed)
+            table = random_table(rng, 50, 20, density=0.25)
+            rank = rng.integers(0, 4, table.n_pairs).astype(np.int8)
+            problem = PlacementProblem.build(table, interest_rank=rank)
+            for objective in models:
+                result = solve_placement(problem, SolveParams(objective=objective, time_limit_seconds=30))
+                models[objective] += int(result.stats.get("cpsat_models", 0))
     assert all(count > 0 for count in models.values()), models
+    assert tightened > 0
