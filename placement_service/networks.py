@@ -148,7 +148,12 @@ def preview_version(store: DecisionStore, network: Network, network_id: str) -> 
 
 
 def same_files_as(store: DecisionStore, network: Network) -> list[NetworkInfo]:
-    """Networks that already have a version with exactly these files."""
+    """Networks that already have a version with exactly these files.
+
+    Files with as many students and companies as no recorded version are nobody's: the keyed digest
+    of every row (about 9 s for 45,000 students and 20,000 companies) is then not needed."""
+    if (len(network.students), len(network.companies)) not in store.version_sizes():
+        return []
     return store.networks_with_digest(fingerprint(network, store.secret()).digest)
 
 

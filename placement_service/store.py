@@ -428,6 +428,15 @@ class DecisionStore(AfterMatchRecords):
         with self._connection() as connection:
             return self._latest_version(connection, network_id)
 
+    def version_sizes(self) -> set[tuple[int, int]]:
+        """The (students, companies) counts of every recorded version: files of another size match none."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT (SELECT COUNT(*) FROM json_each(students)), "
+                "(SELECT COUNT(*) FROM json_each(companies)) FROM network_versions"
+            ).fetchall()
+        return {(int(r[0]), int(r[1])) for r in rows}
+
     def networks_with_digest(self, digest: str) -> list[NetworkInfo]:
         """The networks one of whose versions has exactly these files."""
         with self._connection() as connection:

@@ -88,6 +88,23 @@ def test_identical_files_are_recognised_but_not_filed_automatically(
     assert same_files_as(store, edited(builtin_network)) == []
 
 
+def test_files_of_a_size_no_version_has_are_not_fingerprinted(
+    store: DecisionStore, builtin_network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keyed digest of every row takes seconds on a national network; the command line asks on every run."""
+    import placement_service.networks as networks
+
+    first = open_as_new(store, builtin_network, "Aalborg", METTE)
+    assert store.version_sizes() == {(len(builtin_network.students), len(builtin_network.companies))}
+    digested: list[int] = []
+    real = networks.fingerprint
+    monkeypatch.setattr(networks, "fingerprint", lambda n, key: digested.append(1) or real(n, key))
+    assert same_files_as(store, edited(builtin_network)) == []  # one student more, one company fewer
+    assert digested == []
+    assert [n.network_id for n in same_files_as(store, builtin_network)] == [first.network_id]
+    assert digested == [1]
+
+
 def test_uploads_cannot_become_versions_of_the_builtin_or_unknown_networks(
     store: DecisionStore, builtin_network: Network
 ) -> None:
