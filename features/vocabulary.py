@@ -148,8 +148,11 @@ class SupportLevel(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(SupportLevel).index(self)
+        return _SUPPORT_RANK[self]
 
+
+_SUPPORT_RANK: dict[SupportLevel, int] = {level: rank for rank, level in enumerate(SupportLevel)}
+"""Each level's place in order (``rank``): read 350,000 times loading 45,000 students."""
 
 SUPPORT_LEVEL_LABELS: dict[SupportLevel, str] = {
     SupportLevel.NONE: "Ingen støtte",
@@ -213,8 +216,10 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Level).index(self)
+        return _LEVEL_RANK[self]
 
+
+_LEVEL_RANK: dict[Level, int] = {level: rank for rank, level in enumerate(Level)}
 
 LEVEL_LABELS: dict[Level, str] = {
     Level.LOW: "Lav",
