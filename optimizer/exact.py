@@ -212,7 +212,16 @@ def _usable(inst: Instance) -> np.ndarray:
     """Mask of the pairs whose load fits their company's mentor capacity, at a company with places.
 
     Small loads (int8, as the pair table keeps them) are compared with a per-company int8 limit:
-    one byte per pair instead of two eight-byte gathers (gigabytes on 100 million pairs)."""
+    one byte per pair instead of two eight-byte gathers (gigabytes on 100 million pairs). When each
+    company's heaviest pair fits (``Instance.load_counts``, kept for ``mentor_can_bind``), every pair
+    is usable and no pass is needed."""
+    if inst.n_pairs:
+        counts = inst.load_counts
+        loads = np.arange(counts.shape[1])
+        heaviest = np.where(counts > 0, loads[None, :], -1).max(axis=1)
+        has_pairs = heaviest >= 0
+        if ((heaviest <= inst.mentor_capacity) & (inst.capacity > 0) | ~has_pairs).all():
+            return np.ones(inst.n_pairs, dtype=bool)
     if inst.load.dtype == np.int8:
         limit = np.where(inst.capacity > 0, np.minimum(inst.mentor_capacity, 127), -1).astype(np.int8)
         return inst.load <= limit[inst.company]

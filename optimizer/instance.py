@@ -8,6 +8,7 @@ CP-SAT baseline, ``bench/cpsat.py``); ``optimizer.problem`` builds one from a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -113,6 +114,19 @@ class Instance:
             and (self.mentor_use(chosen) <= self.mentor_capacity).all()
         )
 
+    @cached_property
+    def load_counts(self) -> np.ndarray:
+        """``(n_companies, max load + 1)``: each company's pairs by their load (one pass, kept)."""
+        top = max(int(self.load.max()), 0) if self.n_pairs else 0
+        flat = np.zeros(self.n_companies * (top + 1), dtype=np.int64)
+        for start in range(0, self.n_pairs, PAIR_CHUNK):  # in chunks: no pair-sized int64 key at once
+            key = (
+                self.company[start : start + PAIR_CHUNK].astype(np.int64) * (top + 1)
+                + self.load[start : start + PAIR_CHUNK]
+            )
+            flat += np.bincount(key, minlength=self.n_companies * (top + 1))
+        return flat.reshape(self.n_companies, top + 1)
+
     def mentor_can_bind(self) -> np.ndarray:
         """Companies whose mentor limit can matter: their ``capacity`` heaviest eligible loads exceed it.
 
@@ -121,15 +135,8 @@ class Instance:
         """
         if self.n_pairs == 0:
             return np.zeros(self.n_companies, dtype=bool)
-        top = int(self.load.max())
-        flat = np.zeros(self.n_companies * (top + 1), dtype=np.int64)
-        for start in range(0, self.n_pairs, PAIR_CHUNK):  # in chunks: no pair-sized int64 key at once
-            key = (
-                self.company[start : start + PAIR_CHUNK].astype(np.int64) * (top + 1)
-                + self.load[start : start + PAIR_CHUNK]
-            )
-            flat += np.bincount(key, minlength=self.n_companies * (top + 1))
-        counts = flat.reshape(self.n_companies, top + 1)
+        counts = self.load_counts
+        top = counts.shape[1] - 1
         remaining = self.capacity.astype(np.int64).copy()
         heaviest = np.zeros(self.n_companies, dtype=np.int64)
         for load in range(top, 0, -1):  # the heaviest students first

@@ -20,13 +20,14 @@ import optimizer.exact
 from features.loading import network_from_tables
 from features.synthetic import generate
 from matching.context import scoring_context
+from matching.pair_table import PairTable
 from matching.pairs import pair_table
 from optimizer import PlacementProblem
 from optimizer.decompose import Certificate, prove_optimal
-from optimizer.exact import _Pace, _restrict_and_reflow, solve_exact
+from optimizer.exact import _Pace, _restrict_and_reflow, _usable, solve_exact
 from optimizer.flow import PricedFlow, best_pairs_per_student, solve_transport
 from optimizer.instance import Instance
-from tests.optimizer.util import make_table, random_table, reference
+from tests.optimizer.util import make_table, pair_tables, random_table, reference
 
 
 def test_a_relaxation_cut_short_on_a_small_network_is_repaired_into_a_feasible_plan() -> None:
@@ -306,3 +307,16 @@ def test_the_count_rounds_are_left_out_when_restrict_and_reflow_already_places_a
             closed += 1
             assert solution.stats["lagrange_rounds"] <= optimizer.exact.MAX_LAGRANGE_ROUNDS
     assert closed > 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair_tables(max_students=8, max_companies=5))
+def test_usable_pairs_equal_the_direct_test_with_or_without_the_per_company_shortcut(
+    table: PairTable,
+) -> None:
+    """A pair is usable when its load fits its company's mentor capacity at a company with places; when
+    every company's heaviest pair fits, the mask comes from the load counts without a pass."""
+    inst, _ = PlacementProblem.build(table).free_instance()
+    direct = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
+    np.testing.assert_array_equal(_usable(inst), direct)
+    assert inst.mentor_can_bind().shape == (inst.n_companies,)
