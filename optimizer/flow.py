@@ -64,21 +64,10 @@ def solve_transport(
         return np.zeros(0, dtype=bool)
     weight = np.asarray(weight, dtype=np.int64)
     shift = max(int(weight.max()), 0)
-    levels = 0 if level_cap is None else int(level_cap.shape[1])
-    # Node numbers: students, companies (their level 0), each company's levels 1..L, source, sink.
-    n_nodes = n_students + n_companies * (levels + 1)
-    source, sink = n_nodes, n_nodes + 1
-    students = np.arange(n_students, dtype=np.int64)
-    companies = n_students + np.arange(n_companies, dtype=np.int64)
-    entry = n_students + company.astype(np.int64)
-    level_tails, level_heads, level_caps = [], [], []
-    if level_cap is not None and load is not None:
-        pair_level = np.minimum(np.asarray(load, dtype=np.int64), levels)
-        entry = entry + n_companies * pair_level
-        for level in range(1, levels + 1):
-            level_tails.append(companies + n_companies * level)
-            level_heads.append(companies + n_companies * (level - 1))
-            level_caps.append(np.maximum(level_cap[:, level - 1].astype(np.int64), 0))
+    net = _Network.of(n_students, n_companies, company, load, level_cap)
+    levels, source, sink = net.levels, net.source, net.sink
+    students, companies, entry = net.students, net.companies, net.entry
+    level_tails, level_heads, level_caps = net.level_tails, net.level_heads, net.level_caps
     n_outside = n_students if optional else 0
     n_level_arcs = n_companies * levels
     tails = np.concatenate(
@@ -136,6 +125,53 @@ def solve_transport(
     return flow.flows(pair_arcs).astype(bool)
 
 
+@dataclass(frozen=True, eq=False)
+class _Network:
+    """The transportation network's nodes and its arcs down the load levels (``solve_transport``).
+
+    Node numbers: students, companies (their level 0), each company's levels 1..L, source, sink. A
+    pair's arc enters its company at its load's level (``entry``); the arcs from level ``l`` down to
+    ``l - 1`` carry ``level_cap[:, l - 1]``.
+    """
+
+    levels: int
+    source: int
+    sink: int
+    students: np.ndarray
+    companies: np.ndarray
+    entry: np.ndarray
+    pair_level: np.ndarray | None
+    level_tails: list[np.ndarray]
+    level_heads: list[np.ndarray]
+    level_caps: list[np.ndarray]
+
+    @staticmethod
+    def of(
+        n_students: int,
+        n_companies: int,
+        company: np.ndarray,
+        load: np.ndarray | None,
+        level_cap: np.ndarray | None,
+    ) -> _Network:
+        levels = 0 if level_cap is None else int(level_cap.shape[1])
+        n_nodes = n_students + n_companies * (levels + 1)
+        companies = n_students + np.arange(n_companies, dtype=np.int64)
+        entry = n_students + company.astype(np.int64)
+        pair_level = None
+        tails, heads, caps = [], [], []
+        if level_cap is not None and load is not None:
+            pair_level = np.minimum(np.asarray(load, dtype=np.int64), levels)
+            entry = entry + n_companies * pair_level
+            for level in range(1, levels + 1):
+                tails.append(companies + n_companies * level)
+                heads.append(companies + n_companies * (level - 1))
+                caps.append(np.maximum(level_cap[:, level - 1].astype(np.int64), 0))
+        students = np.arange(n_students, dtype=np.int64)
+        return _Network(
+            levels, n_nodes, n_nodes + 1, students, companies, entry, pair_level, tails, heads, caps
+        )
+
+
 def augment_transport(
     n_students: int,
     n_companies: int,
@@ -155,26 +191,20 @@ def augment_transport(
     along those paths. ``chosen`` must keep ``capacity`` and, with ``level_cap``, the nested limits.
     """
     n_pairs = int(student.shape[0])
-    levels = 0 if level_cap is None else int(level_cap.shape[1])
-    n_nodes = n_students + n_companies * (levels + 1)
-    source, sink = n_nodes, n_nodes + 1
-    students = np.arange(n_students, dtype=np.int64)
-    companies = n_students + np.arange(n_companies, dtype=np.int64)
-    entry = n_students + company.astype(np.int64)
+    net = _Network.of(n_students, n_companies, company, load, level_cap)
+    levels, source, sink, n_nodes = net.levels, net.source, net.sink, net.source
     placed = np.zeros(n_students, dtype=np.int64)
     placed[student[chosen]] = 1
-    tails = [np.full(n_students, source, dtype=np.int64), student.astype(np.int64), companies]
-    heads = [students, entry, np.full(n_companies, sink, dtype=np.int64)]
+    tails = [np.full(n_students, source, dtype=np.int64), student.astype(np.int64), net.companies]
+    heads = [net.students, net.entry, np.full(n_companies, sink, dtype=np.int64)]
     caps = [np.ones(n_students, dtype=np.int64), np.ones(n_pairs, dtype=np.int64), capacity.astype(np.int64)]
     flows = [placed, chosen.astype(np.int64), np.bincount(company[chosen], minlength=n_companies)]
-    if level_cap is not None and load is not None:
-        pair_level = np.minimum(np.asarray(load, dtype=np.int64), levels)
-        heads[1] = entry + n_companies * pair_level
-        for level in range(1, levels + 1):
-            tails.append(companies + n_companies * level)
-            heads.append(companies + n_companies * (level - 1))
-            caps.append(np.maximum(level_cap[:, level - 1].astype(np.int64), 0))
-            at_level = chosen & (pair_level >= level)
+    tails += net.level_tails
+    heads += net.level_heads
+    caps += net.level_caps
+    if net.pair_level is not None:
+        for level in range(1, levels + 1):  # students of load `level` or more at each company
+            at_level = chosen & (net.pair_level >= level)
             flows.append(np.bincount(company[at_level], minlength=n_companies))
     tail, head = np.concatenate(tails), np.concatenate(heads)
     cap, flow = np.concatenate(caps), np.concatenate(flows).astype(np.int64)

@@ -41,6 +41,15 @@ def _instance(table: PairTable, tier: np.ndarray | None = None) -> tuple[Instanc
     return inst, base
 
 
+def _drawn_tier(table: PairTable, data: st.DataObject) -> tuple[np.ndarray, Instance, int]:
+    """A drawn interest tier over the pairs (at least one pair), and the instance tiered by it."""
+    assume(table.n_pairs > 0)
+    n = table.n_pairs
+    tier = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    inst, base = _instance(table, tier)
+    return tier, inst, base
+
+
 def _max_count(inst: Instance, level_cap: np.ndarray) -> int:
     no_cost = np.zeros(inst.n_pairs, dtype=np.int64)
     chosen = solve_transport(
@@ -114,10 +123,7 @@ def test_a_plan_grown_by_a_maximum_flow_places_the_most_and_keeps_everyone_place
 def test_the_tier_bound_holds_for_every_plan_and_is_exact_on_all_of_the_tiers_pairs(
     table: PairTable, data: st.DataObject
 ) -> None:
-    n = table.n_pairs
-    assume(n > 0)
-    tier = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
-    inst, base = _instance(table, tier)
+    tier, inst, base = _drawn_tier(table, data)
     caps = loosest_level_caps(inst)
     top = np.flatnonzero(inst.weight >= base)
     seen = np.array(data.draw(st.lists(st.booleans(), min_size=top.size, max_size=top.size)), dtype=bool)
@@ -138,10 +144,7 @@ def test_the_tier_bound_holds_for_every_plan_and_is_exact_on_all_of_the_tiers_pa
 def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(
     table: PairTable, data: st.DataObject
 ) -> None:
-    n = table.n_pairs
-    assume(n > 0)
-    tier = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
-    inst, base = _instance(table, tier)
+    tier, inst, base = _drawn_tier(table, data)
     binding = inst.mentor_can_bind()
     plan, _ = _tier_first(inst, binding, base)
     if plan is not None:
