@@ -377,7 +377,7 @@ def _capacity_bound(inst: Instance, weight_bound: int | None = None, big_m: int 
 
     ``big_m``: ``inst.big_m()`` when known (the best weights' total plus one: one pass fewer)."""
     students = inst.students_with_pairs()
-    per_company = np.minimum(inst.capacity, np.bincount(inst.company, minlength=inst.n_companies))
+    per_company = np.minimum(inst.capacity, inst.load_counts.sum(axis=1))  # pairs per company, counted once
     weight = inst.best_weight_total() if big_m is None else big_m - 1
     if weight_bound is not None:
         weight = min(weight, weight_bound)
