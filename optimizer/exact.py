@@ -376,12 +376,26 @@ def _capacity_bound(inst: Instance, weight_bound: int | None = None, big_m: int 
     each at their best weight (or, if lower, ``weight_bound``: ``_quick_plan``'s).
 
     ``big_m``: ``inst.big_m()`` when known (the best weights' total plus one: one pass fewer)."""
-    students = inst.students_with_pairs()
-    per_company = np.minimum(inst.capacity, inst.load_counts.sum(axis=1))  # pairs per company, counted once
     weight = inst.best_weight_total() if big_m is None else big_m - 1
     if weight_bound is not None:
         weight = min(weight, weight_bound)
-    return Lex(int(min(students, int(per_company.sum()))), weight)
+    return Lex(_placed_bound(inst), weight)
+
+
+def _placed_bound(inst: Instance) -> int:
+    """At most this many placed: every student with a pair, within each company's places and pairs."""
+    per_company = np.minimum(inst.capacity, inst.load_counts.sum(axis=1))  # pairs per company, counted once
+    return min(inst.students_with_pairs(), int(per_company.sum()))
+
+
+def _level_counts(inst: Instance, chosen: np.ndarray, levels: int) -> np.ndarray:
+    """``(n_companies, levels)``: the chosen students of load ``l`` or more at each company."""
+    counts = np.zeros((inst.n_companies, levels), dtype=np.int64)
+    for level in range(1, levels + 1):
+        counts[:, level - 1] = np.bincount(
+            inst.company[chosen & (inst.load >= level)], minlength=inst.n_companies
+        )
+    return counts
 
 
 def _company_weight(inst: Instance) -> int:
@@ -544,10 +558,7 @@ def _tier_first(
         grown = _augment(upper, _unload(inst, plan)[top], caps).chosen
         plan = np.zeros(inst.n_pairs, dtype=bool)
         plan[top[grown]] = True
-    placed_bound = min(
-        inst.students_with_pairs(),
-        int(np.minimum(inst.capacity, np.bincount(inst.company, minlength=inst.n_companies)).sum()),
-    )
+    placed_bound = _placed_bound(inst)
     plan = _add_unplaced(inst, plan, caps)
     if int(plan.sum()) < placed_bound:
         plan = _augment(inst, plan, caps).chosen
@@ -561,15 +572,7 @@ def _add_unplaced(inst: Instance, plan: np.ndarray, level_cap: np.ndarray) -> np
     placed = np.zeros(inst.n_students, dtype=bool)
     placed[inst.student[plan]] = True
     free = np.flatnonzero(~placed[inst.student])
-    levels = level_cap.shape[1]
-    level = np.minimum(inst.load[plan], levels)
-    used = np.stack(
-        [
-            np.bincount(inst.company[plan][level >= lv], minlength=inst.n_companies)
-            for lv in range(1, levels + 1)
-        ],
-        axis=1,
-    ).reshape(inst.n_companies, levels)
+    used = _level_counts(inst, plan, level_cap.shape[1])
     rest = Instance.of(
         inst.n_students,
         inst.n_companies,
@@ -853,10 +856,7 @@ def fitting_level_caps(inst: Instance, chosen: np.ndarray) -> np.ndarray:
     """
     kept = _unload(inst, chosen)
     n_levels = max(int(inst.load.max()), 1)
-    caps = np.zeros((inst.n_companies, n_levels), dtype=np.int64)
-    for level in range(1, n_levels + 1):
-        heavy = kept & (inst.load >= level)
-        caps[:, level - 1] = np.bincount(inst.company[heavy], minlength=inst.n_companies)
+    caps = _level_counts(inst, kept, n_levels)
     spare = np.maximum(inst.mentor_capacity - caps.sum(axis=1), 0)
     ceiling = inst.capacity.astype(np.int64).copy()
     for level in range(n_levels):
