@@ -13,11 +13,13 @@ into per-student, per-company and small per-code tables. The results equal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from features.arrays import INDUSTRY_ORDER, STRESS_ORDER, CompanyArrays, StudentArrays
+from features.travel import FIXED_MINUTES_BY_CODE, MINUTES_PER_KM_BY_CODE
 from matching.candidates import minutes_between, reach_dots
 from matching.components import (
     ENVIRONMENT_STRAINS,
@@ -43,7 +45,7 @@ _FIRST_REASON = first_reason((np.arange(1 << len(RULES))[:, None] >> np.arange(l
 """The first failed rule (index into REASON_CODES) for each bit pattern of ``RULES`` (bit k: ``RULES[k]``).
 
 Patterns are uint16, so up to 16 rules."""
-_GAP_OFFSET, _GAP_SPAN = 4, 9  # complexity gap and under-challenge lie in -4..4
+GAP_OFFSET, GAP_SPAN = 4, 9  # complexity gap and under-challenge lie in -4..4
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,11 +65,23 @@ class BlockResult:
     counts: np.ndarray  # (b, len(REASON_CODES)) int64
 
 
-class BlockScorer:
-    """Per-network preparation (codes, look-up tables, model tables) and the per-block computation."""
+COMPILED_MIN_CELLS = 20_000_000
+"""Students x companies from which the eligible pairs are scored by the compiled kernel
+(``matching.pair_kernel``): below it, importing numba and loading the kernel (about 0.7 s)
+costs more than it saves."""
 
-    def __init__(self, context: ScoringContext):
+
+class BlockScorer:
+    """Per-network preparation (codes, look-up tables, model tables) and the per-block computation.
+
+    ``compiled``: score the eligible pairs with ``matching.pair_kernel`` (True) or numpy (False);
+    None chooses by the network's size (``COMPILED_MIN_CELLS``). Both give the same scores.
+    """
+
+    def __init__(self, context: ScoringContext, compiled: bool | None = None):
         students, companies, config = context.students, context.companies, context.config
+        if compiled is None:
+            compiled = students.n * companies.n >= COMPILED_MIN_CELLS
         self.config = config
         self.points = np.asarray(config.points_per_component(context.model is not None))
         self.m = companies.n
@@ -109,8 +123,8 @@ class BlockScorer:
         )
 
         # Look-up tables built from the fit functions themselves.
-        gap, under = np.divmod(np.arange(_GAP_SPAN * _GAP_SPAN), _GAP_SPAN)
-        self.complexity_lut = complexity_fit(gap - _GAP_OFFSET, under - _GAP_OFFSET)
+        gap, under = np.divmod(np.arange(GAP_SPAN * GAP_SPAN), GAP_SPAN)
+        self.complexity_lut = complexity_fit(gap - GAP_OFFSET, under - GAP_OFFSET)
         self.hours_lut = hours_fit(np.arange(64))
         s_code, c_code = np.divmod(np.arange(4 * 12), 12)
         variety, rest = np.divmod(c_code, 4)
@@ -133,6 +147,7 @@ class BlockScorer:
         self.model = (
             None if context.model is None else _ModelTables(context.model, students, companies, aspect_level)
         )
+        self._kernel = _KernelTables(self) if compiled else None
 
     def score_block(self, rows: np.ndarray, members: np.ndarray) -> BlockResult:
         """Eligible pairs and ineligible counts of students ``rows`` against companies ``members``."""
@@ -168,6 +183,17 @@ class BlockScorer:
         ).reshape(b, _N_REASONS)
         keep = np.flatnonzero(within & (reason < 0))
         flat, i, j = flat[keep], i[keep], j[keep]
+        if self._kernel is not None:
+            c, score, minutes = self._kernel.score(rows, members, flat, i, j, grid)
+            return BlockResult(
+                rows=rows,
+                per_row=np.bincount(i, minlength=b),
+                c=c,
+                score=score,
+                minutes=minutes,
+                support_load=grid.support_load.ravel()[flat],
+                counts=counts,
+            )
         c = members[j]
         minutes = self._minutes(xyz, box, rows, i, j)
 
@@ -186,7 +212,7 @@ class BlockScorer:
             probability = self.model.probability(s, c, rank, gap, under, short, total, worst, minutes)
         fits = (
             INTEREST_FIT[rank],
-            self.complexity_lut[(gap.astype(np.intp) + _GAP_OFFSET) * _GAP_SPAN + under + _GAP_OFFSET],
+            self.complexity_lut[(gap.astype(np.intp) + GAP_OFFSET) * GAP_SPAN + under + GAP_OFFSET],
             self.hours_lut[short],
             self.structure_lut[self.structure_code[s] * 12 + self.company_structure_code[c]],
             environment_fit(units, self.reactions[s]),
@@ -214,6 +240,101 @@ class BlockScorer:
         """Travel minutes from the block's students ``i`` to its companies ``j`` (as ``pair_minutes`` estimates them)."""
         return minutes_between(
             (xyz[0][i], xyz[1][i], xyz[2][i]), (box[0][j], box[1][j], box[2][j]), self.transport[rows][i]
+        )
+
+
+class _KernelTables:
+    """The scorer's per-network tables as the compiled kernel takes them (``matching.pair_kernel``)."""
+
+    def __init__(self, scorer: BlockScorer) -> None:
+        from matching import pair_kernel  # imports numba: only for networks that use it
+
+        self.kernel: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]] = pair_kernel.score_eligible
+        intp = np.intp
+        self.student_company = (
+            np.ascontiguousarray(scorer.student_xyz),
+            np.ascontiguousarray(scorer.company_xyz),
+            scorer.transport.astype(intp),
+            scorer.max_travel.astype(np.float64),
+            np.ascontiguousarray(FIXED_MINUTES_BY_CODE),
+            np.ascontiguousarray(MINUTES_PER_KM_BY_CODE),
+            scorer.interest_rank.astype(intp),
+            scorer.industry.astype(intp),
+            scorer.complexity.astype(intp),
+            scorer.complexity_max.astype(intp),
+            scorer.strain_factor.astype(intp),
+            scorer.strain_level.astype(intp),
+            scorer.reactions.astype(intp),
+            scorer.structure_code.astype(intp),
+            scorer.company_structure_code.astype(intp),
+            scorer.support_code.astype(intp),
+            scorer.company_support_code.astype(intp),
+            INTEREST_FIT.astype(np.float64),
+            scorer.complexity_lut.astype(np.float64),
+            scorer.hours_lut.astype(np.float64),
+            scorer.structure_lut.astype(np.float64),
+            scorer.support_lut.astype(np.float64),
+            np.asarray(scorer.points, dtype=np.float64),
+            float(scorer.config.overload_scale),
+            float(scorer.config.comfortable_travel_share),
+        )
+        model = scorer.model
+        if model is None:  # tables of the right types, never read
+            unused, unused_codes = np.zeros(1), np.zeros(1, dtype=intp)
+            self.model_head: tuple[object, ...] = (
+                False,
+                0.0,
+                np.zeros(len(pair_kernel.MODEL_WEIGHTS)),
+                unused,
+                unused,
+                unused,
+            )
+            self.model_tables: tuple[np.ndarray, ...] = (unused, unused_codes, unused_codes) * 3
+            return
+        self.model_head = (
+            True,
+            float(model.intercept),
+            np.array([model.w[name] for name in pair_kernel.MODEL_WEIGHTS], dtype=np.float64),
+            model.student_part.astype(np.float64),
+            model.company_part.astype(np.float64),
+            model.interest.astype(np.float64),
+        )
+        self.model_tables = (
+            model.structure.astype(np.float64),
+            model.student_structure.astype(intp),
+            model.company_structure.astype(intp),
+            model.environment.astype(np.float64),
+            model.student_environment.astype(intp),
+            model.company_environment.astype(intp),
+            model.support.astype(np.float64),
+            model.student_need.astype(intp),
+            model.company_support.astype(intp),
+        )
+
+    def score(
+        self,
+        rows: np.ndarray,
+        members: np.ndarray,
+        flat: np.ndarray,
+        i: np.ndarray,
+        j: np.ndarray,
+        grid: PairMeasures,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(company int32, score, minutes) of the block's pairs at ``flat``: rows ``i``, columns ``j``."""
+        intp = np.intp
+        return self.kernel(
+            rows.astype(intp),
+            members.astype(intp),
+            flat.astype(intp),
+            i.astype(intp),
+            j.astype(intp),
+            grid.hours_shortfall.ravel(),
+            grid.complexity_gap.ravel(),
+            grid.overload_total.ravel(),
+            *self.student_company,
+            *self.model_head,
+            grid.overload_worst.ravel(),
+            *self.model_tables,
         )
 
 

@@ -114,15 +114,22 @@ def eligible_pairs(
 
 
 def pair_table(
-    context: ScoringContext, block_size: int = DEFAULT_BLOCK_SIZE, threads: int | None = None
+    context: ScoringContext,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+    threads: int | None = None,
+    compiled: bool | None = None,
 ) -> PairTable:
-    """``eligible_pairs`` for a prepared context."""
+    """``eligible_pairs`` for a prepared context.
+
+    ``compiled``: score with the compiled kernel (True), numpy (False) or by the network's size (None;
+    ``matching.blockscore.BlockScorer``); the table is the same.
+    """
     students, companies = context.students, context.companies
     n = students.n
     counts = np.zeros((n, len(REASON_CODES)), dtype=np.int64)
     threads = scoring_threads() if threads is None else threads
     with threadpool_limits(limits=1, user_api="blas"):  # tiny products: threads only add overhead
-        blocks = _score_blocks(context, block_size, threads)
+        blocks = _score_blocks(context, block_size, threads, compiled)
     per_student = np.zeros(n, dtype=np.int64)
     for block in blocks:
         counts[block.rows] = block.counts
@@ -212,7 +219,9 @@ def scoring_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _score_blocks(context: ScoringContext, block_size: int, threads: int) -> list[BlockResult]:
+def _score_blocks(
+    context: ScoringContext, block_size: int, threads: int, compiled: bool | None = None
+) -> list[BlockResult]:
     """Every block's eligible pairs, in block order; with ``threads`` > 1 blocks are scored in parallel.
 
     numpy releases the GIL in the array operations that make up nearly all of a block's time, so
@@ -220,7 +229,9 @@ def _score_blocks(context: ScoringContext, block_size: int, threads: int) -> lis
     """
     blocks = candidate_blocks(context.students, context.companies, block_size)
     score: Callable[[np.ndarray, np.ndarray], BlockResult] = (
-        BlockScorer(context).score_block if context.lookup is None else partial(_matrix_block, context)
+        BlockScorer(context, compiled).score_block
+        if context.lookup is None
+        else partial(_matrix_block, context)
     )
     if threads <= 1:
         return [score(rows, members) for rows, members in blocks]

@@ -113,3 +113,31 @@ def test_scoring_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv(THREADS_VARIABLE, "to")
     with pytest.raises(InputError, match=THREADS_VARIABLE):
         scoring_threads()
+
+
+def test_compiled_kernel_builds_the_table_of_numpy(builtin_network: Network) -> None:
+    """The compiled scoring of large networks (``matching.pair_kernel``) gives numpy's table, with the model."""
+    context = scoring_context(builtin_network)
+    assert context.model is not None
+    compiled = pair_table(context, block_size=16, threads=2, compiled=True)
+    plain = pair_table(context, threads=1, compiled=False)
+    for column in ("student", "company", "support_load", "ineligible_counts"):
+        assert_array_equal(getattr(compiled, column), getattr(plain, column), err_msg=column)
+    assert_allclose(compiled.score, plain.score, rtol=1e-12, atol=1e-12)
+    assert_allclose(compiled.travel_minutes, plain.travel_minutes, rtol=1e-12)
+    assert compiled.n_pairs > 1000
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network=networks(max_students=9, max_companies=8), block_size=st.sampled_from([1, 3, 64]))
+def test_compiled_kernel_scores_every_pair_as_score_pairs(network: Network, block_size: int) -> None:
+    """Without a model, on any small network: the kernel's table is the dense check of every pair."""
+    context = scoring_context(network, outcome_model=None)
+    table = pair_table(context, block_size=block_size, threads=1, compiled=True)
+    s, c = all_pairs(network)
+    dense = score_pairs(context, s, c)
+    assert_array_equal(s[dense.eligible], table.student)
+    assert_array_equal(c[dense.eligible], table.company)
+    assert_allclose(dense.score[dense.eligible], table.score, rtol=1e-12, atol=1e-12)
+    assert_allclose(dense.minutes[dense.eligible], table.travel_minutes, rtol=1e-12)
+    assert_array_equal(dense.support_load[dense.eligible], table.support_load)
