@@ -69,7 +69,7 @@ from optimizer.flow import (
     solve_transport,
     weight_buckets,
 )
-from optimizer.instance import PAIR_CHUNK, Instance
+from optimizer.instance import Instance, chunks_of, in_parts
 
 MAX_LAGRANGE_ROUNDS = 25
 """At most this many Lagrangian rounds after the first flow, with prices below a placement's worth."""
@@ -616,15 +616,19 @@ def _tier_bound(inst: Instance, tier_base: int, top_flow: Augmented, level_cap: 
     side, levels = top_flow.source_side, top_flow.levels
     n_s, n_c = inst.n_students, inst.n_companies
     student_in = side[:n_s]
-    crossing = np.zeros(n_s, dtype=bool)
-    for start in range(0, inst.n_pairs, PAIR_CHUNK):
-        stop = start + PAIR_CHUNK
-        student = inst.student[start:stop]
-        node = n_s + inst.company[start:stop].astype(np.int64)
-        if levels:
-            node += n_c * np.minimum(inst.load[start:stop], levels).astype(np.int64)
-        across = (inst.weight[start:stop] >= tier_base) & student_in[student] & ~side[node]
-        crossing[student[across]] = True
+
+    def crossing_in(part: slice) -> np.ndarray:
+        crossing = np.zeros(n_s, dtype=bool)
+        for chunk in chunks_of(part):
+            student = inst.student[chunk]
+            node = n_s + inst.company[chunk].astype(np.int64)
+            if levels:
+                node += n_c * np.minimum(inst.load[chunk], levels).astype(np.int64)
+            across = (inst.weight[chunk] >= tier_base) & student_in[student] & ~side[node]
+            crossing[student[across]] = True
+        return crossing
+
+    crossing = np.logical_or.reduce(in_parts(inst.n_pairs, crossing_in))
     bound = int(np.count_nonzero(~student_in)) + int(np.count_nonzero(crossing))
     company_side = side[n_s:].reshape(levels + 1, n_c)
     bound += sum(inst.capacity[company_side[0]].tolist())

@@ -28,7 +28,7 @@ from time import perf_counter
 
 import numpy as np
 
-from optimizer.instance import PAIR_CHUNK
+from optimizer.instance import PAIR_CHUNK, chunks_of, in_chunks, in_parts
 
 
 class FlowError(RuntimeError):
@@ -458,16 +458,26 @@ def better_pairs(
     ``bucket``: ``weight_buckets(weight, buckets)`` when already known.
     """
     bucket = weight_buckets(weight, buckets) if bucket is None else bucket
-    counts = np.zeros(n_groups * buckets, dtype=np.int64)
-    for start in range(0, group.shape[0], PAIR_CHUNK):  # in chunks: no pair-sized int64 key at once
-        stop = start + PAIR_CHUNK
-        key = group[start:stop].astype(np.int64) * buckets + bucket[start:stop]
-        counts += np.bincount(key, minlength=n_groups * buckets)
+    size = n_groups * buckets
+
+    def count(part: slice) -> np.ndarray:
+        counts = np.zeros(size, dtype=np.int64)
+        for chunk in chunks_of(part):  # in chunks: no pair-sized int64 key at once
+            counts += np.bincount(group[chunk].astype(np.int64) * buckets + bucket[chunk], minlength=size)
+        return counts
+
+    counts = sum(in_parts(group.shape[0], count), np.zeros(size, dtype=np.int64))
     from_top = np.cumsum(counts.reshape(n_groups, buckets)[:, ::-1], axis=1)
     wanted = np.broadcast_to(np.asarray(k, dtype=np.int64), (n_groups,))
     reach = (buckets - 1 - np.argmax(from_top >= wanted[:, None], axis=1)).astype(np.uint8)
     reach[from_top[:, -1] < wanted] = 0  # fewer than k pairs: keep them all
-    return bucket >= reach[group]
+    kept = np.empty(group.shape[0], dtype=bool)
+
+    def keep(chunk: slice) -> None:
+        np.greater_equal(bucket[chunk], reach[group[chunk]], out=kept[chunk])
+
+    in_chunks(group.shape[0], keep)
+    return kept
 
 
 BUCKET_TABLE_MAX = 1 << 25
@@ -483,10 +493,11 @@ def weight_buckets(weight: np.ndarray, buckets: int) -> np.ndarray:
     if shift is not None:
         _buckets_by_table(weight, edges, shift, out)
         return out
-    for start in range(0, weight.shape[0], PAIR_CHUNK):
-        out[start : start + PAIR_CHUNK] = np.searchsorted(
-            edges, weight[start : start + PAIR_CHUNK], side="right"
-        )
+
+    def search(chunk: slice) -> None:
+        out[chunk] = np.searchsorted(edges, weight[chunk], side="right")
+
+    in_chunks(weight.shape[0], search)
     return out
 
 
@@ -527,10 +538,13 @@ def _buckets_by_table(weight: np.ndarray, edges: np.ndarray, shift: int, out: np
     low, high = int(weight.min()), int(weight.max())
     first = low + (np.arange(((high - low) >> shift) + 1, dtype=np.int64) << shift)
     table = np.searchsorted(edges, first, side="right").astype(np.uint8)
-    for start in range(0, weight.shape[0], PAIR_CHUNK):
-        chunk = weight[start : start + PAIR_CHUNK]
-        cell = chunk - low if shift == 0 else (chunk.astype(np.int64) - low) >> shift
-        np.take(table, cell, out=out[start : start + PAIR_CHUNK])
+
+    def look_up(chunk: slice) -> None:
+        part = weight[chunk]
+        cell = part - low if shift == 0 else (part.astype(np.int64) - low) >> shift
+        np.take(table, cell, out=out[chunk])
+
+    in_chunks(weight.shape[0], look_up)
 
 
 def best_pairs_per_student(student: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:

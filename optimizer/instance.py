@@ -7,13 +7,58 @@ CP-SAT baseline, ``bench/cpsat.py``); ``optimizer.problem`` builds one from a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
+T = TypeVar("T")
+
 PAIR_CHUNK = 1 << 22
 """Pairs per chunk of a pass over every pair that would otherwise build pair-sized temporaries."""
+
+
+def in_chunks(n: int, work: Callable[[slice], object]) -> None:
+    """Call ``work`` on ``slice(start, start + PAIR_CHUNK)`` for every chunk of ``range(n)``.
+
+    With more than one chunk, in one thread per core (``matching.pairs.scoring_threads``): numpy
+    releases the GIL in the array operations of a chunk. ``work`` must write only its own chunk.
+    """
+    _run([slice(start, start + PAIR_CHUNK) for start in range(0, n, PAIR_CHUNK)], work)
+
+
+def in_parts(n: int, work: Callable[[slice], T]) -> list[T]:
+    """``work`` on one contiguous part of ``range(n)`` per thread (one part below two chunks), in order.
+
+    For passes that reduce: each part returns its own partial result (a count, a maximum), which the
+    caller combines; ``work`` goes through its part in chunks (``chunks_of``).
+    """
+    parts = min(_threads(), max(n // PAIR_CHUNK, 1))
+    bounds = [n * k // parts for k in range(parts + 1)]
+    return _run([slice(bounds[k], bounds[k + 1]) for k in range(parts)], work)
+
+
+def chunks_of(part: slice) -> Iterator[slice]:
+    """``part`` (a slice with a start and a stop) in slices of at most ``PAIR_CHUNK``."""
+    for start in range(part.start, part.stop, PAIR_CHUNK):
+        yield slice(start, min(start + PAIR_CHUNK, part.stop))
+
+
+def _threads() -> int:
+    from matching.pairs import scoring_threads
+
+    return scoring_threads()
+
+
+def _run(slices: list[slice], work: Callable[[slice], T]) -> list[T]:
+    threads = min(_threads(), len(slices))
+    if threads <= 1:
+        return [work(piece) for piece in slices]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pair-chunks") as pool:
+        return list(pool.map(work, slices))
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,14 +163,18 @@ class Instance:
     def load_counts(self) -> np.ndarray:
         """``(n_companies, max load + 1)``: each company's pairs by their load (one pass, kept)."""
         top = max(int(self.load.max()), 0) if self.n_pairs else 0
-        flat = np.zeros(self.n_companies * (top + 1), dtype=np.int64)
-        for start in range(0, self.n_pairs, PAIR_CHUNK):  # in chunks: no pair-sized int64 key at once
-            key = (
-                self.company[start : start + PAIR_CHUNK].astype(np.int64) * (top + 1)
-                + self.load[start : start + PAIR_CHUNK]
-            )
-            flat += np.bincount(key, minlength=self.n_companies * (top + 1))
-        return flat.reshape(self.n_companies, top + 1)
+        size = self.n_companies * (top + 1)
+
+        def count(part: slice) -> np.ndarray:
+            flat = np.zeros(size, dtype=np.int64)
+            for chunk in chunks_of(part):  # in chunks: no pair-sized int64 key at once
+                key = self.company[chunk].astype(np.int64) * (top + 1) + self.load[chunk]
+                flat += np.bincount(key, minlength=size)
+            return flat
+
+        return sum(in_parts(self.n_pairs, count), np.zeros(size, dtype=np.int64)).reshape(
+            self.n_companies, top + 1
+        )
 
     def mentor_can_bind(self) -> np.ndarray:
         """Companies whose mentor limit can matter: their ``capacity`` heaviest eligible loads exceed it.
@@ -155,9 +204,15 @@ def best_per_student(student: np.ndarray, weight: np.ndarray, n_students: int) -
     if student.size == 0:
         return best
     if bool((student[1:] >= student[:-1]).all()):
-        starts = np.flatnonzero(np.concatenate(([True], student[1:] != student[:-1])))
-        best[student[starts]] = np.maximum.reduceat(weight, starts)
-        return np.maximum(best, 0)
+
+        def part_best(part: slice) -> tuple[np.ndarray, np.ndarray]:  # a student may span two parts
+            group = student[part]
+            starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+            return group[starts], np.maximum.reduceat(weight[part], starts)
+
+        for who, value in in_parts(student.shape[0], part_best):
+            np.maximum.at(best, who, value)
+        return best
     np.maximum.at(best, student, np.maximum(weight, 0))
     return best
 

@@ -33,7 +33,7 @@ from features.limits import danish_number
 from features.vocabulary import mentor_hours_da
 from matching.lookup import closest_ids
 from matching.pair_table import PairTable
-from optimizer.instance import PAIR_CHUNK, Instance, best_per_student
+from optimizer.instance import Instance, best_per_student, in_chunks
 
 SCORE_SCALE = 100
 """Weight units per score point: scores are optimised to 0.01 points."""
@@ -205,10 +205,12 @@ class PlacementProblem:
         best = best_per_student(self.pairs.student, weight, self.pairs.n_students)
         base = int(best.sum()) + 1
         tiered = np.empty(weight.shape[0], dtype=np.int64)  # filled in chunks: no pair-sized temporaries
-        for start in range(0, tiered.shape[0], PAIR_CHUNK):
-            chunk = slice(start, start + PAIR_CHUNK)
+
+        def fill(chunk: slice) -> None:
             np.multiply(self.interest_rank[chunk] > 0, base, out=tiered[chunk])
             tiered[chunk] += weight[chunk]
+
+        in_chunks(tiered.shape[0], fill)
         return tiered, base
 
     def company_label(self, j: int) -> str:
@@ -263,13 +265,13 @@ def weights_from_scores(score: np.ndarray) -> np.ndarray:
     temporaries, a third of the time on 100 million pairs)."""
     score = np.asarray(score)
     weight = np.empty(score.shape[0], dtype=np.int64)
-    scaled = np.empty(min(score.shape[0], PAIR_CHUNK), dtype=np.float64)
-    for start in range(0, score.shape[0], PAIR_CHUNK):
-        chunk = score[start : start + PAIR_CHUNK]
-        part = scaled[: chunk.shape[0]]
-        np.multiply(chunk, SCORE_SCALE, out=part, dtype=np.float64)
+
+    def fill(chunk: slice) -> None:
+        part = np.multiply(score[chunk], SCORE_SCALE, dtype=np.float64)
         np.rint(part, out=part)
-        weight[start : start + chunk.shape[0]] = part
+        weight[chunk] = part
+
+    in_chunks(score.shape[0], fill)
     return weight
 
 

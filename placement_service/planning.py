@@ -33,7 +33,7 @@ from matching.pairs import pair_table, score_pairs
 from matching.shortlist import interest_notice
 from optimizer.decision_files import read_decisions, read_plan
 from optimizer.explain import Reason, WhyNot, unplaced_reasons, why_not
-from optimizer.instance import PAIR_CHUNK
+from optimizer.instance import in_chunks
 from optimizer.problem import OBJECTIVES, PlacementProblem, SolveParams
 from optimizer.replan import replan
 from optimizer.result import Assignment, PlacementResult, ReplanResult
@@ -372,10 +372,12 @@ def interest_ranks(context: ScoringContext, pairs: PairTable) -> np.ndarray:
     n_industries = table.shape[1]
     industry = np.asarray(context.companies.industry, dtype=np.int64)
     ranks = np.empty(pairs.n_pairs, dtype=np.int8)
-    for start in range(0, pairs.n_pairs, PAIR_CHUNK):  # in chunks: no pair-sized int64 index at once
-        chunk = slice(start, start + PAIR_CHUNK)
+
+    def fill(chunk: slice) -> None:  # in chunks: no pair-sized int64 index at once
         flat = pairs.student[chunk].astype(np.int64) * n_industries + industry[pairs.company[chunk]]
         np.take(table.ravel(), flat, out=ranks[chunk])
+
+    in_chunks(pairs.n_pairs, fill)
     return ranks
 
 

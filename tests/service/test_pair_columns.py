@@ -5,21 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import optimizer.problem
-import placement_service.planning
+import optimizer.instance
 from features.network import Network
-from matching.pairs import pair_table
+from matching.pairs import THREADS_VARIABLE, pair_table
 from optimizer.problem import SCORE_SCALE, weights_from_scores
 from placement_service import prepare_scoring
-from placement_service.planning import interest_ranks
+from placement_service.planning import build_problem, interest_ranks
 
 
+@pytest.mark.parametrize("threads", ["1", "2"])
 @pytest.mark.parametrize("chunk", [7, 1 << 22])
 def test_interest_ranks_and_weights_in_chunks_equal_the_direct_formulas(
-    builtin_network: Network, chunk: int, monkeypatch: pytest.MonkeyPatch
+    builtin_network: Network, chunk: int, threads: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(placement_service.planning, "PAIR_CHUNK", chunk)
-    monkeypatch.setattr(optimizer.problem, "PAIR_CHUNK", chunk)
+    """In chunks, in one thread or several, the columns are the whole-array formulas."""
+    monkeypatch.setattr(optimizer.instance, "PAIR_CHUNK", chunk)
+    monkeypatch.setenv(THREADS_VARIABLE, threads)
     context = prepare_scoring(builtin_network)
     pairs = pair_table(context)
     direct = context.students.interest_rank[pairs.student, context.companies.industry[pairs.company]]
@@ -32,3 +33,6 @@ def test_interest_ranks_and_weights_in_chunks_equal_the_direct_formulas(
     np.testing.assert_array_equal(
         weights, np.rint(pairs.score.astype(np.float64) * SCORE_SCALE).astype(np.int64)
     )
+    problem = build_problem(context, pairs)
+    tiered, base = problem.interest_tier(weights)
+    np.testing.assert_array_equal(tiered, base * (ranks > 0) + weights)
