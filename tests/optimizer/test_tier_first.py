@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
 
 from matching.pair_table import PairTable
 from optimizer import PlacementProblem
 from optimizer.exact import (
     _augment,
+    _counted,
     _Pace,
     _quick_plan,
     _tier_bound,
@@ -146,19 +149,23 @@ def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(
 ) -> None:
     tier, inst, base = _drawn_tier(table, data)
     binding = inst.mentor_can_bind()
-    plan, _ = _tier_first(inst, binding, base)
+    plan, _, short = _tier_first(inst, binding, base)
     if plan is not None:
         assert inst.is_feasible(plan)
-    chosen, _, weight_bound = _quick_plan(
-        inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf), tier_base=base
-    )
-    assert inst.is_feasible(chosen)
     best = reference(table, stages=[tier.astype(float), np.rint(table.score * 100)])
-    assert int(chosen.sum()) <= best.placed
-    # The lexicographic optimum's tiered weight is within the bound.
-    assert weight_bound >= int(inst.weight[best.chosen].sum())
-    if plan is not None:
-        assert int(plan.sum()) == best.placed  # it places the most, or is not used
+    # With time, and with none left (the tier's plan is then kept even if a plain count might place more).
+    for deadline in (math.inf, 0.0):
+        chosen, _, weight_bound = _quick_plan(
+            inst, inst.big_m(), binding, 0.0, math.inf, _Pace(deadline), tier_base=base
+        )
+        assert inst.is_feasible(chosen)
+        assert int(chosen.sum()) <= best.placed
+        # The lexicographic optimum's tiered weight is within the bound.
+        assert weight_bound >= int(inst.weight[best.chosen].sum())
+        if plan is not None and deadline == 0.0:
+            assert_array_equal(chosen, plan)  # no time for a plain count or a weighted flow: the tier's plan
+    if plan is not None and not short:
+        assert int(plan.sum()) == best.placed  # it places the most
         assert int(tier[plan].sum()) <= weight_bound // base
 
 
@@ -176,3 +183,22 @@ def test_on_a_larger_network_the_tier_comes_first_and_the_bound_is_close() -> No
     in_tier = int((inst.weight[tiered] >= base).sum())
     assert in_tier >= int((inst.weight[plain] >= base).sum())
     assert in_tier <= weight_bound // base
+
+
+@pytest.mark.parametrize("seed", [0, 4, 9])
+def test_a_short_tier_plan_gives_way_to_the_plain_count_only_when_there_is_time(seed: int) -> None:
+    """A tier's plan a plain count beats on numbers: with time the count wins, with none the tier's plan is kept."""
+    rng = np.random.default_rng(seed)
+    table = random_table(rng, int(rng.integers(6, 30)), int(rng.integers(3, 10)), density=0.4, tight=True)
+    inst, base = _instance(table, rng.random(table.n_pairs) < 0.5)
+    binding = inst.mentor_can_bind()
+    plan, _, short = _tier_first(inst, binding, base)
+    counted = _counted(inst, binding)
+    assert plan is not None and short and int(counted.sum()) > int(plan.sum())
+
+    def first_plan(deadline: float) -> np.ndarray:
+        return _quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, _Pace(deadline), tier_base=base)[0]
+
+    with_time = first_plan(math.inf)
+    assert inst.is_feasible(with_time) and int(with_time.sum()) >= int(counted.sum())
+    assert_array_equal(first_plan(0.0), plan)
