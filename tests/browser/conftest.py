@@ -42,9 +42,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(database: Path, script: Path = APP) -> Iterator[str]:
-    """Run the app (or another Streamlit ``script``) with its own database; yields its URL."""
-    port = _free_port()
+def running_app(database: Path, script: Path = APP, port: int | None = None) -> Iterator[str]:
+    """Run the app (or another Streamlit ``script``) with its own database; yields its URL.
+
+    ``port``: the port to listen on (default: a free one), e.g. the port of a server run before, so
+    that a browser's cache of Streamlit's scripts (kept per address) applies after a restart."""
+    port = _free_port() if port is None else port
     env = {**os.environ, "STU_MATCH_DB": str(database)}
     # The app as `make run` starts it (warmed up before its port opens); any other script as Streamlit runs it.
     start = ["-m", "app_streamlit.serve"] if script == APP else ["-m", "streamlit", "run", str(script)]
