@@ -58,12 +58,12 @@ TIMEOUT_SECONDS = 300.0
 VIEW = {"viewport": {"width": 1400, "height": 1000}, "locale": "da-DK"}
 
 
-def visit(browser, url: str, title: str, complete: str | None) -> tuple[float, float | None]:  # type: ignore[no-untyped-def]
+def visit(browser, url: str, title: str, complete: str | None, kept=None) -> tuple[float, float | None]:  # type: ignore[no-untyped-def]
     """Seconds until the page is usable, and until its background part is drawn (if any).
 
-    ``browser``: a browser (the page opens in a new context: nothing cached) or a context (its cache kept).
+    The page opens in a new browser context (nothing cached), or in ``kept`` (a context whose cache is kept).
     """
-    page = browser.new_page() if hasattr(browser, "browser") else browser.new_page(**VIEW)  # a context has its view
+    page = browser.new_page(**VIEW) if kept is None else kept.new_page()
     started = time.perf_counter()
     page.goto(url)
     page.locator("h1", has_text=title).first.wait_for(timeout=TIMEOUT_SECONDS * 1000)
@@ -109,14 +109,14 @@ def one_round(browser, scratch: Path, path: str) -> dict[str, float]:  # type: i
         out["start_first"] = time.perf_counter() - starting
         out["first"], first_done = visit(browser, f"{url}/{path}", title, complete)
         out["warm"], _ = visit(browser, f"{url}/{path}", title, complete)
-        visit(kept, f"{url}/{path}", title, complete)
+        visit(browser, f"{url}/{path}", title, complete, kept)
         if first_done is not None:
             out["first_complete"] = first_done
     starting = time.perf_counter()
     with running_app(database, port=port) as url:
         out["start_restart"] = time.perf_counter() - starting
         out["restart"], restart_done = visit(browser, f"{url}/{path}", title, complete)
-        out["restart_cached"], _ = visit(kept, f"{url}/{path}", title, complete)
+        out["restart_cached"], _ = visit(browser, f"{url}/{path}", title, complete, kept)
         if restart_done is not None:
             out["restart_complete"] = restart_done
     kept.close()
@@ -139,8 +139,8 @@ def baseline_round(browser, scratch: Path) -> dict[str, float]:  # type: ignore[
         start = time.perf_counter() - starting
         first, _ = visit(browser, url, "Tom side", None)
         warm, _ = visit(browser, url, "Tom side", None)
-        visit(kept, url, "Tom side", None)
-        cached, _ = visit(kept, url, "Tom side", None)
+        visit(browser, url, "Tom side", None, kept)
+        cached, _ = visit(browser, url, "Tom side", None, kept)
     kept.close()
     return {
         "first": first,

@@ -183,24 +183,34 @@ class BlockScorer:
         ).reshape(b, _N_REASONS)
         keep = np.flatnonzero(within & (reason < 0))
         flat, i, j = flat[keep], i[keep], j[keep]
-        if self._kernel is not None:
-            c, score, minutes = self._kernel.score(rows, members, flat, i, j, grid)
-            return BlockResult(
-                rows=rows,
-                per_row=np.bincount(i, minlength=b),
-                c=c,
-                score=score,
-                minutes=minutes,
-                support_load=grid.support_load.ravel()[flat],
-                counts=counts,
-            )
-        c = members[j]
-        minutes = self._minutes(xyz, box, rows, i, j)
+        score = self._numpy_scores if self._kernel is None else self._kernel.score
+        c, scores, minutes = score(rows, members, flat, i, j, grid)
+        return BlockResult(
+            rows=rows,
+            per_row=np.bincount(i, minlength=b),
+            c=c,
+            score=scores,
+            minutes=minutes,
+            support_load=grid.support_load.ravel()[flat],
+            counts=counts,
+        )
 
-        # Score the eligible pairs.
+    def _numpy_scores(
+        self,
+        rows: np.ndarray,
+        members: np.ndarray,
+        flat: np.ndarray,
+        i: np.ndarray,
+        j: np.ndarray,
+        grid: PairMeasures,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(company int32, score, minutes) of the block's eligible pairs at ``flat``: rows ``i``, columns ``j``."""
+        config = self.config
+        c = members[j]
+        minutes = self._minutes(self.student_xyz[:, rows], self.company_xyz[:, members], rows, i, j)
         short, gap = grid.hours_shortfall.ravel()[flat], grid.complexity_gap.ravel()[flat]
         total, worst = grid.overload_total.ravel()[flat], grid.overload_worst.ravel()[flat]
-        units = np.zeros((b, width), dtype=np.int8)
+        units = np.zeros((rows.shape[0], members.shape[0]), dtype=np.int8)
         for k in range(self.strain_level.shape[0]):
             units += self.strain_level[k, members][None, :] * self.strain_factor[k, rows][:, None]
         units = units.ravel()[flat]
@@ -224,15 +234,7 @@ class BlockScorer:
         score = np.zeros(s.shape[0])
         for k, fit in enumerate(fits):
             score = score + (0.0 if fit is None else fit) * self.points[k]
-        return BlockResult(
-            rows=rows,
-            per_row=np.bincount(i, minlength=b),
-            c=c.astype(np.int32),
-            score=np.clip(score, 0.0, 100.0),
-            minutes=minutes,
-            support_load=grid.support_load.ravel()[flat],
-            counts=counts,
-        )
+        return c.astype(np.int32), np.clip(score, 0.0, 100.0), minutes
 
     def _minutes(
         self, xyz: np.ndarray, box: np.ndarray, rows: np.ndarray, i: np.ndarray, j: np.ndarray
@@ -323,11 +325,11 @@ class _KernelTables:
         """(company int32, score, minutes) of the block's pairs at ``flat``: rows ``i``, columns ``j``."""
         intp = np.intp
         return self.kernel(
-            rows.astype(intp),
-            members.astype(intp),
-            flat.astype(intp),
-            i.astype(intp),
-            j.astype(intp),
+            rows.astype(intp, copy=False),
+            members.astype(intp, copy=False),
+            flat.astype(intp, copy=False),
+            i.astype(intp, copy=False),
+            j.astype(intp, copy=False),
             grid.hours_shortfall.ravel(),
             grid.complexity_gap.ravel(),
             grid.overload_total.ravel(),

@@ -9,10 +9,10 @@ in the same order, so the results equal the numpy path's to the last bits of
 
 It reads only tables that ``BlockScorer`` builds from the fit functions themselves
 (look-up tables, per-student and per-company codes, the model's folded weights);
-the formulas it repeats are the four continuous ones: travel minutes
+the formulas it repeats are the continuous ones: travel minutes
 (``matching.candidates.minutes_between`` and ``features.travel.minutes_for_km``),
-``environment_fit``, ``work_demands_fit``, ``travel_fit`` and the model's logit and
-``logistic``. It releases the GIL, so the scoring threads run it in parallel.
+``environment_fit``, ``work_demands_fit``, ``travel_fit``, and the model's logit
+(``_ModelTables.probability``) with ``logistic``. It releases the GIL, so the scoring threads run it in parallel.
 Compiled once and cached next to this file (``cache=True``); numba is imported only
 when a network is large enough to use it (``BlockScorer``).
 """

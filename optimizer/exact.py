@@ -485,7 +485,8 @@ def _quick_plan(
         tiered, top_flow, short = _tier_first(part, binding, tier_base)
         # Short of every place or student, a plain count may place more: it takes two of the four
         # flows the tier took. Without time for it, the tier's plan is kept (its bound stays the true one).
-        too_late = perf_counter() + (perf_counter() - started) / 2 >= pace.deadline
+        now_done = perf_counter()
+        too_late = now_done + (now_done - started) / 2 >= pace.deadline
         counted = tiered if tiered is not None and (not short or too_late) else None
     if counted is None:
         counted = _counted(part, binding)

@@ -28,7 +28,7 @@ from time import perf_counter
 
 import numpy as np
 
-from optimizer.instance import PAIR_CHUNK, chunks_of, in_chunks, in_parts
+from optimizer.instance import PAIR_CHUNK, bincount_in_parts, in_chunks
 
 
 class FlowError(RuntimeError):
@@ -458,15 +458,11 @@ def better_pairs(
     ``bucket``: ``weight_buckets(weight, buckets)`` when already known.
     """
     bucket = weight_buckets(weight, buckets) if bucket is None else bucket
-    size = n_groups * buckets
 
-    def count(part: slice) -> np.ndarray:
-        counts = np.zeros(size, dtype=np.int64)
-        for chunk in chunks_of(part):  # in chunks: no pair-sized int64 key at once
-            counts += np.bincount(group[chunk].astype(np.int64) * buckets + bucket[chunk], minlength=size)
-        return counts
+    def key(chunk: slice) -> np.ndarray:
+        return group[chunk].astype(np.int64) * buckets + bucket[chunk]
 
-    counts = sum(in_parts(group.shape[0], count), np.zeros(size, dtype=np.int64))
+    counts = bincount_in_parts(group.shape[0], key, n_groups * buckets)
     from_top = np.cumsum(counts.reshape(n_groups, buckets)[:, ::-1], axis=1)
     wanted = np.broadcast_to(np.asarray(k, dtype=np.int64), (n_groups,))
     reach = (buckets - 1 - np.argmax(from_top >= wanted[:, None], axis=1)).astype(np.uint8)

@@ -41,6 +41,20 @@ def in_parts(n: int, work: Callable[[slice], T]) -> list[T]:
     return _run([slice(bounds[k], bounds[k + 1]) for k in range(parts)], work)
 
 
+def bincount_in_parts(n: int, key: Callable[[slice], np.ndarray], size: int) -> np.ndarray:
+    """``np.bincount`` (length ``size``) of ``key(chunk)`` over every chunk of ``range(n)``, a part per thread.
+
+    ``key`` maps a chunk of pairs to their small integer keys (no pair-sized int64 key at once)."""
+
+    def count(part: slice) -> np.ndarray:
+        counts = np.zeros(size, dtype=np.int64)
+        for chunk in chunks_of(part):
+            counts += np.bincount(key(chunk), minlength=size)
+        return counts
+
+    return sum(in_parts(n, count), np.zeros(size, dtype=np.int64))
+
+
 def chunks_of(part: slice) -> Iterator[slice]:
     """``part`` (a slice with a start and a stop) in slices of at most ``PAIR_CHUNK``."""
     for start in range(part.start, part.stop, PAIR_CHUNK):
@@ -163,18 +177,12 @@ class Instance:
     def load_counts(self) -> np.ndarray:
         """``(n_companies, max load + 1)``: each company's pairs by their load (one pass, kept)."""
         top = max(int(self.load.max()), 0) if self.n_pairs else 0
-        size = self.n_companies * (top + 1)
 
-        def count(part: slice) -> np.ndarray:
-            flat = np.zeros(size, dtype=np.int64)
-            for chunk in chunks_of(part):  # in chunks: no pair-sized int64 key at once
-                key = self.company[chunk].astype(np.int64) * (top + 1) + self.load[chunk]
-                flat += np.bincount(key, minlength=size)
-            return flat
+        def key(chunk: slice) -> np.ndarray:
+            return self.company[chunk].astype(np.int64) * (top + 1) + self.load[chunk]
 
-        return sum(in_parts(self.n_pairs, count), np.zeros(size, dtype=np.int64)).reshape(
-            self.n_companies, top + 1
-        )
+        flat = bincount_in_parts(self.n_pairs, key, self.n_companies * (top + 1))
+        return flat.reshape(self.n_companies, top + 1)
 
     def mentor_can_bind(self) -> np.ndarray:
         """Companies whose mentor limit can matter: their ``capacity`` heaviest eligible loads exceed it.
