@@ -70,6 +70,7 @@ from optimizer.flow import (
     weight_buckets,
 )
 from optimizer.instance import Instance, chunks_of, in_parts
+from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
 
 MAX_LAGRANGE_ROUNDS = 25
 """At most this many Lagrangian rounds after the first flow, with prices below a placement's worth."""
@@ -84,6 +85,9 @@ RELAXATION_SHARE = 0.6
 LARGE_RELAXATION_SHARE = 0.75
 REFLOW_SHARE = 0.7
 LAGRANGE_SHARE = 0.85
+LEVEL_SEARCH_SHARE = 0.8
+"""The search over the companies' load limits (when the plan places fewer than the relaxation) ends by
+this share of the time limit, before the Lagrangian rounds' own end."""
 LARGE_PLAN_SHARE = 0.85
 """Shares of the time limit by which the relaxation, restrict-and-reflow and the Lagrangian rounds must end."""
 REFLOW_EVERY_PAIR_MAX = 250_000
@@ -259,6 +263,7 @@ def _solve_core(
     share = deadline - now
     pace = _Pace(deadline)
     quick, capacity_bound = None, Lex(0, 0)
+    placed_bound: int | None = None  # from the search over load limits, when it runs
     if large:
         # A plan first: on millions of pairs the relaxation may not finish in time, and its flow on a
         # few pairs per student is a poor plan. Its narrow pool is the relaxation's first active set.
@@ -343,6 +348,17 @@ def _solve_core(
         reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
         stats["reflow_seconds"] = perf_counter() - entered - stats["relaxation_seconds"]
         stats["reflow_placed"] = int(reflowed.sum())
+        if int(reflowed.sum()) < first.upper.placed:
+            # Places the relaxation has and the plan does not: search the companies' load limits.
+            reflowed, placed_bound = _search_count(
+                inst,
+                reflowed,
+                lex_weight,
+                binding,
+                first.upper.placed,
+                now + LEVEL_SEARCH_SHARE * share,
+                stats,
+            )
         best, lower = _lagrange(
             inst,
             oracle,
@@ -367,8 +383,52 @@ def _solve_core(
     enough = enough_placed is not None and lower_value.placed >= enough_placed
     too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
     if lower_value == best.upper or too_late or enough:
-        return ExactSolution(lower, lower_value, best.upper)
-    return _decompose(inst, best, lower, big_m, binding, deadline, workers, stats)
+        return _counted_bound(inst, ExactSolution(lower, lower_value, best.upper), placed_bound)
+    return _counted_bound(
+        inst, _decompose(inst, best, lower, big_m, binding, deadline, workers, stats), placed_bound
+    )
+
+
+def _search_count(
+    inst: Instance,
+    plan: np.ndarray,
+    lex_weight: np.ndarray,
+    binding: np.ndarray,
+    placed_bound: int,
+    deadline: float,
+    stats: dict[str, float],
+) -> tuple[np.ndarray, int]:
+    """A plan placing more than ``plan`` if the load limits' search finds one, and its bound on the count.
+
+    The search starts from the limits ``plan`` fits; the plan it returns is the flow of largest
+    ``lex_weight`` under the best limits found (as many placed as they allow, then the most weight).
+    """
+    started = perf_counter()
+    found = search_level_caps(inst, fitting_level_caps(inst, plan), deadline, placed_bound)
+    stats["count_search_seconds"] = perf_counter() - started
+    stats["count_search_rounds"] = found.rounds
+    stats["count_search_found_in"] = found.found_in
+    stats["count_search_placed"] = found.placed
+    stats["count_search_bound"] = found.placed_bound
+    if found.placed > int(plan.sum()):
+        counted = _level_flow(inst, lex_weight, found.level_cap)
+        # The limits were picked for the count alone: the heaviest flow within those its plan fits
+        # (spare mentor hours handed to the lowest levels) places as many and often weighs more.
+        everywhere = np.ones(inst.n_pairs, dtype=bool)
+        refitted = _fitted_flow(inst, counted, everywhere, lex_weight, binding)
+        plan = _better(inst, _better(inst, plan, counted), refitted)
+    return plan, found.placed_bound
+
+
+def _counted_bound(inst: Instance, solution: ExactSolution, placed_bound: int | None) -> ExactSolution:
+    """``solution`` with its bound lowered to ``placed_bound`` students where that is tighter; the
+    weight bound is then that of the heaviest flow placing as many within the loosest load limits."""
+    if placed_bound is None or placed_bound >= solution.bound.placed:
+        return solution
+    bound = Lex(placed_bound, best_weight_placing(inst, placed_bound, candidate_level_caps(inst)))
+    return ExactSolution(
+        solution.chosen, solution.value, bound if solution.value <= bound else solution.value
+    )
 
 
 def _capacity_bound(inst: Instance, weight_bound: int | None = None, big_m: int | None = None) -> Lex:

@@ -1,0 +1,226 @@
+"""The most students any plan places, by a search over each company's nested load limits.
+
+Works in the usable subset of ``exact.py`` (pairs whose load fits their company).
+
+A set of students fits a company's mentor capacity ``M`` exactly when, with ``n_l`` of them of
+load ``l`` or more, ``n_1 + n_2 + ... <= M`` (``exact.fitting_level_caps``). So every plan keeps,
+at each company, limits ``u_l`` on those counts that are non-increasing in ``l`` and sum to at most
+``M``; and under any such limits the most students placed is a maximum flow ``F(u)`` (source ->
+student -> the company's node for the pair's load -> a chain of level nodes -> sink), whose every
+plan keeps every mentor limit. The count's optimum is the largest ``F(u)``.
+
+``F`` is the least capacity of a cut of that network, and a cut's capacity is a constant plus the
+limits ``u_l`` of the level arcs it crosses. The search (Benders' decomposition of the count)
+alternates between a CP-SAT model over integer limits of the companies whose mentor limits can
+bind, which maximises the least capacity of the cuts found so far (an upper bound on every plan's
+count, since each plan's own counts are limits the model allows), and a maximum flow under the
+limits it picks (a lower bound, and the minimum cut added to the model). It ends when the two
+meet, the count then proven, or at its deadline. On tight networks it finds plans placing one or
+two students more than restrict-and-reflow in one or two seconds (docs/optimizer.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+from time import perf_counter
+
+import numpy as np
+
+from optimizer.instance import Instance
+
+MASTER_WORKERS = 2
+"""CP-SAT workers for the model over the limits (small: a few thousand integer variables)."""
+MAX_ROUNDS = 200
+"""Rounds (a model and a flow each, about 0.13 s on 175,000 pairs) at most: on tight networks of
+1,700 x 900 (seeds 1-5) the plans that place more were found in rounds 11-76, while the bound may take
+hundreds of rounds (the proof after the search is exact anyway)."""
+PATIENCE = 80
+"""The search also ends after this many rounds in a row that improve neither the count nor its bound."""
+
+
+@dataclass(frozen=True, eq=False)
+class LevelSearch:
+    """The limits of the flow that placed the most, how many it placed, and a bound on every plan."""
+
+    level_cap: np.ndarray  # (n_companies, L): limits under which a flow places ``placed``
+    placed: int
+    placed_bound: int  # no plan places more
+    rounds: int
+    found_in: int  # the round of the best count
+
+    @property
+    def proven(self) -> bool:
+        return self.placed >= self.placed_bound
+
+
+def candidate_level_caps(inst: Instance) -> np.ndarray:
+    """``(n_companies, L)``: the loosest limits every plan keeps: ``min(capacity, M // l)`` and the
+    number of the company's pairs of load ``l`` or more."""
+    levels = max(int(inst.load.max(initial=0)), 1)
+    per_load = np.zeros((inst.n_companies, levels + 1), dtype=np.int64)
+    np.add.at(per_load, (inst.company, np.minimum(inst.load, levels)), 1)
+    at_least = np.cumsum(per_load[:, ::-1], axis=1)[:, ::-1][:, 1:]
+    divided = inst.mentor_capacity[:, None] // np.arange(1, levels + 1, dtype=np.int64)[None, :]
+    return np.minimum(np.minimum(inst.capacity[:, None], divided), at_least)
+
+
+def search_level_caps(
+    inst: Instance,
+    start: np.ndarray,
+    deadline: float,
+    placed_bound: int | None = None,
+    max_rounds: int = MAX_ROUNDS,
+    patience: int = PATIENCE,
+) -> LevelSearch:
+    """Search nested load limits for the plan that places the most, until proven or ``deadline``.
+
+    ``start``: limits to try first (``(n_companies, L)``, non-increasing, summing to at most the mentor
+    capacity where that can bind), e.g. those the best plan so far fits. ``placed_bound``: a bound
+    known already (the flow relaxation's), kept if tighter. At most ``max_rounds`` rounds, and at most
+    ``patience`` in a row that improve neither the count nor the bound.
+    """
+    from ortools.graph.python import max_flow
+    from ortools.sat.python import cp_model
+
+    loosest = candidate_level_caps(inst)
+    n_levels = loosest.shape[1]
+    binding = loosest.sum(axis=1) > inst.mentor_capacity
+    caps = np.where(binding[:, None], np.minimum(start[:, :n_levels], loosest), loosest)
+    bound = inst.n_students if placed_bound is None else min(placed_bound, inst.n_students)
+
+    # The network: source, sink, students, then (n_levels + 1) level nodes per company.
+    n_students, n_companies = inst.n_students, inst.n_companies
+    source, sink = 0, 1
+    student_node = 2 + np.arange(n_students, dtype=np.int64)
+    level_node = (
+        2
+        + n_students
+        + np.arange(n_companies * (n_levels + 1), dtype=np.int64).reshape(n_companies, n_levels + 1)
+    )
+    flow = max_flow.SimpleMaxFlow()
+    flow.add_arcs_with_capacity(
+        np.full(n_students, source, dtype=np.int64), student_node, np.ones(n_students, dtype=np.int64)
+    )
+    company, load = inst.company.astype(np.int64), np.minimum(inst.load, n_levels).astype(np.int64)
+    entry = level_node[company, load]
+    flow.add_arcs_with_capacity(
+        student_node[inst.student.astype(np.int64)], entry, np.ones(inst.n_pairs, dtype=np.int64)
+    )
+    chain = np.asarray(
+        flow.add_arcs_with_capacity(level_node[:, 1:].ravel(), level_node[:, :-1].ravel(), caps.ravel())
+    )
+    flow.add_arcs_with_capacity(
+        level_node[:, 0], np.full(n_companies, sink, dtype=np.int64), np.maximum(inst.capacity, 0)
+    )
+
+    # The model over the limits of the companies whose mentor limit can bind.
+    model = cp_model.CpModel()
+    searched = np.flatnonzero(binding)
+    limit = {
+        int(j): [model.new_int_var(0, int(loosest[j, lv]), f"u_{j}_{lv + 1}") for lv in range(n_levels)]
+        for j in searched
+    }
+    for j, limits in limit.items():
+        model.add(sum(limits) <= int(inst.mentor_capacity[j]))
+        for lower, higher in pairwise(limits):
+            model.add(higher <= lower)
+    count = model.new_int_var(0, bound, "placed")
+    model.maximize(count)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = MASTER_WORKERS
+
+    best_caps, best, rounds, last_gain, found_in = caps.copy(), -1, 0, 0, 0
+    while True:
+        rounds += 1
+        flow.set_arcs_capacity(chain, caps.ravel())
+        if flow.solve(source, sink) != flow.OPTIMAL:
+            raise RuntimeError("the maximum flow under nested load limits did not solve")
+        placed = int(flow.optimal_flow())
+        if placed > best:
+            best, best_caps, last_gain, found_in = placed, caps.copy(), rounds, rounds
+        if (
+            best >= bound
+            or perf_counter() >= deadline
+            or rounds >= max_rounds
+            or rounds - last_gain >= patience
+        ):
+            break
+        source_side = np.zeros(2 + n_students + n_companies * (n_levels + 1), dtype=bool)
+        source_side[np.asarray(flow.get_source_side_min_cut())] = True
+        # The cut's capacity: its fixed arcs, plus the limits of the level arcs it crosses.
+        fixed = int((~source_side[student_node]).sum())
+        fixed += int((source_side[student_node[inst.student]] & ~source_side[entry]).sum())
+        fixed += int(np.maximum(inst.capacity, 0)[source_side[level_node[:, 0]]].sum())
+        crosses = source_side[level_node[:, 1:]] & ~source_side[level_node[:, :-1]]
+        fixed += int(loosest[crosses & ~binding[:, None]].sum())
+        crossing = [
+            limit[int(j)][int(lv)] for j, lv in zip(*np.nonzero(crosses & binding[:, None]), strict=True)
+        ]
+        model.add(count <= fixed + sum(crossing))
+        model.clear_hints()
+        for j, limits in limit.items():
+            for lv, variable in enumerate(limits):
+                model.add_hint(variable, int(caps[j, lv]))
+        solver.parameters.max_time_in_seconds = max(deadline - perf_counter(), 0.01)
+        status = solver.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            tighter = math.floor(solver.best_objective_bound + 1e-6)
+            if tighter < bound:
+                bound, last_gain = tighter, rounds
+            for j, limits in limit.items():
+                caps[j] = [solver.value(variable) for variable in limits]
+        elif status == cp_model.INFEASIBLE:  # cannot happen: the limits of any plan are a solution
+            raise RuntimeError("the model over nested load limits has no solution")
+        else:  # out of time before a solution
+            break
+    return LevelSearch(best_caps, best, bound, rounds, found_in)
+
+
+def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> int:
+    """The largest total weight of ``placed`` students within nested load limits ``level_cap``.
+
+    A min-cost flow of exactly ``placed`` units. With limits every plan keeps
+    (``candidate_level_caps``) it bounds the weight of every plan placing ``placed``: mentor limits
+    themselves are relaxed to those limits. ``placed`` must be at most the flow's maximum.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    if placed <= 0 or inst.n_pairs == 0:
+        return 0
+    n_students, n_companies = inst.n_students, inst.n_companies
+    n_levels = level_cap.shape[1]
+    source, sink = 0, 1
+    student_node = 2 + np.arange(n_students, dtype=np.int64)
+    level_node = (
+        2
+        + n_students
+        + np.arange(n_companies * (n_levels + 1), dtype=np.int64).reshape(n_companies, n_levels + 1)
+    )
+    weight = inst.weight.astype(np.int64)
+    shift = max(int(weight.max()), 0)  # costs shift - weight >= 0; each unit crosses one pair
+    entry = level_node[inst.company.astype(np.int64), np.minimum(inst.load, n_levels).astype(np.int64)]
+    tails = np.concatenate(
+        [
+            np.full(n_students, source),
+            student_node[inst.student.astype(np.int64)],
+            level_node[:, 1:].ravel(),
+            level_node[:, 0],
+        ]
+    ).astype(np.int64)
+    heads = np.concatenate(
+        [student_node, entry, level_node[:, :-1].ravel(), np.full(n_companies, sink)]
+    ).astype(np.int64)
+    capacities = np.concatenate(
+        [np.ones(n_students + inst.n_pairs, dtype=np.int64), level_cap.ravel(), np.maximum(inst.capacity, 0)]
+    ).astype(np.int64)
+    costs = np.zeros(tails.shape[0], dtype=np.int64)
+    costs[n_students : n_students + inst.n_pairs] = shift - weight
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    flow.set_node_supply(source, placed)
+    flow.set_node_supply(sink, -placed)
+    if flow.solve() != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
+        raise RuntimeError(f"no flow of {placed} units within the load limits")
+    return placed * shift - int(flow.optimal_cost())

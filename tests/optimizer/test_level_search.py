@@ -1,0 +1,94 @@
+"""The search over companies' nested load limits (``optimizer.level_search``) against a MILP.
+
+On small tight networks (mentor limits bind): run to the end, the search proves the most
+students any plan places, equal to the MILP's count (``util.reference``, HiGHS, no code shared
+with ``optimizer/``), and the flow under the limits it returns places that many and keeps every
+mentor limit; cut short, its count is a plan's and its bound holds. The weight bound for a count
+(``best_weight_placing``) is never below the MILP's best weight for that count.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from matching.pair_table import PairTable
+from optimizer import PlacementProblem
+from optimizer.exact import _usable, fitting_level_caps
+from optimizer.flow import solve_transport
+from optimizer.instance import Instance
+from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
+from tests.optimizer.test_tight_properties import tight_tables
+from tests.optimizer.util import reference
+
+PROPERTIES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _usable_instance(table: PairTable) -> Instance:
+    inst, _ = PlacementProblem.build(table).free_instance()
+    return inst.subset(_usable(inst))
+
+
+def _start(inst: Instance, empty: bool) -> np.ndarray:
+    """Limits to start from: none at all (every binding company closed to loaded students), or those of
+    no plan (``fitting_level_caps``: the spare mentor capacity on the lowest levels)."""
+    nothing = np.zeros(inst.n_pairs, dtype=bool)
+    caps = fitting_level_caps(inst, nothing)
+    return np.zeros_like(caps) if empty else caps
+
+
+def _flow_under(inst: Instance, level_cap: np.ndarray) -> np.ndarray:
+    return solve_transport(
+        inst.n_students,
+        inst.n_companies,
+        inst.student,
+        inst.company,
+        np.zeros(inst.n_pairs, dtype=np.int64),
+        inst.capacity,
+        load=inst.load,
+        level_cap=level_cap,
+    )
+
+
+@PROPERTIES
+@given(tight_tables(max_students=14, max_companies=5), st.booleans())
+def test_the_search_proves_the_milps_count_and_its_limits_place_that_many(
+    table: PairTable, empty: bool
+) -> None:
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    found = search_level_caps(inst, _start(inst, empty), math.inf, max_rounds=10_000)
+    best = reference(table)
+    assert found.proven
+    assert found.placed == found.placed_bound == best.placed
+    chosen = _flow_under(inst, found.level_cap)
+    assert int(chosen.sum()) == found.placed
+    assert inst.is_feasible(chosen)
+
+
+@PROPERTIES
+@given(tight_tables(max_students=14, max_companies=5), st.integers(1, 3), st.booleans())
+def test_a_search_cut_short_finds_a_plan_and_a_bound_that_hold(
+    table: PairTable, rounds: int, empty: bool
+) -> None:
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    found = search_level_caps(inst, _start(inst, empty), math.inf, max_rounds=rounds)
+    best = reference(table)
+    assert found.placed <= best.placed <= found.placed_bound
+    chosen = _flow_under(inst, found.level_cap)
+    assert int(chosen.sum()) == found.placed
+    assert inst.is_feasible(chosen)
+
+
+@PROPERTIES
+@given(tight_tables(max_students=14, max_companies=5))
+def test_the_weight_bound_for_the_best_count_is_never_below_the_milps_weight(table: PairTable) -> None:
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    best = reference(table)
+    assume(best.placed > 0)
+    assert best_weight_placing(inst, best.placed, candidate_level_caps(inst)) >= best.weight
