@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from matching.pair_table import PairTable
 from optimizer import PlacementProblem
-from optimizer.exact import _usable, fitting_level_caps
+from optimizer.exact import ExactSolution, Lex, _counted_bound, _usable, fitting_level_caps
 from optimizer.flow import solve_transport
 from optimizer.instance import Instance
 from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
@@ -92,3 +92,17 @@ def test_the_weight_bound_for_the_best_count_is_never_below_the_milps_weight(tab
     best = reference(table)
     assume(best.placed > 0)
     assert best_weight_placing(inst, best.placed, candidate_level_caps(inst)) >= best.weight
+
+
+@PROPERTIES
+@given(tight_tables(max_students=14, max_companies=5))
+def test_a_proven_count_lowers_a_solutions_bound_to_one_no_plan_exceeds(table: PairTable) -> None:
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    best = reference(table)
+    nothing = np.zeros(inst.n_pairs, dtype=bool)
+    looser = ExactSolution(nothing, Lex(0, 0), Lex(best.placed + 1, 0))
+    lowered = _counted_bound(inst, looser, best.placed)
+    assert lowered.bound.placed == best.placed
+    assert lowered.bound.weight >= best.weight  # the MILP's best plan is not above it
+    assert _counted_bound(inst, looser, best.placed + 1) is looser  # not tighter: kept as it is
