@@ -64,7 +64,7 @@ def solve_transport(
         return np.zeros(0, dtype=bool)
     weight = np.asarray(weight, dtype=np.int64)
     shift = max(int(weight.max()), 0)
-    net = _Network.of(n_students, n_companies, company, load, level_cap)
+    net = LevelNetwork.of(n_students, n_companies, company, load, level_cap)
     levels, source, sink = net.levels, net.source, net.sink
     students, companies, entry = net.students, net.companies, net.entry
     level_tails, level_heads, level_caps = net.level_tails, net.level_heads, net.level_caps
@@ -126,7 +126,7 @@ def solve_transport(
 
 
 @dataclass(frozen=True, eq=False)
-class _Network:
+class LevelNetwork:
     """The transportation network's nodes and its arcs down the load levels (``solve_transport``).
 
     Node numbers: students, companies (their level 0), each company's levels 1..L, source, sink. A
@@ -152,7 +152,7 @@ class _Network:
         company: np.ndarray,
         load: np.ndarray | None,
         level_cap: np.ndarray | None,
-    ) -> _Network:
+    ) -> LevelNetwork:
         levels = 0 if level_cap is None else int(level_cap.shape[1])
         n_nodes = n_students + n_companies * (levels + 1)
         companies = n_students + np.arange(n_companies, dtype=np.int64)
@@ -167,7 +167,7 @@ class _Network:
                 heads.append(companies + n_companies * (level - 1))
                 caps.append(np.maximum(level_cap[:, level - 1].astype(np.int64), 0))
         students = np.arange(n_students, dtype=np.int64)
-        return _Network(
+        return LevelNetwork(
             levels, n_nodes, n_nodes + 1, students, companies, entry, pair_level, tails, heads, caps
         )
 
@@ -191,7 +191,7 @@ def augment_transport(
     along those paths. ``chosen`` must keep ``capacity`` and, with ``level_cap``, the nested limits.
     """
     n_pairs = int(student.shape[0])
-    net = _Network.of(n_students, n_companies, company, load, level_cap)
+    net = LevelNetwork.of(n_students, n_companies, company, load, level_cap)
     levels, source, sink, n_nodes = net.levels, net.source, net.sink, net.source
     placed = np.zeros(n_students, dtype=np.int64)
     placed[student[chosen]] = 1

@@ -28,6 +28,7 @@ from time import perf_counter
 
 import numpy as np
 
+from optimizer.flow import LevelNetwork
 from optimizer.instance import Instance
 
 MASTER_WORKERS = 2
@@ -90,30 +91,13 @@ def search_level_caps(
     caps = np.where(binding[:, None], np.minimum(start[:, :n_levels], loosest), loosest)
     bound = inst.n_students if placed_bound is None else min(placed_bound, inst.n_students)
 
-    # The network: source, sink, students, then (n_levels + 1) level nodes per company.
+    # The transport network with a chain of load levels per company (``flow.LevelNetwork``).
     n_students, n_companies = inst.n_students, inst.n_companies
-    source, sink = 0, 1
-    student_node = 2 + np.arange(n_students, dtype=np.int64)
-    level_node = (
-        2
-        + n_students
-        + np.arange(n_companies * (n_levels + 1), dtype=np.int64).reshape(n_companies, n_levels + 1)
-    )
+    net, level_node = _network(inst, caps)
     flow = max_flow.SimpleMaxFlow()
-    flow.add_arcs_with_capacity(
-        np.full(n_students, source, dtype=np.int64), student_node, np.ones(n_students, dtype=np.int64)
-    )
-    company, load = inst.company.astype(np.int64), np.minimum(inst.load, n_levels).astype(np.int64)
-    entry = level_node[company, load]
-    flow.add_arcs_with_capacity(
-        student_node[inst.student.astype(np.int64)], entry, np.ones(inst.n_pairs, dtype=np.int64)
-    )
-    chain = np.asarray(
-        flow.add_arcs_with_capacity(level_node[:, 1:].ravel(), level_node[:, :-1].ravel(), caps.ravel())
-    )
-    flow.add_arcs_with_capacity(
-        level_node[:, 0], np.full(n_companies, sink, dtype=np.int64), np.maximum(inst.capacity, 0)
-    )
+    flow.add_arcs_with_capacity(*_arcs(inst, net))
+    first_level_arc = n_students + inst.n_pairs
+    chain = np.arange(first_level_arc, first_level_arc + n_companies * n_levels, dtype=np.int64)
 
     # The model over the limits of the companies whose mentor limit can bind.
     model = cp_model.CpModel()
@@ -134,8 +118,8 @@ def search_level_caps(
     best_caps, best, rounds, last_gain, found_in = caps.copy(), -1, 0, 0, 0
     while True:
         rounds += 1
-        flow.set_arcs_capacity(chain, caps.ravel())
-        if flow.solve(source, sink) != flow.OPTIMAL:
+        flow.set_arcs_capacity(chain, caps.T.ravel())  # arcs level by level (``LevelNetwork``)
+        if flow.solve(net.source, net.sink) != flow.OPTIMAL:
             raise RuntimeError("the maximum flow under nested load limits did not solve")
         placed = int(flow.optimal_flow())
         if placed > best:
@@ -147,11 +131,11 @@ def search_level_caps(
             or rounds - last_gain >= patience
         ):
             break
-        source_side = np.zeros(2 + n_students + n_companies * (n_levels + 1), dtype=bool)
+        source_side = np.zeros(net.sink + 1, dtype=bool)
         source_side[np.asarray(flow.get_source_side_min_cut())] = True
         # The cut's capacity: its fixed arcs, plus the limits of the level arcs it crosses.
-        fixed = int((~source_side[student_node]).sum())
-        fixed += int((source_side[student_node[inst.student]] & ~source_side[entry]).sum())
+        fixed = int((~source_side[net.students]).sum())
+        fixed += int((source_side[inst.student] & ~source_side[net.entry]).sum())
         fixed += int(np.maximum(inst.capacity, 0)[source_side[level_node[:, 0]]].sum())
         crosses = source_side[level_node[:, 1:]] & ~source_side[level_node[:, :-1]]
         fixed += int(loosest[crosses & ~binding[:, None]].sum())
@@ -189,38 +173,37 @@ def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> i
 
     if placed <= 0 or inst.n_pairs == 0:
         return 0
-    n_students, n_companies = inst.n_students, inst.n_companies
-    n_levels = level_cap.shape[1]
-    source, sink = 0, 1
-    student_node = 2 + np.arange(n_students, dtype=np.int64)
-    level_node = (
-        2
-        + n_students
-        + np.arange(n_companies * (n_levels + 1), dtype=np.int64).reshape(n_companies, n_levels + 1)
-    )
+    net, _ = _network(inst, level_cap)
+    tails, heads, capacities = _arcs(inst, net)
     weight = inst.weight.astype(np.int64)
     shift = max(int(weight.max()), 0)  # costs shift - weight >= 0; each unit crosses one pair
-    entry = level_node[inst.company.astype(np.int64), np.minimum(inst.load, n_levels).astype(np.int64)]
-    tails = np.concatenate(
-        [
-            np.full(n_students, source),
-            student_node[inst.student.astype(np.int64)],
-            level_node[:, 1:].ravel(),
-            level_node[:, 0],
-        ]
-    ).astype(np.int64)
-    heads = np.concatenate(
-        [student_node, entry, level_node[:, :-1].ravel(), np.full(n_companies, sink)]
-    ).astype(np.int64)
-    capacities = np.concatenate(
-        [np.ones(n_students + inst.n_pairs, dtype=np.int64), level_cap.ravel(), np.maximum(inst.capacity, 0)]
-    ).astype(np.int64)
     costs = np.zeros(tails.shape[0], dtype=np.int64)
-    costs[n_students : n_students + inst.n_pairs] = shift - weight
+    costs[inst.n_students : inst.n_students + inst.n_pairs] = shift - weight
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    flow.set_node_supply(source, placed)
-    flow.set_node_supply(sink, -placed)
+    flow.set_node_supply(net.source, placed)
+    flow.set_node_supply(net.sink, -placed)
     if flow.solve() != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
         raise RuntimeError(f"no flow of {placed} units within the load limits")
     return placed * shift - int(flow.optimal_cost())
+
+
+def _network(inst: Instance, level_cap: np.ndarray) -> tuple[LevelNetwork, np.ndarray]:
+    """The network's nodes, and ``level_node[j, l]``: company ``j``'s node for load level ``l``."""
+    net = LevelNetwork.of(inst.n_students, inst.n_companies, inst.company, inst.load, level_cap)
+    levels = np.arange(net.levels + 1, dtype=np.int64)
+    return net, net.companies[:, None] + inst.n_companies * levels[None, :]
+
+
+def _arcs(inst: Instance, net: LevelNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tails, heads and capacities, in this order: source -> student, the pairs, the level arcs (level
+    by level), company -> sink."""
+    n_students, n_companies = inst.n_students, inst.n_companies
+    tails = np.concatenate(
+        [np.full(n_students, net.source), inst.student.astype(np.int64), *net.level_tails, net.companies]
+    )
+    heads = np.concatenate([net.students, net.entry, *net.level_heads, np.full(n_companies, net.sink)])
+    capacities = np.concatenate(
+        [np.ones(n_students + inst.n_pairs, dtype=np.int64), *net.level_caps, np.maximum(inst.capacity, 0)]
+    )
+    return tails.astype(np.int64), heads.astype(np.int64), capacities.astype(np.int64)
