@@ -2,8 +2,9 @@
 
 On small tight networks (mentor limits bind): run to the end, the search proves the most
 students any plan places, equal to the MILP's count (``util.reference``, HiGHS, no code shared
-with ``optimizer/``), and the flow under the limits it returns places that many and keeps every
-mentor limit; cut short, its count is a plan's and its bound holds. The weight bound for a count
+with ``optimizer/``); the flow under the limits it returns places that many and keeps every
+mentor limit, and those limits differ from the ones it started from only where the count needs it.
+Cut short, its count is a plan's and its bound holds. The weight bound for a count
 (``best_weight_placing``) is never below the MILP's best weight for that count.
 """
 
@@ -82,6 +83,27 @@ def test_a_search_cut_short_finds_a_plan_and_a_bound_that_hold(
     chosen = _flow_under(inst, found.level_cap)
     assert int(chosen.sum()) == found.placed
     assert inst.is_feasible(chosen)
+
+
+@PROPERTIES
+@given(tight_tables(max_students=14, max_companies=5), st.booleans())
+def test_the_search_changes_only_the_limits_its_count_needs(table: PairTable, empty: bool) -> None:
+    """Every company whose limits differ from the start's is needed: given back its start limits
+    alone, the flow places fewer (the start's limits come from the best plan so far, and plans
+    within them weigh more)."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    start = _start(inst, empty)
+    found = search_level_caps(inst, start, math.inf, max_rounds=10_000)
+    loosest = candidate_level_caps(inst)
+    binding = loosest.sum(axis=1) > inst.mentor_capacity
+    start = np.where(binding[:, None], np.minimum(start[:, : loosest.shape[1]], loosest), loosest)
+    changed = np.flatnonzero((found.level_cap != start).any(axis=1))
+    assert found.placed == int(_flow_under(inst, found.level_cap).sum())
+    for company in changed.tolist():
+        back = found.level_cap.copy()
+        back[company] = start[company]
+        assert int(_flow_under(inst, back).sum()) < found.placed
 
 
 @PROPERTIES
