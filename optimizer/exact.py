@@ -14,7 +14,9 @@ off at the company's price: ``priced_lex_weight = lex_weight - price_j * load``.
    number of students of each load level at every company, restricted until every
    company's students fit its mentor capacity (``_restrict_and_reflow``): every
    plan it returns is feasible, and on tight networks it places far more students
-   than repairing a flow does.
+   than repairing a flow does. If it places fewer than the relaxation, the count's LP
+   (``optimizer.count_bound``) may prove that nobody can place more, and a search over
+   the companies' load limits (``optimizer.level_search``) may find a plan that does.
 3. **Lagrangian rounds.** Then price mentor use: each company whose limit is
    exceeded gets a price ``lambda_j`` per unit of support load; the dual bound of
    the flow on ``priced_lex_weight`` plus ``sum(lambda_j * mentor_capacity_j)`` is
@@ -58,6 +60,7 @@ from time import perf_counter
 
 import numpy as np
 
+from optimizer.count_bound import count_bound
 from optimizer.decompose import Certificate, prove_optimal
 from optimizer.flow import (
     Augmented,
@@ -85,6 +88,9 @@ RELAXATION_SHARE = 0.6
 LARGE_RELAXATION_SHARE = 0.75
 REFLOW_SHARE = 0.7
 LAGRANGE_SHARE = 0.85
+COUNT_LP_SHARE = 0.75
+"""The count's LP bound (``count_bound``, when the plan places fewer than the relaxation) ends by this
+share of the time limit; the search over load limits after it stops as soon as it meets that bound."""
 LEVEL_SEARCH_SHARE = 0.8
 """The search over the companies' load limits (when the plan places fewer than the relaxation) ends by
 this share of the time limit, before the Lagrangian rounds' own end."""
@@ -349,16 +355,25 @@ def _solve_core(
         stats["reflow_seconds"] = perf_counter() - entered - stats["relaxation_seconds"]
         stats["reflow_placed"] = int(reflowed.sum())
         if int(reflowed.sum()) < first.upper.placed:
-            # Places the relaxation has and the plan does not: search the companies' load limits.
-            reflowed, placed_bound = _search_count(
-                inst,
-                reflowed,
-                lex_weight,
-                binding,
-                first.upper.placed,
-                now + LEVEL_SEARCH_SHARE * share,
-                stats,
-            )
+            # Places the relaxation has and the plan does not: the count's LP may rule them out, and a
+            # search over the companies' load limits may find them (it stops once it meets the bound).
+            started = perf_counter()
+            first_columns = (rank < FIRST_PAIRS_PER_STUDENT) | reflowed | relaxed
+            lp = count_bound(inst, binding, first_columns, int(reflowed.sum()), now + COUNT_LP_SHARE * share)
+            stats["count_lp_seconds"] = perf_counter() - started
+            stats["count_lp_bound"] = lp.placed
+            stats["count_lp_rounds"] = lp.rounds
+            placed_bound = min(first.upper.placed, lp.placed)
+            if int(reflowed.sum()) < placed_bound:
+                reflowed, placed_bound = _search_count(
+                    inst,
+                    reflowed,
+                    lex_weight,
+                    binding,
+                    placed_bound,
+                    now + LEVEL_SEARCH_SHARE * share,
+                    stats,
+                )
         best, lower = _lagrange(
             inst,
             oracle,

@@ -41,7 +41,8 @@ def _start(inst: Instance, empty: bool) -> np.ndarray:
     return np.zeros_like(caps) if empty else caps
 
 
-def _flow_under(inst: Instance, level_cap: np.ndarray) -> np.ndarray:
+def _flow_under(inst: Instance, level_cap: np.ndarray | None) -> np.ndarray:
+    """The most students placed within ``level_cap`` (none: without mentor limits)."""
     return solve_transport(
         inst.n_students,
         inst.n_companies,

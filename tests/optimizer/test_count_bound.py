@@ -1,0 +1,83 @@
+"""The count's LP bound (``optimizer.count_bound``) against a MILP and the LP itself.
+
+On small tight networks: the bound holds for every plan (never below the MILP's count, ``util.reference``,
+HiGHS on the whole model), is never weaker than the transportation flow without mentor limits, and, run
+to the end, is the LP relaxation's optimum rounded down (an LP on every pair, solved here on its own).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix, vstack
+
+from optimizer.count_bound import count_bound
+from optimizer.flow import rank_per_student
+from optimizer.instance import Instance
+from tests.optimizer.test_level_search import _flow_under, _usable_instance
+from tests.optimizer.test_tight_properties import tight_tables
+from tests.optimizer.util import make_table, reference
+
+PROPERTIES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _first(inst: Instance) -> np.ndarray:
+    """Each student's best pair: the columns grow from there."""
+    return rank_per_student(inst.student, inst.weight) < 1
+
+
+def _bound(inst: Instance, enough: int = -1, deadline: float = math.inf) -> int:
+    first = _first(inst)
+    return count_bound(inst, inst.mentor_can_bind(), first, enough, deadline).placed
+
+
+def _lp_count(inst: Instance) -> float:
+    """The count's LP relaxation on every pair, with a mentor row for every company."""
+    n = inst.n_pairs
+    columns = np.arange(n)
+    ones = np.ones(n)
+    matrix = vstack(
+        [
+            csr_matrix((ones, (inst.student, columns)), shape=(inst.n_students, n)),
+            csr_matrix((ones, (inst.company, columns)), shape=(inst.n_companies, n)),
+            csr_matrix((inst.load.astype(float), (inst.company, columns)), shape=(inst.n_companies, n)),
+        ]
+    )
+    upper = np.concatenate([np.ones(inst.n_students), inst.capacity, inst.mentor_capacity]).astype(float)
+    solved = linprog(-ones, A_ub=matrix, b_ub=upper, bounds=(0, 1), method="highs-ds")
+    assert solved.status == 0
+    return float(-solved.fun)
+
+
+def _transport_count(inst: Instance) -> int:
+    """The most students placed without mentor limits."""
+    return int(_flow_under(inst, None).sum())
+
+
+@PROPERTIES
+@given(tight_tables(max_students=12, max_companies=5))
+def test_the_bound_holds_and_is_the_lps_optimum_rounded_down(table) -> None:  # type: ignore[no-untyped-def]
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0 and inst.mentor_can_bind().any())
+    bound = _bound(inst)
+    assert reference(table).placed <= bound <= _transport_count(inst)
+    assert bound == math.floor(_lp_count(inst) + 1e-7)
+
+
+def test_half_a_placement_is_not_a_placement() -> None:
+    """Two students of load 2 at one company with two places and 3 mentor hours: the flow places
+    both, the LP one and a half, so no plan places more than one."""
+    table = make_table(2, 1, [0, 1], [0, 0], [50.0, 60.0], [2, 2], [2], [3])
+    inst = _usable_instance(table)
+    assert _transport_count(inst) == 2
+    assert _bound(inst) == 1 == reference(table).placed
+
+
+def test_the_bound_stops_once_a_plan_meets_it_and_holds_when_cut_short() -> None:
+    table = make_table(2, 1, [0, 1], [0, 0], [50.0, 60.0], [2, 2], [2], [3])
+    inst = _usable_instance(table)
+    assert count_bound(inst, inst.mentor_can_bind(), _first(inst), 2, math.inf).rounds == 0
+    assert _bound(inst, deadline=0.0) == inst.n_students
