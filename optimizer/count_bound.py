@@ -38,11 +38,17 @@ MAX_ROUNDS = 8
 
 @dataclass(frozen=True, eq=False)
 class CountBound:
-    """No plan places more than ``placed``; ``rounds`` LPs and flows, the last LP on ``columns`` pairs."""
+    """No plan places more than ``placed``; ``rounds`` LPs and flows, the last LP on ``columns`` pairs.
+
+    ``lp_levels``: the last LP's students of load ``l`` or more at each company (fractions,
+    ``(n_companies, L)``), or None if no LP was solved. Rounded down, they are limits under which a
+    flow often places the count's optimum at once (``exact._search_count``).
+    """
 
     placed: int
     rounds: int
     columns: int
+    lp_levels: np.ndarray | None
 
 
 def count_bound(
@@ -51,50 +57,59 @@ def count_bound(
     first_columns: np.ndarray,
     enough: int,
     deadline: float,
+    round_seconds: float = 0.0,
 ) -> CountBound:
     """The count LP's bound, by column generation from ``first_columns`` (a mask over the pairs).
 
     ``binding``: the companies whose mentor limit can bind (the others need no row). Stops once the
     bound is at most ``enough`` (a plan places that many: nothing better can be proven), when the
     flow brings in no new pair (the LP is then solved on every pair that matters), after
-    ``MAX_ROUNDS`` or at ``deadline`` (the bound so far stands; at worst the number of students).
+    ``MAX_ROUNDS`` or at ``deadline`` (the bound so far stands; at worst the number of students). A
+    round starts only if one as long as the last (the first: ``round_seconds``, a forecast) can end in
+    time.
     """
     columns = first_columns.copy()
     oracle = PricedFlow(inst.n_students, inst.n_companies, inst.student, inst.company, inst.capacity, columns)
     placed, rounds = inst.n_students, 0
+    lp_levels = None
     while rounds < MAX_ROUNDS and placed > enough:
-        time_left = deadline - perf_counter()
-        if time_left <= 0:
+        started = perf_counter()
+        time_left = deadline - started
+        if time_left <= round_seconds:
             break
         rounds += 1
-        mentor_price = _lp_mentor_prices(inst, binding, np.flatnonzero(columns), time_left)
-        if mentor_price is None:
+        solved = _solve_lp(inst, binding, np.flatnonzero(columns), time_left)
+        if solved is None:
             break
+        mentor_price, lp_levels = solved
         price = np.rint(mentor_price * PRICE_SCALE).astype(np.int64)
         weight = PRICE_SCALE - price[inst.company] * inst.load
         flow = oracle.solve(weight, optional=True, deadline=deadline)
         total = flow.bound + sum((price * inst.mentor_capacity).tolist())
         placed = min(placed, total // PRICE_SCALE)
+        round_seconds = perf_counter() - started
         new = flow.chosen & ~columns
         if not new.any():
             break
         columns |= new
-    return CountBound(int(placed), rounds, int(columns.sum()))
+    return CountBound(int(placed), rounds, int(columns.sum()), lp_levels)
 
 
-def _lp_mentor_prices(
+def _solve_lp(
     inst: Instance, binding: np.ndarray, pairs: np.ndarray, time_limit: float
-) -> np.ndarray | None:
-    """The mentor rows' duals (per hour, ``(n_companies,)``, zero where there is no row) of the count LP
-    on ``pairs``, by HiGHS's interior point method (with crossover); None if it did not solve in time.
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The count LP on ``pairs`` by HiGHS's interior point method (with crossover): its mentor rows'
+    duals (per hour, ``(n_companies,)``, zero where there is no row) and its students of load ``l`` or
+    more at each company (``CountBound.lp_levels``); None if it did not solve in time.
 
     Interior point: on 13,000-28,000 of these columns it took 0.5-2 s, the dual simplex 4-6 s."""
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, vstack
 
     n_students, n_companies = inst.n_students, inst.n_companies
+    levels = max(int(inst.load.max(initial=0)), 1)
     if pairs.size == 0:  # no columns yet: no prices (the flow brings pairs in)
-        return np.zeros(n_companies)
+        return np.zeros(n_companies), np.zeros((n_companies, levels))
     rows = np.flatnonzero(binding)
     row_of = np.full(n_companies, -1, dtype=np.int64)
     row_of[rows] = np.arange(rows.size)
@@ -127,4 +142,8 @@ def _lp_mentor_prices(
         return None
     price = np.zeros(n_companies)
     price[rows] = np.maximum(-np.asarray(solved.ineqlin.marginals)[n_students + n_companies :], 0.0)
-    return price
+    at_least = np.zeros((n_companies, levels))
+    for level in range(1, levels + 1):
+        reach = inst.load[pairs] >= level
+        at_least[:, level - 1] = np.bincount(company[reach], weights=solved.x[reach], minlength=n_companies)
+    return price, at_least

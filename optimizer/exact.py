@@ -359,7 +359,15 @@ def _solve_core(
             # search over the companies' load limits may find them (it stops once it meets the bound).
             started = perf_counter()
             first_columns = (rank < FIRST_PAIRS_PER_STUDENT) | reflowed | relaxed
-            lp = count_bound(inst, binding, first_columns, int(reflowed.sum()), now + COUNT_LP_SHARE * share)
+            # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
+            lp = count_bound(
+                inst,
+                binding,
+                first_columns,
+                int(reflowed.sum()),
+                now + COUNT_LP_SHARE * share,
+                2 * stats["first_flow_seconds"],
+            )
             stats["count_lp_seconds"] = perf_counter() - started
             stats["count_lp_bound"] = lp.placed
             stats["count_lp_rounds"] = lp.rounds
@@ -371,6 +379,7 @@ def _solve_core(
                     lex_weight,
                     binding,
                     placed_bound,
+                    lp.lp_levels,
                     now + LEVEL_SEARCH_SHARE * share,
                     stats,
                 )
@@ -410,16 +419,22 @@ def _search_count(
     lex_weight: np.ndarray,
     binding: np.ndarray,
     placed_bound: int,
+    lp_levels: np.ndarray | None,
     deadline: float,
     stats: dict[str, float],
 ) -> tuple[np.ndarray, int]:
     """A plan placing more than ``plan`` if the load limits' search finds one, and its bound on the count.
 
-    The search starts from the limits ``plan`` fits; the plan it returns is the flow of largest
-    ``lex_weight`` under the best limits found (as many placed as they allow, then the most weight).
+    The search starts from the count LP's students per load level rounded down (``lp_levels``, when
+    there are any: on 1,700 x 900, seeds 1 and 3, the flow under them placed the optimum at once), or
+    else from the limits ``plan`` fits, and gives companies back the limits ``plan`` fits wherever the
+    count holds. The plan it returns is the flow of largest ``lex_weight`` under the limits found (as
+    many placed as they allow, then the most weight), refitted.
     """
     started = perf_counter()
-    found = search_level_caps(inst, fitting_level_caps(inst, plan), deadline, placed_bound)
+    kept = fitting_level_caps(inst, plan)
+    start = kept if lp_levels is None else _rounded_level_caps(inst, lp_levels, kept)
+    found = search_level_caps(inst, start, deadline, placed_bound, keep=kept)
     stats["count_search_seconds"] = perf_counter() - started
     stats["count_search_rounds"] = found.rounds
     stats["count_search_found_in"] = found.found_in
@@ -433,6 +448,19 @@ def _search_count(
         refitted = _fitted_flow(inst, counted, everywhere, lex_weight, binding)
         plan = _better(inst, _better(inst, plan, counted), refitted)
     return plan, found.placed_bound
+
+
+def _rounded_level_caps(inst: Instance, lp_levels: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Limits from an LP's (fractional) students of load ``l`` or more at each company: rounded down,
+    with the spare mentor hours on the lowest levels (``_with_spare``); ``fallback``'s limits where
+    the rounded ones would not fit the mentor capacity (the LP's own rounding errors)."""
+    levels = fallback.shape[1]
+    caps = np.zeros_like(fallback)
+    width = min(levels, lp_levels.shape[1])
+    caps[:, :width] = np.floor(lp_levels[:, :width] + 1e-9).astype(np.int64)
+    caps = _with_spare(inst, np.minimum(caps, inst.capacity[:, None]))
+    fits = caps.sum(axis=1) <= inst.mentor_capacity
+    return np.where(fits[:, None], caps, fallback)
 
 
 def _counted_bound(inst: Instance, solution: ExactSolution, placed_bound: int | None) -> ExactSolution:
@@ -942,11 +970,16 @@ def fitting_level_caps(inst: Instance, chosen: np.ndarray) -> np.ndarray:
     fit: their load is the sum over the levels of how many reach each level.
     """
     kept = _unload(inst, chosen)
-    n_levels = max(int(inst.load.max()), 1)
-    caps = _level_counts(inst, kept, n_levels)
+    return _with_spare(inst, _level_counts(inst, kept, max(int(inst.load.max()), 1)))
+
+
+def _with_spare(inst: Instance, caps: np.ndarray) -> np.ndarray:
+    """Nested limits ``caps`` (``(n_companies, L)``) with each company's spare mentor hours added to the
+    lowest levels first, never above the capacity or the level below."""
+    caps = caps.copy()
     spare = np.maximum(inst.mentor_capacity - caps.sum(axis=1), 0)
     ceiling = inst.capacity.astype(np.int64).copy()
-    for level in range(n_levels):
+    for level in range(caps.shape[1]):
         room = np.minimum(np.maximum(ceiling - caps[:, level], 0), spare)
         caps[:, level] += room
         spare -= room

@@ -78,13 +78,16 @@ def search_level_caps(
     placed_bound: int | None = None,
     max_rounds: int = MAX_ROUNDS,
     patience: int = PATIENCE,
+    keep: np.ndarray | None = None,
 ) -> LevelSearch:
     """Search nested load limits for the plan that places the most, until proven or ``deadline``.
 
     ``start``: limits to try first (``(n_companies, L)``, non-increasing, summing to at most the mentor
     capacity where that can bind), e.g. those the best plan so far fits. ``placed_bound``: a bound
     known already (the flow relaxation's), kept if tighter. At most ``max_rounds`` rounds, and at most
-    ``patience`` in a row that improve neither the count nor the bound.
+    ``patience`` in a row that improve neither the count nor the bound. ``keep``: limits to give the
+    companies back wherever the count holds (``_closest_caps``; default ``start``), e.g. those of the
+    best plan so far, within which plans weigh more.
     """
     from ortools.graph.python import max_flow
     from ortools.sat.python import cp_model
@@ -165,8 +168,13 @@ def search_level_caps(
             raise RuntimeError("the model over nested load limits has no solution")
         else:  # out of time before a solution
             break
-    if best > 0 and (best_caps != start_caps).any():
-        best_caps = _closest_caps(best_caps, start_caps, best, counter, deadline)
+    kept = (
+        start_caps
+        if keep is None
+        else np.where(binding[:, None], np.minimum(keep[:, :n_levels], loosest), loosest)
+    )
+    if best > 0 and (best_caps != kept).any():
+        best_caps = _closest_caps(best_caps, kept, best, counter, deadline)
     return LevelSearch(best_caps, best, bound, rounds, found_in)
 
 
@@ -187,23 +195,23 @@ class _MaxFlow:
 
 
 def _closest_caps(
-    found: np.ndarray, start: np.ndarray, placed: int, flow: _MaxFlow, deadline: float
+    found: np.ndarray, keep: np.ndarray, placed: int, flow: _MaxFlow, deadline: float
 ) -> np.ndarray:
-    """``found``'s limits with as many companies as possible given back their ``start`` limits, placing
+    """``found``'s limits with as many companies as possible given back their ``keep`` limits, placing
     as many (``placed``).
 
     The model picks limits for the count alone and changes many companies that the count does not
     need (1,700 x 900, seed 2: 201 companies, of which one mattered); the plans within them weigh
-    less than those within the start's limits, which come from the best plan so far. Companies go
+    less than those within ``keep``, the limits of the best plan so far. Companies go
     back in groups: a group that keeps the count stays back, one that does not is split in two
     (a few dozen maximum flows where a few companies matter).
     """
     caps = found.copy()
-    waiting = [np.flatnonzero((found != start).any(axis=1))]
+    waiting = [np.flatnonzero((found != keep).any(axis=1))]
     while waiting and perf_counter() < deadline:
         group = waiting.pop()
         trial = caps.copy()
-        trial[group] = start[group]
+        trial[group] = keep[group]
         if flow.placed(trial) >= placed:
             caps = trial
         elif group.size > 1:

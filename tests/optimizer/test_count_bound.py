@@ -15,6 +15,7 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
 
 from optimizer.count_bound import count_bound
+from optimizer.exact import _rounded_level_caps, fitting_level_caps
 from optimizer.flow import rank_per_student
 from optimizer.instance import Instance
 from tests.optimizer.test_level_search import _flow_under, _usable_instance
@@ -81,3 +82,20 @@ def test_the_bound_stops_once_a_plan_meets_it_and_holds_when_cut_short() -> None
     inst = _usable_instance(table)
     assert count_bound(inst, inst.mentor_can_bind(), _first(inst), 2, math.inf).rounds == 0
     assert _bound(inst, deadline=0.0) == inst.n_students
+
+
+@PROPERTIES
+@given(tight_tables(max_students=12, max_companies=5))
+def test_limits_rounded_from_the_lp_keep_every_mentor_limit(table) -> None:  # type: ignore[no-untyped-def]
+    """The LP's students per load level, rounded down with the spare hours on the lowest levels, are
+    nested limits within each company's places and mentor hours: every flow within them is a plan."""
+    inst = _usable_instance(table)
+    binding = inst.mentor_can_bind()
+    assume(inst.n_pairs > 0 and binding.any())
+    found = count_bound(inst, binding, _first(inst), -1, math.inf)
+    assert found.lp_levels is not None
+    fallback = fitting_level_caps(inst, np.zeros(inst.n_pairs, dtype=bool))
+    caps = _rounded_level_caps(inst, found.lp_levels, fallback)
+    assert (caps[:, 1:] <= caps[:, :-1]).all() and (caps[:, 0] <= inst.capacity).all()
+    assert (caps.sum(axis=1) <= inst.mentor_capacity).all()
+    assert inst.is_feasible(_flow_under(inst, caps))
