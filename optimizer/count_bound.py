@@ -68,39 +68,105 @@ def count_bound(
     round starts only if one as long as the last (the first: ``round_seconds``, a forecast) can end in
     time.
     """
+    ones = np.ones(inst.n_pairs, dtype=np.int64)
+    found = _lp_bound(
+        inst, binding, first_columns, ones, 0, PRICE_SCALE, inst.n_students, enough, deadline, round_seconds
+    )
+    return CountBound(found.bound, found.rounds, found.columns, found.lp_levels)
+
+
+def weight_bound_at_count(
+    inst: Instance,
+    binding: np.ndarray,
+    placed: int,
+    first_columns: np.ndarray,
+    enough: int,
+    deadline: float,
+    round_seconds: float = 0.0,
+) -> int:
+    """No plan placing ``placed`` students has a larger total weight: the LP's bound with the row
+    "at least ``placed`` placed", by column generation from ``first_columns``, which must hold a plan
+    placing that many (the LP on them then has a solution).
+
+    The LP's prices (``mu_j`` per mentor hour, ``lambda`` per placement, whole weight units) make it
+    hold whatever pairs the LP left out: for a plan ``x`` placing ``placed`` and keeping every limit,
+    ``weight(x) <= sum_k (weight_k + lambda - mu_j * load_k) x_k - lambda * placed + sum_j mu_j *
+    mentor_capacity_j``, at most a min-cost flow on every pair plus the constants. Stops as
+    ``count_bound`` does (``enough``: a plan's weight); at worst the total of each student's best
+    weight.
+    """
+    top = inst.best_weight_total()
+    found = _lp_bound(
+        inst, binding, first_columns, inst.weight, placed, 1, top, enough, deadline, round_seconds
+    )
+    return found.bound
+
+
+@dataclass(frozen=True, eq=False)
+class _LpBound:
+    bound: int
+    rounds: int
+    columns: int
+    lp_levels: np.ndarray | None
+
+
+def _lp_bound(
+    inst: Instance,
+    binding: np.ndarray,
+    first_columns: np.ndarray,
+    objective: np.ndarray,
+    min_placed: int,
+    scale: int,
+    bound: int,
+    enough: int,
+    deadline: float,
+    round_seconds: float,
+) -> _LpBound:
+    """Column generation for the LP ``max objective . x`` under every limit (and, if ``min_placed``,
+    at least that many placed), each round's prices certified by a flow on every pair, in ``1 /
+    scale`` units of ``objective``: the least bound found (at most ``bound``) and the last LP's levels.
+    """
     columns = first_columns.copy()
     oracle = PricedFlow(inst.n_students, inst.n_companies, inst.student, inst.company, inst.capacity, columns)
-    placed, rounds = inst.n_students, 0
+    rounds = 0
     lp_levels = None
-    while rounds < MAX_ROUNDS and placed > enough:
+    while rounds < MAX_ROUNDS and bound > enough:
         started = perf_counter()
         time_left = deadline - started
         if time_left <= round_seconds:
             break
         rounds += 1
-        solved = _solve_lp(inst, binding, np.flatnonzero(columns), time_left)
+        solved = _solve_lp(inst, binding, np.flatnonzero(columns), objective, min_placed, time_left)
         if solved is None:
             break
-        mentor_price, lp_levels = solved
-        price = np.rint(mentor_price * PRICE_SCALE).astype(np.int64)
-        weight = PRICE_SCALE - price[inst.company] * inst.load
+        mentor_price, placement_price, lp_levels = solved
+        price = np.rint(mentor_price * scale).astype(np.int64)
+        bonus = int(np.rint(placement_price * scale))
+        weight = scale * objective + bonus - price[inst.company] * inst.load
         flow = oracle.solve(weight, optional=True, deadline=deadline)
-        total = flow.bound + sum((price * inst.mentor_capacity).tolist())
-        placed = min(placed, total // PRICE_SCALE)
+        total = flow.bound + sum((price * inst.mentor_capacity).tolist()) - bonus * min_placed
+        bound = min(bound, total // scale)
         round_seconds = perf_counter() - started
         new = flow.chosen & ~columns
         if not new.any():
             break
         columns |= new
-    return CountBound(int(placed), rounds, int(columns.sum()), lp_levels)
+    return _LpBound(int(bound), rounds, int(columns.sum()), lp_levels)
 
 
 def _solve_lp(
-    inst: Instance, binding: np.ndarray, pairs: np.ndarray, time_limit: float
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """The count LP on ``pairs`` by HiGHS's interior point method (with crossover): its mentor rows'
-    duals (per hour, ``(n_companies,)``, zero where there is no row) and its students of load ``l`` or
-    more at each company (``CountBound.lp_levels``); None if it did not solve in time.
+    inst: Instance,
+    binding: np.ndarray,
+    pairs: np.ndarray,
+    objective: np.ndarray,
+    min_placed: int,
+    time_limit: float,
+) -> tuple[np.ndarray, float, np.ndarray] | None:
+    """The LP ``max objective . x`` on ``pairs`` (with the row "at least ``min_placed`` placed" if it is
+    positive) by HiGHS's interior point method (with crossover): its mentor rows' duals (per hour,
+    ``(n_companies,)``, zero where there is no row), the placement row's dual (0 without it), and its
+    students of load ``l`` or more at each company (``CountBound.lp_levels``); None if it did not
+    solve in time.
 
     Interior point: on 13,000-28,000 of these columns it took 0.5-2 s, the dual simplex 4-6 s."""
     from scipy.optimize import linprog
@@ -109,7 +175,7 @@ def _solve_lp(
     n_students, n_companies = inst.n_students, inst.n_companies
     levels = max(int(inst.load.max(initial=0)), 1)
     if pairs.size == 0:  # no columns yet: no prices (the flow brings pairs in)
-        return np.zeros(n_companies), np.zeros((n_companies, levels))
+        return np.zeros(n_companies), 0.0, np.zeros((n_companies, levels))
     rows = np.flatnonzero(binding)
     row_of = np.full(n_companies, -1, dtype=np.int64)
     row_of[rows] = np.arange(rows.size)
@@ -118,32 +184,36 @@ def _solve_lp(
     columns = np.arange(pairs.size)
     ones = np.ones(pairs.size)
     mentor = binding[company]
-    matrix = vstack(
-        [
-            csr_matrix((ones, (student, columns)), shape=(n_students, pairs.size)),
-            csr_matrix((ones, (company, columns)), shape=(n_companies, pairs.size)),
-            csr_matrix(
-                (load[mentor], (row_of[company[mentor]], columns[mentor])), shape=(rows.size, pairs.size)
-            ),
-        ]
-    ).tocsr()
-    upper = np.concatenate(
-        [np.ones(n_students), inst.capacity.astype(np.float64), inst.mentor_capacity[rows].astype(np.float64)]
-    )
+    blocks = [
+        csr_matrix((ones, (student, columns)), shape=(n_students, pairs.size)),
+        csr_matrix((ones, (company, columns)), shape=(n_companies, pairs.size)),
+        csr_matrix((load[mentor], (row_of[company[mentor]], columns[mentor])), shape=(rows.size, pairs.size)),
+    ]
+    upper = [
+        np.ones(n_students),
+        inst.capacity.astype(np.float64),
+        inst.mentor_capacity[rows].astype(np.float64),
+    ]
+    if min_placed > 0:  # -sum(x) <= -min_placed
+        blocks.append(csr_matrix(-ones.reshape(1, -1)))
+        upper.append(np.array([-float(min_placed)]))
     solved = linprog(
-        -ones,
-        A_ub=matrix,
-        b_ub=upper,
+        -objective[pairs].astype(np.float64),
+        A_ub=vstack(blocks).tocsr(),
+        b_ub=np.concatenate(upper),
         bounds=(0, 1),
         method="highs-ipm",
         options={"time_limit": max(time_limit, 0.1)},
     )
     if solved.status != 0:
         return None
+    duals = np.maximum(-np.asarray(solved.ineqlin.marginals), 0.0)
     price = np.zeros(n_companies)
-    price[rows] = np.maximum(-np.asarray(solved.ineqlin.marginals)[n_students + n_companies :], 0.0)
+    first_mentor = n_students + n_companies
+    price[rows] = duals[first_mentor : first_mentor + rows.size]
+    placement_price = float(duals[-1]) if min_placed > 0 else 0.0
     at_least = np.zeros((n_companies, levels))
     for level in range(1, levels + 1):
         reach = inst.load[pairs] >= level
         at_least[:, level - 1] = np.bincount(company[reach], weights=solved.x[reach], minlength=n_companies)
-    return price, at_least
+    return price, placement_price, at_least

@@ -60,7 +60,7 @@ from time import perf_counter
 
 import numpy as np
 
-from optimizer.count_bound import count_bound
+from optimizer.count_bound import count_bound, weight_bound_at_count
 from optimizer.decompose import Certificate, prove_optimal
 from optimizer.flow import (
     Augmented,
@@ -272,7 +272,8 @@ def _solve_core(
     share = deadline - now
     pace = _Pace(deadline)
     quick, capacity_bound = None, Lex(0, 0)
-    placed_bound: int | None = None  # from the search over load limits, when it runs
+    placed_bound: int | None = None  # from the count's LP and the search over load limits, when they run
+    weight_cap: int | None = None  # no plan placing ``placed_bound`` weighs more (the weight LP)
     if large:
         # A plan first: on millions of pairs the relaxation may not finish in time, and its flow on a
         # few pairs per student is a poor plan. Its narrow pool is the relaxation's first active set.
@@ -389,6 +390,21 @@ def _solve_core(
         if int(reflowed.sum()) >= (first.upper.placed if placed_bound is None else placed_bound):
             # No plan places more: how long proving the count took (the total score may stay open).
             stats["count_proven_seconds"] = perf_counter() - entered
+            if placed_bound is not None:
+                # The relaxation's bound still counts a placement more, so its weight says nothing
+                # about plans placing this many: the weight LP at this count bounds them.
+                started = perf_counter()
+                weight_cap = weight_bound_at_count(
+                    inst,
+                    binding,
+                    placed_bound,
+                    first_columns | reflowed,
+                    value_of(inst, reflowed).weight,
+                    now + LAGRANGE_SHARE * share,
+                    2 * stats["first_flow_seconds"],
+                )
+                stats["weight_lp_seconds"] = perf_counter() - started
+                stats["weight_lp_bound"] = weight_cap
         best, lower = _lagrange(
             inst,
             oracle,
@@ -413,9 +429,12 @@ def _solve_core(
     enough = enough_placed is not None and lower_value.placed >= enough_placed
     too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
     if lower_value == best.upper or too_late or enough:
-        return _counted_bound(inst, ExactSolution(lower, lower_value, best.upper), placed_bound)
+        return _counted_bound(inst, ExactSolution(lower, lower_value, best.upper), placed_bound, weight_cap)
     return _counted_bound(
-        inst, _decompose(inst, best, lower, big_m, binding, deadline, workers, stats), placed_bound
+        inst,
+        _decompose(inst, best, lower, big_m, binding, deadline, workers, stats),
+        placed_bound,
+        weight_cap,
     )
 
 
@@ -469,12 +488,19 @@ def _rounded_level_caps(inst: Instance, lp_levels: np.ndarray, fallback: np.ndar
     return np.where(fits[:, None], caps, fallback)
 
 
-def _counted_bound(inst: Instance, solution: ExactSolution, placed_bound: int | None) -> ExactSolution:
-    """``solution`` with its bound lowered to ``placed_bound`` students where that is tighter; the
-    weight bound is then that of the heaviest flow placing as many within the loosest load limits."""
-    if placed_bound is None or placed_bound >= solution.bound.placed:
+def _counted_bound(
+    inst: Instance, solution: ExactSolution, placed_bound: int | None, weight_cap: int | None = None
+) -> ExactSolution:
+    """``solution`` with its bound lowered to ``placed_bound`` students where that is tighter (the
+    weight bound is then that of the heaviest flow placing as many within the loosest load limits),
+    and its weight bound to ``weight_cap`` (no plan placing ``placed_bound`` weighs more) if lower."""
+    if placed_bound is None or placed_bound > solution.bound.placed:
         return solution
-    bound = Lex(placed_bound, best_weight_placing(inst, placed_bound, candidate_level_caps(inst)))
+    if placed_bound < solution.bound.placed:
+        weight = best_weight_placing(inst, placed_bound, candidate_level_caps(inst))
+    else:
+        weight = solution.bound.weight
+    bound = Lex(placed_bound, weight if weight_cap is None else min(weight, weight_cap))
     return ExactSolution(
         solution.chosen, solution.value, bound if solution.value <= bound else solution.value
     )

@@ -1,8 +1,10 @@
-"""The count's LP bound (``optimizer.count_bound``) against a MILP and the LP itself.
+"""The LP bounds of ``optimizer.count_bound`` against a MILP and the LPs themselves.
 
-On small tight networks: the bound holds for every plan (never below the MILP's count, ``util.reference``,
-HiGHS on the whole model), is never weaker than the transportation flow without mentor limits, and, run
-to the end, is the LP relaxation's optimum rounded down (an LP on every pair, solved here on its own).
+On small tight networks: the count's bound holds for every plan (never below the MILP's count,
+``util.reference``, HiGHS on the whole model), is never weaker than the transportation flow without
+mentor limits, and, run to the end, is the LP relaxation's optimum rounded down (an LP on every pair,
+solved here on its own). The weight bound at the best count holds for the MILP's best plan and is the
+weight LP's optimum at that count, up to rounding.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
 
-from optimizer.count_bound import count_bound
-from optimizer.exact import _rounded_level_caps, fitting_level_caps
+from optimizer.count_bound import count_bound, weight_bound_at_count
+from optimizer.exact import _rounded_level_caps, fitting_level_caps, solve_exact
 from optimizer.flow import rank_per_student
 from optimizer.instance import Instance
 from tests.optimizer.test_level_search import _flow_under, _usable_instance
@@ -35,8 +37,9 @@ def _bound(inst: Instance, enough: int = -1, deadline: float = math.inf) -> int:
     return count_bound(inst, inst.mentor_can_bind(), first, enough, deadline).placed
 
 
-def _lp_count(inst: Instance) -> float:
-    """The count's LP relaxation on every pair, with a mentor row for every company."""
+def _lp(inst: Instance, objective: np.ndarray, placed: int = 0) -> float:
+    """The LP ``max objective . x`` on every pair, a mentor row for every company, at least ``placed``
+    placed."""
     n = inst.n_pairs
     columns = np.arange(n)
     ones = np.ones(n)
@@ -45,10 +48,13 @@ def _lp_count(inst: Instance) -> float:
             csr_matrix((ones, (inst.student, columns)), shape=(inst.n_students, n)),
             csr_matrix((ones, (inst.company, columns)), shape=(inst.n_companies, n)),
             csr_matrix((inst.load.astype(float), (inst.company, columns)), shape=(inst.n_companies, n)),
+            csr_matrix(-ones.reshape(1, -1)),
         ]
     )
-    upper = np.concatenate([np.ones(inst.n_students), inst.capacity, inst.mentor_capacity]).astype(float)
-    solved = linprog(-ones, A_ub=matrix, b_ub=upper, bounds=(0, 1), method="highs-ds")
+    upper = np.concatenate([np.ones(inst.n_students), inst.capacity, inst.mentor_capacity, [-placed]]).astype(
+        float
+    )
+    solved = linprog(-objective.astype(float), A_ub=matrix, b_ub=upper, bounds=(0, 1), method="highs-ds")
     assert solved.status == 0
     return float(-solved.fun)
 
@@ -65,7 +71,7 @@ def test_the_bound_holds_and_is_the_lps_optimum_rounded_down(table) -> None:  # 
     assume(inst.n_pairs > 0 and inst.mentor_can_bind().any())
     bound = _bound(inst)
     assert reference(table).placed <= bound <= _transport_count(inst)
-    assert bound == math.floor(_lp_count(inst) + 1e-7)
+    assert bound == math.floor(_lp(inst, np.ones(inst.n_pairs)) + 1e-7)
 
 
 def test_half_a_placement_is_not_a_placement() -> None:
@@ -99,3 +105,22 @@ def test_limits_rounded_from_the_lp_keep_every_mentor_limit(table) -> None:  # t
     assert (caps[:, 1:] <= caps[:, :-1]).all() and (caps[:, 0] <= inst.capacity).all()
     assert (caps.sum(axis=1) <= inst.mentor_capacity).all()
     assert inst.is_feasible(_flow_under(inst, caps))
+
+
+@PROPERTIES
+@given(tight_tables(max_students=12, max_companies=5))
+def test_the_weight_bound_at_the_best_count_holds_and_is_near_the_lps(table) -> None:  # type: ignore[no-untyped-def]
+    """No plan placing the most weighs more than the bound (the MILP's best does not), and the bound is
+    the weight LP's optimum at that count, up to the rounding of its prices to whole weight units (at
+    most half a unit per student, mentor hour and placement required)."""
+    inst = _usable_instance(table)
+    binding = inst.mentor_can_bind()
+    assume(inst.n_pairs > 0 and binding.any())
+    best = reference(table)
+    assume(best.placed > 0)
+    plan = solve_exact(inst).chosen
+    assert int(plan.sum()) == best.placed
+    bound = weight_bound_at_count(inst, binding, best.placed, _first(inst) | plan, -1, math.inf)
+    assert best.weight <= bound
+    rounding = (inst.n_students + int(inst.mentor_capacity.sum()) + best.placed) / 2
+    assert bound <= _lp(inst, inst.weight, best.placed) + rounding + 1e-6
