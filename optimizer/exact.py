@@ -496,6 +496,8 @@ def _counted_bound(
     and its weight bound to ``weight_cap`` (no plan placing ``placed_bound`` weighs more) if lower."""
     if placed_bound is None or placed_bound > solution.bound.placed:
         return solution
+    if placed_bound == solution.bound.placed and (weight_cap is None or weight_cap >= solution.bound.weight):
+        return solution  # nothing tighter
     if placed_bound < solution.bound.placed:
         weight = best_weight_placing(inst, placed_bound, candidate_level_caps(inst))
     else:

@@ -129,3 +129,7 @@ def test_a_proven_count_lowers_a_solutions_bound_to_one_no_plan_exceeds(table: P
     assert lowered.bound.placed == best.placed
     assert lowered.bound.weight >= best.weight  # the MILP's best plan is not above it
     assert _counted_bound(inst, looser, best.placed + 1) is looser  # not tighter: kept as it is
+    # A weight bound at that count (the weight LP's) lowers the weight too, whether or not the count fell.
+    assert _counted_bound(inst, looser, best.placed, best.weight).bound == Lex(best.placed, best.weight)
+    heavier = ExactSolution(nothing, Lex(0, 0), Lex(best.placed, 10**9))
+    assert _counted_bound(inst, heavier, best.placed, best.weight).bound == Lex(best.placed, best.weight)
