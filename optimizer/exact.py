@@ -451,7 +451,7 @@ def _search_count(
     """A plan placing more than ``plan`` if the load limits' search finds one, and its bound on the count.
 
     The search starts from the count LP's students per load level rounded down (``lp_levels``, when
-    there are any: on 1,700 x 900, seeds 1 and 3, the flow under them placed the optimum at once), or
+    there are any: on 1,700 x 900, seeds 1 and 2, the flow under them placed the optimum at once), or
     else from the limits ``plan`` fits, and gives companies back the limits ``plan`` fits wherever the
     count holds. The plan it returns is the flow of largest ``lex_weight`` under the limits found (as
     many placed as they allow, then the most weight), refitted.
