@@ -83,7 +83,7 @@ def weight_bound_at_count(
     enough: int,
     deadline: float,
     round_seconds: float = 0.0,
-) -> int:
+) -> tuple[int, Prices | None]:
     """No plan placing ``placed`` students has a larger total weight: the LP's bound with the row
     "at least ``placed`` placed", by column generation from ``first_columns``, which must hold a plan
     placing that many (the LP on them then has a solution).
@@ -93,13 +93,28 @@ def weight_bound_at_count(
     ``weight(x) <= sum_k (weight_k + lambda - mu_j * load_k) x_k - lambda * placed + sum_j mu_j *
     mentor_capacity_j``, at most a min-cost flow on every pair plus the constants. Stops as
     ``count_bound`` does (``enough``: a plan's weight); at worst the total of each student's best
-    weight.
+    weight. Also the prices of the round that gave it (None if no round ran): a certificate for the
+    proof by decomposition with a placement worth ``placement_value`` instead of ``M``.
     """
     top = inst.best_weight_total()
     found = _lp_bound(
         inst, binding, first_columns, inst.weight, placed, 1, top, enough, deadline, round_seconds
     )
-    return found.bound
+    return found.bound, found.prices
+
+
+@dataclass(frozen=True, eq=False)
+class Prices:
+    """Integer prices that certify a round's bound: a placement is worth ``placement_value`` on top of
+    its weight, mentor hours cost ``mentor_price``; the flow's duals ``student_price`` and
+    ``company_price`` cover every pair, and ``upper_total`` (their dual objective plus ``sum(mentor_price *
+    mentor_capacity)``) bounds ``placement_value * placed + weight`` of every plan."""
+
+    placement_value: int
+    mentor_price: np.ndarray
+    student_price: np.ndarray
+    company_price: np.ndarray
+    upper_total: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +123,7 @@ class _LpBound:
     rounds: int
     columns: int
     lp_levels: np.ndarray | None
+    prices: Prices | None  # those of the round with the least bound
 
 
 def _lp_bound(
@@ -130,6 +146,7 @@ def _lp_bound(
     oracle = PricedFlow(inst.n_students, inst.n_companies, inst.student, inst.company, inst.capacity, columns)
     rounds = 0
     lp_levels = None
+    prices: Prices | None = None
     while rounds < MAX_ROUNDS and bound > enough:
         started = perf_counter()
         time_left = deadline - started
@@ -144,14 +161,16 @@ def _lp_bound(
         bonus = int(np.rint(placement_price * scale))
         weight = scale * objective + bonus - price[inst.company] * inst.load
         flow = oracle.solve(weight, optional=True, deadline=deadline)
-        total = flow.bound + sum((price * inst.mentor_capacity).tolist()) - bonus * min_placed
-        bound = min(bound, total // scale)
+        upper_total = flow.bound + sum((price * inst.mentor_capacity).tolist())
+        if (upper_total - bonus * min_placed) // scale < bound:
+            bound = (upper_total - bonus * min_placed) // scale
+            prices = Prices(bonus, price, flow.student_price, flow.company_price, upper_total)
         round_seconds = perf_counter() - started
         new = flow.chosen & ~columns
         if not new.any():
             break
         columns |= new
-    return _LpBound(int(bound), rounds, int(columns.sum()), lp_levels)
+    return _LpBound(int(bound), rounds, int(columns.sum()), lp_levels, prices)
 
 
 def _solve_lp(

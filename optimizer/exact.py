@@ -60,7 +60,7 @@ from time import perf_counter
 
 import numpy as np
 
-from optimizer.count_bound import count_bound, weight_bound_at_count
+from optimizer.count_bound import Prices, count_bound, weight_bound_at_count
 from optimizer.decompose import Certificate, prove_optimal
 from optimizer.flow import (
     Augmented,
@@ -394,7 +394,7 @@ def _solve_core(
                 # The relaxation's bound still counts a placement more, so its weight says nothing
                 # about plans placing this many: the weight LP at this count bounds them.
                 started = perf_counter()
-                weight_cap = weight_bound_at_count(
+                weight_cap, prices = weight_bound_at_count(
                     inst,
                     binding,
                     placed_bound,
@@ -405,6 +405,19 @@ def _solve_core(
                 )
                 stats["weight_lp_seconds"] = perf_counter() - started
                 stats["weight_lp_bound"] = weight_cap
+                too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
+                if prices is not None and enough_placed is None and not too_late:
+                    # The Lagrangian rounds price a placement at M, a placement above this count: their
+                    # certificate leaves every pair in the proof's models. The weight LP's prices value a
+                    # placement at its own price instead, and bound exactly the plans placing this many.
+                    # If a plan placing fewer is worth more at that price, the proof cannot close: the
+                    # rounds and their proof follow, with the bound and plan found here.
+                    at_count = _prove_at_count(
+                        inst, reflowed, placed_bound, weight_cap, prices, binding, deadline, workers, stats
+                    )
+                    if at_count.optimal:
+                        return at_count
+                    reflowed, weight_cap = at_count.chosen, at_count.bound.weight
         best, lower = _lagrange(
             inst,
             oracle,
@@ -436,6 +449,49 @@ def _solve_core(
         placed_bound,
         weight_cap,
     )
+
+
+def _prove_at_count(
+    inst: Instance,
+    plan: np.ndarray,
+    placed: int,
+    weight_cap: int,
+    prices: Prices,
+    binding: np.ndarray,
+    deadline: float,
+    workers: int,
+    stats: dict[str, float],
+) -> ExactSolution:
+    """The proof by decomposition once no plan places more than ``placed`` (which ``plan`` does).
+
+    The certificate values a placement at ``prices.placement_value`` (the weight LP's price of the row
+    "at least ``placed`` placed") instead of ``M``: every plan ``x`` has ``value * placed(x) + weight(x)
+    <= upper_total - least_loss``, so a plan placing ``placed`` weighs at most that less ``value *
+    placed``. A plan the proof finds that places fewer is worse whatever its weight, and is not kept.
+    """
+    value = prices.placement_value
+    lex_weight = value + inst.weight
+    priced = lex_weight - prices.mentor_price[inst.company] * inst.load
+    reduced = prices.student_price[inst.student] + prices.company_price[inst.company] - priced
+    if (reduced < 0).any():  # cannot happen: the flow's duals cover every pair
+        raise FlowError("the weight LP's prices do not certify its bound")
+    certificate = Certificate(
+        lex_weight,
+        prices.student_price,
+        prices.company_price,
+        prices.mentor_price,
+        reduced,
+        prices.upper_total,
+    )
+    result = prove_optimal(inst, certificate, plan, binding, deadline, workers)
+    stats["core_rounds"] = result.rounds
+    stats["cpsat_models"] = result.models
+    stats["largest_model"] = result.largest_model
+    best = _better(inst, plan, result.plan)
+    found = value_of(inst, best)
+    weight = min(weight_cap, prices.upper_total - result.least_loss - value * placed)
+    bound = Lex(placed, weight)
+    return ExactSolution(best, found, bound if found <= bound else found)
 
 
 def _search_count(

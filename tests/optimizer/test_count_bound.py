@@ -120,7 +120,7 @@ def test_the_weight_bound_at_the_best_count_holds_and_is_near_the_lps(table) -> 
     assume(best.placed > 0)
     plan = solve_exact(inst).chosen
     assert int(plan.sum()) == best.placed
-    bound = weight_bound_at_count(inst, binding, best.placed, _first(inst) | plan, -1, math.inf)
+    bound, _ = weight_bound_at_count(inst, binding, best.placed, _first(inst) | plan, -1, math.inf)
     assert best.weight <= bound
     rounding = (inst.n_students + int(inst.mentor_capacity.sum()) + best.placed) / 2
     assert bound <= _lp(inst, inst.weight, best.placed) + rounding + 1e-6
