@@ -61,7 +61,7 @@ from time import perf_counter
 import numpy as np
 
 from optimizer.count_bound import Prices, count_bound, weight_bound_at_count
-from optimizer.decompose import Certificate, prove_optimal
+from optimizer.decompose import Certificate, Decomposed, prove_optimal
 from optimizer.flow import (
     Augmented,
     FlowError,
@@ -470,23 +470,19 @@ def _prove_at_count(
     placed``. A plan the proof finds that places fewer is worse whatever its weight, and is not kept.
     """
     value = prices.placement_value
-    lex_weight = value + inst.weight
-    priced = lex_weight - prices.mentor_price[inst.company] * inst.load
-    reduced = prices.student_price[inst.student] + prices.company_price[inst.company] - priced
-    if (reduced < 0).any():  # cannot happen: the flow's duals cover every pair
-        raise FlowError("the weight LP's prices do not certify its bound")
-    certificate = Certificate(
-        lex_weight,
+    result = _certified_proof(
+        inst,
+        value + inst.weight,
         prices.student_price,
         prices.company_price,
         prices.mentor_price,
-        reduced,
         prices.upper_total,
+        plan,
+        binding,
+        deadline,
+        workers,
+        stats,
     )
-    result = prove_optimal(inst, certificate, plan, binding, deadline, workers)
-    stats["core_rounds"] = result.rounds
-    stats["cpsat_models"] = result.models
-    stats["largest_model"] = result.largest_model
     best = _better(inst, plan, result.plan)
     found = value_of(inst, best)
     weight = min(weight_cap, prices.upper_total - result.least_loss - value * placed)
@@ -552,13 +548,13 @@ def _counted_bound(
     and its weight bound to ``weight_cap`` (no plan placing ``placed_bound`` weighs more) if lower."""
     if placed_bound is None or placed_bound > solution.bound.placed:
         return solution
-    if placed_bound == solution.bound.placed and (weight_cap is None or weight_cap >= solution.bound.weight):
-        return solution  # nothing tighter
     if placed_bound < solution.bound.placed:
         weight = best_weight_placing(inst, placed_bound, candidate_level_caps(inst))
     else:
         weight = solution.bound.weight
     bound = Lex(placed_bound, weight if weight_cap is None else min(weight, weight_cap))
+    if bound == solution.bound:
+        return solution  # nothing tighter
     return ExactSolution(
         solution.chosen, solution.value, bound if solution.value <= bound else solution.value
     )
@@ -1159,26 +1155,55 @@ def _decompose(
     stats: dict[str, float],
 ) -> ExactSolution:
     """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component by component."""
-    price = best.mentor_price
-    lex_weight = big_m + inst.weight
-    priced_lex_weight = lex_weight - price[inst.company] * inst.load
-    reduced = best.student_price[inst.student] + best.company_price[inst.company] - priced_lex_weight
     upper_total = _total(best.upper, big_m)
-    dual_total = (
-        sum(best.student_price.tolist())
-        + sum((inst.capacity * best.company_price).tolist())
-        + sum((inst.mentor_capacity * price).tolist())
+    result = _certified_proof(
+        inst,
+        big_m + inst.weight,
+        best.student_price,
+        best.company_price,
+        best.mentor_price,
+        upper_total,
+        lower,
+        binding,
+        deadline,
+        workers,
+        stats,
     )
-    if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
-        raise FlowError("the dual prices do not certify the flow bound")
-    certificate = Certificate(lex_weight, best.student_price, best.company_price, price, reduced, upper_total)
-    result = prove_optimal(inst, certificate, lower, binding, deadline, workers)
-    stats["core_rounds"] = result.rounds
-    stats["cpsat_models"] = result.models
-    stats["largest_model"] = result.largest_model
     found = value_of(inst, result.plan)
     bound = _split_total(upper_total - result.least_loss, big_m)
     return ExactSolution(result.plan, found, bound if found <= bound else found)
+
+
+def _certified_proof(
+    inst: Instance,
+    lex_weight: np.ndarray,
+    student_price: np.ndarray,
+    company_price: np.ndarray,
+    mentor_price: np.ndarray,
+    upper_total: int,
+    plan: np.ndarray,
+    binding: np.ndarray,
+    deadline: float,
+    workers: int,
+    stats: dict[str, float],
+) -> Decomposed:
+    """``decompose.prove_optimal`` from ``plan`` with a flow's integer duals as its certificate (checked:
+    every pair's reduced cost non-negative, and the duals' objective ``upper_total``)."""
+    priced_lex_weight = lex_weight - mentor_price[inst.company] * inst.load
+    reduced = student_price[inst.student] + company_price[inst.company] - priced_lex_weight
+    dual_total = (
+        sum(student_price.tolist())
+        + sum((inst.capacity * company_price).tolist())
+        + sum((inst.mentor_capacity * mentor_price).tolist())
+    )
+    if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
+        raise FlowError("the dual prices do not certify the flow bound")
+    certificate = Certificate(lex_weight, student_price, company_price, mentor_price, reduced, upper_total)
+    result = prove_optimal(inst, certificate, plan, binding, deadline, workers)
+    stats["core_rounds"] = result.rounds
+    stats["cpsat_models"] = result.models
+    stats["largest_model"] = result.largest_model
+    return result
 
 
 def _total(value: Lex, big_m: int) -> int:
