@@ -73,6 +73,7 @@ from optimizer.flow import (
     weight_buckets,
 )
 from optimizer.instance import Instance, chunks_of, in_parts
+from optimizer.knapsack_proof import improve_and_prove
 from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
 
 MAX_LAGRANGE_ROUNDS = 25
@@ -100,6 +101,9 @@ this share of the time limit, before the Lagrangian rounds' own end."""
 LARGE_PLAN_SHARE = 0.85
 """Shares of the time limit by which the relaxation, restrict-and-reflow and the Lagrangian rounds must end."""
 REFLOW_EVERY_PAIR_MAX = 250_000
+KNAPSACK_MAX_PAIRS = 250_000
+"""Where the count is the relaxation's, the companies' knapsacks run up to this many pairs (each of their
+rounds sorts every pair; above, on national networks, the decomposition proves the plan in seconds)."""
 """Up to this many pairs restrict-and-reflow's flows use every pair (tight networks, up to 243,654 pairs:
 there every pair places more); above it, the priced flow's active pairs and each student's
 ``REFLOW_PAIRS_PER_STUDENT`` best, so that one flow cannot take the whole time limit."""
@@ -358,11 +362,12 @@ def _solve_core(
         reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
         stats["reflow_seconds"] = perf_counter() - entered - stats["relaxation_seconds"]
         stats["reflow_placed"] = int(reflowed.sum())
+        # The LPs' first columns: each student's best pairs, the plan's and the relaxation's.
+        first_columns = (rank < COUNT_LP_PAIRS_PER_STUDENT) | reflowed | relaxed
         if int(reflowed.sum()) < first.upper.placed:
             # Places the relaxation has and the plan does not: the count's LP may rule them out, and a
             # search over the companies' load limits may find them (it stops once it meets the bound).
             started = perf_counter()
-            first_columns = (rank < COUNT_LP_PAIRS_PER_STUDENT) | reflowed | relaxed
             # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
             lp = count_bound(
                 inst,
@@ -387,37 +392,27 @@ def _solve_core(
                     now + LEVEL_SEARCH_SHARE * share,
                     stats,
                 )
-        if int(reflowed.sum()) >= (first.upper.placed if placed_bound is None else placed_bound):
+        counted = first.upper.placed if placed_bound is None else placed_bound
+        if int(reflowed.sum()) >= counted:
             # No plan places more: how long proving the count took (the total score may stay open).
             stats["count_proven_seconds"] = perf_counter() - entered
-            if placed_bound is not None:
-                # The relaxation's bound still counts a placement more, so its weight says nothing
-                # about plans placing this many: the weight LP at this count bounds them.
-                started = perf_counter()
-                weight_cap, prices = weight_bound_at_count(
+            if enough_placed is None and (placed_bound is not None or inst.n_pairs <= KNAPSACK_MAX_PAIRS):
+                at_count = _at_proven_count(
                     inst,
                     binding,
-                    placed_bound,
-                    first_columns | reflowed,
-                    value_of(inst, reflowed).weight,
+                    reflowed,
+                    counted,
+                    first_columns,
                     now + LAGRANGE_SHARE * share,
+                    deadline,
+                    workers,
                     2 * stats["first_flow_seconds"],
+                    stats,
                 )
-                stats["weight_lp_seconds"] = perf_counter() - started
-                stats["weight_lp_bound"] = weight_cap
-                too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
-                if prices is not None and enough_placed is None and not too_late:
-                    # The Lagrangian rounds price a placement at M, a placement above this count: their
-                    # certificate leaves every pair in the proof's models. The weight LP's prices value a
-                    # placement at its own price instead, and bound exactly the plans placing this many.
-                    # If a plan placing fewer is worth more at that price, the proof cannot close: the
-                    # rounds and their proof follow, with the bound and plan found here.
-                    at_count = _prove_at_count(
-                        inst, reflowed, placed_bound, weight_cap, prices, binding, deadline, workers, stats
-                    )
-                    if at_count.optimal:
-                        return at_count
-                    reflowed, weight_cap = at_count.chosen, at_count.bound.weight
+                if at_count.optimal:
+                    return at_count
+                reflowed = at_count.chosen
+                placed_bound, weight_cap = at_count.bound.placed, at_count.bound.weight
         best, lower = _lagrange(
             inst,
             oracle,
@@ -448,6 +443,56 @@ def _solve_core(
         _decompose(inst, best, lower, big_m, binding, deadline, workers, stats),
         placed_bound,
         weight_cap,
+    )
+
+
+def _at_proven_count(
+    inst: Instance,
+    binding: np.ndarray,
+    plan: np.ndarray,
+    placed: int,
+    first_columns: np.ndarray,
+    lp_deadline: float,
+    deadline: float,
+    workers: int,
+    round_seconds: float,
+    stats: dict[str, float],
+) -> ExactSolution:
+    """Once no plan places more than ``placed`` (which ``plan`` does): the weight at that count.
+
+    The relaxation's bound prices a placement at ``M``; with the count settled, a placement may be
+    worth any price, and the weight LP at this count finds a good one and the students' prices to
+    start from (``weight_bound_at_count``). From there the companies' knapsacks improve the plan and
+    prove it (``knapsack_proof``); if they cannot, the proof by decomposition with the LP's prices.
+    The solution's bound is at ``placed`` students.
+    """
+    started = perf_counter()
+    plan_value = value_of(inst, plan)
+    weight_cap, prices = weight_bound_at_count(
+        inst, binding, placed, first_columns | plan, plan_value.weight, lp_deadline, round_seconds
+    )
+    stats["weight_lp_seconds"] = perf_counter() - started
+    stats["weight_lp_bound"] = weight_cap
+    solution = ExactSolution(plan, plan_value, max(Lex(placed, weight_cap), plan_value))
+    if prices is None or perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline:
+        return solution
+    started = perf_counter()
+    found = improve_and_prove(
+        inst, binding, plan, placed, prices.placement_value, prices.student_price, weight_cap, deadline
+    )
+    stats["knapsack_seconds"] = perf_counter() - started
+    if found is not None:
+        stats["knapsack_rounds"] = found.rounds
+        stats["knapsack_proof_pairs"] = found.proof_pairs
+        solution = ExactSolution(found.plan, Lex(placed, found.weight), Lex(placed, found.weight_bound))
+        if found.proven or perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline:
+            return solution
+    # The Lagrangian rounds price a placement at M, a placement above this count: their certificate
+    # leaves every pair in the proof's models. The weight LP's prices value a placement at its own
+    # price instead, and bound exactly the plans placing this many. If a plan placing fewer is worth
+    # more at that price, the proof cannot close: the rounds and their proof follow.
+    return _prove_at_count(
+        inst, solution.chosen, placed, solution.bound.weight, prices, binding, deadline, workers, stats
     )
 
 

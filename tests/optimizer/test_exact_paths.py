@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import optimizer.decompose
 import optimizer.exact
+import optimizer.knapsack_proof
 from features.loading import network_from_tables
 from features.synthetic import generate
 from matching.context import scoring_context
@@ -27,7 +28,7 @@ from optimizer.decompose import Certificate, prove_optimal
 from optimizer.exact import _Pace, _restrict_and_reflow, _usable, solve_exact
 from optimizer.flow import PricedFlow, best_pairs_per_student, solve_transport
 from optimizer.instance import Instance
-from tests.optimizer.util import make_table, pair_tables, random_table, reference
+from tests.optimizer.util import make_table, pair_tables, random_table, reference, without_knapsacks
 
 
 def test_a_relaxation_cut_short_on_a_small_network_is_repaired_into_a_feasible_plan() -> None:
@@ -115,7 +116,10 @@ def test_a_company_priced_out_of_the_flow_still_belongs_to_a_component() -> None
 def test_a_proof_cut_short_at_any_point_keeps_a_feasible_plan_and_a_valid_bound(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The proof's clock runs out after its ``cut``-th look, for every ``cut`` until it finishes."""
+    """The proof's clock runs out after its ``cut``-th look, for every ``cut`` until it finishes.
+
+    The companies' knapsacks are left out: they prove these networks before the decomposition starts."""
+    without_knapsacks(monkeypatch)
     table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
     inst, _ = PlacementProblem.build(table).free_instance()
     expected = reference(table)
@@ -154,7 +158,9 @@ def test_merged_components_leave_out_only_pairs_that_cannot_help(
     table = random_table(np.random.default_rng(seed), n_students, n_companies, density=0.25)
     inst, _ = PlacementProblem.build(table).free_instance()
     expected = reference(table)
-    solution = solve_exact(inst)
+    with pytest.MonkeyPatch.context() as patch:
+        without_knapsacks(patch)
+        solution = solve_exact(inst)
     assert inst.is_feasible(solution.chosen)
     assert solution.optimal
     assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
@@ -176,8 +182,9 @@ def test_restrict_and_reflow_on_each_students_best_pairs_still_ends_at_the_optim
     assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
 
 
-def test_the_proof_takes_several_rounds_on_random_tight_networks() -> None:
+def test_the_proof_takes_several_rounds_on_random_tight_networks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The networks of the test above reach merged components (more than one round of the proof)."""
+    without_knapsacks(monkeypatch)
     rounds = []
     for seed in range(12):
         table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
@@ -254,6 +261,7 @@ def test_a_component_keeps_only_each_students_best_escape_and_the_proof_still_en
         return part
 
     with pytest.MonkeyPatch.context() as patch:
+        without_knapsacks(patch)
         patch.setattr(optimizer.decompose, "_part", recorded)
         solution = solve_exact(inst)
     expected = reference(table)
@@ -280,6 +288,7 @@ def test_components_on_random_tight_networks_have_students_with_several_escapes(
         left_out += dominated.size
         return dominated
 
+    without_knapsacks(monkeypatch)
     monkeypatch.setattr(optimizer.decompose, "_dominated_escapes", counted)
     for seed in range(6):
         table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 import optimizer.decompose
 from optimizer import PlacementProblem, SolveParams, solve_placement
-from tests.optimizer.util import integer_weight, random_table, reference
+from tests.optimizer.util import integer_weight, random_table, reference, without_knapsacks
 
 
 def _objective(proto: Any, x: np.ndarray) -> int:
@@ -109,6 +109,7 @@ def test_the_model_minimises_the_components_loss_and_the_proof_still_ends_at_the
         return constant
 
     with pytest.MonkeyPatch.context() as patch:
+        without_knapsacks(patch)
         patch.setattr(optimizer.decompose, "_fill_model", checked_fill)
         # A limit the checks above cannot use up (the proof itself takes well under a second here).
         result = solve_placement(problem, SolveParams(objective=objective, time_limit_seconds=120))
@@ -141,6 +142,7 @@ def test_random_tight_networks_reach_the_proofs_models_and_their_tightened_rows(
         return constant
 
     with pytest.MonkeyPatch.context() as patch:
+        without_knapsacks(patch)
         patch.setattr(optimizer.decompose, "_fill_model", counted)
         for seed in range(6):
             rng = np.random.default_rng(seed)

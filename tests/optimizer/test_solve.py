@@ -19,6 +19,7 @@ from tests.optimizer.util import (
     pair_tables,
     random_table,
     reference,
+    without_knapsacks,
 )
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,8 +65,13 @@ def test_same_count_and_score_as_an_independent_milp(table, data) -> None:
     assert_feasible(table, result.pair_of_student, locks, forbids)
 
 
+@pytest.mark.parametrize("knapsacks", [True, False])
 @pytest.mark.parametrize("seed", range(6))
-def test_binding_mentor_limits_are_proven_by_decomposition(seed: int) -> None:
+def test_binding_mentor_limits_are_proven_by_knapsacks_or_decomposition(
+    seed: int, knapsacks: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not knapsacks:
+        without_knapsacks(monkeypatch)
     table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
     problem = PlacementProblem.build(table)
     result = solve_placement(problem, SolveParams(time_limit_seconds=30))
@@ -75,14 +81,22 @@ def test_binding_mentor_limits_are_proven_by_decomposition(seed: int) -> None:
     assert_feasible(table, result.pair_of_student)
 
 
-def test_the_decomposition_path_is_exercised() -> None:
-    """The random instances above must actually need the CP-SAT proof, or they test little."""
-    used = 0
+@pytest.mark.parametrize("knapsacks", [True, False])
+def test_the_knapsacks_and_the_decomposition_are_exercised(
+    knapsacks: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The random instances above must actually need the companies' knapsacks (their MILP on the pairs
+    left open, for some), and without them the CP-SAT proof, or they test little."""
+    if not knapsacks:
+        without_knapsacks(monkeypatch)
+    used, milps = 0, 0
     for seed in range(6):
         table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
         result = solve_placement(PlacementProblem.build(table), SolveParams(time_limit_seconds=30))
-        used += result.stats.get("cpsat_models", 0) > 0
+        used += result.stats.get("knapsack_rounds" if knapsacks else "cpsat_models", 0) > 0
+        milps += result.stats.get("knapsack_proof_pairs", 0) > 0
     assert used >= 3
+    assert milps >= 1 or not knapsacks
 
 
 def tight_pair() -> PlacementProblem:

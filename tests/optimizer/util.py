@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
@@ -183,3 +184,11 @@ def assert_feasible(table: PairTable, pair_of_student: np.ndarray, locks=(), for
         assert lock in placed
     for forbid in forbids:
         assert forbid not in placed
+
+
+def without_knapsacks(patch: pytest.MonkeyPatch) -> None:
+    """No companies' knapsacks (as where their count vectors would make too large a table): on small
+    networks they prove the plan before the decomposition starts, whose paths some tests follow."""
+    import optimizer.knapsack_proof
+
+    patch.setattr(optimizer.knapsack_proof, "configurations", lambda inst: None)

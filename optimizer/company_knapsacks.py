@@ -1,0 +1,168 @@
+"""Each company's own best students when the students' rows are priced: exact, by count vectors.
+
+With a price ``u_i >= 0`` on "student ``i`` takes at most one internship", a pair is worth its
+*profit* ``p_k = value + weight_k - u_i`` (``value``: what a placement is worth on top of its
+weight), and what is left is one small problem per company: the students of largest total
+profit within its capacity and its mentor hours. Loads are a few small integers and capacities
+small, so that problem is solved exactly by its *count vectors*: how many students of each load
+it takes (``Configurations``); with ``n_l`` of load ``l`` it takes the ``n_l`` of largest profit
+among them. ``sum_i u_i + sum_j best_j`` bounds ``value * placed + weight`` of every plan (a
+Lagrangian bound that keeps each company's mentor limit whole, where the flow's bound relaxes it).
+
+Every plan's shortfall from that bound splits into non-negative terms: ``u_i`` for each student
+left out, and for each company its best less the profit of the students it has. ``forced_loss``
+is the least a company's term can be when it takes a given pair.
+
+Works in the exact solver's usable subset (every pair's load fits its company's mentor hours).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.instance import Instance
+
+MAX_TABLE = 4_000_000
+"""Companies times count vectors above which no ``Configurations`` are made (a table that large
+would make each evaluation slow); 900 companies of capacity up to 4 and loads 0-5 need 189,000."""
+
+_NONE = -(1 << 52)
+"""No such choice (too few students of that load, or a count vector that does not fit)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Configurations:
+    """Every count vector up to the largest capacity, and which of them each company can take."""
+
+    counts: np.ndarray  # (K, levels): students of load 0, 1, ... in each vector
+    fits: np.ndarray  # (n_companies, K) bool: within the company's capacity and mentor hours
+
+    @property
+    def levels(self) -> int:
+        return int(self.counts.shape[1])
+
+    @property
+    def most(self) -> int:
+        return int(self.counts.sum(axis=1).max(initial=0))
+
+
+def configurations(inst: Instance) -> Configurations | None:
+    """The count vectors of ``inst``'s companies, or None if the table would exceed ``MAX_TABLE``."""
+    levels = int(inst.load.max(initial=0)) + 1
+    most = int(inst.capacity.max(initial=0))
+    if inst.n_companies * math.comb(most + levels, levels) > MAX_TABLE:
+        return None
+    counts = np.array(
+        [vector for vector in itertools.product(range(most + 1), repeat=levels) if sum(vector) <= most],
+        dtype=np.int64,
+    ).reshape(-1, levels)
+    hours = counts @ np.arange(levels, dtype=np.int64)
+    fits = (counts.sum(axis=1)[None, :] <= inst.capacity[:, None]) & (
+        hours[None, :] <= inst.mentor_capacity[:, None]
+    )
+    return Configurations(counts, fits)
+
+
+@dataclass(frozen=True, eq=False)
+class CompanyBest:
+    """Each company's best under one set of profits."""
+
+    best: np.ndarray  # (n_companies,) the largest total profit (0 when it takes no one)
+    counts: np.ndarray  # (n_companies, levels) the count vector that reaches it
+    chosen: np.ndarray  # (n_pairs,) bool: the students it takes
+    total: int  # sum(max(student_price, 0)) + sum(best): the Lagrangian bound
+    # Kept for ``forced_loss``: the pairs sorted by company, load and falling profit, each pair's
+    # rank within its (company, load), the top profits per (company, load), and every vector's value.
+    order: np.ndarray
+    rank: np.ndarray
+    top: np.ndarray  # (n_companies, levels, most)
+    vector_value: np.ndarray  # (n_companies, K), _NONE where it does not fit
+
+
+def company_best(
+    inst: Instance, configs: Configurations, profit: np.ndarray, student_price: np.ndarray
+) -> CompanyBest:
+    """Each company's students of largest total ``profit`` (int64 per pair) within its limits."""
+    levels, most = configs.levels, configs.most
+    load = inst.load.astype(np.int64)
+    group = inst.company.astype(np.int64) * levels + load
+    order = _by_group_then_falling(group, profit, inst.n_companies * levels)
+    sorted_group = group[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    sizes = np.diff(np.r_[starts, sorted_group.size])
+    rank = np.arange(sorted_group.size) - np.repeat(starts, sizes)
+    top = np.full((inst.n_companies, levels, max(most, 1)), _NONE, dtype=np.int64)
+    kept = rank < most
+    top[inst.company[order][kept], load[order][kept], rank[kept]] = profit[order][kept]
+    # prefix[j, l, n]: the n most profitable students of load l at company j (_NONE if fewer).
+    prefix = np.zeros((inst.n_companies, levels, most + 1), dtype=np.int64)
+    prefix[:, :, 1:] = np.cumsum(np.where(top > _NONE, top, 0)[:, :, :most], axis=2)
+    available = (top > _NONE).sum(axis=2)
+    prefix[np.arange(most + 1)[None, None, :] > available[:, :, None]] = _NONE
+    vector_value = np.zeros(configs.fits.shape, dtype=np.int64)
+    for level in range(levels):
+        vector_value += np.maximum(prefix[:, level, configs.counts[:, level]], _NONE)
+    vector_value = np.where(configs.fits & (vector_value > _NONE // 2), vector_value, _NONE)
+    at = vector_value.argmax(axis=1)
+    best = vector_value[np.arange(inst.n_companies), at]
+    counts = configs.counts[at]
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[order[rank < counts[inst.company[order], load[order]]]] = True
+    total = int(np.maximum(student_price, 0).sum()) + int(best.sum())
+    return CompanyBest(best, counts, chosen, total, order, rank, top, vector_value)
+
+
+def _by_group_then_falling(group: np.ndarray, profit: np.ndarray, groups: int) -> np.ndarray:
+    """The pairs in order of ``group``, then of falling ``profit``: one sort of a single integer key
+    where it fits in 63 bits (on 1,700 x 900, 4 ms where ``np.lexsort`` took 32 ms)."""
+    if profit.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    highest = int(profit.max())
+    shift = (highest - int(profit.min())).bit_length()
+    if groups.bit_length() + shift > 62:
+        return np.lexsort((-profit, group))
+    return np.argsort((group << shift) | (highest - profit))
+
+
+def forced_loss(
+    inst: Instance, configs: Configurations, found: CompanyBest, profit: np.ndarray
+) -> np.ndarray:
+    """``(n_pairs,)``: how far below its best a company falls at least when it takes that pair.
+
+    With ``G[j, l, m]`` the best vector value of company ``j`` taking exactly ``m`` students of load
+    ``l``: a pair of rank ``r`` in its (company, load) is among the ``m`` taken when ``m > r``, and
+    otherwise replaces the ``m``-th of them.
+    """
+    levels, most = configs.levels, configs.most
+    n_companies = inst.n_companies
+    exactly = np.full((n_companies, levels, most + 1), _NONE, dtype=np.int64)
+    for level in range(levels):
+        for m in range(most + 1):
+            columns = configs.counts[:, level] == m
+            if columns.any():
+                exactly[:, level, m] = found.vector_value[:, columns].max(axis=1)
+    # with_it[j, l, r] (r < most): the best with more than r of load l, so a pair of rank r is taken.
+    with_it = np.full((n_companies, levels, most + 2), _NONE, dtype=np.int64)
+    for m in range(most, -1, -1):
+        with_it[:, :, m] = np.maximum(with_it[:, :, m + 1], exactly[:, :, m])
+    # swapped[j, l, r]: the best over 1 <= m <= r of taking m of load l less the m-th profit (the pair
+    # then takes that place): add the pair's profit.
+    swapped = np.full((n_companies, levels, most + 1), _NONE, dtype=np.int64)
+    for m in range(1, most + 1):
+        valid = (exactly[:, :, m] > _NONE // 2) & (found.top[:, :, m - 1] > _NONE // 2)
+        value = np.where(valid, exactly[:, :, m] - found.top[:, :, m - 1], _NONE)
+        swapped[:, :, m] = np.maximum(swapped[:, :, m - 1], value)
+    order, rank = found.order, found.rank
+    company, load = inst.company[order], inst.load[order].astype(np.int64)
+    taken = np.where(rank < most, with_it[company, load, np.minimum(rank + 1, most + 1)], _NONE)
+    room = swapped[company, load, np.minimum(rank, most)]
+    replacing = np.where(room > _NONE // 2, room + profit[order], _NONE)
+    forced = np.maximum(taken, replacing)
+    loss = np.empty(inst.n_pairs, dtype=np.int64)
+    # A pair no vector can take (its company takes no one of that load) is never in a plan.
+    loss[order] = np.where(forced > _NONE // 2, found.best[company] - forced, np.iinfo(np.int64).max)
+    return loss

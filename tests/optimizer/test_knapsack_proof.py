@@ -1,0 +1,228 @@
+"""The companies' knapsacks (``optimizer.company_knapsacks``) and the proof at the count built on them.
+
+Each company's best under any profits is checked against every subset of its pairs, and each pair's
+forced loss against every subset holding it. ``improve_and_prove`` is started from the *lightest*
+plan placing the most (a MILP's), so it must find the heaviest, and is checked against a MILP on
+the whole model: its bound always holds, and given time it proves the optimum.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_matrix
+
+import optimizer.knapsack_proof
+from optimizer.company_knapsacks import company_best, configurations, forced_loss
+from optimizer.instance import Instance
+from optimizer.knapsack_proof import heavier_plans_use, improve_and_prove
+from tests.optimizer.test_level_search import _usable_instance
+from tests.optimizer.test_tight_properties import tight_tables
+from tests.optimizer.util import make_table, random_table
+
+PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _subsets(inst: Instance, company: int) -> list[tuple[int, ...]]:
+    """Every set of the company's pairs within its capacity and mentor hours (the empty set too)."""
+    pairs = np.flatnonzero(inst.company == company).tolist()
+    fitting = []
+    for size in range(int(inst.capacity[company]) + 1):
+        for subset in itertools.combinations(pairs, size):
+            if sum(int(inst.load[k]) for k in subset) <= int(inst.mentor_capacity[company]):
+                fitting.append(subset)
+    return fitting
+
+
+def _profits(inst: Instance, data: st.DataObject) -> np.ndarray:
+    values = data.draw(st.lists(st.integers(-30, 100), min_size=inst.n_pairs, max_size=inst.n_pairs))
+    return np.array(values, dtype=np.int64)
+
+
+@st.composite
+def crowded_tables(draw: st.DrawFn):  # type: ignore[no-untyped-def]
+    """One or two companies with many candidates of the same few loads: ranks well past the capacity."""
+    n_students = draw(st.integers(3, 8))
+    n_companies = draw(st.integers(1, 2))
+    cells = [(i, j) for i in range(n_students) for j in range(n_companies)]
+    k = len(cells)
+    score = draw(st.lists(st.integers(0, 20).map(lambda v: 5.0 * v), min_size=k, max_size=k))
+    load = draw(st.lists(st.sampled_from([1, 2]), min_size=k, max_size=k))
+    capacity = draw(st.lists(st.integers(2, 4), min_size=n_companies, max_size=n_companies))
+    mentor = [draw(st.integers(2, 2 * c)) for c in capacity]
+    return make_table(
+        n_students, n_companies, [c[0] for c in cells], [c[1] for c in cells], score, load, capacity, mentor
+    )
+
+
+def _companies_best(table, data):  # type: ignore[no-untyped-def]
+    """The usable instance, its count vectors, drawn profits and each company's best under them."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    profit = _profits(inst, data)
+    return (
+        inst,
+        configs,
+        profit,
+        company_best(inst, configs, profit, np.zeros(inst.n_students, dtype=np.int64)),
+    )
+
+
+@PROPERTIES
+@given(table=st.one_of(tight_tables(max_students=7, max_companies=3), crowded_tables()), data=st.data())
+def test_each_company_takes_its_most_profitable_fitting_students(table, data) -> None:  # type: ignore[no-untyped-def]
+    inst, _, profit, found = _companies_best(table, data)
+    for company in range(inst.n_companies):
+        best = max(sum(int(profit[k]) for k in subset) for subset in _subsets(inst, company))
+        assert found.best[company] == best
+        mine = found.chosen & (inst.company == company)
+        assert int(profit[mine].sum()) == best
+        assert mine.sum() <= inst.capacity[company]
+        assert int(inst.load[mine].sum()) <= inst.mentor_capacity[company]
+    assert found.total == int(found.best.sum())
+
+
+@PROPERTIES
+@given(table=st.one_of(tight_tables(max_students=7, max_companies=3), crowded_tables()), data=st.data())
+def test_forced_loss_is_what_taking_the_pair_costs_its_company(table, data) -> None:  # type: ignore[no-untyped-def]
+    inst, configs, profit, found = _companies_best(table, data)
+    loss = forced_loss(inst, configs, found, profit)
+    for k in range(inst.n_pairs):
+        company = int(inst.company[k])
+        with_k = [subset for subset in _subsets(inst, company) if k in subset]
+        assert with_k  # the usable subset: every pair fits its company alone
+        best_with_k = max(sum(int(profit[m]) for m in subset) for subset in with_k)
+        assert loss[k] == found.best[company] - best_with_k
+
+
+def _lex_milp(inst: Instance, heaviest: bool) -> np.ndarray:
+    """A plan placing the most students, then of the largest (or smallest) total weight: HiGHS."""
+    n = inst.n_pairs
+    columns = np.arange(n)
+    rows = [
+        csr_matrix((np.ones(n), (inst.student, columns)), shape=(inst.n_students, n)),
+        csr_matrix((np.ones(n), (inst.company, columns)), shape=(inst.n_companies, n)),
+        csr_matrix((inst.load.astype(float), (inst.company, columns)), shape=(inst.n_companies, n)),
+    ]
+    upper = [np.ones(inst.n_students), inst.capacity.astype(float), inst.mentor_capacity.astype(float)]
+    constraints = [LinearConstraint(row, 0, high) for row, high in zip(rows, upper, strict=True)]
+    first = milp(-np.ones(n), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1))
+    placed = round(-first.fun)
+    constraints.append(LinearConstraint(np.ones((1, n)), placed, placed))
+    sign = -1.0 if heaviest else 1.0
+    second = milp(
+        sign * inst.weight.astype(float), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1)
+    )
+    assert second.status == 0
+    return np.asarray(second.x) > 0.5
+
+
+@PROPERTIES
+@given(
+    table=tight_tables(max_students=10, max_companies=4),
+    value_is_m=st.booleans(),
+    rounds=st.sampled_from([1, 2, optimizer.knapsack_proof.MAX_ROUNDS]),
+    data=st.data(),
+)
+def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(table, value_is_m, rounds, data) -> None:  # type: ignore[no-untyped-def]
+    """With one or two rounds the gap stays open and the MILP on the pairs left must close it."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    binding = inst.mentor_can_bind()
+    lightest = _lex_milp(inst, heaviest=False)
+    heaviest = int(inst.weight[_lex_milp(inst, heaviest=True)].sum())
+    placed = int(lightest.sum())
+    value = inst.big_m() if value_is_m else data.draw(st.integers(0, 3000))
+    start = np.array(
+        data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.knapsack_proof, "MAX_ROUNDS", rounds)
+        found = improve_and_prove(inst, binding, lightest, placed, value, start, 10**12, math.inf)
+    assert found is not None
+    assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
+    assert found.weight == int(inst.weight[found.plan].sum())
+    assert found.weight_bound >= heaviest  # the bound holds for every plan placing that many
+    assert found.proven and found.weight == heaviest
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_must(table, data) -> None:  # type: ignore[no-untyped-def]
+    """For any prices and value, with a best plan so far one weight unit short of the heaviest (the
+    edge of the claim: the heaviest's shortfall is just below the gap), the heaviest uses only open
+    pairs and places every student whose price reaches the gap."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    heaviest = _lex_milp(inst, heaviest=True)
+    placed, light = int(heaviest.sum()), int(inst.weight[heaviest].sum()) - 1
+    value = data.draw(st.integers(0, 3000))
+    price = np.array(
+        data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
+    )
+    profit = value + inst.weight - price[inst.student]
+    found = company_best(inst, configs, profit, price)
+    gap = found.total - value * placed - light
+    assert gap > 0  # the bound holds for the heaviest plan
+    usable, must = heavier_plans_use(inst, configs, found, profit, price, gap)
+    assert usable[heaviest].all()
+    placed_students = np.zeros(inst.n_students, dtype=bool)
+    placed_students[inst.student[heaviest]] = True
+    assert placed_students[must].all()
+
+
+def test_the_companys_own_best_closes_what_the_lp_leaves_open() -> None:
+    """One company with two places and 4 mentor hours; students of load 3, 2 and 2 scoring 90, 60 and
+    50. The LP takes the heavy one and half a light one (weight 12,000); the company's own best is the
+    two light ones (11,000), which is the plan: proven in the first round, from prices of zero."""
+    table = make_table(3, 1, [0, 1, 2], [0, 0, 0], [90.0, 60.0, 50.0], [3, 2, 2], [2], [4])
+    inst = _usable_instance(table)
+    plan = inst.load == 2
+    found = improve_and_prove(inst, inst.mentor_can_bind(), plan, 2, 0, np.zeros(3), 10**9, math.inf)
+    assert found is not None
+    assert found.proven and found.weight == found.weight_bound == 11_000 and found.rounds == 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cut_short_at_any_point_it_keeps_a_plan_and_a_bound_that_hold(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage's clock runs out after its ``cut``-th look (rounds, then the MILP's time), for every
+    ``cut`` until it finishes: the plan is always one placing the most, and the bound always holds."""
+    rng = np.random.default_rng(seed)
+    table = random_table(rng, 40, 12, density=0.35)
+    inst = _usable_instance(table)
+    binding = inst.mentor_can_bind()
+    assert binding.any()
+    lightest = _lex_milp(inst, heaviest=False)
+    heaviest = int(inst.weight[_lex_milp(inst, heaviest=True)].sum())
+    placed = int(lightest.sum())
+    looks, cut = 0, 0
+
+    def clock() -> float:  # before the cut: long before the deadline; after it: long past it
+        nonlocal looks
+        looks += 1
+        return 0.0 if looks <= cut else 1e12
+
+    monkeypatch.setattr(optimizer.knapsack_proof, "perf_counter", clock)
+    while True:
+        looks = 0
+        found = improve_and_prove(inst, binding, lightest, placed, 0, np.zeros(inst.n_students), 10**12, 1e9)
+        assert found is not None
+        assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
+        assert int(inst.weight[lightest].sum()) <= found.weight <= heaviest <= found.weight_bound
+        if looks <= cut:
+            assert found.proven
+            break
+        cut += 1
+    assert cut > 2
