@@ -153,10 +153,11 @@ def markdown(rows: list[dict[str, Any]], time_limit: float) -> str:
         f"The optimizer proved {proven} of {len(rows)} plans optimal; on {closed} the number placed equals "
         "its bound (the total score is then still open). *Count proven at*: seconds into the solve when its "
         "plan placed as many as its bound on the count (the relaxation's, the count's LP or the search over "
-        "load limits: docs/optimizer.md, steps 2-2b); '-' where only a later step proved it, or none did. HiGHS and CP-SAT, given the whole problem, "
-        "did not get past their first stage or find a plan within the limit, so no ratio to their proof "
-        "time can be given here: see docs/optimizer.md. Times above the limit are model building "
-        "(CP-SAT), a stage finishing its node (HiGHS), or the optimizer's last step.",
+        "load limits: docs/optimizer.md, steps 2-2b); '-' where only a later step proved it, or none did. "
+        "Where the total score is proven too, the companies' knapsacks did it (step 2c). HiGHS and CP-SAT, "
+        "given the whole problem, did not get past their first stage or find a plan within the limit, so "
+        "no ratio to their proof time can be given here: see docs/optimizer.md. Times above the limit are "
+        "model building (CP-SAT), a stage finishing its node (HiGHS), or the optimizer's last step.",
     ]
     return "\n".join(lines) + "\n"
 

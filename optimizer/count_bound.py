@@ -83,6 +83,7 @@ def weight_bound_at_count(
     enough: int,
     deadline: float,
     round_seconds: float = 0.0,
+    max_rounds: int = MAX_ROUNDS,
 ) -> tuple[int, Prices | None]:
     """No plan placing ``placed`` students has a larger total weight: the LP's bound with the row
     "at least ``placed`` placed", by column generation from ``first_columns``, which must hold a plan
@@ -94,11 +95,12 @@ def weight_bound_at_count(
     mentor_capacity_j``, at most a min-cost flow on every pair plus the constants. Stops as
     ``count_bound`` does (``enough``: a plan's weight); at worst the total of each student's best
     weight. Also the prices of the round that gave it (None if no round ran): a certificate for the
-    proof by decomposition with a placement worth ``placement_value`` instead of ``M``.
+    proof by decomposition with a placement worth ``placement_value`` instead of ``M``. At most
+    ``max_rounds`` rounds.
     """
     top = inst.best_weight_total()
     found = _lp_bound(
-        inst, binding, first_columns, inst.weight, placed, 1, top, enough, deadline, round_seconds
+        inst, binding, first_columns, inst.weight, placed, 1, top, enough, deadline, round_seconds, max_rounds
     )
     return found.bound, found.prices
 
@@ -137,6 +139,7 @@ def _lp_bound(
     enough: int,
     deadline: float,
     round_seconds: float,
+    max_rounds: int = MAX_ROUNDS,
 ) -> _LpBound:
     """Column generation for the LP ``max objective . x`` under every limit (and, if ``min_placed``,
     at least that many placed), each round's prices certified by a flow on every pair, in ``1 /
@@ -147,7 +150,7 @@ def _lp_bound(
     rounds = 0
     lp_levels = None
     prices: Prices | None = None
-    while rounds < MAX_ROUNDS and bound > enough:
+    while rounds < max_rounds and bound > enough:
         started = perf_counter()
         time_left = deadline - started
         if time_left <= round_seconds:

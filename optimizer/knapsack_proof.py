@@ -37,8 +37,9 @@ from optimizer.company_knapsacks import (
 )
 from optimizer.instance import Instance
 
-MAX_ROUNDS = 600
-"""Subgradient rounds at most (1,700 x 900: 15-40 ms each, fewer pairs each time some are ruled out)."""
+MAX_ROUNDS = 1_500
+"""Subgradient rounds at most (1,700 x 900: 15-40 ms each, fewer pairs each time some are ruled out;
+600 stopped 1,700 x 1,100 seed 3 at 22 s of a 60 s limit with too many pairs left for the MILP)."""
 FIX_EVERY = 20
 """Every this many rounds the pairs no heavier plan can use are ruled out (``heavier_plans_use``)."""
 MILP_START_PAIRS = 12_000
