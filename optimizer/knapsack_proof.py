@@ -101,8 +101,8 @@ def improve_and_prove(
     part = inst
     best: tuple[int, int, np.ndarray] | None = None  # the least bound, its value and prices
     placement_value = float(value)
-    # The value is the relaxation's M when the count is the relaxation's own: the companies then never
-    # take fewer in all (a student less costs M), and the value stays.
+    # A value of M or more (count first, as in the relaxation) stays as it is; any other follows the
+    # count's subgradient (the companies' choices place more or fewer than ``placed`` in all).
     free_value = value < inst.big_m()
     factor, stall, rounds = 1.0, 0, 0
     rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
