@@ -61,10 +61,10 @@ def pairs_file(companies: int, seed: int) -> Path:
 
 def measure(companies: int, seed: int, time_limit: float) -> dict[str, Any]:
     """The three methods on one network, side by side (called in a fresh process)."""
-    import numpy as np
 
     from bench.cpsat import solve_cpsat
     from bench.methods.exact import solve_milp
+    from bench.methods.stable import usable_pairs
     from bench.problem import BenchProblem, read_pair_table
     from optimizer import PlacementProblem, SolveParams, solve_placement
 
@@ -85,9 +85,7 @@ def measure(companies: int, seed: int, time_limit: float) -> dict[str, Any]:
         "count_proven_seconds": result.stats.get("count_proven_seconds"),
     }
 
-    usable = np.flatnonzero(
-        (bench.capacity[bench.company] > 0) & (bench.load <= bench.mentor_capacity[bench.company])
-    )
+    usable = usable_pairs(bench)
     binding = bench.mentor_can_bind()
     out["mentor_limits_that_can_bind"] = int(binding.sum())
     started = time.perf_counter()

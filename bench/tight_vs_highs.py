@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main(argv: list[str] | None = None) -> None:
-    import numpy as np
 
     from bench.bench_tight import pairs_file
     from bench.methods.exact import solve_milp
+    from bench.methods.stable import usable_pairs
     from bench.problem import BenchProblem, read_pair_table
     from optimizer import PlacementProblem, SolveParams, solve_placement
 
@@ -42,9 +42,7 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         result = solve_placement(problem, SolveParams(time_limit_seconds=args.time_limit))
         optimizer_seconds = time.perf_counter() - started
-        usable = np.flatnonzero(
-            (bench.capacity[bench.company] > 0) & (bench.load <= bench.mentor_capacity[bench.company])
-        )
+        usable = usable_pairs(bench)
         started = time.perf_counter()
         picked, optimal, status, _ = solve_milp(bench, usable, bench.mentor_can_bind(), args.highs_limit)
         highs_seconds = time.perf_counter() - started

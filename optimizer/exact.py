@@ -102,6 +102,9 @@ this share of the time limit, before the Lagrangian rounds' own end."""
 LARGE_PLAN_SHARE = 0.85
 """Shares of the time limit by which the relaxation, restrict-and-reflow and the Lagrangian rounds must end."""
 REFLOW_EVERY_PAIR_MAX = 250_000
+"""Up to this many pairs restrict-and-reflow's flows use every pair (tight networks, up to 243,654 pairs:
+there every pair places more); above it, the priced flow's active pairs and each student's
+``REFLOW_PAIRS_PER_STUDENT`` best, so that one flow cannot take the whole time limit."""
 KNAPSACK_WEIGHT_LP_ROUNDS = 3
 """Before the knapsacks the weight LP only gives prices to start from: three rounds, not eight (1,700 x
 900 seeds 1-4: 3 of 4 proven in 30 s instead of 1; its eight rounds took 4.2 s of seed 2's 30)."""
@@ -109,9 +112,6 @@ KNAPSACK_MAX_PAIRS = 250_000
 """The companies' knapsacks run up to this many pairs: each of their rounds sorts every pair, and on
 national networks (1,700 x 5,000: about a million pairs; the benchmark's national-tight: 452,615) they
 took 35-50 s where the decomposition proves the plan in 3-30 s."""
-"""Up to this many pairs restrict-and-reflow's flows use every pair (tight networks, up to 243,654 pairs:
-there every pair places more); above it, the priced flow's active pairs and each student's
-``REFLOW_PAIRS_PER_STUDENT`` best, so that one flow cannot take the whole time limit."""
 REFLOW_PAIRS_PER_STUDENT = 32
 """On national networks (1,700 x 5,000, about a million pairs) restrict-and-reflow on the active pairs and
 each student's 32 best placed as many and led to the same proofs (same models) as on every pair, with

@@ -89,9 +89,8 @@ def improve_and_prove(
     configs = configurations(inst)
     if configs is None:
         return None
-    from optimizer.exact import loosest_level_caps
+    from optimizer.exact import _fitted_flow
 
-    loosest = loosest_level_caps(inst)
     lex_weight = inst.big_m() + inst.weight
     weight = int(inst.weight[plan].sum())
     price = np.maximum(np.asarray(student_price, dtype=np.float64), 0.0)
@@ -99,7 +98,7 @@ def improve_and_prove(
     # gap below its best when it takes it is out for good (for a heavier plan than any later one too).
     alive = np.arange(inst.n_pairs)
     part = inst
-    best: tuple[int, int, np.ndarray] | None = None  # the least bound, its value and prices
+    best: tuple[int, int, np.ndarray] | None = None  # the least weight bound, its value and prices
     placement_value = float(value)
     # A value of M or more (count first, as in the relaxation) stays as it is; any other follows the
     # count's subgradient (the companies' choices place more or fewer than ``placed`` in all).
@@ -111,24 +110,27 @@ def improve_and_prove(
         value = round(placement_value)
         profit = value + part.weight - integer_price[part.student]
         found = company_best(part, configs, profit, integer_price)
-        if best is None or found.total - value * placed < best[0] - best[1] * placed:
-            best, stall = (found.total, value, integer_price), 0
+        round_bound = found.total - value * placed
+        if best is None or round_bound < best[0]:
+            best, stall = (round_bound, value, integer_price), 0
         else:
             stall += 1
             if stall >= STALL_ROUNDS:
                 factor, stall = factor / 2, 0
         if rounds % PLAN_EVERY == 0:
-            candidate = alive[_plan_within(part, binding, found.counts, loosest, lex_weight[alive])]
+            # The companies' choices fit their limits, so the limits they fit make a plan's flow.
+            everywhere = np.ones(part.n_pairs, dtype=bool)
+            candidate = alive[_fitted_flow(part, found.chosen, everywhere, lex_weight[alive], binding)]
             if candidate.size >= placed and int(inst.weight[candidate].sum()) > weight:
                 plan = np.zeros(inst.n_pairs, dtype=bool)
                 plan[candidate] = True
                 weight = int(inst.weight[candidate].sum())
         rounds += 1
-        gap = best[0] - best[1] * placed - weight
+        gap = best[0] - weight
         if gap <= 0:
             break
         if rounds % FIX_EVERY == 0:
-            keep = forced_loss(part, configs, found, profit) < found.total - value * placed - weight
+            keep, _ = heavier_plans_use(part, configs, found, profit, integer_price, round_bound - weight)
             if not keep.all():
                 alive, part = alive[keep], part.subset(np.flatnonzero(keep))
                 if alive.size <= MILP_START_PAIRS:
@@ -180,23 +182,6 @@ def heavier_plans_use(
     must place (leaving one out costs its price). ``gap``: the bound less the best plan's value, so
     these are what any plan worth more than the best must do."""
     return forced_loss(inst, configs, found, profit) < gap, student_price >= gap
-
-
-def _plan_within(
-    inst: Instance, binding: np.ndarray, counts: np.ndarray, loosest: np.ndarray, lex_weight: np.ndarray
-) -> np.ndarray:
-    """The flow of largest ``lex_weight`` within the nested load limits of the count vectors ``counts``
-    (``(n_companies, levels)``, students per load) at the binding companies, spare hours on the lowest
-    levels; the loosest limits elsewhere. Every plan it returns keeps every limit."""
-    from optimizer.exact import _level_flow, _with_spare
-
-    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1][:, 1:]  # students of load l or more, l >= 1
-    levels = loosest.shape[1]
-    nested = np.zeros_like(loosest)
-    width = min(levels, at_least.shape[1])
-    nested[:, :width] = at_least[:, :width]
-    caps = _with_spare(inst, np.minimum(nested, inst.capacity[:, None]))
-    return _level_flow(inst, lex_weight, np.where(binding[:, None], caps, loosest))
 
 
 def _best_within(
