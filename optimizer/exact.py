@@ -606,12 +606,14 @@ def _counted_bound(
     inst: Instance, solution: ExactSolution, placed_bound: int | None, weight_cap: int | None = None
 ) -> ExactSolution:
     """``solution`` with its bound lowered to ``placed_bound`` students where that is tighter (the
-    weight bound is then that of the heaviest flow placing as many within the loosest load limits),
+    weight bound is then that of the heaviest flow placing as many within the loosest load limits, and
+    the count that flow's if those limits place fewer),
     and its weight bound to ``weight_cap`` (no plan placing ``placed_bound`` weighs more) if lower."""
     if placed_bound is None or placed_bound > solution.bound.placed:
         return solution
     if placed_bound < solution.bound.placed:
-        weight = best_weight_placing(inst, placed_bound, candidate_level_caps(inst))
+        # The loosest limits every plan keeps may rule out even ``placed_bound`` students.
+        placed_bound, weight = best_weight_placing(inst, placed_bound, candidate_level_caps(inst))
     else:
         weight = solution.bound.weight
     bound = Lex(placed_bound, weight if weight_cap is None else min(weight, weight_cap))

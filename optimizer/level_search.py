@@ -219,17 +219,19 @@ def _closest_caps(
     return caps
 
 
-def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> int:
-    """The largest total weight of ``placed`` students within nested load limits ``level_cap``.
+def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> tuple[int, int]:
+    """The most students within nested load limits ``level_cap``, up to ``placed``, and the largest
+    total weight of that many.
 
-    A min-cost flow of exactly ``placed`` units. With limits every plan keeps
-    (``candidate_level_caps``) it bounds the weight of every plan placing ``placed``: mentor limits
-    themselves are relaxed to those limits. ``placed`` must be at most the flow's maximum.
+    A min-cost maximum flow of at most ``placed`` units. With limits every plan keeps
+    (``candidate_level_caps``) no plan places more than the count it returns, and none placing that
+    many weighs more: mentor limits themselves are relaxed to those limits. The count is below
+    ``placed`` when these limits alone rule ``placed`` out (a bound from elsewhere may not see that).
     """
     from ortools.graph.python import min_cost_flow
 
     if placed <= 0 or inst.n_pairs == 0:
-        return 0
+        return 0, 0
     net, _ = _network(inst, level_cap)
     tails, heads, capacities = _arcs(inst, net)
     weight = inst.weight.astype(np.int64)
@@ -240,9 +242,10 @@ def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> i
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     flow.set_node_supply(net.source, placed)
     flow.set_node_supply(net.sink, -placed)
-    if flow.solve() != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
-        raise RuntimeError(f"no flow of {placed} units within the load limits")
-    return placed * shift - int(flow.optimal_cost())
+    if flow.solve_max_flow_with_min_cost() != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
+        raise RuntimeError("the min-cost flow within the load limits did not solve")
+    reached = int(flow.maximum_flow())
+    return reached, reached * shift - int(flow.optimal_cost())
 
 
 def _network(inst: Instance, level_cap: np.ndarray) -> tuple[LevelNetwork, np.ndarray]:

@@ -23,7 +23,7 @@ from optimizer.flow import solve_transport
 from optimizer.instance import Instance
 from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
 from tests.optimizer.test_tight_properties import tight_tables
-from tests.optimizer.util import reference
+from tests.optimizer.util import make_table, reference
 
 PROPERTIES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -114,7 +114,23 @@ def test_the_weight_bound_for_the_best_count_is_never_below_the_milps_weight(tab
     assume(inst.n_pairs > 0)
     best = reference(table)
     assume(best.placed > 0)
-    assert best_weight_placing(inst, best.placed, candidate_level_caps(inst)) >= best.weight
+    caps = candidate_level_caps(inst)
+    reached, weight = best_weight_placing(inst, best.placed, caps)
+    assert reached == best.placed and weight >= best.weight
+    # Asked for more than the limits allow, it stops at a count no plan exceeds.
+    assert best_weight_placing(inst, inst.n_students + 1, caps)[0] >= best.placed
+
+
+def test_a_count_bound_the_loosest_limits_rule_out_is_lowered_to_theirs() -> None:
+    """Found with a 0.01 s limit: the count's bound (here 2) may be above what the loosest limits every
+    plan keeps allow (three students of load 2, two mentor hours: one), and the bound became a crash
+    ("no flow of 2 units") instead of one student."""
+    table = make_table(3, 1, [0, 1, 2], [0, 0, 0], [90.0, 80.0, 70.0], [2, 2, 2], [3], [2])
+    inst = _usable_instance(table)
+    plan = inst.weight == inst.weight.max()
+    solution = ExactSolution(plan, Lex(1, 9000), Lex(3, 24_000))
+    counted = _counted_bound(inst, solution, 2)
+    assert counted.bound == Lex(1, 9000) and counted.optimal
 
 
 @PROPERTIES
