@@ -81,6 +81,7 @@ class CompanyBest:
     rank: np.ndarray
     top: np.ndarray  # (n_companies, levels, most)
     vector_value: np.ndarray  # (n_companies, K), _NONE where it does not fit
+    group: np.ndarray  # (n_pairs,) company * levels + load
 
 
 def company_best(
@@ -113,7 +114,74 @@ def company_best(
     chosen = np.zeros(inst.n_pairs, dtype=bool)
     chosen[order[rank < counts[inst.company[order], load[order]]]] = True
     total = int(np.maximum(student_price, 0).sum()) + int(best.sum())
-    return CompanyBest(best, counts, chosen, total, order, rank, top, vector_value)
+    return CompanyBest(best, counts, chosen, total, order, rank, top, vector_value, group)
+
+
+def with_value(configs: Configurations, found: CompanyBest, value: int) -> CompanyBest:
+    """``found`` with ``value`` added to every pair's profit: what ``company_best`` finds on
+    ``profit + value``, from its table of vector values (a vector of ``n`` students gains ``n * value``)."""
+    sizes = configs.counts.sum(axis=1)
+    vector_value = np.where(found.vector_value > _NONE // 2, found.vector_value + value * sizes, _NONE)
+    at = vector_value.argmax(axis=1)
+    best = vector_value[np.arange(vector_value.shape[0]), at]
+    counts = configs.counts[at]
+    top = np.where(found.top > _NONE // 2, found.top + value, _NONE)
+    chosen = np.zeros(found.chosen.size, dtype=bool)
+    order, rank = found.order, found.rank
+    # The pairs' company and load, in ``order``, are the rows of ``top`` each rank lies in.
+    company, load = np.divmod(found.group[order], configs.levels)
+    chosen[order[rank < counts[company, load]]] = True
+    prices = found.total - int(found.best.sum())
+    return CompanyBest(
+        best, counts, chosen, prices + int(best.sum()), order, rank, top, vector_value, found.group
+    )
+
+
+def best_value(configs: Configurations, found: CompanyBest, placed: int, start: int) -> int:
+    """The placement value ``v`` (whole) that makes ``with_value(found, v).total - v * placed`` least.
+
+    That bound is convex in ``v`` (each company's best is a maximum of lines ``value + n * v``); its
+    least is where the companies together start to take ``placed`` or more. Searched outwards from
+    ``start`` (the value the round before), then halved.
+    """
+    sizes = configs.counts.sum(axis=1)
+    # by_size[j, n]: company j's best taking n students (only those matter: all gain n * v).
+    by_size = np.full((found.vector_value.shape[0], configs.most + 1), _NONE, dtype=np.int64)
+    for n in range(configs.most + 1):
+        if (sizes == n).any():
+            by_size[:, n] = found.vector_value[:, sizes == n].max(axis=1)
+    usable = by_size > _NONE // 2
+    size = np.arange(configs.most + 1, dtype=np.int64)
+
+    def rise(v: int) -> int:  # bound(v + 1) - bound(v)
+        at_v = np.where(usable, by_size + v * size, _NONE).max(axis=1)
+        at_next = np.where(usable, by_size + (v + 1) * size, _NONE).max(axis=1)
+        return int((at_next - at_v).sum()) - placed
+
+    # Below minus the largest profit no company takes anyone. Above ``highest`` every company takes
+    # as many as it can: n > m students gain (n - m) * v, more than m profits can exceed n.
+    profits = found.top[found.top > _NONE // 2]
+    largest, least = int(profits.max(initial=0)), int(profits.min(initial=0))
+    lowest = -largest - 1
+    highest = configs.most * (abs(largest) + abs(least)) + 1
+    if placed <= 0 or rise(highest) < 0:
+        return highest if placed > 0 else lowest
+    low, high, step = start, start, 1
+    while low > lowest and rise(low) >= 0:
+        low, step = max(low - step, lowest), step * 2
+    step = 1
+    while high < highest and rise(high) < 0:
+        high, step = min(high + step, highest), step * 2
+    # rise(low) < 0 <= rise(high) unless a limit was reached: the least is at the first v with rise >= 0.
+    if rise(low) >= 0:
+        return low
+    while high - low > 1:
+        middle = (low + high) // 2
+        if rise(middle) >= 0:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def _by_group_then_falling(group: np.ndarray, profit: np.ndarray, groups: int) -> np.ndarray:

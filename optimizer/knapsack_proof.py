@@ -5,17 +5,19 @@ many, and a placement may be valued at any ``value`` on top of its weight (the w
 its count row to start from, ``exact._at_proven_count``). Two steps (``docs/optimizer.md``, step 2c):
 
 1. **Subgradient rounds on the students' prices** (``company_knapsacks``): each round's bound
-   ``total - value * placed`` holds for the weight of every plan placing ``placed`` (the value moves
-   too, unless it is ``M``), and the count vectors each company picks, as nested load limits, bound a
-   flow that is a plan: the heaviest placing as many as those limits allow (a Lagrangian heuristic; on
-   1,700 x 700 seed 4 it found the optimum that restrict-and-reflow missed by 0.11 %). Every
-   ``FIX_EVERY`` rounds the pairs no plan heavier than the best can use are ruled out for good
-   (``heavier_plans_use``), so later rounds are faster and their bound, on fewer pairs, lower.
+   ``total - value * placed`` holds for the weight of every plan placing ``placed``. The value is,
+   each round, the one of least bound for the round's prices (``best_value``; unless it is ``M``),
+   and the prices step along the subgradient deflected by the steps before (``DEFLECTION``). The
+   count vectors each company picks, as nested load limits, bound a flow that is a plan: the
+   heaviest placing as many as those limits allow (a Lagrangian heuristic; on 1,700 x 700 seed 4 it
+   found the optimum that restrict-and-reflow missed by 0.11 %). Every ``FIX_EVERY`` rounds the
+   pairs no plan heavier than the best can use are ruled out for good (``heavier_plans_use``), so
+   later rounds are faster and their bound, on fewer pairs, lower.
 2. **A MILP on what is left.** A plan weighing more than the best has a shortfall from the bound
    below the gap, so it takes no pair whose ``forced_loss`` reaches the gap and leaves out no student
-   whose price does. HiGHS solves the rest exactly ("placed == placed", every limit), ten to forty
-   thousand pairs where the whole network has over a hundred thousand: its optimum is the network's,
-   or, cut short, its dual bound bounds the weight.
+   whose price does. HiGHS solves the rest exactly ("placed == placed", each company's limits as a
+   mix of its count vectors), five to twelve thousand pairs where the whole network has over a
+   hundred thousand: its optimum is the network's, or, cut short, its dual bound bounds the weight.
 
 Works in the exact solver's usable subset.
 """
@@ -31,9 +33,11 @@ import numpy as np
 from optimizer.company_knapsacks import (
     CompanyBest,
     Configurations,
+    best_value,
     company_best,
     configurations,
     forced_loss,
+    with_value,
 )
 from optimizer.instance import Instance
 
@@ -43,16 +47,24 @@ MAX_ROUNDS = 1_500
 FIX_EVERY = 20
 """Every this many rounds the pairs no heavier plan can use are ruled out (``heavier_plans_use``)."""
 MILP_START_PAIRS = 12_000
-"""The rounds stop once this few pairs are left: HiGHS proved 1,700 x 900 seed 1 on 12,770 in 5.5 s."""
+"""The rounds stop once this few pairs are left (1,700 x 900 seed 1: 11,183 proven in 3.0 s; at 6,000
+seed 3 went on to 500 rounds and 10,331 pairs, 4 s slower in all)."""
 PLAN_EVERY = 10
 """A round's count vectors become a plan every this many rounds (a flow on the pairs left)."""
 STALL_ROUNDS = 15
 """Rounds without a lower bound before the step halves (5 halved it too soon: the bound stalled)."""
 MIN_STEP_FACTOR = 1 / 1024
+FIRST_STEP_FACTOR = 1.0
+"""The first rounds' share of the Polyak step (1/4: 900 seed 3 stalled with 23,642 pairs open)."""
+DEFLECTION = 0.1
+"""The share of each round's subgradient in the step's direction; the rest is the direction before
+(plain subgradients zigzag: 900 seed 1, 630 above the optimum after 600 rounds; at 0.1, 154 after
+300; at 0.3, 179)."""
 ROUNDS_SHARE = 0.6
 """The rounds may use this share of the time left; the MILP the rest."""
 MAX_PROOF_PAIRS = 80_000
-"""No MILP above this many pairs left (HiGHS: 5.5-8 s on 13,000 pairs, 15 s on 41,000)."""
+"""No MILP above this many pairs left (HiGHS on the capacity and mentor rows: 5.5-8 s on 13,000
+pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,17 +111,15 @@ def improve_and_prove(
     alive = np.arange(inst.n_pairs)
     part = inst
     best: tuple[int, int, np.ndarray] | None = None  # the least weight bound, its value and prices
-    placement_value = float(value)
-    # A value of M or more (count first, as in the relaxation) stays as it is; any other follows the
-    # count's subgradient (the companies' choices place more or fewer than ``placed`` in all).
+    # A value of M or more (count first, as in the relaxation) stays as it is; any other is, each
+    # round, the one that gives the least bound for the round's prices (``best_value``).
     free_value = value < inst.big_m()
-    factor, stall, rounds = 1.0, 0, 0
+    factor, stall, rounds = FIRST_STEP_FACTOR, 0, 0
+    direction: np.ndarray | None = None
     rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
     while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
         integer_price = np.rint(price).astype(np.int64)
-        value = round(placement_value)
-        profit = value + part.weight - integer_price[part.student]
-        found = company_best(part, configs, profit, integer_price)
+        found, value, profit = _priced(part, configs, integer_price, placed, value, free_value)
         round_bound = found.total - value * placed
         if best is None or round_bound < best[0]:
             best, stall = (round_bound, value, integer_price), 0
@@ -136,22 +146,23 @@ def improve_and_prove(
                 if alive.size <= MILP_START_PAIRS:
                     break
                 continue  # the round's choices are over the pairs before
-        # Raise the price of students no company takes, lower it for those two or more take; and the
-        # placement's value down when the companies take more than ``placed`` in all, up when fewer.
-        step = 1 - np.bincount(part.student[found.chosen], minlength=inst.n_students)
+        # Raise the price of students no company takes, lower it for those two or more take, along
+        # the subgradient deflected by the steps before (``DEFLECTION``).
+        subgradient = 1.0 - np.bincount(part.student[found.chosen], minlength=inst.n_students)
+        direction = (
+            subgradient if direction is None else DEFLECTION * subgradient + (1 - DEFLECTION) * direction
+        )
+        step = direction.copy()
         step[(price <= 0) & (step > 0)] = 0
-        value_step = int(found.chosen.sum()) - placed if free_value else 0
-        norm = float(step @ step) + value_step**2
+        norm = float(step @ step)
         if norm == 0:
             break
         price = np.maximum(price - factor * gap / norm * step, 0.0)
-        placement_value -= factor * gap / norm * value_step
     if best is None:  # no time for a round
         return AtCount(plan, weight, max(weight_cap, weight), 0, 0)
     # The best prices once more on the pairs left: a bound for every plan heavier than ``plan``.
     _, value, integer_price = best
-    profit = value + part.weight - integer_price[part.student]
-    found = company_best(part, configs, profit, integer_price)
+    found, value, profit = _priced(part, configs, integer_price, placed, value, free_value=False)
     bound = max(min(weight_cap, found.total - value * placed), weight)
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
@@ -160,13 +171,32 @@ def improve_and_prove(
     open_pairs = alive[left_open]
     if open_pairs.size > MAX_PROOF_PAIRS:
         return AtCount(plan, weight, bound, rounds, 0)
-    solved = _best_within(inst, binding, open_pairs, must, placed, deadline)
+    solved = _best_within(inst, configs, open_pairs, must, placed, deadline)
     if solved is None:
         return AtCount(plan, weight, bound, rounds, open_pairs.size)
     chosen, upper = solved
     if chosen is not None and int(inst.weight[chosen].sum()) > weight:
         plan, weight = chosen, int(inst.weight[chosen].sum())
     return AtCount(plan, weight, max(min(bound, upper), weight), rounds, open_pairs.size)
+
+
+def _priced(
+    inst: Instance,
+    configs: Configurations,
+    student_price: np.ndarray,
+    placed: int,
+    value: int,
+    free_value: bool,
+) -> tuple[CompanyBest, int, np.ndarray]:
+    """Each company's best at ``student_price`` and a placement value: ``value``, or if ``free_value``
+    the one of least bound (searched from ``value``); with that value and the pairs' profits."""
+    weight_less_price = inst.weight - student_price[inst.student]
+    if not free_value:
+        profit = value + weight_less_price
+        return company_best(inst, configs, profit, student_price), value, profit
+    found = company_best(inst, configs, weight_less_price, student_price)
+    value = best_value(configs, found, placed, value)
+    return with_value(configs, found, value), value, value + weight_less_price
 
 
 def heavier_plans_use(
@@ -186,7 +216,7 @@ def heavier_plans_use(
 
 def _best_within(
     inst: Instance,
-    binding: np.ndarray,
+    configs: Configurations,
     pairs: np.ndarray,
     must: np.ndarray,
     placed: int,
@@ -197,44 +227,60 @@ def _best_within(
     HiGHS (``scipy.optimize.milp``) with no relative gap: the plan (None if there is none, or none
     within the time) and a bound on the weight of every such plan (its dual bound; weights are
     whole, so rounded down). None if HiGHS stopped without either.
+
+    Each company's limits are its count vectors (``configurations``): ``y[j, v] >= 0`` with
+    ``sum_v y[j, v] <= 1``, and its pairs of each load add up to the vectors' counts. Any whole
+    count that is a mix of fitting vectors fits too (the vectors are the whole points of the limits),
+    so ``y`` need not be whole; and the relaxation is a mix of count vectors, not of fractional
+    mentor hours (1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import coo_matrix
 
+    levels = configs.levels
     student, company = inst.student[pairs], inst.company[pairs]
-    columns = np.arange(pairs.size)
-    ones = np.ones(pairs.size)
+    load = inst.load[pairs].astype(np.int64)
     has_pair = np.bincount(student, minlength=inst.n_students) > 0
     if (must & ~has_pair).any():
         return None, -1  # a student every better plan places has no pair left: none is better
-    lowest = np.where(must, 1.0, 0.0)
-    mentor = binding[company]
-    constraints = [
-        LinearConstraint(
-            csr_matrix((ones, (student, columns)), shape=(inst.n_students, pairs.size)), lowest, 1.0
-        ),
-        LinearConstraint(
-            csr_matrix((ones, (company, columns)), shape=(inst.n_companies, pairs.size)),
-            0.0,
-            inst.capacity.astype(np.float64),
-        ),
-        LinearConstraint(
-            csr_matrix(
-                (inst.load[pairs][mentor].astype(np.float64), (company[mentor], columns[mentor])),
-                shape=(inst.n_companies, pairs.size),
-            ),
-            0.0,
-            inst.mentor_capacity.astype(np.float64),
-        ),
-        LinearConstraint(ones.reshape(1, -1), float(placed), float(placed)),
-    ]
+    # The vectors each company can fill from its pairs here (the empty one is "no vector").
+    available = np.zeros((inst.n_companies, levels), dtype=np.int64)
+    np.add.at(available, (company, load), 1)
+    fillable = configs.fits & (configs.counts[None, :, :] <= available[:, None, :]).all(axis=2)
+    fillable[:, configs.counts.sum(axis=1) == 0] = False
+    vector_company, vector = np.nonzero(fillable)
+    n_x, n_y = pairs.size, vector_company.size
+    # Rows: one per student, one per company (at most one vector), one per (company, load) (its
+    # pairs take the vector's count), and the count.
+    balance = inst.n_students + inst.n_companies
+    count_row = balance + inst.n_companies * levels
+    x_columns, y_columns = np.arange(n_x), n_x + np.arange(n_y)
+    rows = [student, inst.n_students + vector_company, balance + company * levels + load]
+    columns = [x_columns, y_columns, x_columns]
+    values = [np.ones(n_x), np.ones(n_y), np.ones(n_x)]
+    for level in range(levels):
+        takes = configs.counts[vector, level]
+        some = takes > 0
+        rows.append(balance + vector_company[some] * levels + level)
+        columns.append(y_columns[some])
+        values.append(-takes[some].astype(np.float64))
+    rows.append(np.full(n_x, count_row))
+    columns.append(x_columns)
+    values.append(np.ones(n_x))
+    matrix = coo_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(count_row + 1, n_x + n_y),
+    ).tocsr()
+    lowest = np.concatenate([np.where(must, 1.0, 0.0), np.zeros(count_row - inst.n_students), [placed]])
+    highest = np.concatenate([np.ones(balance), np.zeros(inst.n_companies * levels), [float(placed)]])
+    constraints = [LinearConstraint(matrix, lowest, highest)]
     time_left = deadline - perf_counter()
     if time_left <= 0.1:
         return None
     solved = milp(
-        -inst.weight[pairs].astype(np.float64),
+        np.concatenate([-inst.weight[pairs].astype(np.float64), np.zeros(n_y)]),
         constraints=constraints,
-        integrality=np.ones(pairs.size),
+        integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
         bounds=Bounds(0.0, 1.0),
         options={"time_limit": time_left, "mip_rel_gap": 0.0},
     )
@@ -247,7 +293,7 @@ def _best_within(
     if solved.x is None:
         return None, upper
     chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[pairs[np.asarray(solved.x) > 0.5]] = True
+    chosen[pairs[np.asarray(solved.x)[:n_x] > 0.5]] = True
     if not inst.is_feasible(chosen) or int(chosen.sum()) != placed:
         return None, upper
     return chosen, upper

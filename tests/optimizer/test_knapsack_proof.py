@@ -19,9 +19,9 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 import optimizer.knapsack_proof
-from optimizer.company_knapsacks import company_best, configurations, forced_loss
+from optimizer.company_knapsacks import best_value, company_best, configurations, forced_loss, with_value
 from optimizer.instance import Instance
-from optimizer.knapsack_proof import heavier_plans_use, improve_and_prove
+from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, random_table
@@ -103,8 +103,69 @@ def test_forced_loss_is_what_taking_the_pair_costs_its_company(table, data) -> N
         assert loss[k] == found.best[company] - best_with_k
 
 
-def _lex_milp(inst: Instance, heaviest: bool) -> np.ndarray:
-    """A plan placing the most students, then of the largest (or smallest) total weight: HiGHS."""
+@PROPERTIES
+@given(table=st.one_of(tight_tables(max_students=7, max_companies=3), crowded_tables()), data=st.data())
+def test_a_value_added_later_is_the_same_as_one_in_the_profits(table, data) -> None:  # type: ignore[no-untyped-def]
+    inst, configs, profit, found = _companies_best(table, data)
+    value = data.draw(st.integers(-150, 150))
+    shifted = with_value(configs, found, value)
+    direct = company_best(inst, configs, profit + value, np.zeros(inst.n_students, dtype=np.int64))
+    assert (shifted.best == direct.best).all() and shifted.total == direct.total
+    for company in range(inst.n_companies):
+        mine = shifted.chosen & (inst.company == company)
+        assert int((profit + value)[mine].sum()) == shifted.best[company]
+    assert (
+        forced_loss(inst, configs, shifted, profit + value)
+        == forced_loss(inst, configs, direct, profit + value)
+    ).all()
+
+
+@PROPERTIES
+@given(table=st.one_of(tight_tables(max_students=7, max_companies=3), crowded_tables()), data=st.data())
+def test_the_best_value_gives_the_least_bound(table, data) -> None:  # type: ignore[no-untyped-def]
+    """Against every whole value from below the point where no company takes anyone (profits are at
+    least -30 and at most 100) to above the one where every pair gains."""
+    _, configs, _, found = _companies_best(table, data)
+    # No more than the companies take together when every pair gains (else the bound falls forever).
+    most = int(with_value(configs, found, 10**6).chosen.sum())
+    placed = data.draw(st.integers(0, most))
+    start = data.draw(st.integers(-200, 200))
+
+    def bound(v: int) -> int:
+        return with_value(configs, found, v).total - v * placed
+
+    chosen = best_value(configs, found, placed, start)
+    assert bound(chosen) == min(bound(v) for v in range(-140, 530))
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_the_count_vector_milp_finds_the_heaviest_plan(table, data) -> None:  # type: ignore[no-untyped-def]
+    """On every pair, placing as many as the most, some students required: the same weight as a MILP
+    on the capacity and mentor rows (or none, where that has none), its plan within every limit."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    placed = int(_lex_milp(inst, heaviest=True).sum())
+    must = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_students, max_size=inst.n_students)))
+    expected = _lex_milp(inst, heaviest=True, must=must, placed=placed)
+    solved = _best_within(inst, configs, np.arange(inst.n_pairs), must, placed, math.inf)
+    assert solved is not None
+    plan, bound = solved
+    if expected is None:
+        assert plan is None
+        return
+    assert plan is not None and inst.is_feasible(plan) and int(plan.sum()) == placed
+    assert int(inst.weight[plan].sum()) == bound == int(inst.weight[expected].sum())
+    with_student = np.zeros(inst.n_students, dtype=bool)
+    with_student[inst.student[plan]] = True
+    assert with_student[must].all()
+
+
+def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, placed: int | None = None):  # type: ignore[no-untyped-def]
+    """A plan placing the most students (or ``placed``, with every ``must`` student), then of the
+    largest (or smallest) total weight: HiGHS. None if there is no such plan."""
     n = inst.n_pairs
     columns = np.arange(n)
     rows = [
@@ -113,14 +174,20 @@ def _lex_milp(inst: Instance, heaviest: bool) -> np.ndarray:
         csr_matrix((inst.load.astype(float), (inst.company, columns)), shape=(inst.n_companies, n)),
     ]
     upper = [np.ones(inst.n_students), inst.capacity.astype(float), inst.mentor_capacity.astype(float)]
-    constraints = [LinearConstraint(row, 0, high) for row, high in zip(rows, upper, strict=True)]
-    first = milp(-np.ones(n), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1))
-    placed = round(-first.fun)
+    lower = [np.zeros(inst.n_students) if must is None else must.astype(float), 0.0, 0.0]
+    constraints = [
+        LinearConstraint(row, low, high) for row, low, high in zip(rows, lower, upper, strict=True)
+    ]
+    if placed is None:
+        first = milp(-np.ones(n), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1))
+        placed = round(-first.fun)
     constraints.append(LinearConstraint(np.ones((1, n)), placed, placed))
     sign = -1.0 if heaviest else 1.0
     second = milp(
         sign * inst.weight.astype(float), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1)
     )
+    if must is not None and second.status == 2:
+        return None
     assert second.status == 0
     return np.asarray(second.x) > 0.5
 
