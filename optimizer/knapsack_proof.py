@@ -146,8 +146,8 @@ def improve_and_prove(
                 if alive.size <= MILP_START_PAIRS:
                     break
                 continue  # the round's choices are over the pairs before
-        # Raise the price of students no company takes, lower it for those two or more take, along
-        # the subgradient deflected by the steps before (``DEFLECTION``).
+        # Lower the price of students no company takes (it only adds to the bound), raise it for
+        # those two or more take, along the subgradient deflected by the steps before (``DEFLECTION``).
         subgradient = 1.0 - np.bincount(part.student[found.chosen], minlength=inst.n_students)
         direction = (
             subgradient if direction is None else DEFLECTION * subgradient + (1 - DEFLECTION) * direction
