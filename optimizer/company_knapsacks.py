@@ -46,8 +46,13 @@ class Configurations:
         return int(self.counts.shape[1])
 
     @property
+    def sizes(self) -> np.ndarray:
+        """(K,) how many students each vector takes."""
+        return self.counts.sum(axis=1)
+
+    @property
     def most(self) -> int:
-        return int(self.counts.sum(axis=1).max(initial=0))
+        return int(self.sizes.max(initial=0))
 
 
 def configurations(inst: Instance) -> Configurations | None:
@@ -81,7 +86,6 @@ class CompanyBest:
     rank: np.ndarray
     top: np.ndarray  # (n_companies, levels, most)
     vector_value: np.ndarray  # (n_companies, K), _NONE where it does not fit
-    group: np.ndarray  # (n_pairs,) company * levels + load
 
 
 def company_best(
@@ -114,37 +118,34 @@ def company_best(
     chosen = np.zeros(inst.n_pairs, dtype=bool)
     chosen[order[rank < counts[inst.company[order], load[order]]]] = True
     total = int(np.maximum(student_price, 0).sum()) + int(best.sum())
-    return CompanyBest(best, counts, chosen, total, order, rank, top, vector_value, group)
+    return CompanyBest(best, counts, chosen, total, order, rank, top, vector_value)
 
 
-def with_value(configs: Configurations, found: CompanyBest, value: int) -> CompanyBest:
+def with_value(inst: Instance, configs: Configurations, found: CompanyBest, value: int) -> CompanyBest:
     """``found`` with ``value`` added to every pair's profit: what ``company_best`` finds on
     ``profit + value``, from its table of vector values (a vector of ``n`` students gains ``n * value``)."""
-    sizes = configs.counts.sum(axis=1)
-    vector_value = np.where(found.vector_value > _NONE // 2, found.vector_value + value * sizes, _NONE)
+    vector_value = np.where(
+        found.vector_value > _NONE // 2, found.vector_value + value * configs.sizes, _NONE
+    )
     at = vector_value.argmax(axis=1)
-    best = vector_value[np.arange(vector_value.shape[0]), at]
+    best = vector_value[np.arange(inst.n_companies), at]
     counts = configs.counts[at]
     top = np.where(found.top > _NONE // 2, found.top + value, _NONE)
-    chosen = np.zeros(found.chosen.size, dtype=bool)
     order, rank = found.order, found.rank
-    # The pairs' company and load, in ``order``, are the rows of ``top`` each rank lies in.
-    company, load = np.divmod(found.group[order], configs.levels)
-    chosen[order[rank < counts[company, load]]] = True
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[order[rank < counts[inst.company[order], inst.load[order]]]] = True
     prices = found.total - int(found.best.sum())
-    return CompanyBest(
-        best, counts, chosen, prices + int(best.sum()), order, rank, top, vector_value, found.group
-    )
+    return CompanyBest(best, counts, chosen, prices + int(best.sum()), order, rank, top, vector_value)
 
 
 def best_value(configs: Configurations, found: CompanyBest, placed: int, start: int) -> int:
-    """The placement value ``v`` (whole) that makes ``with_value(found, v).total - v * placed`` least.
+    """The placement value ``v`` (whole) that makes ``with_value(.., found, v).total - v * placed`` least.
 
     That bound is convex in ``v`` (each company's best is a maximum of lines ``value + n * v``); its
     least is where the companies together start to take ``placed`` or more. Searched outwards from
     ``start`` (the value the round before), then halved.
     """
-    sizes = configs.counts.sum(axis=1)
+    sizes = configs.sizes
     # by_size[j, n]: company j's best taking n students (only those matter: all gain n * v).
     by_size = np.full((found.vector_value.shape[0], configs.most + 1), _NONE, dtype=np.int64)
     for n in range(configs.most + 1):

@@ -54,8 +54,6 @@ PLAN_EVERY = 10
 STALL_ROUNDS = 15
 """Rounds without a lower bound before the step halves (5 halved it too soon: the bound stalled)."""
 MIN_STEP_FACTOR = 1 / 1024
-FIRST_STEP_FACTOR = 1.0
-"""The first rounds' share of the Polyak step (1/4: 900 seed 3 stalled with 23,642 pairs open)."""
 DEFLECTION = 0.1
 """The share of each round's subgradient in the step's direction; the rest is the direction before
 (plain subgradients zigzag: 900 seed 1, 630 above the optimum after 600 rounds; at 0.1, 154 after
@@ -114,7 +112,7 @@ def improve_and_prove(
     # A value of M or more (count first, as in the relaxation) stays as it is; any other is, each
     # round, the one that gives the least bound for the round's prices (``best_value``).
     free_value = value < inst.big_m()
-    factor, stall, rounds = FIRST_STEP_FACTOR, 0, 0
+    factor, stall, rounds = 1.0, 0, 0
     direction: np.ndarray | None = None
     rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
     while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
@@ -196,7 +194,7 @@ def _priced(
         return company_best(inst, configs, profit, student_price), value, profit
     found = company_best(inst, configs, weight_less_price, student_price)
     value = best_value(configs, found, placed, value)
-    return with_value(configs, found, value), value, value + weight_less_price
+    return with_value(inst, configs, found, value), value, value + weight_less_price
 
 
 def heavier_plans_use(

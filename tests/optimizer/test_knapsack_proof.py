@@ -108,7 +108,7 @@ def test_forced_loss_is_what_taking_the_pair_costs_its_company(table, data) -> N
 def test_a_value_added_later_is_the_same_as_one_in_the_profits(table, data) -> None:  # type: ignore[no-untyped-def]
     inst, configs, profit, found = _companies_best(table, data)
     value = data.draw(st.integers(-150, 150))
-    shifted = with_value(configs, found, value)
+    shifted = with_value(inst, configs, found, value)
     direct = company_best(inst, configs, profit + value, np.zeros(inst.n_students, dtype=np.int64))
     assert (shifted.best == direct.best).all() and shifted.total == direct.total
     for company in range(inst.n_companies):
@@ -125,14 +125,14 @@ def test_a_value_added_later_is_the_same_as_one_in_the_profits(table, data) -> N
 def test_the_best_value_gives_the_least_bound(table, data) -> None:  # type: ignore[no-untyped-def]
     """Against every whole value from below the point where no company takes anyone (profits are at
     least -30 and at most 100) to above the one where every pair gains."""
-    _, configs, _, found = _companies_best(table, data)
+    inst, configs, _, found = _companies_best(table, data)
     # No more than the companies take together when every pair gains (else the bound falls forever).
-    most = int(with_value(configs, found, 10**6).chosen.sum())
+    most = int(with_value(inst, configs, found, 10**6).chosen.sum())
     placed = data.draw(st.integers(0, most))
     start = data.draw(st.integers(-200, 200))
 
     def bound(v: int) -> int:
-        return with_value(configs, found, v).total - v * placed
+        return with_value(inst, configs, found, v).total - v * placed
 
     chosen = best_value(configs, found, placed, start)
     assert bound(chosen) == min(bound(v) for v in range(-140, 530))
