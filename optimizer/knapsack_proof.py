@@ -212,6 +212,18 @@ def heavier_plans_use(
     return forced_loss(inst, configs, found, profit) < gap, student_price >= gap
 
 
+def whole_bound(bound: float) -> int:
+    """HiGHS's bound on a whole weight, as a whole number: rounded down past its tolerance.
+
+    HiGHS's bounds carry a floating-point error that grows with the weights: under the
+    interest-first objective (weights near 500 million) a proven optimum of 503,563,968 came back as
+    503,563,967.9999956, which plain rounding down would put below the plan itself. Within 1e-11 of
+    the bound's size (plus a millionth) it is taken as the whole number it is near: 0.03 at 2.9
+    billion, where a looser 1e-9 rounded a proven 2,906,576,588 up to 590 and so lost the proof.
+    """
+    return math.floor(bound + 1e-6 + 1e-11 * abs(bound))
+
+
 def _best_within(
     inst: Instance,
     configs: Configurations,
@@ -287,7 +299,7 @@ def _best_within(
         return None, -1
     if dual is None or not math.isfinite(dual):
         return None
-    upper = math.floor(-dual + 1e-6)
+    upper = whole_bound(-dual)
     if solved.x is None:
         return None, upper
     chosen = np.zeros(inst.n_pairs, dtype=bool)

@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 import optimizer.knapsack_proof
 from optimizer.company_knapsacks import best_value, company_best, configurations, forced_loss, with_value
 from optimizer.instance import Instance
-from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove
+from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove, whole_bound
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, random_table
@@ -246,6 +246,17 @@ def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_m
     placed_students = np.zeros(inst.n_students, dtype=bool)
     placed_students[inst.student[heaviest]] = True
     assert placed_students[must].all()
+
+
+def test_a_bound_is_rounded_down_only_past_the_solvers_error() -> None:
+    # HiGHS's bound on a proven optimum of 503,563,968 (interest-first weights, 340 x 180 seed 3).
+    assert whole_bound(503_563_967.9999956) == 503_563_968
+    assert whole_bound(503_563_967.2) == 503_563_967
+    assert whole_bound(2_906_576_588.0) == 2_906_576_588
+    assert whole_bound(2_906_576_588.6) == 2_906_576_588
+    assert whole_bound(12_926_432.0 - 1e-7) == 12_926_432
+    assert whole_bound(12_926_432.4) == 12_926_432
+    assert whole_bound(-3.5) == -4
 
 
 def test_the_companys_own_best_closes_what_the_lp_leaves_open() -> None:
