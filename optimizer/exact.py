@@ -60,8 +60,10 @@ from time import perf_counter
 
 import numpy as np
 
+from optimizer.company_knapsacks import configurations
 from optimizer.count_bound import MAX_ROUNDS as LP_MAX_ROUNDS
 from optimizer.count_bound import Prices, count_bound, weight_bound_at_count
+from optimizer.count_vectors import count_vector_bound
 from optimizer.decompose import Certificate, Decomposed, prove_optimal
 from optimizer.flow import (
     Augmented,
@@ -96,6 +98,10 @@ LAGRANGE_SHARE = 0.85
 COUNT_LP_SHARE = 0.75
 """The count's LP bound (``count_bound``, when the plan places fewer than the relaxation) ends by this
 share of the time limit; the search over load limits after it stops as soon as it meets that bound."""
+COUNT_VECTOR_MAX_PAIRS = 60_000
+"""When the count LP leaves the plan short, the count-vector LP on every pair (``count_vectors``) runs up
+to this many pairs (generate(700, 360, seed=3), 29,718 pairs: 669.5 in 1.5 s where the capacity and
+mentor rows allow 672; 1,700 x 900 seed 5, 198,066 pairs: 106 s)."""
 LEVEL_SEARCH_SHARE = 0.8
 """The search over the companies' load limits (when the plan places fewer than the relaxation) ends by
 this share of the time limit, before the Lagrangian rounds' own end."""
@@ -386,6 +392,19 @@ def _solve_core(
             stats["count_lp_bound"] = lp.placed
             stats["count_lp_rounds"] = lp.rounds
             placed_bound = min(first.upper.placed, lp.placed)
+            lp_levels = lp.lp_levels
+            if int(reflowed.sum()) < placed_bound and inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS:
+                started = perf_counter()
+                configs = configurations(inst)
+                mixed = (
+                    None
+                    if configs is None
+                    else count_vector_bound(inst, configs, now + COUNT_LP_SHARE * share)
+                )
+                stats["count_vector_seconds"] = perf_counter() - started
+                if mixed is not None:
+                    stats["count_vector_bound"] = mixed.placed
+                    placed_bound, lp_levels = min(placed_bound, mixed.placed), mixed.lp_levels
             if int(reflowed.sum()) < placed_bound:
                 reflowed, placed_bound = _search_count(
                     inst,
@@ -393,7 +412,7 @@ def _solve_core(
                     lex_weight,
                     binding,
                     placed_bound,
-                    lp.lp_levels,
+                    lp_levels,
                     now + LEVEL_SEARCH_SHARE * share,
                     stats,
                 )

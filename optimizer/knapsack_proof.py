@@ -39,6 +39,7 @@ from optimizer.company_knapsacks import (
     forced_loss,
     with_value,
 )
+from optimizer.count_vectors import mix_model
 from optimizer.instance import Instance
 
 MAX_ROUNDS = 1_500
@@ -238,51 +239,22 @@ def _best_within(
     within the time) and a bound on the weight of every such plan (its dual bound; weights are
     whole, so rounded down). None if HiGHS stopped without either.
 
-    Each company's limits are its count vectors (``configurations``): ``y[j, v] >= 0`` with
-    ``sum_v y[j, v] <= 1``, and its pairs of each load add up to the vectors' counts. Any whole
-    count that is a mix of fitting vectors fits too (the vectors are the whole points of the limits),
-    so ``y`` need not be whole; and the relaxation is a mix of count vectors, not of fractional
-    mentor hours (1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11).
+    Each company's limits are a mix of its count vectors (``count_vectors.mix_model``; 1,700 x 900
+    seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix
+    from scipy.sparse import csr_matrix, vstack
 
-    levels = configs.levels
-    student, company = inst.student[pairs], inst.company[pairs]
-    load = inst.load[pairs].astype(np.int64)
-    has_pair = np.bincount(student, minlength=inst.n_students) > 0
+    has_pair = np.bincount(inst.student[pairs], minlength=inst.n_students) > 0
     if (must & ~has_pair).any():
         return None, -1  # a student every better plan places has no pair left: none is better
-    # The vectors each company can fill from its pairs here (the empty one is "no vector").
-    available = np.zeros((inst.n_companies, levels), dtype=np.int64)
-    np.add.at(available, (company, load), 1)
-    fillable = configs.fits & (configs.counts[None, :, :] <= available[:, None, :]).all(axis=2)
-    fillable[:, configs.counts.sum(axis=1) == 0] = False
-    vector_company, vector = np.nonzero(fillable)
-    n_x, n_y = pairs.size, vector_company.size
-    # Rows: one per student, one per company (at most one vector), one per (company, load) (its
-    # pairs take the vector's count), and the count.
-    balance = inst.n_students + inst.n_companies
-    count_row = balance + inst.n_companies * levels
-    x_columns, y_columns = np.arange(n_x), n_x + np.arange(n_y)
-    rows = [student, inst.n_students + vector_company, balance + company * levels + load]
-    columns = [x_columns, y_columns, x_columns]
-    values = [np.ones(n_x), np.ones(n_y), np.ones(n_x)]
-    for level in range(levels):
-        takes = configs.counts[vector, level]
-        some = takes > 0
-        rows.append(balance + vector_company[some] * levels + level)
-        columns.append(y_columns[some])
-        values.append(-takes[some].astype(np.float64))
-    rows.append(np.full(n_x, count_row))
-    columns.append(x_columns)
-    values.append(np.ones(n_x))
-    matrix = coo_matrix(
-        (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
-        shape=(count_row + 1, n_x + n_y),
-    ).tocsr()
-    lowest = np.concatenate([np.where(must, 1.0, 0.0), np.zeros(count_row - inst.n_students), [placed]])
-    highest = np.concatenate([np.ones(balance), np.zeros(inst.n_companies * levels), [float(placed)]])
+    model = mix_model(inst, configs, pairs)
+    n_x, n_y, balance = model.n_pairs, model.n_vectors, model.balance_start
+    count_row = csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))
+    matrix = vstack([model.matrix, count_row]).tocsr()
+    n_balance = model.matrix.shape[0] - balance
+    lowest = np.concatenate([np.where(must, 1.0, 0.0), np.zeros(inst.n_companies + n_balance), [placed]])
+    highest = np.concatenate([np.ones(balance), np.zeros(n_balance), [float(placed)]])
     constraints = [LinearConstraint(matrix, lowest, highest)]
     time_left = deadline - perf_counter()
     if time_left <= 0.1:

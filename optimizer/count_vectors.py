@@ -1,0 +1,115 @@
+"""Each company's limits as a mix of its count vectors: the model of the proof MILP and a count bound.
+
+A plan's students at company ``j`` make a count vector (how many of each load) that fits its capacity
+and mentor hours (``company_knapsacks.configurations``). Written as ``y[j, v] >= 0`` with
+``sum_v y[j, v] <= 1`` and, for each load, the company's pairs of that load adding up to the vectors'
+counts, the limits' relaxation is a mix of whole count vectors rather than fractional mentor hours:
+any whole count inside the mix fits, so only the pairs need be whole, and the LP is far tighter
+(``generate(700, 360, seed=3)``: 669.5 where the capacity and mentor rows allow 672; the optimum
+places 669).
+
+Columns: the pairs given, then the fillable vectors. Rows: one per student, one per company (at most
+one vector), one per (company, load) (the balance, ``= 0``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from time import perf_counter
+
+import numpy as np
+from scipy.sparse import coo_matrix, csr_matrix
+
+from optimizer.company_knapsacks import Configurations, company_best
+from optimizer.instance import Instance
+
+PRICE_SCALE = 60
+"""Students' prices in sixtieths of a placement when the LP's duals become a bound (often 1/2, 1/3)."""
+
+
+@dataclass(frozen=True, eq=False)
+class MixModel:
+    """The rows above over ``pairs`` and the vectors each company can fill from them."""
+
+    matrix: csr_matrix  # (n_students + n_companies + n_companies * levels, pairs.size + n_vectors)
+    n_pairs: int
+    n_vectors: int
+    balance_start: int  # the first (company, load) row; the rows before are students then companies
+
+
+def mix_model(inst: Instance, configs: Configurations, pairs: np.ndarray) -> MixModel:
+    """The count-vector rows on ``pairs`` (indices into ``inst``)."""
+    levels = configs.levels
+    student, company = inst.student[pairs], inst.company[pairs]
+    load = inst.load[pairs].astype(np.int64)
+    # The vectors each company can fill from its pairs here (the empty one is "no vector").
+    available = np.zeros((inst.n_companies, levels), dtype=np.int64)
+    np.add.at(available, (company, load), 1)
+    fillable = configs.fits & (configs.counts[None, :, :] <= available[:, None, :]).all(axis=2)
+    fillable[:, configs.sizes == 0] = False
+    vector_company, vector = np.nonzero(fillable)
+    n_x, n_y = pairs.size, vector_company.size
+    balance = inst.n_students + inst.n_companies
+    x_columns, y_columns = np.arange(n_x), n_x + np.arange(n_y)
+    rows = [student, inst.n_students + vector_company, balance + company * levels + load]
+    columns = [x_columns, y_columns, x_columns]
+    values = [np.ones(n_x), np.ones(n_y), np.ones(n_x)]
+    for level in range(levels):
+        takes = configs.counts[vector, level]
+        some = takes > 0
+        rows.append(balance + vector_company[some] * levels + level)
+        columns.append(y_columns[some])
+        values.append(-takes[some].astype(np.float64))
+    matrix = coo_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(balance + inst.n_companies * levels, n_x + n_y),
+    ).tocsr()
+    return MixModel(matrix, n_x, n_y, balance)
+
+
+@dataclass(frozen=True, eq=False)
+class CountVectorBound:
+    """No plan places more than ``placed``; ``lp_levels`` as in ``count_bound.CountBound``."""
+
+    placed: int
+    lp_levels: np.ndarray
+
+
+def count_vector_bound(inst: Instance, configs: Configurations, deadline: float) -> CountVectorBound | None:
+    """A bound on the number placed from the count-vector LP on every pair (None if not solved in time).
+
+    HiGHS's student duals, rounded to ``1 / PRICE_SCALE``, price a Lagrangian whose companies each take
+    their best fitting students (``company_best``, in whole numbers): its bound holds for every plan
+    whatever the LP's rounding errors, and at the LP's duals it is the LP's optimum, rounded down.
+    """
+    from scipy.optimize import linprog
+
+    time_left = deadline - perf_counter()
+    if time_left <= 0.1 or inst.n_pairs == 0:
+        return None
+    model = mix_model(inst, configs, np.arange(inst.n_pairs))
+    at_most_one = model.matrix[: model.balance_start]
+    solved = linprog(
+        np.concatenate([-np.ones(model.n_pairs), np.zeros(model.n_vectors)]),
+        A_ub=at_most_one,
+        b_ub=np.ones(at_most_one.shape[0]),
+        A_eq=model.matrix[model.balance_start :],
+        b_eq=np.zeros(model.matrix.shape[0] - model.balance_start),
+        bounds=(0, 1),
+        method="highs",
+        options={"time_limit": time_left},
+    )
+    if solved.status != 0:
+        return None
+    dual = np.maximum(-np.asarray(solved.ineqlin.marginals)[: inst.n_students], 0.0)
+    price = np.rint(dual * PRICE_SCALE).astype(np.int64)
+    found = company_best(inst, configs, PRICE_SCALE - price[inst.student], price)
+    taken = np.asarray(solved.x)[: model.n_pairs]
+    levels = max(configs.levels - 1, 1)
+    at_least = np.zeros((inst.n_companies, levels))
+    for level in range(1, levels + 1):
+        reach = inst.load >= level
+        at_least[:, level - 1] = np.bincount(
+            inst.company[reach], weights=taken[reach], minlength=inst.n_companies
+        )
+    return CountVectorBound(found.total // PRICE_SCALE, at_least)

@@ -1,0 +1,71 @@
+"""The count-vector LP's bound on the number placed (``optimizer.count_vectors``).
+
+It must hold for every plan (checked against a MILP's optimum on small tight networks) and be as
+tight as the count vectors make it where fractional mentor hours are not (a worked example).
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_matrix
+
+from optimizer.company_knapsacks import configurations
+from optimizer.count_vectors import count_vector_bound
+from optimizer.instance import Instance
+from tests.optimizer.test_level_search import _usable_instance
+from tests.optimizer.test_tight_properties import tight_tables
+from tests.optimizer.util import make_table
+
+PROPERTIES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _most_placed(inst: Instance) -> int:
+    """The largest number placed under every limit (HiGHS, capacity and mentor rows)."""
+    n = inst.n_pairs
+    columns = np.arange(n)
+    constraints = [
+        LinearConstraint(csr_matrix((np.ones(n), (inst.student, columns)), shape=(inst.n_students, n)), 0, 1),
+        LinearConstraint(
+            csr_matrix((np.ones(n), (inst.company, columns)), shape=(inst.n_companies, n)), 0, inst.capacity
+        ),
+        LinearConstraint(
+            csr_matrix((inst.load.astype(float), (inst.company, columns)), shape=(inst.n_companies, n)),
+            0,
+            inst.mentor_capacity,
+        ),
+    ]
+    solved = milp(-np.ones(n), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1))
+    assert solved.status == 0
+    return round(-solved.fun)
+
+
+def _bound(inst: Instance) -> int:
+    configs = configurations(inst)
+    assert configs is not None
+    found = count_vector_bound(inst, configs, perf_counter() + 30)
+    assert found is not None
+    return found.placed
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4))
+def test_no_plan_places_more_than_the_bound(table) -> None:  # type: ignore[no-untyped-def]
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    most = _most_placed(inst)
+    bound = _bound(inst)
+    assert most <= bound <= int((np.bincount(inst.student, minlength=inst.n_students) > 0).sum())
+
+
+def test_whole_count_vectors_rule_out_what_fractional_mentor_hours_allow() -> None:
+    # Two companies with 2 places and 3 mentor hours each; four students of 2 hours, each eligible
+    # at both. Mentor hours as fractions allow 1.5 students at each (the capacity and mentor rows'
+    # LP: 3); as whole count vectors each company takes one.
+    table = make_table(4, 2, [0, 0, 1, 1, 2, 2, 3, 3], [0, 1] * 4, [50.0] * 8, [2] * 8, [2, 2], [3, 3])
+    inst = _usable_instance(table)
+    assert _most_placed(inst) == 2
+    assert _bound(inst) == 2
