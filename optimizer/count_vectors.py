@@ -14,6 +14,7 @@ one vector), one per (company, load) (the balance, ``= 0``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -65,6 +66,75 @@ def mix_model(inst: Instance, configs: Configurations, pairs: np.ndarray) -> Mix
         shape=(balance + inst.n_companies * levels, n_x + n_y),
     ).tocsr()
     return MixModel(matrix, n_x, n_y, balance)
+
+
+def heaviest_mix(
+    inst: Instance,
+    configs: Configurations,
+    pairs: np.ndarray,
+    weight: np.ndarray,
+    must: np.ndarray,
+    placed: int | None,
+    deadline: float,
+) -> tuple[np.ndarray | None, int] | None:
+    """The plan on ``pairs`` of largest total ``weight`` (whole, per pair of ``inst``), every ``must``
+    student placed and, unless ``placed`` is None, exactly that many.
+
+    HiGHS (``scipy.optimize.milp``) on the rows above with no relative gap: the plan (None if there
+    is none, or none within the time) and a bound on the weight of every such plan (its dual bound,
+    ``whole_bound``; -1 if there is no such plan). None if HiGHS stopped without either.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import vstack
+
+    has_pair = np.bincount(inst.student[pairs], minlength=inst.n_students) > 0
+    if (must & ~has_pair).any():
+        return None, -1  # a student who must be placed has no pair here
+    model = mix_model(inst, configs, pairs)
+    n_x, n_y, balance = model.n_pairs, model.n_vectors, model.balance_start
+    n_balance = model.matrix.shape[0] - balance
+    matrix, lowest, highest = model.matrix, [np.where(must, 1.0, 0.0)], [np.ones(balance)]
+    lowest.append(np.zeros(inst.n_companies + n_balance))
+    highest.append(np.zeros(n_balance))
+    if placed is not None:
+        matrix = vstack([matrix, csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))]).tocsr()
+        lowest.append(np.array([float(placed)]))
+        highest.append(np.array([float(placed)]))
+    time_left = deadline - perf_counter()
+    if time_left <= 0.1:
+        return None
+    solved = milp(
+        np.concatenate([-weight[pairs].astype(np.float64), np.zeros(n_y)]),
+        constraints=[LinearConstraint(matrix, np.concatenate(lowest), np.concatenate(highest))],
+        integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": time_left, "mip_rel_gap": 0.0},
+    )
+    dual = getattr(solved, "mip_dual_bound", None)
+    if solved.status == 2:  # infeasible: no plan on these pairs does all that
+        return None, -1
+    if dual is None or not math.isfinite(dual):
+        return None
+    upper = whole_bound(-dual)
+    if solved.x is None:
+        return None, upper
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[pairs[np.asarray(solved.x)[:n_x] > 0.5]] = True
+    if not inst.is_feasible(chosen) or (placed is not None and int(chosen.sum()) != placed):
+        return None, upper
+    return chosen, upper
+
+
+def whole_bound(bound: float) -> int:
+    """HiGHS's bound on a whole weight, as a whole number: rounded down past its tolerance.
+
+    HiGHS's bounds carry a floating-point error that grows with the weights: under the
+    interest-first objective (weights near 500 million) a proven optimum of 503,563,968 came back as
+    503,563,967.9999956, which plain rounding down would put below the plan itself. Within 1e-11 of
+    the bound's size (plus a millionth) it is taken as the whole number it is near: 0.03 at 2.9
+    billion, where a looser 1e-9 rounded a proven 2,906,576,588 up to 590 and so lost the proof.
+    """
+    return math.floor(bound + 1e-6 + 1e-11 * abs(bound))
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,7 +24,6 @@ Works in the exact solver's usable subset.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -39,7 +38,7 @@ from optimizer.company_knapsacks import (
     forced_loss,
     with_value,
 )
-from optimizer.count_vectors import mix_model
+from optimizer.count_vectors import heaviest_mix
 from optimizer.instance import Instance
 
 MAX_ROUNDS = 1_500
@@ -213,18 +212,6 @@ def heavier_plans_use(
     return forced_loss(inst, configs, found, profit) < gap, student_price >= gap
 
 
-def whole_bound(bound: float) -> int:
-    """HiGHS's bound on a whole weight, as a whole number: rounded down past its tolerance.
-
-    HiGHS's bounds carry a floating-point error that grows with the weights: under the
-    interest-first objective (weights near 500 million) a proven optimum of 503,563,968 came back as
-    503,563,967.9999956, which plain rounding down would put below the plan itself. Within 1e-11 of
-    the bound's size (plus a millionth) it is taken as the whole number it is near: 0.03 at 2.9
-    billion, where a looser 1e-9 rounded a proven 2,906,576,588 up to 590 and so lost the proof.
-    """
-    return math.floor(bound + 1e-6 + 1e-11 * abs(bound))
-
-
 def _best_within(
     inst: Instance,
     configs: Configurations,
@@ -233,49 +220,7 @@ def _best_within(
     placed: int,
     deadline: float,
 ) -> tuple[np.ndarray | None, int] | None:
-    """The heaviest plan on ``pairs`` placing exactly ``placed``, every ``must`` student among them.
-
-    HiGHS (``scipy.optimize.milp``) with no relative gap: the plan (None if there is none, or none
-    within the time) and a bound on the weight of every such plan (its dual bound; weights are
-    whole, so rounded down). None if HiGHS stopped without either.
-
-    Each company's limits are a mix of its count vectors (``count_vectors.mix_model``; 1,700 x 900
-    seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11).
-    """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_matrix, vstack
-
-    has_pair = np.bincount(inst.student[pairs], minlength=inst.n_students) > 0
-    if (must & ~has_pair).any():
-        return None, -1  # a student every better plan places has no pair left: none is better
-    model = mix_model(inst, configs, pairs)
-    n_x, n_y, balance = model.n_pairs, model.n_vectors, model.balance_start
-    count_row = csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))
-    matrix = vstack([model.matrix, count_row]).tocsr()
-    n_balance = model.matrix.shape[0] - balance
-    lowest = np.concatenate([np.where(must, 1.0, 0.0), np.zeros(inst.n_companies + n_balance), [placed]])
-    highest = np.concatenate([np.ones(balance), np.zeros(n_balance), [float(placed)]])
-    constraints = [LinearConstraint(matrix, lowest, highest)]
-    time_left = deadline - perf_counter()
-    if time_left <= 0.1:
-        return None
-    solved = milp(
-        np.concatenate([-inst.weight[pairs].astype(np.float64), np.zeros(n_y)]),
-        constraints=constraints,
-        integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
-        bounds=Bounds(0.0, 1.0),
-        options={"time_limit": time_left, "mip_rel_gap": 0.0},
-    )
-    dual = getattr(solved, "mip_dual_bound", None)
-    if solved.status == 2:  # infeasible: no plan on these pairs places that many
-        return None, -1
-    if dual is None or not math.isfinite(dual):
-        return None
-    upper = whole_bound(-dual)
-    if solved.x is None:
-        return None, upper
-    chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[pairs[np.asarray(solved.x)[:n_x] > 0.5]] = True
-    if not inst.is_feasible(chosen) or int(chosen.sum()) != placed:
-        return None, upper
-    return chosen, upper
+    """The heaviest plan on ``pairs`` placing exactly ``placed``, every ``must`` student among them
+    (``count_vectors.heaviest_mix``; 1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and
+    mentor rows took 11)."""
+    return heaviest_mix(inst, configs, pairs, inst.weight, must, placed, deadline)

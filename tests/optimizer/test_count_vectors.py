@@ -1,7 +1,8 @@
-"""The count-vector LP's bound on the number placed (``optimizer.count_vectors``).
+"""The count vectors (``optimizer.count_vectors``): the LP's bound on the number placed and the count's MILP.
 
-It must hold for every plan (checked against a MILP's optimum on small tight networks) and be as
-tight as the count vectors make it where fractional mentor hours are not (a worked example).
+The bound must hold for every plan (checked against a MILP's optimum on small tight networks) and be
+as tight as the count vectors make it where fractional mentor hours are not (a worked example); the
+count's MILP (``exact._count_by_milp``) must find and prove the optimum count from no plan at all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from scipy.sparse import csr_matrix
 
 from optimizer.company_knapsacks import configurations
 from optimizer.count_vectors import count_vector_bound
+from optimizer.exact import _count_by_milp
 from optimizer.instance import Instance
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
@@ -69,3 +71,25 @@ def test_whole_count_vectors_rule_out_what_fractional_mentor_hours_allow() -> No
     inst = _usable_instance(table)
     assert _most_placed(inst) == 2
     assert _bound(inst) == 2
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4))
+def test_the_count_milp_places_the_most_and_proves_it(table) -> None:  # type: ignore[no-untyped-def]
+    """From no plan at all, the fallback after the load-limit search finds and proves the count."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    most = _most_placed(inst)
+    nothing = np.zeros(inst.n_pairs, dtype=bool)
+    stats: dict[str, float] = {}
+    plan, bound = _count_by_milp(
+        inst,
+        nothing,
+        inst.big_m() + inst.weight,
+        inst.mentor_can_bind(),
+        inst.n_students,
+        perf_counter() + 30,
+        stats,
+    )
+    assert inst.is_feasible(plan)
+    assert int(plan.sum()) == most == bound

@@ -20,8 +20,9 @@ from scipy.sparse import csr_matrix
 
 import optimizer.knapsack_proof
 from optimizer.company_knapsacks import best_value, company_best, configurations, forced_loss, with_value
+from optimizer.count_vectors import whole_bound
 from optimizer.instance import Instance
-from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove, whole_bound
+from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, random_table
