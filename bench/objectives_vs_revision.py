@@ -1,7 +1,7 @@
 """Generated networks under each objective, two revisions of the optimizer side by side.
 
-    .venv/bin/python bench/bench_objectives.py --old c84e442            # 340 x 180 and 700 x 360, seeds 1-5
-    .venv/bin/python bench/bench_objectives.py --old HEAD~3 --sizes 340x180 --seeds 3
+    .venv/bin/python bench/objectives_vs_revision.py --old c84e442            # 340 x 180 and 700 x 360, seeds 1-5
+    .venv/bin/python bench/objectives_vs_revision.py --old HEAD~3 --sizes 340x180 --seeds 3
 
 Each network is ``stu-match generate --students S --companies C --seed N`` (cached in
 ``bench/.out/objectives``), solved by ``stu-match assign --json`` with the default time limit
