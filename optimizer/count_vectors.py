@@ -1,4 +1,4 @@
-"""Each company's limits as a mix of its count vectors: the model of the proof MILP and a count bound.
+"""Each company's limits as a mix of its count vectors: the MILPs of the count and the proof, a count bound.
 
 A plan's students at company ``j`` make a count vector (how many of each load) that fits its capacity
 and mentor hours (``company_knapsacks.configurations``). Written as ``y[j, v] >= 0`` with
@@ -8,8 +8,9 @@ any whole count inside the mix fits, so only the pairs need be whole, and the LP
 (``generate(700, 360, seed=3)``: 669.5 where the capacity and mentor rows allow 672; the optimum
 places 669).
 
-Columns: the pairs given, then the fillable vectors. Rows: one per student, one per company (at most
-one vector), one per (company, load) (the balance, ``= 0``).
+Columns (the "mix columns" index space): the pairs given, then the vectors each company can fill
+from them. Rows: one per student, one per company (at most one vector), one per (company, load)
+(the balance, ``= 0``). Works in the exact solver's usable subset.
 """
 
 from __future__ import annotations
