@@ -234,8 +234,15 @@ def _solve_lp(
     first_mentor = n_students + n_companies
     price[rows] = duals[first_mentor : first_mentor + rows.size]
     placement_price = float(duals[-1]) if min_placed > 0 else 0.0
-    at_least = np.zeros((n_companies, levels))
+    return price, placement_price, students_per_level(inst, pairs, np.asarray(solved.x), levels)
+
+
+def students_per_level(inst: Instance, pairs: np.ndarray, taken: np.ndarray, levels: int) -> np.ndarray:
+    """An LP's students of load ``l`` or more at each company, ``(n_companies, levels)`` (``l`` = 1..levels):
+    ``taken[c]`` is how much of pair ``pairs[c]`` it takes (``CountBound.lp_levels``)."""
+    company, load = inst.company[pairs], inst.load[pairs]
+    at_least = np.zeros((inst.n_companies, levels))
     for level in range(1, levels + 1):
-        reach = inst.load[pairs] >= level
-        at_least[:, level - 1] = np.bincount(company[reach], weights=solved.x[reach], minlength=n_companies)
-    return price, placement_price, at_least
+        reach = load >= level
+        at_least[:, level - 1] = np.bincount(company[reach], weights=taken[reach], minlength=inst.n_companies)
+    return at_least

@@ -23,6 +23,7 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 
 from optimizer.company_knapsacks import Configurations, company_best
+from optimizer.count_bound import students_per_level
 from optimizer.instance import Instance
 
 PRICE_SCALE = 60
@@ -158,7 +159,8 @@ def count_vector_bound(inst: Instance, configs: Configurations, deadline: float)
     time_left = deadline - perf_counter()
     if time_left <= 0.1 or inst.n_pairs == 0:
         return None
-    model = mix_model(inst, configs, np.arange(inst.n_pairs))
+    everyone = np.arange(inst.n_pairs)
+    model = mix_model(inst, configs, everyone)
     at_most_one = model.matrix[: model.balance_start]
     solved = linprog(
         np.concatenate([-np.ones(model.n_pairs), np.zeros(model.n_vectors)]),
@@ -175,12 +177,7 @@ def count_vector_bound(inst: Instance, configs: Configurations, deadline: float)
     dual = np.maximum(-np.asarray(solved.ineqlin.marginals)[: inst.n_students], 0.0)
     price = np.rint(dual * PRICE_SCALE).astype(np.int64)
     found = company_best(inst, configs, PRICE_SCALE - price[inst.student], price)
-    taken = np.asarray(solved.x)[: model.n_pairs]
-    levels = max(configs.levels - 1, 1)
-    at_least = np.zeros((inst.n_companies, levels))
-    for level in range(1, levels + 1):
-        reach = inst.load >= level
-        at_least[:, level - 1] = np.bincount(
-            inst.company[reach], weights=taken[reach], minlength=inst.n_companies
-        )
-    return CountVectorBound(found.total // PRICE_SCALE, at_least)
+    levels = students_per_level(
+        inst, everyone, np.asarray(solved.x)[: model.n_pairs], max(configs.levels - 1, 1)
+    )
+    return CountVectorBound(found.total // PRICE_SCALE, levels)

@@ -60,7 +60,7 @@ from time import perf_counter
 
 import numpy as np
 
-from optimizer.company_knapsacks import configurations
+from optimizer.company_knapsacks import Configurations, configurations
 from optimizer.count_bound import MAX_ROUNDS as LP_MAX_ROUNDS
 from optimizer.count_bound import Prices, count_bound, weight_bound_at_count
 from optimizer.count_vectors import count_vector_bound, heaviest_mix
@@ -393,14 +393,10 @@ def _solve_core(
             stats["count_lp_rounds"] = lp.rounds
             placed_bound = min(first.upper.placed, lp.placed)
             lp_levels = lp.lp_levels
-            if int(reflowed.sum()) < placed_bound and inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS:
+            configs = configurations(inst) if inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS else None
+            if int(reflowed.sum()) < placed_bound and configs is not None:
                 started = perf_counter()
-                configs = configurations(inst)
-                mixed = (
-                    None
-                    if configs is None
-                    else count_vector_bound(inst, configs, now + COUNT_LP_SHARE * share)
-                )
+                mixed = count_vector_bound(inst, configs, now + COUNT_LP_SHARE * share)
                 stats["count_vector_seconds"] = perf_counter() - started
                 if mixed is not None:
                     stats["count_vector_bound"] = mixed.placed
@@ -416,9 +412,16 @@ def _solve_core(
                     now + LEVEL_SEARCH_SHARE * share,
                     stats,
                 )
-            if int(reflowed.sum()) < placed_bound and inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS:
+            if int(reflowed.sum()) < placed_bound and configs is not None:
                 reflowed, placed_bound = _count_by_milp(
-                    inst, reflowed, lex_weight, binding, placed_bound, now + LEVEL_SEARCH_SHARE * share, stats
+                    inst,
+                    configs,
+                    reflowed,
+                    lex_weight,
+                    binding,
+                    placed_bound,
+                    now + LEVEL_SEARCH_SHARE * share,
+                    stats,
                 )
         counted = first.upper.placed if placed_bound is None else placed_bound
         if int(reflowed.sum()) >= counted:
@@ -614,6 +617,7 @@ def _search_count(
 
 def _count_by_milp(
     inst: Instance,
+    configs: Configurations,
     plan: np.ndarray,
     lex_weight: np.ndarray,
     binding: np.ndarray,
@@ -628,9 +632,6 @@ def _count_by_milp(
     fits, as in ``_search_count``. Generate 700 x 360 seed 5: the search stalled at 672 of 673 in
     one run of three (80 rounds, 5 s; FEASIBLE at the limit), where this MILP places 673 in 4.3 s.
     """
-    configs = configurations(inst)
-    if configs is None:
-        return plan, placed_bound
     started = perf_counter()
     nobody = np.zeros(inst.n_students, dtype=bool)
     solved = heaviest_mix(

@@ -11,13 +11,12 @@ from time import perf_counter
 
 import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
 
 from optimizer.company_knapsacks import configurations
 from optimizer.count_vectors import count_vector_bound
 from optimizer.exact import _count_by_milp
 from optimizer.instance import Instance
+from tests.optimizer.test_knapsack_proof import _lex_milp
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table
@@ -26,23 +25,8 @@ PROPERTIES = settings(max_examples=80, deadline=None, suppress_health_check=[Hea
 
 
 def _most_placed(inst: Instance) -> int:
-    """The largest number placed under every limit (HiGHS, capacity and mentor rows)."""
-    n = inst.n_pairs
-    columns = np.arange(n)
-    constraints = [
-        LinearConstraint(csr_matrix((np.ones(n), (inst.student, columns)), shape=(inst.n_students, n)), 0, 1),
-        LinearConstraint(
-            csr_matrix((np.ones(n), (inst.company, columns)), shape=(inst.n_companies, n)), 0, inst.capacity
-        ),
-        LinearConstraint(
-            csr_matrix((inst.load.astype(float), (inst.company, columns)), shape=(inst.n_companies, n)),
-            0,
-            inst.mentor_capacity,
-        ),
-    ]
-    solved = milp(-np.ones(n), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1))
-    assert solved.status == 0
-    return round(-solved.fun)
+    """The largest number placed under every limit (HiGHS on capacity and mentor rows)."""
+    return int(_lex_milp(inst, heaviest=True).sum())
 
 
 def _bound(inst: Instance) -> int:
@@ -80,10 +64,13 @@ def test_the_count_milp_places_the_most_and_proves_it(table) -> None:  # type: i
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     most = _most_placed(inst)
+    configs = configurations(inst)
+    assert configs is not None
     nothing = np.zeros(inst.n_pairs, dtype=bool)
     stats: dict[str, float] = {}
     plan, bound = _count_by_milp(
         inst,
+        configs,
         nothing,
         inst.big_m() + inst.weight,
         inst.mentor_can_bind(),
