@@ -91,13 +91,13 @@ class PlacementProblem:
         locks: Iterable[Decision] = (),
         forbids: Iterable[Decision] = (),
         company_names: Sequence[str] | None = None,
-        why_ineligible: Callable[[int, int], str] | None = None,
+        why_ineligible: Callable[[int, int], tuple[str, str]] | None = None,
         interest_rank: np.ndarray | None = None,
     ) -> PlacementProblem:
         """Validate the decisions against the pairs; raises ``InputError`` naming every conflict.
 
-        ``why_ineligible(student, company)`` (positions) may explain, in a few words,
-        why a locked pair is not eligible; without it the message says only that.
+        ``why_ineligible(student, company)`` (positions) may explain, in a few words in English
+        and in Danish, why a locked pair is not eligible; without it the message says only that.
         """
         locks = tuple(dict.fromkeys((str(s).strip(), str(c).strip()) for s, c in locks))
         forbids = tuple(dict.fromkeys((str(s).strip(), str(c).strip()) for s, c in forbids))
@@ -142,12 +142,13 @@ class PlacementProblem:
                 )
             k = None if pair_index is None else pair_index.get((student_at[s], company_at[c]))
             if k is None:
-                detail = why_ineligible(student_at[s], company_at[c]) if why_ineligible else ""
-                detail = f" ({detail})" if detail else ""
+                why_en, why_da = why_ineligible(student_at[s], company_at[c]) if why_ineligible else ("", "")
                 problems.append(
                     (
-                        f"student {s} is locked to company {c}, but that pair is not eligible{detail}",
-                        f"eleven {s} er låst til virksomhed {c}, men parret opfylder ikke de faste krav{detail}",
+                        f"student {s} is locked to company {c}, but that pair is not eligible"
+                        + (f" ({why_en})" if why_en else ""),
+                        f"eleven {s} er låst til virksomhed {c}, men parret opfylder ikke de faste krav"
+                        + (f" ({why_da})" if why_da else ""),
                     )
                 )
             elif len(locked_to[s]) == 1:

@@ -27,7 +27,7 @@ from features.network import Network
 from features.safe_files import danish_csv_bytes, safe_workbook_bytes
 from matching.config import ScoringConfig
 from matching.context import ScoringContext, scoring_context
-from matching.eligibility import REASON_CODES, REASON_TEXT_EN
+from matching.eligibility import REASON_CODES, REASON_LABELS, REASON_TEXT_EN
 from matching.pair_table import PairTable
 from matching.pairs import pair_table, score_pairs
 from matching.shortlist import interest_notice
@@ -456,17 +456,17 @@ def _no_interest_reason(context: ScoringContext, i: int) -> str:
     return notice.message_da
 
 
-def _why_ineligible(context: ScoringContext) -> Callable[[int, int], str]:
-    """Name the hard rules a (student, company) pair fails, in English, for lock conflicts."""
+def _why_ineligible(context: ScoringContext) -> Callable[[int, int], tuple[str, str]]:
+    """Name the hard rules a (student, company) pair fails, in English and in Danish, for lock conflicts."""
 
-    def explain(student: int, company: int) -> str:
+    def explain(student: int, company: int) -> tuple[str, str]:
         scores = score_pairs(context, np.array([student]), np.array([company]))
-        failed = [
-            REASON_TEXT_EN.get(code, code)
-            for code, bad in zip(REASON_CODES, scores.failures[0], strict=False)
-            if bad
-        ]
-        return "; ".join(failed)
+        failed = [code for code, bad in zip(REASON_CODES, scores.failures[0], strict=False) if bad]
+        danish = [REASON_LABELS.get(code, code) for code in failed]
+        return (
+            "; ".join(REASON_TEXT_EN.get(code, code) for code in failed),
+            "; ".join(text[:1].lower() + text[1:] for text in danish),
+        )
 
     return explain
 

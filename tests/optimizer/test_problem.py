@@ -47,8 +47,11 @@ def test_locks_above_the_mentor_capacity() -> None:
 def test_lock_on_a_pair_that_is_not_eligible_names_the_rules_when_told() -> None:
     with pytest.raises(
         InputError, match=r"student S003 is locked to company C002, but that pair is not eligible \(too far\)"
-    ):
-        PlacementProblem.build(network(), locks=[("S003", "C002")], why_ineligible=lambda s, c: "too far")
+    ) as told:
+        PlacementProblem.build(
+            network(), locks=[("S003", "C002")], why_ineligible=lambda s, c: ("too far", "for langt væk")
+        )
+    assert told.value.message_da.endswith("men parret opfylder ikke de faste krav (for langt væk)")
     with pytest.raises(InputError, match=r"but that pair is not eligible$") as error:
         PlacementProblem.build(network(), locks=[("S003", "C002")])
     assert error.value.message_da == (
