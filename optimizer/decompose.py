@@ -78,6 +78,7 @@ class Decomposed:
     rounds: int
     models: int
     largest_model: int
+    too_large: bool = False  # stopped before a model of more than ``max_variables``
 
 
 def prove_optimal(
@@ -87,10 +88,13 @@ def prove_optimal(
     mentor_rows: np.ndarray,
     deadline: float,
     workers: int,
+    max_variables: int | None = None,
 ) -> Decomposed:
     """Improve the feasible ``plan`` to an optimal one and prove it, or stop at ``deadline`` with a bound.
 
-    ``mentor_rows`` marks the companies whose mentor limit can bind (the others need no row).
+    ``mentor_rows`` marks the companies whose mentor limit can bind (the others need no row). With
+    ``max_variables``, it also stops, with the bound proven so far, before a round whose models
+    would have more variables than that (``too_large``).
     """
     cert = certificate
     student_share = cert.student_price
@@ -191,6 +195,12 @@ def prove_optimal(
         parts = parts[: len(parts) - len(waiting)]
         for part in waiting:
             least_student[part.students] = least_company[part.companies] = 0
+        if max_variables is not None and sum(part.pairs.size for part in parts) > max_variables:
+            for part in parts:  # not solved: these components have proven nothing
+                least_student[part.students] = least_company[part.companies] = 0
+            loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
+            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
+            return Decomposed(plan, loss, min(loss, least), rounds, models, largest, too_large=True)
         if parts:
             batch = _solve_parts(inst, cert, parts, plan, mentor_rows, company_label, deadline, workers)
             models += 1

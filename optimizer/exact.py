@@ -120,6 +120,12 @@ score up to this many pairs; above it the Lagrangian rounds and the decompositio
 1,700 x 5,000, 0.8-1 million pairs, seeds 1-5 and the benchmark's: 2.7-6.1 s against the knapsacks'
 8.3-15.0 s). When the count took the LPs or the search (tight networks), the knapsacks run at any size:
 the benchmark's national-tight (452,615 pairs) 12.6 s against the decomposition's 33.0 s."""
+DECOMPOSE_MAX_VARIABLES = 40_000
+"""Above 250,000 pairs, once the count is proven, the proof by decomposition hands the score over to the
+companies' knapsacks before a round whose CP-SAT models have more variables than this. Plain national
+networks (1,700 x 5,000) never reach it (their largest models: 3,120-3,567; 1,700 x 3,000 seed 2:
+27,542); national-tight ones grow past it in their third round (seed 1: 7,969, 38,603, 64,930, ...
+118,293 variables, 19.9 s in all) and their knapsacks take 5.6-8.2 s."""
 REFLOW_PAIRS_PER_STUDENT = 32
 """On national networks (1,700 x 5,000, about a million pairs) restrict-and-reflow on the active pairs and
 each student's 32 best placed as many and led to the same proofs (same models) as on every pair, with
@@ -356,6 +362,7 @@ def _solve_core(
         first_round.student_price,
         first_round.company_price,
     )
+    handover: _Handover | None = None
     if large and quick is not None:
         # Every priced flow sweeps all pairs: improve the first plan on the active pairs instead.
         lower = _improve(
@@ -429,7 +436,10 @@ def _solve_core(
         if int(reflowed.sum()) >= counted:
             # No plan places more: how long proving the count took (the total score may stay open).
             stats["count_proven_seconds"] = perf_counter() - entered
-            if enough_placed is None and (placed_bound is not None or inst.n_pairs <= KNAPSACK_MAX_PAIRS):
+            if enough_placed is None and placed_bound is None and inst.n_pairs > KNAPSACK_MAX_PAIRS:
+                if configurations(inst) is not None:  # the proof by decomposition may hand over to them
+                    handover = _Handover(counted, reflowed, first_columns)
+            elif enough_placed is None:
                 at_count = _at_proven_count(
                     inst,
                     binding,
@@ -471,12 +481,36 @@ def _solve_core(
     too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
     if lower_value == best.upper or too_late or enough:
         return _counted_bound(inst, ExactSolution(lower, lower_value, best.upper), placed_bound, weight_cap)
-    return _counted_bound(
-        inst,
-        _decompose(inst, best, lower, big_m, binding, deadline, workers, stats),
-        placed_bound,
-        weight_cap,
-    )
+    max_variables = None if handover is None else DECOMPOSE_MAX_VARIABLES
+    proof, too_large = _decompose(inst, best, lower, big_m, binding, deadline, workers, stats, max_variables)
+    if too_large and handover is not None:
+        stats["handover_seconds"] = perf_counter() - entered
+        placing = proof.chosen if proof.value.placed >= handover.placed else handover.plan
+        at_count = _at_proven_count(
+            inst,
+            binding,
+            placing,
+            handover.placed,
+            handover.first_columns,
+            now + LAGRANGE_SHARE * share,
+            deadline,
+            workers,
+            2 * stats["first_flow_seconds"],
+            stats,
+        )
+        better = at_count if proof.value <= at_count.value else proof
+        proof = ExactSolution(better.chosen, better.value, min(proof.bound, at_count.bound))
+    return _counted_bound(inst, proof, placed_bound, weight_cap)
+
+
+@dataclass(frozen=True, eq=False)
+class _Handover:
+    """A proven count ``placed``, a plan placing it, and the LPs' first columns: what the companies'
+    knapsacks need if the proof by decomposition grows too large (``DECOMPOSE_MAX_VARIABLES``)."""
+
+    placed: int
+    plan: np.ndarray
+    first_columns: np.ndarray
 
 
 def _at_proven_count(
@@ -1279,8 +1313,10 @@ def _decompose(
     deadline: float,
     workers: int,
     stats: dict[str, float],
-) -> ExactSolution:
-    """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component by component."""
+    max_variables: int | None = None,
+) -> tuple[ExactSolution, bool]:
+    """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component
+    by component; also whether it stopped before a model above ``max_variables``."""
     upper_total = _total(best.upper, big_m)
     result = _certified_proof(
         inst,
@@ -1294,10 +1330,11 @@ def _decompose(
         deadline,
         workers,
         stats,
+        max_variables,
     )
     found = value_of(inst, result.plan)
     bound = _split_total(upper_total - result.least_loss, big_m)
-    return ExactSolution(result.plan, found, bound if found <= bound else found)
+    return ExactSolution(result.plan, found, bound if found <= bound else found), result.too_large
 
 
 def _certified_proof(
@@ -1312,6 +1349,7 @@ def _certified_proof(
     deadline: float,
     workers: int,
     stats: dict[str, float],
+    max_variables: int | None = None,
 ) -> Decomposed:
     """``decompose.prove_optimal`` from ``plan`` with a flow's integer duals as its certificate (checked:
     every pair's reduced cost non-negative, and the duals' objective ``upper_total``)."""
@@ -1325,7 +1363,7 @@ def _certified_proof(
     if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
         raise FlowError("the dual prices do not certify the flow bound")
     certificate = Certificate(lex_weight, student_price, company_price, mentor_price, reduced, upper_total)
-    result = prove_optimal(inst, certificate, plan, binding, deadline, workers)
+    result = prove_optimal(inst, certificate, plan, binding, deadline, workers, max_variables)
     stats["core_rounds"] = result.rounds
     stats["cpsat_models"] = result.models
     stats["largest_model"] = result.largest_model

@@ -329,3 +329,23 @@ def test_usable_pairs_equal_the_direct_test_with_or_without_the_per_company_shor
     direct = (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
     np.testing.assert_array_equal(_usable(inst), direct)
     assert inst.mentor_can_bind().shape == (inst.n_companies,)
+
+
+def test_a_decomposition_grown_too_large_hands_the_score_to_the_knapsacks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above ``KNAPSACK_MAX_PAIRS`` (here every network) a proof by decomposition whose models would
+    grow past ``DECOMPOSE_MAX_VARIABLES`` (here any) hands the score over to the companies' knapsacks
+    at the proven count: the plan is still the MILP's optimum, proven."""
+    monkeypatch.setattr(optimizer.exact, "KNAPSACK_MAX_PAIRS", 0)
+    monkeypatch.setattr(optimizer.exact, "DECOMPOSE_MAX_VARIABLES", 0)
+    handed_over = 0
+    for seed in range(12):
+        table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
+        inst, _ = PlacementProblem.build(table).free_instance()
+        expected = reference(table)
+        solution = solve_exact(inst)
+        assert inst.is_feasible(solution.chosen) and solution.optimal
+        assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+        handed_over += "handover_seconds" in solution.stats
+    assert handed_over >= 3
