@@ -8,6 +8,7 @@ a valid bound, the same optimum as an independent MILP when proven.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from time import perf_counter
 
 import numpy as np
@@ -25,7 +26,7 @@ from matching.pair_table import PairTable
 from matching.pairs import pair_table
 from optimizer import PlacementProblem
 from optimizer.decompose import Certificate, prove_optimal
-from optimizer.exact import _Pace, _restrict_and_reflow, _usable, solve_exact
+from optimizer.exact import ExactSolution, _Pace, _restrict_and_reflow, _usable, solve_exact
 from optimizer.flow import PricedFlow, best_pairs_per_student, solve_transport
 from optimizer.instance import Instance
 from tests.optimizer.util import make_table, pair_tables, random_table, reference, without_knapsacks
@@ -174,12 +175,7 @@ def test_restrict_and_reflow_on_each_students_best_pairs_still_ends_at_the_optim
     student's best few only: the proof still closes at the MILP's optimum."""
     monkeypatch.setattr(optimizer.exact, "REFLOW_EVERY_PAIR_MAX", 0)
     monkeypatch.setattr(optimizer.exact, "REFLOW_PAIRS_PER_STUDENT", 2)
-    table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
-    inst, _ = PlacementProblem.build(table).free_instance()
-    expected = reference(table)
-    solution = solve_exact(inst)
-    assert inst.is_feasible(solution.chosen) and solution.optimal
-    assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+    assert len(list(_solved_like_the_milp(range(seed, seed + 1)))) == 1  # checked as it is solved
 
 
 def test_the_proof_takes_several_rounds_on_random_tight_networks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -302,13 +298,7 @@ def test_the_count_rounds_are_left_out_when_restrict_and_reflow_already_places_a
     number placed: when restrict-and-reflow's plan places as many as the relaxation, they are left
     out, and the proof still ends at the MILP's optimum."""
     closed = 0
-    for seed in range(12):
-        table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
-        inst, _ = PlacementProblem.build(table).free_instance()
-        solution = solve_exact(inst)
-        expected = reference(table)
-        assert solution.optimal
-        assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
+    for inst, solution in _solved_like_the_milp(range(12)):
         relaxed = solve_transport(
             inst.n_students, inst.n_companies, inst.student, inst.company, inst.weight, inst.capacity
         )  # the most placed without mentor limits: the bound's count before any round
@@ -339,13 +329,19 @@ def test_a_decomposition_grown_too_large_hands_the_score_to_the_knapsacks(
     at the proven count: the plan is still the MILP's optimum, proven."""
     monkeypatch.setattr(optimizer.exact, "KNAPSACK_MAX_PAIRS", 0)
     monkeypatch.setattr(optimizer.exact, "DECOMPOSE_MAX_VARIABLES", 0)
-    handed_over = 0
-    for seed in range(12):
+    handed_over = sum(
+        "handover_seconds" in solution.stats for _, solution in _solved_like_the_milp(range(12))
+    )
+    assert handed_over >= 3
+
+
+def _solved_like_the_milp(seeds: range) -> Iterator[tuple[Instance, ExactSolution]]:
+    """Random tight 60 x 25 networks, each solved and checked: feasible, proven, the MILP's optimum."""
+    for seed in seeds:
         table = random_table(np.random.default_rng(seed), 60, 25, density=0.25)
         inst, _ = PlacementProblem.build(table).free_instance()
-        expected = reference(table)
         solution = solve_exact(inst)
+        expected = reference(table)
         assert inst.is_feasible(solution.chosen) and solution.optimal
         assert (solution.value.placed, solution.value.weight) == (expected.placed, expected.weight)
-        handed_over += "handover_seconds" in solution.stats
-    assert handed_over >= 3
+        yield inst, solution
