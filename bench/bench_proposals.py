@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.child import cli_json_in  # noqa: E402
 from bench.compare_revisions import worktree  # noqa: E402
 from bench.machine import machine_lines  # noqa: E402
 from bench.sections import replace_section  # noqa: E402
@@ -58,25 +58,8 @@ def readable_by(tree: Path, data: Path, scratch: Path) -> Path:
 
 
 def assign(tree: Path, data: Path) -> dict[str, object]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "stu_match.cli",
-            "assign",
-            "--data",
-            str(data),
-            "--json",
-            "--time-limit",
-            "120",
-        ],
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree), "STU_MATCH_DB": str(tree / "bench.sqlite3")},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    arguments = ["assign", "--data", str(data), "--json", "--time-limit", "120"]
+    return cli_json_in(tree, arguments, env={"STU_MATCH_DB": str(tree / "bench.sqlite3")})
 
 
 def figures(plan: dict[str, object], data: Path) -> dict[str, float]:

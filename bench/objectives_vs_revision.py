@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.child import cli_json_in  # noqa: E402
+from bench.compare_revisions import worktree  # noqa: E402
+
 CACHE = ROOT / "bench" / ".out" / "objectives"
 SIZES = ("340x180", "700x360")
 SEEDS = (1, 2, 3, 4, 5)
@@ -49,25 +53,7 @@ def network(size: str, seed: int) -> Path:
 
 def solve(tree: Path, data: Path, objective: str) -> dict[str, Any]:
     """``stu-match assign --json`` of the revision in ``tree``: the plan's headline figures."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "stu_match.cli",
-            "assign",
-            "--data",
-            str(data),
-            "--objective",
-            objective,
-            "--json",
-        ],
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    report = json.loads(out.stdout)
+    report = cli_json_in(tree, ["assign", "--data", str(data), "--objective", objective, "--json"])
     keys = ("status", "placed", "in_interest", "objective_score", "solve_seconds")
     return {key: report[key] for key in keys}
 
@@ -87,12 +73,7 @@ def main() -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        old_tree = Path(scratch) / "old"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old_tree), args.old],
-            check=True,
-            capture_output=True,
-        )
+        old_tree = worktree(args.old, Path(scratch) / "old")
         try:
             for size in args.sizes:
                 for seed in args.seeds:

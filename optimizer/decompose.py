@@ -135,13 +135,18 @@ def prove_optimal(
     )
     changed: np.ndarray | None = None  # core pairs added in the last round (None: look at all)
     rounds = models = largest = 0
+
+    def stopped(too_large: bool = False) -> Decomposed:
+        """The plan now, with the least loss its components have proven (today's labels)."""
+        loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
+        least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
+        return Decomposed(plan, loss, min(loss, least), rounds, models, largest, too_large)
+
     while True:
         rounds += 1
         student_label, company_label = _components(inst, np.flatnonzero(in_core))
         if perf_counter() >= deadline:  # out of time: the least losses proven so far stand
-            loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
-            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
-            return Decomposed(plan, loss, min(loss, least), rounds, models, largest)
+            return stopped()
         n_components = int(max(student_label.max(initial=-1), company_label.max(initial=-1))) + 1
         share2 = 2 * (
             _sum_by(student_label, student_share, n_components)
@@ -198,9 +203,7 @@ def prove_optimal(
         if max_variables is not None and sum(part.pairs.size for part in parts) > max_variables:
             for part in parts:  # not solved: these components have proven nothing
                 least_student[part.students] = least_company[part.companies] = 0
-            loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
-            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
-            return Decomposed(plan, loss, min(loss, least), rounds, models, largest, too_large=True)
+            return stopped(too_large=True)
         if parts:
             batch = _solve_parts(inst, cert, parts, plan, mentor_rows, company_label, deadline, workers)
             models += 1
@@ -218,13 +221,11 @@ def prove_optimal(
                     groups.add(part.students, part.companies, least)
         added = np.unique(np.concatenate(new_pairs)) if new_pairs else np.zeros(0, dtype=np.int64)
         added = added[~in_core[added]]
-        loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
         if added.size == 0 or perf_counter() >= deadline:
             # What every component has proven, those not looked at in this round too (a component
             # that waited in an earlier round has proven nothing): the loss itself when every
             # component's best plan is the plan's own.
-            least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
-            return Decomposed(plan, loss, min(loss, least), rounds, models, largest)
+            return stopped()
         in_core[added] = True
         changed = added
 
