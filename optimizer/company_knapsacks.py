@@ -1,12 +1,12 @@
 """Each company's own best students when the students' rows are priced: exact, by count vectors.
 
 With a price ``u_i >= 0`` on "student ``i`` takes at most one internship", a pair is worth its
-*profit* ``p_k = value + weight_k - u_i`` (``value``: what a placement is worth on top of its
+*profit* ``p_k = placement_price + weight_k - u_i`` (``placement_price``: what a placement is worth on top of its
 weight), and what is left is one small problem per company: the students of largest total
 profit within its capacity and its mentor hours. Loads are a few small integers and capacities
 small, so that problem is solved exactly by its *count vectors*: how many students of each load
 it takes (``Configurations``); with ``n_l`` of load ``l`` it takes the ``n_l`` of largest profit
-among them. ``sum_i u_i + sum_j best_j`` bounds ``value * placed + weight`` of every plan (a
+among them. ``sum_i u_i + sum_j best_j`` bounds ``placement_price * placed + weight`` of every plan (a
 Lagrangian bound that keeps each company's mentor limit whole, where the flow's bound relaxes it).
 
 Every plan's shortfall from that bound splits into non-negative terms: ``u_i`` for each student
@@ -99,12 +99,12 @@ class CompanyBest:
     total: int  # sum(max(student_price, 0)) + sum(best): the Lagrangian bound
     # Kept for ``forced_loss``: the pairs sorted by company, load and falling profit, each one's
     # (company, load) group (``company * levels + load``) and rank within it in that order, the top
-    # profits per (company, load), and the value of every fit (``Configurations``).
+    # profits per (company, load), and the profit of every fit (``Configurations``).
     order: np.ndarray
     sorted_group: np.ndarray
     rank: np.ndarray
     top: np.ndarray  # (n_companies, levels, most)
-    fit_value: np.ndarray  # (F,), _NONE where the company has too few students of a load to fill it
+    fit_profit: np.ndarray  # (F,), _NONE where the company has too few students of a load to fill it
 
 
 def company_best(
@@ -127,62 +127,65 @@ def company_best(
     prefix[:, :, 1:] = np.cumsum(np.where(top > _NONE, top, 0)[:, :, :most], axis=2)
     available = (top > _NONE).sum(axis=2)
     prefix[np.arange(most + 1)[None, None, :] > available[:, :, None]] = _NONE
-    fit_value = _fit_values(configs, prefix)
-    best, counts = _best_fits(configs, fit_value)
+    fit_profit = _fit_profits(configs, prefix)
+    best, counts = _best_fits(configs, fit_profit)
     chosen = np.zeros(inst.n_pairs, dtype=bool)
     chosen[order[rank < counts.reshape(-1)[sorted_group]]] = True
     total = int(np.maximum(student_price, 0).sum()) + int(best.sum())
-    return CompanyBest(best, counts, chosen, total, order, sorted_group, rank, top, fit_value)
+    return CompanyBest(best, counts, chosen, total, order, sorted_group, rank, top, fit_profit)
 
 
-def _fit_values(configs: Configurations, prefix: np.ndarray) -> np.ndarray:
-    """(F,) each fit's value: per load, its company's best students of that load, as many as the fit takes."""
+def _fit_profits(configs: Configurations, prefix: np.ndarray) -> np.ndarray:
+    """(F,) each fit's profit: per load, its company's best students of that load, as many as the fit takes."""
     _, levels, depth = prefix.shape
     flat = prefix.reshape(-1)
     base = configs.fit_company * (levels * depth)
-    value = np.zeros(configs.fit_company.size, dtype=np.int64)
+    profit = np.zeros(configs.fit_company.size, dtype=np.int64)
     for level in range(levels):
-        value += flat[base + level * depth + configs.counts[configs.fit_vector, level]]
-    return np.where(value > _NONE // 2, value, _NONE)
+        profit += flat[base + level * depth + configs.counts[configs.fit_vector, level]]
+    return np.where(profit > _NONE // 2, profit, _NONE)
 
 
-def _best_fits(configs: Configurations, fit_value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each company's largest fit value, and the count vector of its first fit that reaches it."""
+def _best_fits(configs: Configurations, fit_profit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each company's largest fit profit, and the count vector of its first fit that reaches it."""
     if configs.company_start.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, configs.levels), dtype=np.int64)
-    best = np.maximum.reduceat(fit_value, configs.company_start)
+    best = np.maximum.reduceat(fit_profit, configs.company_start)
     company = configs.fit_company
-    reaching = np.flatnonzero(fit_value == best[company])
+    reaching = np.flatnonzero(fit_profit == best[company])
     first = reaching[np.r_[True, company[reaching[1:]] != company[reaching[:-1]]]]
     return best, configs.counts[configs.fit_vector[first]]
 
 
-def with_value(inst: Instance, configs: Configurations, found: CompanyBest, value: int) -> CompanyBest:
-    """``found`` with ``value`` added to every pair's profit: what ``company_best`` finds on
-    ``profit + value``, from its fit values (a vector of ``n`` students gains ``n * value``)."""
+def with_placement_price(
+    inst: Instance, configs: Configurations, found: CompanyBest, price: int
+) -> CompanyBest:
+    """``found`` with a placement worth ``price`` more, added to every pair's profit: what
+    ``company_best`` finds on ``profit + price``, from its fit profits (a vector of ``n`` students
+    gains ``n * price``)."""
     fit_size = configs.sizes[configs.fit_vector]
-    fit_value = np.where(found.fit_value > _NONE // 2, found.fit_value + value * fit_size, _NONE)
-    best, counts = _best_fits(configs, fit_value)
-    top = np.where(found.top > _NONE // 2, found.top + value, _NONE)
+    fit_profit = np.where(found.fit_profit > _NONE // 2, found.fit_profit + price * fit_size, _NONE)
+    best, counts = _best_fits(configs, fit_profit)
+    top = np.where(found.top > _NONE // 2, found.top + price, _NONE)
     order, rank, sorted_group = found.order, found.rank, found.sorted_group
     chosen = np.zeros(inst.n_pairs, dtype=bool)
     chosen[order[rank < counts.reshape(-1)[sorted_group]]] = True
     prices = found.total - int(found.best.sum())
     return CompanyBest(
-        best, counts, chosen, prices + int(best.sum()), order, sorted_group, rank, top, fit_value
+        best, counts, chosen, prices + int(best.sum()), order, sorted_group, rank, top, fit_profit
     )
 
 
-def best_value(configs: Configurations, found: CompanyBest, placed: int, start: int) -> int:
-    """The placement value ``v`` (whole) that makes ``with_value(.., found, v).total - v * placed`` least.
+def best_placement_price(configs: Configurations, found: CompanyBest, placed: int, start: int) -> int:
+    """The placement price ``v`` (whole) that makes ``with_placement_price(.., found, v).total - v * placed`` least.
 
-    That bound is convex in ``v`` (each company's best is a maximum of lines ``value + n * v``); its
+    That bound is convex in ``v`` (each company's best is a maximum of lines ``profit + n * v``); its
     least is where the companies together start to take ``placed`` or more. Searched outwards from
-    ``start`` (the value the round before), then halved.
+    ``start`` (the price the round before), then halved.
     """
     # by_size[j, n]: company j's best taking n students (only those matter: all gain n * v).
     by_size = np.full((found.best.size, configs.most + 1), _NONE, dtype=np.int64)
-    np.maximum.at(by_size, (configs.fit_company, configs.sizes[configs.fit_vector]), found.fit_value)
+    np.maximum.at(by_size, (configs.fit_company, configs.sizes[configs.fit_vector]), found.fit_profit)
     usable = by_size > _NONE // 2
     size = np.arange(configs.most + 1, dtype=np.int64)
 
@@ -234,7 +237,7 @@ def forced_loss(
 ) -> np.ndarray:
     """``(n_pairs,)``: how far below its best a company falls at least when it takes that pair.
 
-    With ``G[j, l, m]`` the best fit value of company ``j`` taking exactly ``m`` students of load
+    With ``G[j, l, m]`` the best fit profit of company ``j`` taking exactly ``m`` students of load
     ``l``: a pair of rank ``r`` in its (company, load) is among the ``m`` taken when ``m > r``, and
     otherwise replaces the ``m``-th of them.
     """
@@ -243,7 +246,7 @@ def forced_loss(
     exactly = np.full((n_companies, levels, most + 1), _NONE, dtype=np.int64)
     for level in range(levels):
         fit_takes = configs.counts[configs.fit_vector, level]
-        np.maximum.at(exactly[:, level, :], (configs.fit_company, fit_takes), found.fit_value)
+        np.maximum.at(exactly[:, level, :], (configs.fit_company, fit_takes), found.fit_profit)
     # with_it[j, l, r] (r < most): the best with more than r of load l, so a pair of rank r is taken.
     with_it = np.full((n_companies, levels, most + 2), _NONE, dtype=np.int64)
     for m in range(most, -1, -1):
@@ -253,8 +256,8 @@ def forced_loss(
     swapped = np.full((n_companies, levels, most + 1), _NONE, dtype=np.int64)
     for m in range(1, most + 1):
         valid = (exactly[:, :, m] > _NONE // 2) & (found.top[:, :, m - 1] > _NONE // 2)
-        value = np.where(valid, exactly[:, :, m] - found.top[:, :, m - 1], _NONE)
-        swapped[:, :, m] = np.maximum(swapped[:, :, m - 1], value)
+        gain = np.where(valid, exactly[:, :, m] - found.top[:, :, m - 1], _NONE)
+        swapped[:, :, m] = np.maximum(swapped[:, :, m - 1], gain)
     order, rank = found.order, found.rank
     company = found.sorted_group // levels
     load = found.sorted_group - company * levels

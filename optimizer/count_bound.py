@@ -95,7 +95,7 @@ def weight_bound_at_count(
     mentor_capacity_j``, at most a min-cost flow on every pair plus the constants. Stops as
     ``count_bound`` does (``enough``: a plan's weight); at worst the total of each student's best
     weight. Also the prices of the round that gave it (None if no round ran): a certificate for the
-    proof by decomposition with a placement worth ``placement_value`` instead of ``M``. At most
+    proof by decomposition with a placement worth ``placement_price`` instead of ``M``. At most
     ``max_rounds`` rounds.
     """
     top = inst.best_weight_total()
@@ -107,12 +107,12 @@ def weight_bound_at_count(
 
 @dataclass(frozen=True, eq=False)
 class Prices:
-    """Integer prices that certify a round's bound: a placement is worth ``placement_value`` on top of
+    """Integer prices that certify a round's bound: a placement is worth ``placement_price`` on top of
     its weight, mentor hours cost ``mentor_price``; the flow's duals ``student_price`` and
     ``company_price`` cover every pair, and ``upper_total`` (their dual objective plus ``sum(mentor_price *
-    mentor_capacity)``) bounds ``placement_value * placed + weight`` of every plan."""
+    mentor_capacity)``) bounds ``placement_price * placed + weight`` of every plan."""
 
-    placement_value: int
+    placement_price: int
     mentor_price: np.ndarray
     student_price: np.ndarray
     company_price: np.ndarray

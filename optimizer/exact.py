@@ -554,7 +554,7 @@ def _at_proven_count(
     started = perf_counter()
     found = (
         improve_and_prove(
-            inst, binding, plan, placed, prices.placement_value, prices.student_price, weight_cap, deadline
+            inst, binding, plan, placed, prices.placement_price, prices.student_price, weight_cap, deadline
         )
         if knapsacks
         else None
@@ -588,15 +588,16 @@ def _prove_at_count(
 ) -> ExactSolution:
     """The proof by decomposition once no plan places more than ``placed`` (which ``plan`` does).
 
-    The certificate values a placement at ``prices.placement_value`` (the weight LP's price of the row
-    "at least ``placed`` placed") instead of ``M``: every plan ``x`` has ``value * placed(x) + weight(x)
-    <= upper_total - least_loss``, so a plan placing ``placed`` weighs at most that less ``value *
-    placed``. A plan the proof finds that places fewer is worse whatever its weight, and is not kept.
+    The certificate values a placement at ``prices.placement_price`` (the weight LP's price of the row
+    "at least ``placed`` placed") instead of ``M``: every plan ``x`` has ``placement_price * placed(x) +
+    weight(x) <= upper_total - least_loss``, so a plan placing ``placed`` weighs at most that less
+    ``placement_price * placed``. A plan the proof finds that places fewer is worse whatever its
+    weight, and is not kept.
     """
-    value = prices.placement_value
+    placement_price = prices.placement_price
     result = _certified_proof(
         inst,
-        value + inst.weight,
+        placement_price + inst.weight,
         prices.student_price,
         prices.company_price,
         prices.mentor_price,
@@ -609,7 +610,7 @@ def _prove_at_count(
     )
     best = _better(inst, plan, result.plan)
     found = value_of(inst, best)
-    weight = min(weight_cap, prices.upper_total - result.least_loss - value * placed)
+    weight = min(weight_cap, prices.upper_total - result.least_loss - placement_price * placed)
     bound = Lex(placed, weight)
     return ExactSolution(best, found, bound if found <= bound else found)
 

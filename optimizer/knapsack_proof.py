@@ -1,13 +1,14 @@
 """Once the count is proven: better plans and a proof of the weight from the companies' own knapsacks.
 
 When no plan places more than ``placed`` students, the plans left to compare place exactly that
-many, and a placement may be valued at any ``value`` on top of its weight (the weight LP's price of
-its count row to start from, ``exact._at_proven_count``). Two steps (``docs/optimizer.md``, step 2c):
+many, and a placement may be priced at any ``placement_price`` on top of its weight (the weight
+LP's price of its count row to start from, ``exact._at_proven_count``). Two steps
+(``docs/optimizer.md``, step 2c):
 
 1. **Subgradient rounds on the students' prices** (``company_knapsacks``): each round's bound
-   ``total - value * placed`` holds for the weight of every plan placing ``placed``. The value is,
-   each round, the one of least bound for the round's prices (``best_value``; unless it is ``M``),
-   and the prices step along the subgradient deflected by the steps before (``DEFLECTION``). The
+   ``total - placement_price * placed`` holds for the weight of every plan placing ``placed``. The
+   placement price is, each round, the one of least bound for the round's prices
+   (``best_placement_price``; unless it is ``M``), and the prices step along the subgradient deflected by the steps before (``DEFLECTION``). The
    count vectors each company picks, as nested load limits, bound a flow that is a plan: the
    heaviest placing as many as those limits allow (a Lagrangian heuristic; on 1,700 x 700 seed 4 it
    found the optimum that restrict-and-reflow missed by 0.11 %). Every ``FIX_EVERY`` rounds the
@@ -32,11 +33,11 @@ import numpy as np
 from optimizer.company_knapsacks import (
     CompanyBest,
     Configurations,
-    best_value,
+    best_placement_price,
     company_best,
     configurations,
     forced_loss,
-    with_value,
+    with_placement_price,
 )
 from optimizer.count_vectors import heaviest_mix
 from optimizer.instance import Instance
@@ -88,14 +89,14 @@ def improve_and_prove(
     binding: np.ndarray,
     plan: np.ndarray,
     placed: int,
-    value: int,
+    placement_price: int,
     student_price: np.ndarray,
     weight_cap: int,
     deadline: float,
 ) -> AtCount | None:
     """Plans and a weight bound at the proven count ``placed`` (which ``plan`` places).
 
-    ``value`` is what a placement is worth on top of its weight and ``student_price`` the prices to
+    ``placement_price`` is what a placement is worth on top of its weight and ``student_price`` the prices to
     start from (a flow's or an LP's duals in those units); ``weight_cap`` a bound already known.
     None when the companies' count vectors would make too large a table (``configurations``).
     """
@@ -111,19 +112,21 @@ def improve_and_prove(
     # gap below its best when it takes it is out for good (for a heavier plan than any later one too).
     alive = np.arange(inst.n_pairs)
     part = inst
-    best: tuple[int, int, np.ndarray] | None = None  # the least weight bound, its value and prices
-    # A value of M or more (count first, as in the relaxation) stays as it is; any other is, each
-    # round, the one that gives the least bound for the round's prices (``best_value``).
-    free_value = value < inst.big_m()
+    best: tuple[int, int, np.ndarray] | None = None  # the least weight bound, its placement_price and prices
+    # A placement_price of M or more (count first, as in the relaxation) stays as it is; any other is, each
+    # round, the one that gives the least bound for the round's prices (``best_placement_price``).
+    free_price = placement_price < inst.big_m()
     factor, stall, rounds = START_STEP_FACTOR, 0, 0
     direction: np.ndarray | None = None
     rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
     while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
         integer_price = np.rint(price).astype(np.int64)
-        found, value, profit = _priced(part, configs, integer_price, placed, value, free_value)
-        round_bound = found.total - value * placed
+        found, placement_price, profit = _priced(
+            part, configs, integer_price, placed, placement_price, free_price
+        )
+        round_bound = found.total - placement_price * placed
         if best is None or round_bound < best[0]:
-            best, stall = (round_bound, value, integer_price), 0
+            best, stall = (round_bound, placement_price, integer_price), 0
         else:
             stall += 1
             if stall >= STALL_ROUNDS:
@@ -162,12 +165,14 @@ def improve_and_prove(
     if best is None:  # no time for a round
         return AtCount(plan, weight, max(weight_cap, weight), 0, 0)
     # The best prices once more on the pairs left: a bound for every plan heavier than ``plan``.
-    _, value, integer_price = best
-    found, value, profit = _priced(part, configs, integer_price, placed, value, free_value=False)
-    bound = max(min(weight_cap, found.total - value * placed), weight)
+    _, placement_price, integer_price = best
+    found, placement_price, profit = _priced(
+        part, configs, integer_price, placed, placement_price, free_price=False
+    )
+    bound = max(min(weight_cap, found.total - placement_price * placed), weight)
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
-    gap = found.total - value * placed - weight
+    gap = found.total - placement_price * placed - weight
     left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, gap)
     open_pairs = alive[left_open]
     if open_pairs.size > MAX_PROOF_PAIRS:
@@ -186,18 +191,22 @@ def _priced(
     configs: Configurations,
     student_price: np.ndarray,
     placed: int,
-    value: int,
-    free_value: bool,
+    placement_price: int,
+    free_price: bool,
 ) -> tuple[CompanyBest, int, np.ndarray]:
-    """Each company's best at ``student_price`` and a placement value: ``value``, or if ``free_value``
-    the one of least bound (searched from ``value``); with that value and the pairs' profits."""
+    """Each company's best at ``student_price`` and a placement placement_price: ``placement_price``, or if ``free_price``
+    the one of least bound (searched from ``placement_price``); with that placement_price and the pairs' profits."""
     weight_less_price = inst.weight - student_price[inst.student]
-    if not free_value:
-        profit = value + weight_less_price
-        return company_best(inst, configs, profit, student_price), value, profit
+    if not free_price:
+        profit = placement_price + weight_less_price
+        return company_best(inst, configs, profit, student_price), placement_price, profit
     found = company_best(inst, configs, weight_less_price, student_price)
-    value = best_value(configs, found, placed, value)
-    return with_value(inst, configs, found, value), value, value + weight_less_price
+    placement_price = best_placement_price(configs, found, placed, placement_price)
+    return (
+        with_placement_price(inst, configs, found, placement_price),
+        placement_price,
+        placement_price + weight_less_price,
+    )
 
 
 def heavier_plans_use(

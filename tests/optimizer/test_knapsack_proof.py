@@ -19,7 +19,13 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 import optimizer.knapsack_proof
-from optimizer.company_knapsacks import best_value, company_best, configurations, forced_loss, with_value
+from optimizer.company_knapsacks import (
+    best_placement_price,
+    company_best,
+    configurations,
+    forced_loss,
+    with_placement_price,
+)
 from optimizer.count_vectors import whole_bound
 from optimizer.instance import Instance
 from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove
@@ -106,36 +112,36 @@ def test_forced_loss_is_what_taking_the_pair_costs_its_company(table, data) -> N
 
 @PROPERTIES
 @given(table=st.one_of(tight_tables(max_students=7, max_companies=3), crowded_tables()), data=st.data())
-def test_a_value_added_later_is_the_same_as_one_in_the_profits(table, data) -> None:  # type: ignore[no-untyped-def]
+def test_a_placement_price_added_later_is_the_same_as_one_in_the_profits(table, data) -> None:  # type: ignore[no-untyped-def]
     inst, configs, profit, found = _companies_best(table, data)
-    value = data.draw(st.integers(-150, 150))
-    shifted = with_value(inst, configs, found, value)
-    direct = company_best(inst, configs, profit + value, np.zeros(inst.n_students, dtype=np.int64))
+    price = data.draw(st.integers(-150, 150))
+    shifted = with_placement_price(inst, configs, found, price)
+    direct = company_best(inst, configs, profit + price, np.zeros(inst.n_students, dtype=np.int64))
     assert (shifted.best == direct.best).all() and shifted.total == direct.total
     for company in range(inst.n_companies):
         mine = shifted.chosen & (inst.company == company)
-        assert int((profit + value)[mine].sum()) == shifted.best[company]
+        assert int((profit + price)[mine].sum()) == shifted.best[company]
     assert (
-        forced_loss(inst, configs, shifted, profit + value)
-        == forced_loss(inst, configs, direct, profit + value)
+        forced_loss(inst, configs, shifted, profit + price)
+        == forced_loss(inst, configs, direct, profit + price)
     ).all()
 
 
 @PROPERTIES
 @given(table=st.one_of(tight_tables(max_students=7, max_companies=3), crowded_tables()), data=st.data())
-def test_the_best_value_gives_the_least_bound(table, data) -> None:  # type: ignore[no-untyped-def]
-    """Against every whole value from below the point where no company takes anyone (profits are at
+def test_the_best_placement_price_gives_the_least_bound(table, data) -> None:  # type: ignore[no-untyped-def]
+    """Against every whole price from below the point where no company takes anyone (profits are at
     least -30 and at most 100) to above the one where every pair gains."""
     inst, configs, _, found = _companies_best(table, data)
     # No more than the companies take together when every pair gains (else the bound falls forever).
-    most = int(with_value(inst, configs, found, 10**6).chosen.sum())
+    most = int(with_placement_price(inst, configs, found, 10**6).chosen.sum())
     placed = data.draw(st.integers(0, most))
     start = data.draw(st.integers(-200, 200))
 
     def bound(v: int) -> int:
-        return with_value(inst, configs, found, v).total - v * placed
+        return with_placement_price(inst, configs, found, v).total - v * placed
 
-    chosen = best_value(configs, found, placed, start)
+    chosen = best_placement_price(configs, found, placed, start)
     assert bound(chosen) == min(bound(v) for v in range(-140, 530))
 
 
@@ -196,11 +202,11 @@ def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, pl
 @PROPERTIES
 @given(
     table=tight_tables(max_students=10, max_companies=4),
-    value_is_m=st.booleans(),
+    price_is_m=st.booleans(),
     rounds=st.sampled_from([1, 2, optimizer.knapsack_proof.MAX_ROUNDS]),
     data=st.data(),
 )
-def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(table, value_is_m, rounds, data) -> None:  # type: ignore[no-untyped-def]
+def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(table, price_is_m, rounds, data) -> None:  # type: ignore[no-untyped-def]
     """With one or two rounds the gap stays open and the MILP on the pairs left must close it."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
@@ -208,13 +214,13 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(table, value_is
     lightest = _lex_milp(inst, heaviest=False)
     heaviest = int(inst.weight[_lex_milp(inst, heaviest=True)].sum())
     placed = int(lightest.sum())
-    value = inst.big_m() if value_is_m else data.draw(st.integers(0, 3000))
+    placement_price = inst.big_m() if price_is_m else data.draw(st.integers(0, 3000))
     start = np.array(
         data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(optimizer.knapsack_proof, "MAX_ROUNDS", rounds)
-        found = improve_and_prove(inst, binding, lightest, placed, value, start, 10**12, math.inf)
+        found = improve_and_prove(inst, binding, lightest, placed, placement_price, start, 10**12, math.inf)
     assert found is not None
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
     assert found.weight == int(inst.weight[found.plan].sum())
@@ -225,22 +231,22 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(table, value_is
 @PROPERTIES
 @given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
 def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_must(table, data) -> None:  # type: ignore[no-untyped-def]
-    """For any prices and value, with a best plan so far one weight unit short of the heaviest (the
-    edge of the claim: the heaviest's shortfall is just below the gap), the heaviest uses only open
-    pairs and places every student whose price reaches the gap."""
+    """For any prices and placement price, with a best plan so far one weight unit short of the
+    heaviest (the edge of the claim: the heaviest's shortfall is just below the gap), the heaviest
+    uses only open pairs and places every student whose price reaches the gap."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     configs = configurations(inst)
     assert configs is not None
     heaviest = _lex_milp(inst, heaviest=True)
     placed, light = int(heaviest.sum()), int(inst.weight[heaviest].sum()) - 1
-    value = data.draw(st.integers(0, 3000))
+    placement_price = data.draw(st.integers(0, 3000))
     price = np.array(
         data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
     )
-    profit = value + inst.weight - price[inst.student]
+    profit = placement_price + inst.weight - price[inst.student]
     found = company_best(inst, configs, profit, price)
-    gap = found.total - value * placed - light
+    gap = found.total - placement_price * placed - light
     assert gap > 0  # the bound holds for the heaviest plan
     usable, must = heavier_plans_use(inst, configs, found, profit, price, gap)
     assert usable[heaviest].all()
