@@ -5,7 +5,7 @@
 For each network (the cached pairs of ``bench/bench_tight.py``): ``solve_placement`` with its own
 limit, then HiGHS's two-stage MILP (``bench.methods.exact.solve_milp``) with a limit long enough to
 prove it, in one process, one after the other. One JSON line per network: placed, total weight,
-status and seconds of each, and the load average before and after (docs/optimizer.md).
+status and seconds of each, and the load average before and after (docs/optimizer-measurements.md).
 """
 
 from __future__ import annotations

@@ -431,7 +431,8 @@ def _fill_model(
     into coefficients on the pairs and a constant (returned: the objective plus it is the loss). The optimum and every bound are those of the
     same problem, but no coefficient is far above the hint's loss: under the interest-first objective's
     tiers ``kept2`` reaches about 6e10, and CP-SAT's floating-point LP could not close a gap of a few
-    units at that scale (``docs/optimizer.md``, "The interest-first objective proven").
+    units at that scale (``docs/optimizer-measurements.md``, "The interest-first objective
+    proven").
     """
     students, companies = inst.student[pairs], inst.company[pairs]
     loads = inst.load[pairs]

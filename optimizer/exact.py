@@ -325,9 +325,9 @@ def _solve_core(
         if large
         else None,
     )
-    # A time limit is shared out: the relaxation may use 60 % of it (50 % on large networks, where
-    # the plan needs the time more than the bound), the Lagrangian rounds (or restrict-and-reflow) up to
-    # 85 %, and the proof the rest (each stage ends as soon as it is done).
+    # A time limit is shared out: the relaxation may end by 60 % of it (75 % on large networks, counted
+    # from before the first plan, which has taken its share by then), the Lagrangian rounds (or
+    # restrict-and-reflow) by 85 %, and the proof the rest (each stage ends as soon as it is done).
     relaxation_share = LARGE_RELAXATION_SHARE if large else RELAXATION_SHARE
     first_round = oracle.solve(lex_weight, optional=False, deadline=now + relaxation_share * share)
     stats["flow_solves"] = oracle.solves

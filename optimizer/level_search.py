@@ -16,7 +16,7 @@ bind, which maximises the least capacity of the cuts found so far (an upper boun
 count, since each plan's own counts are limits the model allows), and a maximum flow under the
 limits it picks (a lower bound, and the minimum cut added to the model). It ends when the two
 meet, the count then proven, or at its deadline. On tight networks it finds plans placing one or
-two students more than restrict-and-reflow in one or two seconds (docs/optimizer.md).
+two students more than restrict-and-reflow in one or two seconds (docs/optimizer-measurements.md).
 """
 
 from __future__ import annotations
