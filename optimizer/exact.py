@@ -1,61 +1,35 @@
-"""Exact placement with mentor limits: priced min-cost flow, Lagrangian prices, proof by decomposition.
+"""Exact placement with mentor limits: the steps in order, each plan feasible and each bound certified.
 
-The objective is lexicographic: most students placed, then the largest total
-weight. Written ``M * placed + weight`` with ``M`` above any total weight
-(``Instance.big_m``: the sum of each student's best weight, plus one), each pair
-counts its ``lex_weight = M + weight``; a Lagrangian round takes its mentor hours
-off at the company's price: ``priced_lex_weight = lex_weight - price_j * load``.
+The objective is lexicographic: most students placed, then the largest total weight, written
+``M * placed + weight`` with ``M`` above any total weight (``Instance.big_m``); a pair counts its
+``lex_weight = M + weight``, and in a Lagrangian round ``priced_lex_weight = lex_weight - price_j *
+load``. ``_solve_core`` runs the steps of ``docs/optimizer.md`` (the one page on the method; why
+each constant below has its value: ``docs/optimizer-measurements.md``):
 
-1. **Transportation relaxation.** Drop the mentor limits and solve by min-cost
-   flow (``optimizer.flow.PricedFlow``: on a growing subset of the pairs, certified
-   on all of them by LP duals). If the flow respects every mentor limit it is
-   optimal for the full problem: the relaxation's optimum bounds every plan.
-2. **A plan by restrict and reflow.** Otherwise flows with nested limits on the
-   number of students of each load level at every company, restricted until every
-   company's students fit its mentor capacity (``_restrict_and_reflow``): every
-   plan it returns is feasible, and on tight networks it places far more students
-   than repairing a flow does. If it places fewer than the relaxation, the count's LP
-   (``optimizer.count_bound``) may prove that nobody can place more, and a search over
-   the companies' load limits (``optimizer.level_search``) may find a plan that does.
-3. **Lagrangian rounds.** Then price mentor use: each company whose limit is
-   exceeded gets a price ``lambda_j`` per unit of support load; the dual bound of
-   the flow on ``priced_lex_weight`` plus ``sum(lambda_j * mentor_capacity_j)`` is
-   again an upper bound, usually tighter. Subgradient (Polyak) steps, first with prices below one
-   placement's worth, then, if the number placed is still open, up to it. Each
-   round's flow is repaired into a feasible plan (unload over-full companies,
-   re-place by a residual flow); the best bound (UB) and the best plan (LB) are kept.
-4. **Proof by decomposition** (``optimizer.decompose``). The integer duals of the
-   best Lagrangian round's flow split every plan's shortfall from UB into local
-   terms; small CP-SAT models around the companies whose limits bind find the best plan there
-   and prove that nothing outside them does better.
+1. the transportation relaxation (``flow.PricedFlow``), optimal if it keeps every mentor row;
+2. a plan by restrict-and-reflow (``load_limits``); if it places fewer than the relaxation, the
+   count's LPs (``count_bound``, ``count_vectors``) and a search over load limits
+   (``level_search``, ``_count_by_milp``); once the count is proven, the companies' knapsacks
+   (``_at_proven_count``, ``knapsack_proof``);
+3. Lagrangian rounds on the mentor prices (``_lagrange``), each round's flow repaired into a plan;
+4. the proof by decomposition (``decompose``), which hands a proven count over to step 2's
+   knapsacks when its models grow too large (``_Handover``).
 
-On networks of millions of pairs each priced flow sweeps every pair and the relaxation
-may not finish in time, so a plan comes first (``_quick_plan``): maximum flows that only
-count placements (fast) on each student's and company's best pairs, grown again under limits
-every company fits (with a ``tier_base``, placements within interests counted first, and
-their number bounded by the flow's minimum cut), then one weighted flow under limits the
-counted plan fits. Step 3 is left
-out; the relaxation then gives the bound (or, without time for it, the companies'
-places: ``_capacity_bound``) and, with time left, a flow on its active pairs improves
-the plan (``_improve``). The result is then usually FEASIBLE with its bound and gap. See
-``docs/optimizer.md`` for the whole method on one page.
+Above ``LARGE_INSTANCE_PAIRS`` a plan comes first (``large_plan.quick_plan``), steps 2-4 are left
+out, and the relaxation or the companies' places give the bound. On a time limit the result is
+the best plan found with a valid bound, never an exception.
 
-The result is proven optimal when every step closes; on a time limit it is the
-best plan found with a valid upper bound, never an exception.
-
-Index spaces (``docs/optimizer.md``): ``solve_exact`` takes an instance (from
-``solve_placement``, the free instance) and returns a mask over its pairs. It
-solves only the *usable subset*, the pairs whose load fits their company's mentor
-capacity at a company with places (``usable_index[u]`` is the instance's pair);
-everything from ``_solve_core`` down is numbered in it, and ``solve_exact`` maps
-the plan back. A step that solves on fewer pairs (restrict-and-reflow's ``pool``, the
-repair's open pairs) maps its answer back at once.
+Index spaces (``docs/optimizer.md``): ``solve_exact`` takes an instance (from ``solve_placement``,
+the free instance) and returns a mask over its pairs. It solves only the *usable subset*, the pairs
+whose load fits their company's mentor capacity at a company with places (``usable_index[u]`` is
+the instance's pair); everything from ``_solve_core`` down is numbered in it, and ``solve_exact``
+maps the plan back. A step that solves on fewer pairs maps its answer back at once.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
@@ -66,18 +40,25 @@ from optimizer.count_bound import Prices, count_bound, weight_bound_at_count
 from optimizer.count_vectors import count_vector_bound, heaviest_mix
 from optimizer.decompose import Certificate, Decomposed, prove_optimal
 from optimizer.flow import (
-    Augmented,
     FlowError,
     PricedFlow,
-    augment_transport,
     better_pairs,
     rank_per_student,
-    solve_transport,
-    weight_buckets,
 )
-from optimizer.instance import Instance, chunks_of, in_parts
+from optimizer.instance import Instance
 from optimizer.knapsack_proof import improve_and_prove
+from optimizer.large_plan import capacity_bound, improve, quick_plan
 from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
+from optimizer.load_limits import (
+    fitted_flow,
+    fitting_level_caps,
+    level_flow,
+    repair,
+    restrict_and_reflow,
+    rounded_level_caps,
+)
+from optimizer.pace import Pace
+from optimizer.plan_value import ExactSolution, Lex, better, value_of, violations
 
 MAX_LAGRANGE_ROUNDS = 25
 """At most this many Lagrangian rounds after the first flow, with prices below a placement's worth."""
@@ -136,74 +117,10 @@ PROOF_SECONDS_PER_PAIR = 2e-6
 their pairs) takes time in proportion to the pairs (measured 0.31 s for 978,537 pairs, 3.2e-7 s a pair, on
 the 2-core machine at load 4.8; 5e-5 before its models were built in bulk kept national networks from
 ever starting the proof under the default 60 s limit once the flows had taken 11 s)."""
-REPAIR_ROUNDS = 3
-"""Residual flows that re-place students after over-loaded companies are unloaded."""
 LARGE_INSTANCE_PAIRS = 2_000_000
 """Above this many pairs the first active set is each student's best pair only (no full sort), and
 the flows' pricing watches each student's better pairs before it sweeps them all."""
 WATCHED_PAIRS_PER_STUDENT = 48
-WEIGHT_SHARE = 0.9
-"""On large networks the first plan's weighted flow (``_quick_plan``) starts only if forecast to end by this
-share of the time limit: without it the plan's weights are whatever the counting flows gave."""
-CANDIDATES_PER_STUDENT = 8
-WIDE_PER_PLACE = 64
-NARROW_PER_STUDENT = 4
-NARROW_PER_PLACE = 2
-"""The first plan's pools on a large network: best pairs per student, and per place at each company."""
-LARGE_LEVEL_FLOW_PACE = 3.0
-"""On large networks a flow with costs under nested load limits takes up to this many times as long per
-pair as a priced flow (measured 2.9 on 443,000 pairs of 20,000 x 10,000, loaded 2-core machine)."""
-WEIGHTED_FLOW_PACE = 50
-"""A flow with costs takes up to this many times as long per pair as one that only counts (measured 16 to 50
-on 20,000 x 10,000 under nested load limits, loaded 2-core machine): the first plan's weighted flow is
-forecast so (at 16 it ran a 30 s solve at 45,000 x 20,000 to 40 s)."""
-LEVEL_FLOW_PACE = 1.5
-"""A flow with nested load limits (restrict-and-reflow) takes up to this many times as long per pair as a
-priced flow (measured 1.2-1.3 on 1,700 x 5,000, loaded 2-core machine): its first flow is forecast so."""
-
-
-@dataclass
-class _Pace:
-    """The time limit every step keeps: a flow starts only if one of its size can still finish by
-    ``deadline`` at the pace of the last priced or restricted flow (``seconds_per_pair``).
-
-    The shares of the time limit (``RELAXATION_SHARE`` ...) say when each stage should end; this
-    says when nothing may start any more. Flows of a few hundred pairs take a millisecond or two.
-    """
-
-    deadline: float
-    seconds_per_pair: float = 0.0
-
-    def allows(self, pairs: float) -> bool:
-        return perf_counter() + self.seconds_per_pair * pairs < self.deadline
-
-
-@dataclass(frozen=True)
-class Lex:
-    """A lexicographic value: students placed, then total weight."""
-
-    placed: int
-    weight: int
-
-    def __le__(self, other: Lex) -> bool:
-        return (self.placed, self.weight) <= (other.placed, other.weight)
-
-    def __lt__(self, other: Lex) -> bool:
-        return (self.placed, self.weight) < (other.placed, other.weight)
-
-
-@dataclass(frozen=True, eq=False)
-class ExactSolution:
-    """A plan (mask over the instance's pairs) with its value and a proven upper bound."""
-
-    chosen: np.ndarray
-    value: Lex
-    bound: Lex  # no feasible plan is lexicographically above it
-    stats: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def optimal(self) -> bool:
-        return self.value == self.bound
 
 
 def solve_exact(
@@ -264,11 +181,6 @@ def _usable(inst: Instance) -> np.ndarray:
     return (inst.load <= inst.mentor_capacity[inst.company]) & (inst.capacity[inst.company] > 0)
 
 
-def value_of(inst: Instance, chosen: np.ndarray) -> Lex:
-    """The lexicographic value of a plan."""
-    return Lex(int(chosen.sum()), sum(inst.weight[chosen].tolist()))
-
-
 def _solve_core(
     inst: Instance,
     deadline: float,
@@ -293,21 +205,21 @@ def _solve_core(
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS
     now = perf_counter()
     share = deadline - now
-    pace = _Pace(deadline)
-    quick, capacity_bound = None, Lex(0, 0)
+    pace = Pace(deadline)
+    quick, places_bound = None, Lex(0, 0)
     placed_bound: int | None = None  # from the count's LP and the search over load limits, when they run
     weight_cap: int | None = None  # no plan placing ``placed_bound`` weighs more (the weight LP)
     if large:
         # A plan first: on millions of pairs the relaxation may not finish in time, and its flow on a
         # few pairs per student is a poor plan. Its narrow pool is the relaxation's first active set.
-        quick, first_active, weight_bound = _quick_plan(inst, big_m, binding, now, share, pace, tier_base)
-        capacity_bound = _capacity_bound(inst, weight_bound, big_m)
+        quick, first_active, weight_bound = quick_plan(inst, big_m, binding, now, share, pace, tier_base)
+        places_bound = capacity_bound(inst, weight_bound, big_m)
         stats["quick_plan_seconds"] = perf_counter() - now
         # One round of the relaxation (a flow, its duals, a sweep over every pair) takes about as long
         # as the first plan (16.7 s and 17.0 s at 45,000 x 20,000): it starts only if one can end in time.
         if perf_counter() + stats["quick_plan_seconds"] >= deadline:
             stats["first_flow_seconds"] = perf_counter() - entered
-            return ExactSolution(quick, value_of(inst, quick), capacity_bound)
+            return ExactSolution(quick, value_of(inst, quick), places_bound)
     else:
         # Each pair's rank at its student, sorted once: the first active set and restrict-and-reflow's pool.
         rank = rank_per_student(inst.student, inst.weight)
@@ -338,20 +250,20 @@ def _solve_core(
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
     relaxed_bound = _split_total(first_round.bound, big_m)
-    if first_round.optimal and _violations(inst, relaxed, binding).size == 0:
+    if first_round.optimal and violations(inst, relaxed, binding).size == 0:
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
         if large and quick is not None:
-            lower = _improve(
+            lower = improve(
                 inst, quick, oracle.active, lex_weight, binding, now + LARGE_PLAN_SHARE * share, pace
             )
-            return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, capacity_bound))
-        lower = _repair(inst, relaxed, oracle.active, pace=pace)
+            return ExactSolution(lower, value_of(inst, lower), min(relaxed_bound, places_bound))
+        lower = repair(inst, relaxed, oracle.active, pace=pace)
         return ExactSolution(
-            lower, value_of(inst, lower), min(relaxed_bound, _capacity_bound(inst, big_m=big_m))
+            lower, value_of(inst, lower), min(relaxed_bound, capacity_bound(inst, big_m=big_m))
         )
     if enough_placed is not None:
-        repaired = _repair(inst, relaxed, oracle.active, pace=pace)
+        repaired = repair(inst, relaxed, oracle.active, pace=pace)
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
             return ExactSolution(repaired, value_of(inst, repaired), relaxed_value)
 
@@ -365,9 +277,7 @@ def _solve_core(
     handover: _Handover | None = None
     if large and quick is not None:
         # Every priced flow sweeps all pairs: improve the first plan on the active pairs instead.
-        lower = _improve(
-            inst, quick, oracle.active, lex_weight, binding, now + LARGE_PLAN_SHARE * share, pace
-        )
+        lower = improve(inst, quick, oracle.active, lex_weight, binding, now + LARGE_PLAN_SHARE * share, pace)
         best = first
     else:
         # Restrict-and-reflow's flows keep every mentor limit by construction and place far more
@@ -379,7 +289,7 @@ def _solve_core(
             else oracle.active | (rank < REFLOW_PAIRS_PER_STUDENT)
         )
         stats["relaxation_seconds"] = perf_counter() - entered
-        reflowed = _restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
+        reflowed = restrict_and_reflow(inst, first.flow, pool, lex_weight, now + REFLOW_SHARE * share, pace)
         stats["reflow_seconds"] = perf_counter() - entered - stats["relaxation_seconds"]
         stats["reflow_placed"] = int(reflowed.sum())
         # The LPs' first columns: each student's best pairs, the plan's and the relaxation's.
@@ -473,7 +383,7 @@ def _solve_core(
             perf_counter() - entered - stats["relaxation_seconds"] - stats["reflow_seconds"]
         )
         stats["lagrange_placed"] = int(lower.sum())
-        lower = _better(inst, lower, reflowed)
+        lower = better(inst, lower, reflowed)
     stats["flow_solves"] = oracle.solves
     stats["active_pairs"] = int(oracle.active.sum())
     lower_value = value_of(inst, lower)
@@ -498,8 +408,8 @@ def _solve_core(
             2 * stats["first_flow_seconds"],
             stats,
         )
-        better = at_count if proof.value <= at_count.value else proof
-        proof = ExactSolution(better.chosen, better.value, min(proof.bound, at_count.bound))
+        kept = at_count if proof.value <= at_count.value else proof
+        proof = ExactSolution(kept.chosen, kept.value, min(proof.bound, at_count.bound))
     return _counted_bound(inst, proof, placed_bound, weight_cap)
 
 
@@ -608,7 +518,7 @@ def _prove_at_count(
         workers,
         stats,
     )
-    best = _better(inst, plan, result.plan)
+    best = better(inst, plan, result.plan)
     found = value_of(inst, best)
     weight = min(weight_cap, prices.upper_total - result.least_loss - placement_price * placed)
     bound = Lex(placed, weight)
@@ -635,7 +545,7 @@ def _search_count(
     """
     started = perf_counter()
     kept = fitting_level_caps(inst, plan)
-    start = kept if lp_levels is None else _rounded_level_caps(inst, lp_levels, kept)
+    start = kept if lp_levels is None else rounded_level_caps(inst, lp_levels, kept)
     found = search_level_caps(inst, start, deadline, placed_bound, keep=kept)
     stats["count_search_seconds"] = perf_counter() - started
     stats["count_search_rounds"] = found.rounds
@@ -643,12 +553,12 @@ def _search_count(
     stats["count_search_placed"] = found.placed
     stats["count_search_bound"] = found.placed_bound
     if found.placed > int(plan.sum()):
-        counted = _level_flow(inst, lex_weight, found.level_cap)
+        counted = level_flow(inst, lex_weight, found.level_cap)
         # The limits were picked for the count alone: the heaviest flow within those its plan fits
         # (spare mentor hours handed to the lowest levels) places as many and often weighs more.
         everywhere = np.ones(inst.n_pairs, dtype=bool)
-        refitted = _fitted_flow(inst, counted, everywhere, lex_weight, binding)
-        plan = _better(inst, _better(inst, plan, counted), refitted)
+        refitted = fitted_flow(inst, counted, everywhere, lex_weight, binding)
+        plan = better(inst, better(inst, plan, counted), refitted)
     return plan, found.placed_bound
 
 
@@ -681,22 +591,9 @@ def _count_by_milp(
     placed_bound = min(placed_bound, max(bound, int(plan.sum())))
     if counted is not None and int(counted.sum()) > int(plan.sum()):
         everywhere = np.ones(inst.n_pairs, dtype=bool)
-        refitted = _fitted_flow(inst, counted, everywhere, lex_weight, binding)
-        plan = _better(inst, _better(inst, plan, counted), refitted)
+        refitted = fitted_flow(inst, counted, everywhere, lex_weight, binding)
+        plan = better(inst, better(inst, plan, counted), refitted)
     return plan, placed_bound
-
-
-def _rounded_level_caps(inst: Instance, lp_levels: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Limits from an LP's (fractional) students of load ``l`` or more at each company: rounded down,
-    with the spare mentor hours on the lowest levels (``_with_spare``); ``fallback``'s limits where
-    the rounded ones would not fit the mentor capacity (the LP's own rounding errors)."""
-    levels = fallback.shape[1]
-    caps = np.zeros_like(fallback)
-    width = min(levels, lp_levels.shape[1])
-    caps[:, :width] = np.floor(lp_levels[:, :width] + 1e-9).astype(np.int64)
-    caps = _with_spare(inst, np.minimum(caps, inst.capacity[:, None]))
-    fits = caps.sum(axis=1) <= inst.mentor_capacity
-    return np.where(fits[:, None], caps, fallback)
 
 
 def _counted_bound(
@@ -721,324 +618,6 @@ def _counted_bound(
     )
 
 
-def _capacity_bound(inst: Instance, weight_bound: int | None = None, big_m: int | None = None) -> Lex:
-    """A bound that needs no flow: every student with a pair placed, within the companies' places,
-    each at their best weight (or, if lower, ``weight_bound``: ``_quick_plan``'s).
-
-    ``big_m``: ``inst.big_m()`` when known (the best weights' total plus one: one pass fewer)."""
-    weight = inst.best_weight_total() if big_m is None else big_m - 1
-    if weight_bound is not None:
-        weight = min(weight, weight_bound)
-    return Lex(_placed_bound(inst), weight)
-
-
-def _placed_bound(inst: Instance) -> int:
-    """At most this many placed: every student with a pair, within each company's places and pairs."""
-    per_company = np.minimum(inst.capacity, inst.load_counts.sum(axis=1))  # pairs per company, counted once
-    return min(inst.students_with_pairs(), int(per_company.sum()))
-
-
-def _level_counts(inst: Instance, chosen: np.ndarray, levels: int) -> np.ndarray:
-    """``(n_companies, levels)``: the chosen students of load ``l`` or more at each company."""
-    counts = np.zeros((inst.n_companies, levels), dtype=np.int64)
-    for level in range(1, levels + 1):
-        counts[:, level - 1] = np.bincount(
-            inst.company[chosen & (inst.load >= level)], minlength=inst.n_companies
-        )
-    return counts
-
-
-def _company_weight(inst: Instance) -> int:
-    """The sum over companies of their ``capacity`` largest (non-negative) weights: no plan weighs more.
-
-    ``inst`` must hold at least those pairs of every company (``_quick_plan``'s wide pool does)."""
-    if inst.n_pairs == 0:
-        return 0
-    low, high = int(inst.weight.min()), int(inst.weight.max())
-    span = high - low + 1
-    if span * inst.n_companies < 2**62:
-        # One sort of a single key (company, then weight from the highest) instead of a two-key lexsort.
-        key = inst.company.astype(np.int64) * span + (high - inst.weight)
-        key.sort()
-        company = key // span
-        weight = high - (key - company * span)
-    else:
-        order = np.lexsort((-inst.weight, inst.company))
-        company, weight = inst.company[order].astype(np.int64), inst.weight[order]
-    rank = np.arange(company.size) - np.searchsorted(company, company, side="left")
-    top = rank < inst.capacity[company]
-    return sum(np.maximum(weight[top], 0).tolist())
-
-
-def _improve(
-    inst: Instance,
-    plan: np.ndarray,
-    pool: np.ndarray,
-    lex_weight: np.ndarray,
-    binding: np.ndarray,
-    deadline: float,
-    pace: _Pace,
-) -> np.ndarray:
-    """``plan`` or, if a flow on ``pool`` (under the limits ``plan`` fits) is forecast to end by ``deadline``, a better one."""
-    within = pool | plan
-    n_pairs = int(np.count_nonzero(within))
-    if perf_counter() + LARGE_LEVEL_FLOW_PACE * pace.seconds_per_pair * n_pairs >= min(
-        deadline, pace.deadline
-    ):
-        return plan
-    index = np.flatnonzero(within)
-    part = inst.subset(index)
-    improved = _fitted_flow(part, plan[index], np.ones(n_pairs, dtype=bool), lex_weight[index], binding)
-    chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[index[improved]] = True
-    return _better(inst, plan, chosen)
-
-
-def _quick_plan(
-    inst: Instance,
-    big_m: int,
-    binding: np.ndarray,
-    now: float,
-    share: float,
-    pace: _Pace,
-    tier_base: int | None = None,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """A feasible plan on a large network in three flows, the narrow pool of pairs it chose from, and a
-    bound on any plan's weight (``_company_weight``, and with a ``tier_base`` ``_tier_bound``).
-
-    1. *Most students*: on a wide pool (each student's best pairs and ``WIDE_PER_PLACE`` best per
-       place at each company) a flow that only counts placements (fast: no costs) under the
-       loosest nested load limits, then one under limits every company's students fit
-       (``_fitted_flow``): it places at least the students the first keeps after unloading.
-       With a ``tier_base``, the same flows first count placements in the higher tier only, and
-       the others are then placed by residual flows (``_repair``); the plain count is made too,
-       and kept, only if that places fewer than every place or student (``_tier_first``).
-    2. *The best weights at that number*: one flow of ``lex_weight`` (``big_m + weight``) on the narrow pool (fewer best
-       pairs, plus the counted plan) under the limits the counted plan fits: feasible, at least as
-       many placed, the largest weight (if its forecast fits by ``WEIGHT_SHARE`` of the time).
-    """
-    bucket = weight_buckets(inst.weight, 64)
-    places = np.maximum(inst.capacity, 1)
-    wide = better_pairs(inst.student, inst.weight, inst.n_students, CANDIDATES_PER_STUDENT, bucket)
-    wide |= better_pairs(inst.company, inst.weight, inst.n_companies, WIDE_PER_PLACE * places, bucket)
-    del bucket
-    index = np.flatnonzero(wide)
-    del wide
-    part = inst.subset(index)
-    company_weight = _company_weight(part)
-    # The narrow pool from the wide one, which holds each student's and company's best pairs already.
-    narrow_part = better_pairs(part.student, part.weight, part.n_students, NARROW_PER_STUDENT)
-    narrow_part |= better_pairs(part.company, part.weight, part.n_companies, NARROW_PER_PLACE * places)
-    started = perf_counter()
-    counted, tiered, top_flow = None, None, None
-    if tier_base is not None:
-        tiered, top_flow, short = _tier_first(part, binding, tier_base)
-        # Short of every place or student, a plain count may place more: it takes two of the four
-        # flows the tier took. Without time for it, the tier's plan is kept (its bound stays the true one).
-        now_done = perf_counter()
-        too_late = now_done + (now_done - started) / 2 >= pace.deadline
-        counted = tiered if tiered is not None and (not short or too_late) else None
-    if counted is None:
-        counted = _counted(part, binding)
-        if tiered is not None and value_of(part, tiered) > value_of(part, counted):
-            counted = tiered  # as many placed as the count, and more within interests
-    count_pace = (perf_counter() - started) / part.n_pairs
-    weight_bound = company_weight
-    if top_flow is not None and tier_base is not None:
-        # Any plan's weight is tier_base per placement in the tier plus less than tier_base.
-        in_tier = _tier_bound(inst, tier_base, top_flow, loosest_level_caps(part))
-        weight_bound = min(weight_bound, tier_base * in_tier + tier_base - 1)
-    pool = narrow_part | counted
-    plan = counted
-    n_pool = int(np.count_nonzero(pool))
-    forecast = WEIGHTED_FLOW_PACE * count_pace * n_pool
-    if perf_counter() + forecast < min(now + WEIGHT_SHARE * share, pace.deadline):
-        started = perf_counter()
-        weighted = _fitted_flow(part, counted, pool, big_m + part.weight, binding)
-        pace.seconds_per_pair = (perf_counter() - started) / max(n_pool, 1) / LARGE_LEVEL_FLOW_PACE
-        if value_of(part, counted) < value_of(part, weighted):
-            plan = weighted
-    else:  # a priced flow's forecast from the counting flow's pace
-        pace.seconds_per_pair = WEIGHTED_FLOW_PACE * count_pace / LARGE_LEVEL_FLOW_PACE
-    chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[index[plan]] = True
-    narrow = np.zeros(inst.n_pairs, dtype=bool)
-    narrow[index[pool]] = True
-    return chosen, narrow, weight_bound
-
-
-def _counted(inst: Instance, binding: np.ndarray) -> np.ndarray:
-    """A feasible plan by maximum flows that only count placements (no costs: fast), on every pair of ``inst``.
-
-    The first keeps the loosest nested load limits; if some company is then over its mentor
-    capacity, it is unloaded and the flow grown again under limits its kept students fit
-    (``fitting_level_caps``): as many placed as a fresh flow under those limits."""
-    loosest = loosest_level_caps(inst)
-    counted = _augment(inst, np.zeros(inst.n_pairs, dtype=bool), loosest).chosen
-    if (inst.mentor_use(counted) > inst.mentor_capacity).any():
-        caps = np.where(binding[:, None], fitting_level_caps(inst, counted), loosest)
-        counted = _augment(inst, _unload(inst, counted), caps).chosen
-    return counted
-
-
-def _tier_first(
-    inst: Instance, binding: np.ndarray, tier_base: int
-) -> tuple[np.ndarray | None, Augmented | None, bool]:
-    """A feasible plan that counts placements in the higher tier (weights at least ``tier_base``) first,
-    and the maximum flow of that tier alone (its minimum cut bounds the tier: ``_tier_bound``).
-
-    1. A maximum flow on the higher tier's pairs under the loosest nested load limits.
-    2. Companies over their mentor capacity are unloaded, and that flow grown again on the same
-       pairs under limits any students fit where the mentor limit can bind (``fitting_level_caps``
-       of the students kept).
-    3. Then grown on every pair under those limits, first keeping every placement (augmenting paths
-       that move no student already placed), then, if that places fewer than every place or
-       student, letting them move (students placed stay placed, a few outside the tier).
-
-    Returns the plan, the tier's flow, and whether the plan places fewer than every place or every
-    student (a plain count may then place more, and the number placed comes first); the plan and
-    the flow are None when no pair is in the tier. On 45,000 x 20,000 (seed 2019) a flow that only
-    counts placed all 37,282 students, 34,960 within their interests; this places all of them, 36,627
-    within their interests (at most 36,768 can be, ``_tier_bound``), in four maximum flows (a flow
-    costing the tier instead took 29 s, not 4)."""
-    top = np.flatnonzero(inst.weight >= tier_base)
-    if top.size == 0:
-        return None, None, True
-    upper = inst.subset(top)
-    loosest = loosest_level_caps(inst)
-    first = _augment(upper, np.zeros(upper.n_pairs, dtype=bool), loosest)
-    plan = np.zeros(inst.n_pairs, dtype=bool)
-    plan[top[first.chosen]] = True
-    # Limits under which any students fit where the mentor limit can bind (the loosest elsewhere):
-    # every plan grown from here keeps every limit.
-    caps = np.where(binding[:, None], fitting_level_caps(inst, plan), loosest)
-    if (inst.mentor_use(plan) > inst.mentor_capacity).any():
-        grown = _augment(upper, _unload(inst, plan)[top], caps).chosen
-        plan = np.zeros(inst.n_pairs, dtype=bool)
-        plan[top[grown]] = True
-    placed_bound = _placed_bound(inst)
-    plan = _add_unplaced(inst, plan, caps)
-    if int(plan.sum()) < placed_bound:
-        plan = _augment(inst, plan, caps).chosen
-    return plan, first, int(plan.sum()) < placed_bound
-
-
-def _add_unplaced(inst: Instance, plan: np.ndarray, level_cap: np.ndarray) -> np.ndarray:
-    """``plan`` and the most students not in it that fit the places and nested limits it leaves.
-
-    A maximum flow on the unplaced students' pairs alone: no student of ``plan`` moves."""
-    placed = np.zeros(inst.n_students, dtype=bool)
-    placed[inst.student[plan]] = True
-    free = np.flatnonzero(~placed[inst.student])
-    used = _level_counts(inst, plan, level_cap.shape[1])
-    rest = Instance.of(
-        inst.n_students,
-        inst.n_companies,
-        inst.student[free],
-        inst.company[free],
-        inst.weight[free],
-        inst.load[free],
-        inst.capacity - inst.students_at(plan),
-        inst.mentor_capacity,
-    )
-    added = _augment(rest, np.zeros(free.size, dtype=bool), level_cap - used).chosen
-    grown = plan.copy()
-    grown[free[added]] = True
-    return grown
-
-
-def _augment(inst: Instance, plan: np.ndarray, level_cap: np.ndarray) -> Augmented:
-    """``augment_transport`` on ``inst``'s pairs from ``plan`` under nested load limits."""
-    return augment_transport(
-        inst.n_students,
-        inst.n_companies,
-        inst.student,
-        inst.company,
-        inst.capacity,
-        plan,
-        load=inst.load,
-        level_cap=level_cap,
-    )
-
-
-def _tier_bound(inst: Instance, tier_base: int, top_flow: Augmented, level_cap: np.ndarray) -> int:
-    """At most this many placements in the higher tier (weights at least ``tier_base``) in any plan.
-
-    ``top_flow`` is a maximum flow on some of the tier's pairs under the loosest nested load limits
-    ``level_cap`` (which every plan keeps). Its minimum cut (source side ``S``) is extended to every
-    pair of the tier in ``inst``: a student outside ``S`` costs one, a student in ``S`` one if any of its
-    pairs leads to a node outside ``S`` (else nothing), a company level in ``S`` its arc's capacity
-    where the arc leaves ``S``. That is the capacity of a cut of the tier's whole network, so no plan
-    places more in the tier (max-flow min-cut); it equals the flow when the pairs left out cross no cut.
-    """
-    side, levels = top_flow.source_side, top_flow.levels
-    n_s, n_c = inst.n_students, inst.n_companies
-    student_in = side[:n_s]
-
-    def crossing_in(part: slice) -> np.ndarray:
-        crossing = np.zeros(n_s, dtype=bool)
-        for chunk in chunks_of(part):
-            student = inst.student[chunk]
-            node = n_s + inst.company[chunk].astype(np.int64)
-            if levels:
-                node += n_c * np.minimum(inst.load[chunk], levels).astype(np.int64)
-            across = (inst.weight[chunk] >= tier_base) & student_in[student] & ~side[node]
-            crossing[student[across]] = True
-        return crossing
-
-    crossing = np.logical_or.reduce(in_parts(inst.n_pairs, crossing_in))
-    bound = int(np.count_nonzero(~student_in)) + int(np.count_nonzero(crossing))
-    company_side = side[n_s:].reshape(levels + 1, n_c)
-    bound += sum(inst.capacity[company_side[0]].tolist())
-    for level in range(1, levels + 1):  # the arc from level l down to l - 1, where it leaves S
-        leaves = company_side[level] & ~company_side[level - 1]
-        bound += sum(np.maximum(level_cap[leaves, level - 1], 0).tolist())
-    return bound
-
-
-def _fitted_flow(
-    inst: Instance, plan: np.ndarray, pool: np.ndarray, weight: np.ndarray, binding: np.ndarray
-) -> np.ndarray:
-    """A feasible plan at least as large as ``plan`` (after unloading), on ``pool`` and ``plan``'s pairs.
-
-    Every company whose mentor limit can bind (``binding``) gets the nested load limits its
-    students in ``plan`` fit (``fitting_level_caps``: any students within them fit), every other
-    company the loosest (any ``capacity`` of its students fit): so the flow of largest ``weight``
-    (a mask over ``pool``'s positions in ``inst``) keeps every limit, and places at least as many.
-    """
-    caps = np.where(binding[:, None], fitting_level_caps(inst, plan), loosest_level_caps(inst))
-    within = np.flatnonzero(pool | plan)
-    chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[within[_level_flow(inst.subset(within), weight[within], caps)]] = True
-    return chosen
-
-
-def _level_flow(part: Instance, weight: np.ndarray, level_cap: np.ndarray) -> np.ndarray:
-    """``solve_transport`` on all of ``part``'s pairs under nested load limits."""
-    return solve_transport(
-        part.n_students,
-        part.n_companies,
-        part.student,
-        part.company,
-        weight,
-        part.capacity,
-        load=part.load,
-        level_cap=level_cap,
-    )
-
-
-def _better(inst: Instance, plan: np.ndarray, other: np.ndarray | None) -> np.ndarray:
-    """The better of two feasible plans (the first on a tie); ``other`` may be missing."""
-    if other is None or not value_of(inst, plan) < value_of(inst, other):
-        return plan
-    return other
-
-
-def _violations(inst: Instance, chosen: np.ndarray, binding: np.ndarray) -> np.ndarray:
-    over = inst.mentor_use(chosen) > inst.mentor_capacity
-    return np.flatnonzero(over & binding)
-
-
 @dataclass(frozen=True, eq=False)
 class _Round:
     """One Lagrangian round: its bound, the mentor prices, the flow and its LP duals."""
@@ -1059,7 +638,7 @@ def _lagrange(
     binding: np.ndarray,
     deadline: float,
     stats: dict[str, float],
-    pace: _Pace,
+    pace: Pace,
     elsewhere: Lex | None = None,
     tier: int | None = None,
 ) -> tuple[_Round, np.ndarray]:
@@ -1077,7 +656,7 @@ def _lagrange(
     gap within the tier.
     """
     best = first
-    lower = _repair(inst, first.flow, oracle.active, pace=pace)
+    lower = repair(inst, first.flow, oracle.active, pace=pace)
     lower_value = value_of(inst, lower)
     price = np.zeros(inst.n_companies, dtype=np.float64)
     flow = first.flow
@@ -1129,8 +708,8 @@ def _lagrange(
             bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
             candidate = (
                 flow
-                if _violations(inst, flow, binding).size == 0
-                else _repair(inst, flow, oracle.active, 1, pace=pace)
+                if violations(inst, flow, binding).size == 0
+                else repair(inst, flow, oracle.active, 1, pace=pace)
             )
             candidate_value = value_of(inst, candidate)
             if lower_value < candidate_value:
@@ -1148,161 +727,10 @@ def _lagrange(
             break
     # One more, thorough repair of the flow behind the best bound, if there is time.
     if lower_value < best.upper and perf_counter() < deadline:
-        candidate = _repair(inst, best.flow, oracle.active, pace=pace)
+        candidate = repair(inst, best.flow, oracle.active, pace=pace)
         if lower_value < value_of(inst, candidate):
             lower = candidate
     return best, lower
-
-
-def _restrict_and_reflow(
-    inst: Instance,
-    flow: np.ndarray,
-    pool: np.ndarray,
-    lex_weight: np.ndarray,
-    deadline: float,
-    pace: _Pace | None = None,
-) -> np.ndarray:
-    """A feasible plan for large networks, by flows with nested load limits at each company.
-
-    A set of students fits a company's mentor capacity ``M`` exactly when, with ``n_l``
-    of them of load ``l`` or more, ``n_1 + n_2 + ... <= M``. Limits ``n_l <= b_l`` on those
-    counts are what a flow can carry (a chain of nodes per company, see
-    ``solve_transport``). Every company first gets the loosest limits any plan keeps,
-    ``b_l = min(capacity, M // l)``; that is a relaxation, so some companies still end up
-    over their mentor capacity. Each of those is then *restricted*: its students are
-    unloaded until they fit, and its limits become the counts of the students it kept,
-    with the spare mentor capacity handed back as room for more light students first
-    (limits summing to at most ``M``: any students within them fit). The flow is solved
-    again on ``pool`` (other students move to make room), new companies over capacity
-    are restricted, and so on, until every company fits (or time is up: the last flow is
-    then repaired into a feasible plan). The bound is not improved. No flow starts that
-    ``pace`` (default: no limit) says cannot finish within the time limit.
-    """
-    pace = _Pace(math.inf) if pace is None else pace
-    index = np.flatnonzero(pool)
-    part = inst.subset(index)
-    chosen = flow[index]
-    level_cap = loosest_level_caps(part)
-    last = 0.0
-    while True:
-        over = part.mentor_use(chosen) > part.mentor_capacity
-        if not over.any() or perf_counter() + last >= deadline:
-            break
-        if not pace.allows(LEVEL_FLOW_PACE * part.n_pairs):
-            break
-        started = perf_counter()
-        level_cap[over] = fitting_level_caps(part, chosen)[over]
-        chosen = _level_flow(part, lex_weight[index], level_cap)
-        last = perf_counter() - started
-        pace.seconds_per_pair = last / part.n_pairs / LEVEL_FLOW_PACE  # in priced-flow terms
-    plan = np.zeros(inst.n_pairs, dtype=bool)
-    plan[index[chosen]] = True
-    # A flow within the limits everywhere is feasible; otherwise (out of time) it is repaired.
-    return plan if inst.is_feasible(plan) else _repair(inst, plan, pool, 1, pace=pace)
-
-
-def loosest_level_caps(inst: Instance) -> np.ndarray:
-    """``(n_companies, L)``: at most ``min(capacity, M // l)`` students of load ``l`` or more; every plan keeps it."""
-    levels = np.arange(1, max(int(inst.load.max()), 1) + 1, dtype=np.int64)
-    return np.minimum(inst.capacity[:, None], inst.mentor_capacity[:, None] // levels[None, :])
-
-
-def fitting_level_caps(inst: Instance, chosen: np.ndarray) -> np.ndarray:
-    """``(n_companies, L)`` nested limits under which any students fit each company's mentor capacity.
-
-    From the students ``chosen`` kept after unloading (``_unload``): the number of them
-    of load ``l`` or more, then the spare mentor capacity added to the lowest levels
-    first (room for more light students), never above the capacity or the level
-    below. The limits sum to at most the mentor capacity, so any students within them
-    fit: their load is the sum over the levels of how many reach each level.
-    """
-    kept = _unload(inst, chosen)
-    return _with_spare(inst, _level_counts(inst, kept, max(int(inst.load.max()), 1)))
-
-
-def _with_spare(inst: Instance, caps: np.ndarray) -> np.ndarray:
-    """Nested limits ``caps`` (``(n_companies, L)``) with each company's spare mentor hours added to the
-    lowest levels first, never above the capacity or the level below."""
-    caps = caps.copy()
-    spare = np.maximum(inst.mentor_capacity - caps.sum(axis=1), 0)
-    ceiling = inst.capacity.astype(np.int64).copy()
-    for level in range(caps.shape[1]):
-        room = np.minimum(np.maximum(ceiling - caps[:, level], 0), spare)
-        caps[:, level] += room
-        spare -= room
-        ceiling = caps[:, level].copy()
-    return caps
-
-
-def _repair(
-    inst: Instance,
-    chosen: np.ndarray,
-    pool: np.ndarray | None = None,
-    rounds: int = REPAIR_ROUNDS,
-    *,
-    pace: _Pace,
-) -> np.ndarray:
-    """A feasible plan near ``chosen``: unload over-loaded companies, then re-place by a residual flow.
-
-    At each company over its mentor capacity the students whose removal loses least
-    weight per unit of load freed leave first. Then every unplaced student may take a
-    pair from ``pool`` (default: all pairs) at a company with a free place and enough
-    mentor capacity left for them, by a maximum flow of maximum weight; a company that
-    two newcomers overload is unloaded again. A few rounds, then a last unloading. No round
-    starts that ``pace`` says cannot finish within the time limit; the plan is feasible after
-    any round, or none.
-    """
-    chosen = _unload(inst, chosen)
-    # The pool's pairs once (the priced flow's active set: about 1 % of a national network's pairs),
-    # so that each round tests only those.
-    within = np.arange(inst.n_pairs) if pool is None else np.flatnonzero(pool)
-    within_student, within_company = inst.student[within], inst.company[within]
-    within_load, within_capacity = inst.load[within], inst.capacity[within_company]
-    for _ in range(rounds):
-        count = inst.students_at(chosen)
-        room = inst.mentor_capacity - inst.mentor_use(chosen)
-        placed = np.zeros(inst.n_students, dtype=bool)
-        placed[inst.student[chosen]] = True
-        open_pairs = within[
-            ~placed[within_student]
-            & (count[within_company] < within_capacity)
-            & (within_load <= room[within_company])
-        ]
-        if open_pairs.size == 0 or not pace.allows(open_pairs.size):
-            break
-        added = solve_transport(
-            inst.n_students,
-            inst.n_companies,
-            inst.student[open_pairs],
-            inst.company[open_pairs],
-            inst.weight[open_pairs],
-            inst.capacity - count,
-        )  # places at least one: every open pair's student is free and its company has room
-        chosen = chosen.copy()
-        chosen[open_pairs[added]] = True
-        chosen = _unload(inst, chosen)
-    return chosen
-
-
-def _unload(inst: Instance, chosen: np.ndarray) -> np.ndarray:
-    """Remove students from companies over their mentor capacity, least weight per unit of load first."""
-    use = inst.mentor_use(chosen)
-    over = np.flatnonzero(use > inst.mentor_capacity)
-    if over.size == 0:
-        return chosen
-    chosen = chosen.copy()
-    at_over = np.flatnonzero(chosen)
-    at_over = at_over[np.isin(inst.company[at_over], over)]
-    cost = (inst.weight[at_over] + 1) / np.maximum(inst.load[at_over], 1e-9)
-    # Per company: the cheapest removals (by weight per unit of load, then heaviest load) first.
-    order = np.lexsort((-inst.load[at_over], cost, inst.company[at_over]))
-    for k in at_over[order].tolist():
-        j = int(inst.company[k])
-        if use[j] <= inst.mentor_capacity[j] or inst.load[k] == 0:
-            continue
-        chosen[k] = False
-        use[j] -= inst.load[k]
-    return chosen
 
 
 def _decompose(

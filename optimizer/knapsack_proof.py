@@ -41,6 +41,7 @@ from optimizer.company_knapsacks import (
 )
 from optimizer.count_vectors import heaviest_mix
 from optimizer.instance import Instance
+from optimizer.load_limits import fitted_flow
 
 MAX_ROUNDS = 1_500
 """Subgradient rounds at most (1,700 x 900: 15-40 ms each, fewer pairs each time some are ruled out;
@@ -103,8 +104,6 @@ def improve_and_prove(
     configs = configurations(inst)
     if configs is None:
         return None
-    from optimizer.exact import _fitted_flow
-
     lex_weight = inst.big_m() + inst.weight
     weight = int(inst.weight[plan].sum())
     price = np.maximum(np.asarray(student_price, dtype=np.float64), 0.0)
@@ -134,7 +133,7 @@ def improve_and_prove(
         if rounds % PLAN_EVERY == 0:
             # The companies' choices fit their limits, so the limits they fit make a plan's flow.
             everywhere = np.ones(part.n_pairs, dtype=bool)
-            candidate = alive[_fitted_flow(part, found.chosen, everywhere, lex_weight[alive], binding)]
+            candidate = alive[fitted_flow(part, found.chosen, everywhere, lex_weight[alive], binding)]
             if candidate.size >= placed and int(inst.weight[candidate].sum()) > weight:
                 plan = np.zeros(inst.n_pairs, dtype=bool)
                 plan[candidate] = True

@@ -23,8 +23,9 @@ from time import perf_counter
 
 import numpy as np
 
-from optimizer.exact import ExactSolution, solve_exact
+from optimizer.exact import solve_exact
 from optimizer.instance import Instance
+from optimizer.plan_value import ExactSolution
 from optimizer.problem import SCORE_SCALE, PlacementProblem, SolveParams
 from optimizer.result import PlacementResult
 

@@ -17,9 +17,10 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
 
 from optimizer.count_bound import count_bound, weight_bound_at_count
-from optimizer.exact import _rounded_level_caps, fitting_level_caps, solve_exact
+from optimizer.exact import solve_exact
 from optimizer.flow import rank_per_student
 from optimizer.instance import Instance
+from optimizer.load_limits import fitting_level_caps, rounded_level_caps
 from tests.optimizer.test_level_search import _flow_under, _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, reference
@@ -101,7 +102,7 @@ def test_limits_rounded_from_the_lp_keep_every_mentor_limit(table) -> None:  # t
     found = count_bound(inst, binding, _first(inst), -1, math.inf)
     assert found.lp_levels is not None
     fallback = fitting_level_caps(inst, np.zeros(inst.n_pairs, dtype=bool))
-    caps = _rounded_level_caps(inst, found.lp_levels, fallback)
+    caps = rounded_level_caps(inst, found.lp_levels, fallback)
     assert (caps[:, 1:] <= caps[:, :-1]).all() and (caps[:, 0] <= inst.capacity).all()
     assert (caps.sum(axis=1) <= inst.mentor_capacity).all()
     assert inst.is_feasible(_flow_under(inst, caps))

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import optimizer.decompose
 import optimizer.exact
 import optimizer.knapsack_proof
+import optimizer.load_limits
 from features.loading import network_from_tables
 from features.synthetic import generate
 from matching.context import scoring_context
@@ -26,9 +27,12 @@ from matching.pair_table import PairTable
 from matching.pairs import pair_table
 from optimizer import PlacementProblem
 from optimizer.decompose import Certificate, prove_optimal
-from optimizer.exact import ExactSolution, _Pace, _restrict_and_reflow, _usable, solve_exact
+from optimizer.exact import _usable, solve_exact
 from optimizer.flow import PricedFlow, best_pairs_per_student, solve_transport
 from optimizer.instance import Instance
+from optimizer.load_limits import restrict_and_reflow
+from optimizer.pace import Pace
+from optimizer.plan_value import ExactSolution
 from tests.optimizer.util import make_table, pair_tables, random_table, reference, without_knapsacks
 
 
@@ -222,7 +226,7 @@ def test_restrict_and_reflow_out_of_time_starts_no_flow_and_still_returns_a_feas
     )
     assert not inst.is_feasible(relaxed)  # mentor limits bind: the relaxation breaks some of them
     pool = np.ones(inst.n_pairs, dtype=bool)
-    flows = optimizer.exact.solve_transport
+    flows = optimizer.load_limits.solve_transport
     calls = 0
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -230,8 +234,8 @@ def test_restrict_and_reflow_out_of_time_starts_no_flow_and_still_returns_a_feas
         calls += 1
         return flows(*args, **kwargs)
 
-    monkeypatch.setattr(optimizer.exact, "solve_transport", counted)
-    plan = _restrict_and_reflow(inst, relaxed, pool, lex_weight, math.inf, _Pace(perf_counter() - 1.0))
+    monkeypatch.setattr(optimizer.load_limits, "solve_transport", counted)
+    plan = restrict_and_reflow(inst, relaxed, pool, lex_weight, math.inf, Pace(perf_counter() - 1.0))
     assert calls == 0
     assert inst.is_feasible(plan)
     assert plan.sum() > 0

@@ -16,6 +16,7 @@ import pytest
 
 import optimizer.exact
 import optimizer.flow
+import optimizer.load_limits
 from features.loading import network_from_tables
 from features.synthetic import generate
 from matching.context import scoring_context
@@ -46,7 +47,7 @@ def _slow_flows(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(optimizer.flow, "solve_transport", slow)
-    monkeypatch.setattr(optimizer.exact, "solve_transport", slow)
+    monkeypatch.setattr(optimizer.load_limits, "solve_transport", slow)
 
 
 @pytest.mark.parametrize("limit", [1.5, 3.0])

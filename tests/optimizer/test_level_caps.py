@@ -11,15 +11,10 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from optimizer import PlacementProblem
-from optimizer.exact import (
-    _restrict_and_reflow,
-    _unload,
-    fitting_level_caps,
-    loosest_level_caps,
-    value_of,
-)
 from optimizer.flow import solve_transport
 from optimizer.instance import Instance
+from optimizer.load_limits import fitting_level_caps, loosest_level_caps, restrict_and_reflow, unload
+from optimizer.plan_value import value_of
 from tests.optimizer.util import pair_tables, reference
 
 CASES = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,7 +78,7 @@ def test_any_students_within_fitting_limits_fit_the_mentor_capacity(table, data)
     assert (caps[:, 0] <= inst.capacity).all()
     assert (np.diff(caps, axis=1) <= 0).all()  # nested: fewer students reach each higher level
     # The students kept after unloading stay allowed.
-    kept = _unload(inst, chosen)
+    kept = unload(inst, chosen)
     assert (at_least(inst, kept, caps.shape[1]) <= caps).all()
 
 
@@ -157,7 +152,7 @@ def test_restrict_and_reflow_returns_a_feasible_plan_no_better_than_the_optimum(
         inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
     )
     pool = np.ones(inst.n_pairs, dtype=bool)
-    plan = _restrict_and_reflow(inst, relaxed, pool, lex_weight, math.inf)
+    plan = restrict_and_reflow(inst, relaxed, pool, lex_weight, math.inf)
     assert inst.is_feasible(plan)
     best = reference(table)
     found = value_of(inst, plan)

@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 
 from matching.pair_table import PairTable
 from optimizer import PlacementProblem
-from optimizer.exact import ExactSolution, Lex, _counted_bound, _usable, fitting_level_caps
+from optimizer.exact import _counted_bound, _usable
 from optimizer.flow import solve_transport
 from optimizer.instance import Instance
 from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
+from optimizer.load_limits import fitting_level_caps
+from optimizer.plan_value import ExactSolution, Lex
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, reference
 

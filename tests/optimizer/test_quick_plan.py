@@ -1,4 +1,4 @@
-"""The first plan on large networks (``exact._quick_plan``) and the linear-time choice of best pairs."""
+"""The first plan on large networks (``large_plan.quick_plan``) and the linear-time choice of best pairs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer import PlacementProblem, flow
-from optimizer.exact import _capacity_bound, _company_weight, _fitted_flow, _Pace, _quick_plan, value_of
 from optimizer.flow import better_pairs, solve_transport
+from optimizer.large_plan import _company_weight, capacity_bound, quick_plan
+from optimizer.load_limits import fitted_flow
+from optimizer.pace import Pace
+from optimizer.plan_value import value_of
 from tests.optimizer.util import random_table
 
 
@@ -75,14 +78,14 @@ def test_the_quick_plan_is_feasible_and_the_fitted_flow_keeps_its_count(seed: in
     inst, _ = PlacementProblem.build(table).free_instance()
     binding = inst.mentor_can_bind()
     lex_weight = inst.big_m() + inst.weight
-    plan, pool, company_weight = _quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf))
+    plan, pool, company_weight = quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, Pace(math.inf))
     assert inst.is_feasible(plan) and not (plan & ~pool).any()
     relaxed = solve_transport(
         inst.n_students, inst.n_companies, inst.student, inst.company, lex_weight, inst.capacity
     )
     assert value_of(inst, plan) <= value_of(inst, relaxed)
-    assert _capacity_bound(inst, company_weight).placed >= int(relaxed.sum())
+    assert capacity_bound(inst, company_weight).placed >= int(relaxed.sum())
     assert company_weight >= int(inst.weight[relaxed].sum())
     assert company_weight == _company_weight(inst)
-    refitted = _fitted_flow(inst, plan, np.ones(inst.n_pairs, dtype=bool), lex_weight, binding)
+    refitted = fitted_flow(inst, plan, np.ones(inst.n_pairs, dtype=bool), lex_weight, binding)
     assert inst.is_feasible(refitted) and int(refitted.sum()) >= int(plan.sum())

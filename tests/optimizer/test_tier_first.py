@@ -18,17 +18,11 @@ from numpy.testing import assert_array_equal
 
 from matching.pair_table import PairTable
 from optimizer import PlacementProblem
-from optimizer.exact import (
-    _augment,
-    _counted,
-    _Pace,
-    _quick_plan,
-    _tier_bound,
-    _tier_first,
-    loosest_level_caps,
-)
-from optimizer.flow import Augmented, solve_transport
+from optimizer.flow import Augmented
 from optimizer.instance import Instance
+from optimizer.large_plan import _augment, _counted, _tier_bound, _tier_first, quick_plan
+from optimizer.load_limits import level_flow, loosest_level_caps
+from optimizer.pace import Pace
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import pair_tables, random_table, reference
 
@@ -54,18 +48,7 @@ def _drawn_tier(table: PairTable, data: st.DataObject) -> tuple[np.ndarray, Inst
 
 
 def _max_count(inst: Instance, level_cap: np.ndarray) -> int:
-    no_cost = np.zeros(inst.n_pairs, dtype=np.int64)
-    chosen = solve_transport(
-        inst.n_students,
-        inst.n_companies,
-        inst.student,
-        inst.company,
-        no_cost,
-        inst.capacity,
-        load=inst.load,
-        level_cap=level_cap,
-    )
-    return int(chosen.sum())
+    return int(level_flow(inst, np.zeros(inst.n_pairs, dtype=np.int64), level_cap).sum())
 
 
 def _keeps_limits(inst: Instance, chosen: np.ndarray, level_cap: np.ndarray) -> bool:
@@ -155,8 +138,8 @@ def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(
     best = reference(table, stages=[tier.astype(float), np.rint(table.score * 100)])
     # With time, and with none left (the tier's plan is then kept even if a plain count might place more).
     for deadline in (math.inf, 0.0):
-        chosen, _, weight_bound = _quick_plan(
-            inst, inst.big_m(), binding, 0.0, math.inf, _Pace(deadline), tier_base=base
+        chosen, _, weight_bound = quick_plan(
+            inst, inst.big_m(), binding, 0.0, math.inf, Pace(deadline), tier_base=base
         )
         assert inst.is_feasible(chosen)
         assert int(chosen.sum()) <= best.placed
@@ -175,9 +158,9 @@ def test_on_a_larger_network_the_tier_comes_first_and_the_bound_is_close() -> No
     tier = rng.random(table.n_pairs) < 0.3
     inst, base = _instance(table, tier)
     binding = inst.mentor_can_bind()
-    plain, _, _ = _quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf))
-    tiered, _, weight_bound = _quick_plan(
-        inst, inst.big_m(), binding, 0.0, math.inf, _Pace(math.inf), tier_base=base
+    plain, _, _ = quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, Pace(math.inf))
+    tiered, _, weight_bound = quick_plan(
+        inst, inst.big_m(), binding, 0.0, math.inf, Pace(math.inf), tier_base=base
     )
     assert inst.is_feasible(tiered) and int(tiered.sum()) >= int(plain.sum())
     in_tier = int((inst.weight[tiered] >= base).sum())
@@ -197,7 +180,7 @@ def test_a_short_tier_plan_gives_way_to_the_plain_count_only_when_there_is_time(
     assert plan is not None and short and int(counted.sum()) > int(plan.sum())
 
     def first_plan(deadline: float) -> np.ndarray:
-        return _quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, _Pace(deadline), tier_base=base)[0]
+        return quick_plan(inst, inst.big_m(), binding, 0.0, math.inf, Pace(deadline), tier_base=base)[0]
 
     with_time = first_plan(math.inf)
     assert inst.is_feasible(with_time) and int(with_time.sum()) >= int(counted.sum())
