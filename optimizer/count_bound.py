@@ -4,7 +4,7 @@ Works in the usable subset of ``exact.py``.
 
 The count's LP relaxation (each student at most once, each company at most ``capacity`` students and
 ``mentor_capacity`` hours of load, ``0 <= x <= 1``) is often a fraction of a student below the flow
-bound of the lexicographic objective, whose split into placed and weight (``exact._split_total``)
+bound of the lexicographic objective, whose split into placed and weight (``plan_value.split_total``)
 cannot see a third of a placement: on ``generate(1700, 900, seed=1)`` the LP says 1,637.33, so no plan
 places 1,638, which the flow bound allowed.
 

@@ -11,7 +11,7 @@ each constant below has its value: ``docs/optimizer-measurements.md``):
    count's LPs (``count_bound``, ``count_vectors``) and a search over load limits
    (``level_search``, ``_count_by_milp``); once the count is proven, the companies' knapsacks
    (``_at_proven_count``, ``knapsack_proof``);
-3. Lagrangian rounds on the mentor prices (``_lagrange``), each round's flow repaired into a plan;
+3. Lagrangian rounds on the mentor prices (``lagrange``), each round's flow repaired into a plan;
 4. the proof by decomposition (``decompose``), which hands a proven count over to step 2's
    knapsacks when its models grow too large (``_Handover``).
 
@@ -47,6 +47,7 @@ from optimizer.flow import (
 )
 from optimizer.instance import Instance
 from optimizer.knapsack_proof import improve_and_prove
+from optimizer.lagrange import Round, lagrangian_rounds
 from optimizer.large_plan import capacity_bound, improve, quick_plan
 from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
 from optimizer.load_limits import (
@@ -58,15 +59,8 @@ from optimizer.load_limits import (
     rounded_level_caps,
 )
 from optimizer.pace import Pace
-from optimizer.plan_value import ExactSolution, Lex, better, value_of, violations
+from optimizer.plan_value import ExactSolution, Lex, better, lex_total, split_total, value_of, violations
 
-MAX_LAGRANGE_ROUNDS = 25
-"""At most this many Lagrangian rounds after the first flow, with prices below a placement's worth."""
-COUNT_ROUNDS = 12
-"""Then at most this many with prices up to a placement's worth, if the number placed is still open
-(the proof by decomposition settles the rest)."""
-MIN_STEP_FACTOR = 1 / 64
-"""Stop the Lagrangian rounds once the step factor has halved this far without a better bound."""
 FIRST_PAIRS_PER_STUDENT = 8
 """Pairs per student in the first active set of the priced flow (it grows as needed)."""
 COUNT_LP_PAIRS_PER_STUDENT = 4
@@ -249,7 +243,7 @@ def _solve_core(
     pace.seconds_per_pair = oracle.seconds_per_pair
     relaxed = first_round.chosen
     relaxed_value = value_of(inst, relaxed)
-    relaxed_bound = _split_total(first_round.bound, big_m)
+    relaxed_bound = split_total(first_round.bound, big_m)
     if first_round.optimal and violations(inst, relaxed, binding).size == 0:
         return ExactSolution(relaxed, relaxed_value, relaxed_value)
     if not first_round.optimal:  # out of time (or near-optimal on a large network): no proof
@@ -267,7 +261,7 @@ def _solve_core(
         if relaxed_value.placed < enough_placed or int(repaired.sum()) >= enough_placed:
             return ExactSolution(repaired, value_of(inst, repaired), relaxed_value)
 
-    first = _Round(
+    first = Round(
         relaxed_value,
         np.zeros(inst.n_companies, dtype=np.int64),
         relaxed,
@@ -366,7 +360,7 @@ def _solve_core(
                     return at_count
                 reflowed = at_count.chosen
                 placed_bound, weight_cap = at_count.bound.placed, at_count.bound.weight
-        best, lower = _lagrange(
+        best, lower = lagrangian_rounds(
             inst,
             oracle,
             first,
@@ -618,124 +612,9 @@ def _counted_bound(
     )
 
 
-@dataclass(frozen=True, eq=False)
-class _Round:
-    """One Lagrangian round: its bound, the mentor prices, the flow and its LP duals."""
-
-    upper: Lex
-    mentor_price: np.ndarray
-    flow: np.ndarray
-    student_price: np.ndarray
-    company_price: np.ndarray
-
-
-def _lagrange(
-    inst: Instance,
-    oracle: PricedFlow,
-    first: _Round,
-    lex_weight: np.ndarray,
-    big_m: int,
-    binding: np.ndarray,
-    deadline: float,
-    stats: dict[str, float],
-    pace: Pace,
-    elsewhere: Lex | None = None,
-    tier: int | None = None,
-) -> tuple[_Round, np.ndarray]:
-    """Subgradient rounds on the mentor prices: the round with the best bound, and the best feasible plan.
-
-    The prices are in the units of ``lex_weight`` (``M`` per placement plus the weight), so a
-    high enough price makes leaving a student unplaced worth it, and the bound then
-    also limits the number placed. Polyak steps towards the best feasible plan's value
-    (in weight units while the numbers placed agree); the step factor halves after two
-    rounds without a better bound. The rounds with prices up to a placement's worth run only if
-    no plan found so far, here or elsewhere (``elsewhere``: another plan's value), places as many
-    as the bound allows: on national networks restrict-and-reflow's plan always did, and those 12
-    rounds never tightened the bound (seeds 1-5 of 1,700 x 5,000: the same bound without them).
-    ``tier``: the weights are tiered (``PlacementProblem.interest_tier``'s base): the steps aim at the
-    gap within the tier.
-    """
-    best = first
-    lower = repair(inst, first.flow, oracle.active, pace=pace)
-    lower_value = value_of(inst, lower)
-    price = np.zeros(inst.n_companies, dtype=np.float64)
-    flow = first.flow
-    # First the weights: prices up to the largest weight never cost a placement. Only if the
-    # best plan then still places fewer than the bound allows, prices may reach a placement's worth.
-    for price_cap, rounds in (
-        (float(inst.weight.max()), MAX_LAGRANGE_ROUNDS),
-        (float(lex_weight.max()), COUNT_ROUNDS),
-    ):
-        factor, stall, last = 1.0, 0, 0.0
-        for _ in range(rounds):
-            # A round starts only if one as long as the last can still finish in time.
-            if lower_value == best.upper or perf_counter() + last >= deadline or factor < MIN_STEP_FACTOR:
-                break
-            if not pace.allows(int(oracle.active.sum())):
-                break
-            round_started = perf_counter()
-            # Raise the price where mentor use exceeds the limit, lower it where there is room.
-            excess = np.where(binding, inst.mentor_use(flow) - inst.mentor_capacity, 0).astype(np.float64)
-            excess[(price <= 0) & (excess < 0)] = 0.0
-            # Never all zero: the first round's flow exceeds a mentor limit (else it was optimal), and
-            # a later round whose flow keeps every limit, each priced one exactly full, has a bound
-            # equal to its own plan, so the check above has stopped the rounds (or the deadline has).
-            norm = float(excess @ excess)
-            if lower_value.placed == best.upper.placed:
-                target_gap = float(best.upper.weight - lower_value.weight)
-            elif price_cap < lex_weight.max():
-                target_gap = 0.001 * best.upper.weight
-            else:
-                target_gap = float(_total(best.upper, big_m) - _total(lower_value, big_m))
-            if tier is not None and elsewhere is not None and elsewhere.placed == best.upper.placed:
-                # Tiered weights (``tier`` a placement within interests) put the total near
-                # n * tier: 0.1 % of it, or a gap that counts whole tiers, is a thousand times the
-                # gap in the score, and the prices overshoot until the steps have shrunk away. The
-                # gap within the tier to a plan placing as many (restrict-and-reflow's) is the target.
-                target_gap = min(target_gap, float((best.upper.weight - elsewhere.weight) % tier))
-            price = np.clip(price + factor * max(target_gap, 1.0) / norm * excess, 0.0, price_cap)
-            integer_price = np.rint(price).astype(np.int64)
-            priced_lex_weight = lex_weight - integer_price[inst.company] * inst.load
-            try:
-                flow_round = oracle.solve(
-                    priced_lex_weight, optional=price_cap >= lex_weight.max(), deadline=deadline
-                )
-            except FlowError:  # prices pushed some weights below the max-flow shortcut's reach
-                flow_round = oracle.solve(priced_lex_weight, optional=True, deadline=deadline)
-            flow = flow_round.chosen
-            pace.seconds_per_pair = oracle.seconds_per_pair
-            stats["lagrange_rounds"] += 1
-            bound_total = flow_round.bound + sum((integer_price * inst.mentor_capacity).tolist())
-            candidate = (
-                flow
-                if violations(inst, flow, binding).size == 0
-                else repair(inst, flow, oracle.active, 1, pace=pace)
-            )
-            candidate_value = value_of(inst, candidate)
-            if lower_value < candidate_value:
-                lower, lower_value = candidate, candidate_value
-            last = perf_counter() - round_started
-            if bound_total < _total(best.upper, big_m):
-                bound = _split_total(bound_total, big_m)
-                best = _Round(bound, integer_price, flow, flow_round.student_price, flow_round.company_price)
-                stall = 0
-            else:
-                stall += 1
-                if stall >= 2:
-                    factor, stall = factor / 2.0, 0
-        if max(lower_value.placed, 0 if elsewhere is None else elsewhere.placed) >= best.upper.placed:
-            break
-    # One more, thorough repair of the flow behind the best bound, if there is time.
-    if lower_value < best.upper and perf_counter() < deadline:
-        candidate = repair(inst, best.flow, oracle.active, pace=pace)
-        if lower_value < value_of(inst, candidate):
-            lower = candidate
-    return best, lower
-
-
 def _decompose(
     inst: Instance,
-    best: _Round,
+    best: Round,
     lower: np.ndarray,
     big_m: int,
     binding: np.ndarray,
@@ -746,7 +625,7 @@ def _decompose(
 ) -> tuple[ExactSolution, bool]:
     """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component
     by component; also whether it stopped before a model above ``max_variables``."""
-    upper_total = _total(best.upper, big_m)
+    upper_total = lex_total(best.upper, big_m)
     result = _certified_proof(
         inst,
         big_m + inst.weight,
@@ -762,7 +641,7 @@ def _decompose(
         max_variables,
     )
     found = value_of(inst, result.plan)
-    bound = _split_total(upper_total - result.least_loss, big_m)
+    bound = split_total(upper_total - result.least_loss, big_m)
     return ExactSolution(result.plan, found, bound if found <= bound else found), result.too_large
 
 
@@ -797,13 +676,3 @@ def _certified_proof(
     stats["cpsat_models"] = result.models
     stats["largest_model"] = result.largest_model
     return result
-
-
-def _total(value: Lex, big_m: int) -> int:
-    return value.placed * big_m + value.weight
-
-
-def _split_total(total: int, big_m: int) -> Lex:
-    """A bound ``M * placed + weight <= total`` as a lexicographic bound (placed first)."""
-    placed = total // big_m
-    return Lex(int(placed), int(total - placed * big_m))

@@ -53,3 +53,13 @@ def violations(inst: Instance, chosen: np.ndarray, binding: np.ndarray) -> np.nd
     """The companies whose mentor limit can bind (``binding``) and ``chosen`` exceeds."""
     over = inst.mentor_use(chosen) > inst.mentor_capacity
     return np.flatnonzero(over & binding)
+
+
+def lex_total(value: Lex, big_m: int) -> int:
+    return value.placed * big_m + value.weight
+
+
+def split_total(total: int, big_m: int) -> Lex:
+    """A bound ``M * placed + weight <= total`` as a lexicographic bound (placed first)."""
+    placed = total // big_m
+    return Lex(int(placed), int(total - placed * big_m))

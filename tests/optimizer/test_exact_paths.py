@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import optimizer.decompose
 import optimizer.exact
 import optimizer.knapsack_proof
+import optimizer.lagrange
 import optimizer.load_limits
 from features.loading import network_from_tables
 from features.synthetic import generate
@@ -203,8 +204,8 @@ def test_a_component_that_waited_keeps_the_proof_from_closing(monkeypatch: pytes
     """
     pairs = pair_table(scoring_context(network_from_tables(generate(200, 120, seed=61).tables)))
     inst, _ = PlacementProblem.build(pairs).free_instance()
-    monkeypatch.setattr(optimizer.exact, "MAX_LAGRANGE_ROUNDS", 0)
-    monkeypatch.setattr(optimizer.exact, "COUNT_ROUNDS", 0)
+    monkeypatch.setattr(optimizer.lagrange, "MAX_LAGRANGE_ROUNDS", 0)
+    monkeypatch.setattr(optimizer.lagrange, "COUNT_ROUNDS", 0)
     monkeypatch.setattr(optimizer.decompose, "VARIABLES_PER_SECOND", 35)
     solution = solve_exact(inst, time_limit=30)
     expected = reference(pairs)
@@ -308,7 +309,7 @@ def test_the_count_rounds_are_left_out_when_restrict_and_reflow_already_places_a
         )  # the most placed without mentor limits: the bound's count before any round
         if solution.stats.get("reflow_placed", -1) == int(relaxed.sum()):
             closed += 1
-            assert solution.stats["lagrange_rounds"] <= optimizer.exact.MAX_LAGRANGE_ROUNDS
+            assert solution.stats["lagrange_rounds"] <= optimizer.lagrange.MAX_LAGRANGE_ROUNDS
     assert closed > 0
 
 
