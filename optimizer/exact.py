@@ -289,53 +289,19 @@ def _solve_core(
         # The LPs' first columns: each student's best pairs, the plan's and the relaxation's.
         first_columns = (rank < COUNT_LP_PAIRS_PER_STUDENT) | reflowed | relaxed
         if int(reflowed.sum()) < first.upper.placed:
-            # Places the relaxation has and the plan does not: the count's LP may rule them out, and a
+            # Places the relaxation has and the plan does not: the count's LPs may rule them out, and a
             # search over the companies' load limits may find them (it stops once it meets the bound).
-            started = perf_counter()
-            # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
-            lp = count_bound(
+            reflowed, placed_bound = _settle_count(
                 inst,
                 binding,
+                reflowed,
+                first.upper.placed,
                 first_columns,
-                int(reflowed.sum()),
+                lex_weight,
                 now + COUNT_LP_SHARE * share,
-                2 * stats["first_flow_seconds"],
+                now + LEVEL_SEARCH_SHARE * share,
+                stats,
             )
-            stats["count_lp_seconds"] = perf_counter() - started
-            stats["count_lp_bound"] = lp.placed
-            stats["count_lp_rounds"] = lp.rounds
-            placed_bound = min(first.upper.placed, lp.placed)
-            lp_levels = lp.lp_levels
-            configs = configurations(inst) if inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS else None
-            if int(reflowed.sum()) < placed_bound and configs is not None:
-                started = perf_counter()
-                mixed = count_vector_bound(inst, configs, now + COUNT_LP_SHARE * share)
-                stats["count_vector_seconds"] = perf_counter() - started
-                if mixed is not None:
-                    stats["count_vector_bound"] = mixed.placed
-                    placed_bound, lp_levels = min(placed_bound, mixed.placed), mixed.lp_levels
-            if int(reflowed.sum()) < placed_bound:
-                reflowed, placed_bound = _search_count(
-                    inst,
-                    reflowed,
-                    lex_weight,
-                    binding,
-                    placed_bound,
-                    lp_levels,
-                    now + LEVEL_SEARCH_SHARE * share,
-                    stats,
-                )
-            if int(reflowed.sum()) < placed_bound and configs is not None:
-                reflowed, placed_bound = _count_by_milp(
-                    inst,
-                    configs,
-                    reflowed,
-                    lex_weight,
-                    binding,
-                    placed_bound,
-                    now + LEVEL_SEARCH_SHARE * share,
-                    stats,
-                )
         counted = first.upper.placed if placed_bound is None else placed_bound
         if int(reflowed.sum()) >= counted:
             # No plan places more: how long proving the count took (the total score may stay open).
@@ -405,6 +371,53 @@ def _solve_core(
         kept = at_count if proof.value <= at_count.value else proof
         proof = ExactSolution(kept.chosen, kept.value, min(proof.bound, at_count.bound))
     return _counted_bound(inst, proof, placed_bound, weight_cap)
+
+
+def _settle_count(
+    inst: Instance,
+    binding: np.ndarray,
+    plan: np.ndarray,
+    relaxed_placed: int,
+    first_columns: np.ndarray,
+    lex_weight: np.ndarray,
+    lp_deadline: float,
+    search_deadline: float,
+    stats: dict[str, float],
+) -> tuple[np.ndarray, int]:
+    """Steps 2a-2b, when ``plan`` places fewer than the relaxation (``relaxed_placed``): the best plan
+    found and a bound on the number placed (they meet when the count is proven).
+
+    The count's LP (``count_bound``), then up to ``COUNT_VECTOR_MAX_PAIRS`` the count-vector LP
+    (``count_vectors``), bound the count; the search over load limits (``_search_count``), then up
+    to the same size the count's MILP (``_count_by_milp``), look for a plan that places more.
+    """
+    started = perf_counter()
+    # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
+    lp = count_bound(
+        inst, binding, first_columns, int(plan.sum()), lp_deadline, 2 * stats["first_flow_seconds"]
+    )
+    stats["count_lp_seconds"] = perf_counter() - started
+    stats["count_lp_bound"] = lp.placed
+    stats["count_lp_rounds"] = lp.rounds
+    placed_bound = min(relaxed_placed, lp.placed)
+    lp_levels = lp.lp_levels
+    configs = configurations(inst) if inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS else None
+    if int(plan.sum()) < placed_bound and configs is not None:
+        started = perf_counter()
+        mixed = count_vector_bound(inst, configs, lp_deadline)
+        stats["count_vector_seconds"] = perf_counter() - started
+        if mixed is not None:
+            stats["count_vector_bound"] = mixed.placed
+            placed_bound, lp_levels = min(placed_bound, mixed.placed), mixed.lp_levels
+    if int(plan.sum()) < placed_bound:
+        plan, placed_bound = _search_count(
+            inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+        )
+    if int(plan.sum()) < placed_bound and configs is not None:
+        plan, placed_bound = _count_by_milp(
+            inst, configs, plan, lex_weight, binding, placed_bound, search_deadline, stats
+        )
+    return plan, placed_bound
 
 
 @dataclass(frozen=True, eq=False)
