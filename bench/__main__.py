@@ -232,19 +232,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     plot = plot_path(out)
     plotted = draw_plot(results, plot)
     existing = out.read_text(encoding="utf-8") if out.exists() else ""
-    text = (
-        wrap("header", head)
-        + "\n"
-        + wrap("comparison", comparison(results, all_checks, plot if plotted else None, out))
-    )
-    if not args.no_sections:
+    table = comparison(results, all_checks, plot if plotted else None, out)
+    if read_section(existing, "header") is not None:
+        # Into the file as it is: the text between sections and sections this command does not
+        # write (``revisions``, the notes under each) stay where they are.
+        text = replace_in_text(replace_in_text(existing, "header", head), "comparison", table)
+    else:
+        text = wrap("header", head) + "\n" + wrap("comparison", table)
+    if not args.no_sections and args.from_results is None:  # from saved results: nothing else is measured
         for name in section_names():
-            keep = args.from_results is not None
-            section = read_section(existing, name) if keep else other_section(name, args.quick, existing)
+            section = other_section(name, args.quick, existing)
             if section:
                 text = replace_in_text(text, name, section)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    temporary = out.with_suffix(out.suffix + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(out)  # never a half-written report
     _progress(f"wrote {out}")
     failed = [c for c in all_checks if c.passed is False]
     for check in failed:

@@ -399,3 +399,36 @@ def test_saved_results_render_the_same_checks(quick_results: list[InstanceRun], 
     loaded, header = load_results(tmp_path / "results.json")
     assert header == "header"
     assert [checks(r) for r in loaded] == [checks(r) for r in quick_results]
+
+
+def test_rendering_saved_results_keeps_the_rest_of_the_report(
+    quick_results: list[InstanceRun], tmp_path: Path
+) -> None:
+    """``python -m bench --from-results`` rewrites the header and the comparison only: the text
+    between sections and the sections it does not write (``revisions``) stay as they were."""
+    from bench.__main__ import main
+    from bench.results_io import save_results
+    from bench.sections import read_section, wrap
+
+    save_results(tmp_path / "results.json", quick_results, "the saved run's header")
+    report = tmp_path / "benchmarks.md"
+    by_hand = "A paragraph written by hand between two sections."
+    report.write_text(
+        wrap("header", "an old header")
+        + "\n"
+        + wrap("comparison", "an old table")
+        + "\n"
+        + by_hand
+        + "\n\n"
+        + wrap("revisions", "two revisions side by side")
+        + "\nThe last words, by hand.\n",
+        encoding="utf-8",
+    )
+    main(["--from-results", str(tmp_path / "results.json"), "--out", str(report)])
+    text = report.read_text(encoding="utf-8")
+    assert read_section(text, "header") == "the saved run's header"
+    assert read_section(text, "comparison") not in (None, "an old table")
+    assert by_hand in text and text.rstrip().endswith("The last words, by hand.")
+    assert read_section(text, "revisions") == "two revisions side by side"
+    assert text.index(by_hand) < text.index("two revisions side by side")
+    assert not report.with_suffix(".md.tmp").exists()
