@@ -1,8 +1,8 @@
 """Each company's own best students when the students' rows are priced: exact, by count vectors.
 
 With a price ``u_i >= 0`` on "student ``i`` takes at most one internship", a pair is worth its
-*profit* ``p_k = placement_price + weight_k - u_i`` (``placement_price``: what a placement is worth on top of its
-weight), and what is left is one small problem per company: the students of largest total
+*profit* ``p_k = placement_price + weight_k - u_i`` (``placement_price``: what a placement is worth
+on top of its weight), and what is left is one small problem per company: the students of largest total
 profit within its capacity and its mentor hours. Loads are a few small integers and capacities
 small, so that problem is solved exactly by its *count vectors*: how many students of each load
 it takes (``Configurations``); with ``n_l`` of load ``l`` it takes the ``n_l`` of largest profit
@@ -177,7 +177,8 @@ def with_placement_price(
 
 
 def best_placement_price(configs: Configurations, found: CompanyBest, placed: int, start: int) -> int:
-    """The placement price ``v`` (whole) that makes ``with_placement_price(.., found, v).total - v * placed`` least.
+    """The placement price ``v`` (whole) that makes ``with_placement_price(.., found, v).total - v *
+    placed`` least.
 
     That bound is convex in ``v`` (each company's best is a maximum of lines ``profit + n * v``); its
     least is where the companies together start to take ``placed`` or more. Searched outwards from

@@ -15,8 +15,9 @@ each constant below has its value: ``docs/optimizer-measurements.md``):
 4. the proof by decomposition (``decompose``), which hands a proven count over to step 2's
    knapsacks when its models grow too large (``_Handover``).
 
-Above ``LARGE_INSTANCE_PAIRS`` a plan comes first (``large_plan.quick_plan``), steps 2-4 are left
-out, and the relaxation or the companies' places give the bound. On a time limit the result is
+Above ``LARGE_INSTANCE_PAIRS`` a plan comes first (``large_plan.quick_plan``), steps 2-3 are left
+out (step 4 never has the time its set-up needs there), and the relaxation or the companies' places
+give the bound. On a time limit the result is
 the best plan found with a valid bound, never an exception.
 
 Index spaces (``docs/optimizer.md``): ``solve_exact`` takes an instance (from ``solve_placement``,
@@ -269,6 +270,22 @@ def _solve_core(
         first_round.company_price,
     )
     handover: _Handover | None = None
+
+    def at_proven_count(plan: np.ndarray, placed: int, columns: np.ndarray) -> ExactSolution:
+        """Step 2c from ``plan``, which places the proven count ``placed`` (the LPs start on ``columns``)."""
+        return _at_proven_count(
+            inst,
+            binding,
+            plan,
+            placed,
+            columns,
+            now + LAGRANGE_SHARE * share,
+            deadline,
+            workers,
+            2 * stats["first_flow_seconds"],
+            stats,
+        )
+
     if large and quick is not None:
         # Every priced flow sweeps all pairs: improve the first plan on the active pairs instead.
         lower = improve(inst, quick, oracle.active, lex_weight, binding, now + LARGE_PLAN_SHARE * share, pace)
@@ -310,18 +327,7 @@ def _solve_core(
                 if configurations(inst) is not None:  # the proof by decomposition may hand over to them
                     handover = _Handover(counted, reflowed, first_columns)
             elif enough_placed is None:
-                at_count = _at_proven_count(
-                    inst,
-                    binding,
-                    reflowed,
-                    counted,
-                    first_columns,
-                    now + LAGRANGE_SHARE * share,
-                    deadline,
-                    workers,
-                    2 * stats["first_flow_seconds"],
-                    stats,
-                )
+                at_count = at_proven_count(reflowed, counted, first_columns)
                 if at_count.optimal:
                     return at_count
                 reflowed = at_count.chosen
@@ -356,18 +362,7 @@ def _solve_core(
     if too_large and handover is not None:
         stats["handover_seconds"] = perf_counter() - entered
         placing = proof.chosen if proof.value.placed >= handover.placed else handover.plan
-        at_count = _at_proven_count(
-            inst,
-            binding,
-            placing,
-            handover.placed,
-            handover.first_columns,
-            now + LAGRANGE_SHARE * share,
-            deadline,
-            workers,
-            2 * stats["first_flow_seconds"],
-            stats,
-        )
+        at_count = at_proven_count(placing, handover.placed, handover.first_columns)
         kept = at_count if proof.value <= at_count.value else proof
         proof = ExactSolution(kept.chosen, kept.value, min(proof.bound, at_count.bound))
     return _counted_bound(inst, proof, placed_bound, weight_cap)

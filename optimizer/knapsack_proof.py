@@ -8,7 +8,8 @@ LP's price of its count row to start from, ``exact._at_proven_count``). Two step
 1. **Subgradient rounds on the students' prices** (``company_knapsacks``): each round's bound
    ``total - placement_price * placed`` holds for the weight of every plan placing ``placed``. The
    placement price is, each round, the one of least bound for the round's prices
-   (``best_placement_price``; unless it is ``M``), and the prices step along the subgradient deflected by the steps before (``DEFLECTION``). The
+   (``best_placement_price``; unless it is ``M``), and the prices step along the subgradient
+   deflected by the steps before (``DEFLECTION``). The
    count vectors each company picks, as nested load limits, bound a flow that is a plan: the
    heaviest placing as many as those limits allow (a Lagrangian heuristic; on 1,700 x 700 seed 4 it
    found the optimum that restrict-and-reflow missed by 0.11 %). Every ``FIX_EVERY`` rounds the
@@ -97,8 +98,9 @@ def improve_and_prove(
 ) -> AtCount | None:
     """Plans and a weight bound at the proven count ``placed`` (which ``plan`` places).
 
-    ``placement_price`` is what a placement is worth on top of its weight and ``student_price`` the prices to
-    start from (a flow's or an LP's duals in those units); ``weight_cap`` a bound already known.
+    ``placement_price`` is what a placement is worth on top of its weight and ``student_price`` the
+    prices to start from (a flow's or an LP's duals in those units); ``weight_cap`` a bound already
+    known.
     None when the companies' count vectors would make too large a table (``configurations``).
     """
     configs = configurations(inst)
@@ -111,9 +113,9 @@ def improve_and_prove(
     # gap below its best when it takes it is out for good (for a heavier plan than any later one too).
     alive = np.arange(inst.n_pairs)
     part = inst
-    best: tuple[int, int, np.ndarray] | None = None  # the least weight bound, its placement_price and prices
-    # A placement_price of M or more (count first, as in the relaxation) stays as it is; any other is, each
-    # round, the one that gives the least bound for the round's prices (``best_placement_price``).
+    best: tuple[int, int, np.ndarray] | None = None  # the least weight bound, its placement price, the prices
+    # A placement price of M or more (count first, as in the relaxation) stays as it is; any other is,
+    # each round, the one that gives the least bound for the round's prices (``best_placement_price``).
     free_price = placement_price < inst.big_m()
     factor, stall, rounds = START_STEP_FACTOR, 0, 0
     direction: np.ndarray | None = None
@@ -193,8 +195,9 @@ def _priced(
     placement_price: int,
     free_price: bool,
 ) -> tuple[CompanyBest, int, np.ndarray]:
-    """Each company's best at ``student_price`` and a placement placement_price: ``placement_price``, or if ``free_price``
-    the one of least bound (searched from ``placement_price``); with that placement_price and the pairs' profits."""
+    """Each company's best at ``student_price`` and a placement price: ``placement_price``, or if
+    ``free_price`` the one of least bound (searched from ``placement_price``); with that price and the
+    pairs' profits."""
     weight_less_price = inst.weight - student_price[inst.student]
     if not free_price:
         profit = placement_price + weight_less_price
