@@ -2,7 +2,7 @@
 
 When no plan places more than ``placed`` students, the plans left to compare place exactly that
 many, and a placement may be priced at any ``placement_price`` on top of its weight (the weight
-LP's price of its count row to start from, ``exact._at_proven_count``). Two steps
+LP's price of its count row to start from, ``exact._at_proven_count``). Three steps
 (``docs/optimizer.md``, step 2c):
 
 1. **Subgradient rounds on the students' prices** (``company_knapsacks``): each round's bound
@@ -15,7 +15,12 @@ LP's price of its count row to start from, ``exact._at_proven_count``). Two step
    found the optimum that restrict-and-reflow missed by 0.11 %). Every ``FIX_EVERY`` rounds the
    pairs no plan heavier than the best can use are ruled out for good (``heavier_plans_use``), so
    later rounds are faster and their bound, on fewer pairs, lower.
-2. **A MILP on what is left.** A plan weighing more than the best has a shortfall from the bound
+2. **Sharper prices.** The subgradient stops well above the best bound these knapsacks can give;
+   a master LP over the company sets the last rounds chose, held near their best prices
+   (``set_master.sharpen``), brings it most of the way in well under a second (1,700 x 900 seed 3:
+   1,364 weight units above the optimum after the rounds, about 800 after it), and the pairs open
+   at the smaller gap are fewer.
+3. **A MILP on what is left.** A plan weighing more than the best has a shortfall from the bound
    below the gap, so it takes no pair whose ``forced_loss`` reaches the gap and leaves out no student
    whose price does. HiGHS solves the rest exactly ("placed == placed", each company's limits as a
    mix of its count vectors), five to twelve thousand pairs where the whole network has over a
@@ -26,6 +31,7 @@ Works in the exact solver's usable subset.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -43,6 +49,7 @@ from optimizer.company_knapsacks import (
 from optimizer.count_vectors import heaviest_mix
 from optimizer.instance import Instance
 from optimizer.load_limits import fitted_flow
+from optimizer.set_master import Priced, sharpen
 
 MAX_ROUNDS = 1_500
 """Subgradient rounds at most (1,700 x 900: 15-40 ms each, fewer pairs each time some are ruled out;
@@ -66,6 +73,11 @@ DEFLECTION = 0.1
 300; at 0.3, 179)."""
 ROUNDS_SHARE = 0.6
 """The rounds may use this share of the time left; the MILP the rest."""
+SEED_ROUNDS = 50
+"""The company sets of this many last rounds start the master of ``set_master.sharpen`` (on 900 seed 3
+they left it 809 above the optimum after 60 iterations, the best prices' sets alone 1,291)."""
+SHARPEN_SHARE = 0.3
+"""``set_master.sharpen`` may use this share of the time left after the rounds (it takes 0.4-1.2 s)."""
 MAX_PROOF_PAIRS = 80_000
 """No MILP above this many pairs left (HiGHS on the capacity and mentor rows: 5.5-8 s on 13,000
 pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000)."""
@@ -120,12 +132,14 @@ def improve_and_prove(
     factor, stall, rounds = START_STEP_FACTOR, 0, 0
     direction: np.ndarray | None = None
     rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
+    recent: deque[np.ndarray] = deque(maxlen=SEED_ROUNDS)  # the last rounds' choices, as pairs of inst
     while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
         integer_price = np.rint(price).astype(np.int64)
         found, placement_price, profit = _priced(
             part, configs, integer_price, placed, placement_price, free_price
         )
         round_bound = found.total - placement_price * placed
+        recent.append(alive[found.chosen])
         if best is None or round_bound < best[0]:
             best, stall = (round_bound, placement_price, integer_price), 0
         else:
@@ -167,6 +181,10 @@ def improve_and_prove(
         return AtCount(plan, weight, max(weight_cap, weight), 0, 0)
     # The best prices once more on the pairs left: a bound for every plan heavier than ``plan``.
     _, placement_price, integer_price = best
+    if free_price and best[0] > weight and perf_counter() < deadline:
+        # Sharper prices than the subgradient's, from a master LP over the companies' sets.
+        sharpened = _sharpened(inst, part, alive, configs, placed, best, recent, plan, deadline)
+        integer_price, placement_price = sharpened.student_price, sharpened.placement_price
     found, placement_price, profit = _priced(
         part, configs, integer_price, placed, placement_price, free_price=False
     )
@@ -185,6 +203,33 @@ def improve_and_prove(
     if chosen is not None and int(inst.weight[chosen].sum()) > weight:
         plan, weight = chosen, int(inst.weight[chosen].sum())
     return AtCount(plan, weight, max(min(bound, upper), weight), rounds, open_pairs.size)
+
+
+def _sharpened(
+    inst: Instance,
+    part: Instance,
+    alive: np.ndarray,
+    configs: Configurations,
+    placed: int,
+    best: tuple[int, int, np.ndarray],
+    recent: deque[np.ndarray],
+    plan: np.ndarray,
+    deadline: float,
+) -> Priced:
+    """``set_master.sharpen`` from the rounds' best prices, on the pairs left (``part``, whose pair
+    ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``."""
+
+    def price(student_price: np.ndarray, placement_price: int) -> Priced:
+        found, placement_price, _ = _priced(
+            part, configs, student_price, placed, placement_price, free_price=True
+        )
+        chosen = np.zeros(inst.n_pairs, dtype=bool)
+        chosen[alive[found.chosen]] = True
+        return Priced(found.total - placement_price * placed, placement_price, student_price, chosen)
+
+    seeds = [*recent, np.flatnonzero(plan)]
+    until = perf_counter() + SHARPEN_SHARE * (deadline - perf_counter())
+    return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until)
 
 
 def _priced(

@@ -1,0 +1,111 @@
+"""The knapsack bound sharpened by a master LP over the companies' sets (``optimizer.set_master``).
+
+Whatever prices the master gives, the bound the caller takes is a knapsack bound at whole prices, so
+it must hold for every plan placing the count (checked against a MILP), never rise above the start,
+and be what those prices give when priced again.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from optimizer.company_knapsacks import configurations
+from optimizer.instance import Instance
+from optimizer.knapsack_proof import _priced
+from optimizer.set_master import Priced, sharpen
+from tests.optimizer.test_knapsack_proof import _lex_milp
+from tests.optimizer.test_level_search import _usable_instance
+from tests.optimizer.test_tight_properties import tight_tables
+from tests.optimizer.util import random_table
+
+PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _pricer(inst: Instance, placed: int):  # type: ignore[no-untyped-def]
+    """What ``knapsack_proof._sharpened`` gives ``sharpen``: the bound at whole prices, the placement
+    price the one of least bound."""
+    configs = configurations(inst)
+    assert configs is not None
+
+    def price(student_price: np.ndarray, placement_price: int) -> Priced:
+        found, placement_price, _ = _priced(
+            inst, configs, student_price, placed, placement_price, free_price=True
+        )
+        return Priced(found.total - placement_price * placed, placement_price, student_price, found.chosen)
+
+    return price
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_the_sharpened_bound_holds_and_never_rises(table, data) -> None:  # type: ignore[no-untyped-def]
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    heaviest = _lex_milp(inst, heaviest=True)
+    placed, optimum = int(heaviest.sum()), int(inst.weight[heaviest].sum())
+    price = _pricer(inst, placed)
+    start_prices = np.array(
+        data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
+    )
+    start = price(start_prices, data.draw(st.integers(0, 3000)))
+    seeds = [np.flatnonzero(heaviest)] if data.draw(st.booleans()) else []
+    found = sharpen(inst, start, price, placed, seeds, math.inf)
+    assert optimum <= found.bound <= start.bound
+    assert found.student_price.dtype == np.int64 and (found.student_price >= 0).all()
+    assert price(found.student_price, found.placement_price).bound == found.bound
+
+
+def test_from_poor_prices_it_comes_down_close_to_the_optimum() -> None:
+    """A network of 60 students and 15 companies, mentor limits binding: from prices of zero and the
+    placement price of least bound for them, the master's prices cut the bound's excess over the
+    optimum to under a tenth."""
+    table = random_table(np.random.default_rng(7), 60, 15, density=0.35)
+    inst = _usable_instance(table)
+    assert inst.mentor_can_bind().any()
+    heaviest = _lex_milp(inst, heaviest=True)
+    placed, optimum = int(heaviest.sum()), int(inst.weight[heaviest].sum())
+    price = _pricer(inst, placed)
+    start = price(np.zeros(inst.n_students, dtype=np.int64), 0)
+    found = sharpen(inst, start, price, placed, [np.flatnonzero(heaviest)], math.inf)
+    assert optimum <= found.bound
+    assert found.bound - optimum < (start.bound - optimum) / 10
+
+
+def test_highs_prints_nothing_on_standard_output() -> None:
+    """HiGHS's constructor prints a banner once per process, on file descriptor 1 (under the CLI's
+    text): a fresh process shows whether the master keeps it quiet."""
+    script = "from optimizer.set_master import _quiet_highs\n_quiet_highs()\nprint('ok')\n"
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert shown.stdout == "ok\n"
+
+
+def test_each_company_set_enters_the_master_once() -> None:
+    """Choices at three sets of prices, one of them twice: the master gains one column per distinct
+    (company, students), and nothing when they come again."""
+    from optimizer.set_master import _Master
+
+    table = random_table(np.random.default_rng(3), 40, 12, density=0.35)
+    inst = _usable_instance(table)
+    placed = int(_lex_milp(inst, heaviest=True).sum())
+    price = _pricer(inst, placed)
+    rng = np.random.default_rng(0)
+    choices = [np.flatnonzero(price(rng.integers(0, 4000, inst.n_students), 2000).chosen) for _ in range(3)]
+    choices.append(choices[0])
+    distinct = {
+        (
+            int(inst.company[k]),
+            tuple(sorted(int(inst.student[m]) for m in chosen if inst.company[m] == inst.company[k])),
+        )
+        for chosen in choices
+        for k in chosen
+    }
+    master = _Master(inst, placed)
+    assert master.add_sets(choices) == len(distinct)
+    assert master.add_sets(choices[1:3]) == 0
+    assert master.highs.getNumCol() == master.n_box + len(distinct)
