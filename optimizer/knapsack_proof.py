@@ -76,6 +76,10 @@ ROUNDS_SHARE = 0.6
 SEED_ROUNDS = 50
 """The company sets of this many last rounds start the master of ``set_master.sharpen`` (on 900 seed 3
 they left it 809 above the optimum after 60 iterations, the best prices' sets alone 1,291)."""
+SHARPEN_MIN_PAIRS = 8_000
+"""``set_master.sharpen`` runs only when more pairs than this are left: below, HiGHS's MILP takes well
+under a second (``generate(340, 180)``, interests first: 4,000-6,500 pairs, 0.3 s) and the master's
+0.2-0.3 s made those solves 0.3-0.4 s slower."""
 SHARPEN_SHARE = 0.3
 """``set_master.sharpen`` may use this share of the time left after the rounds (it takes 0.4-1.2 s)."""
 MAX_PROOF_PAIRS = 80_000
@@ -132,14 +136,15 @@ def improve_and_prove(
     factor, stall, rounds = START_STEP_FACTOR, 0, 0
     direction: np.ndarray | None = None
     rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
-    recent: deque[np.ndarray] = deque(maxlen=SEED_ROUNDS)  # the last rounds' choices, as pairs of inst
+    # The last rounds' choices: (alive, chosen), the pairs of inst chosen being alive[chosen].
+    recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=SEED_ROUNDS)
     while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
         integer_price = np.rint(price).astype(np.int64)
         found, placement_price, profit = _priced(
             part, configs, integer_price, placed, placement_price, free_price
         )
         round_bound = found.total - placement_price * placed
-        recent.append(alive[found.chosen])
+        recent.append((alive, found.chosen))
         if best is None or round_bound < best[0]:
             best, stall = (round_bound, placement_price, integer_price), 0
         else:
@@ -181,7 +186,7 @@ def improve_and_prove(
         return AtCount(plan, weight, max(weight_cap, weight), 0, 0)
     # The best prices once more on the pairs left: a bound for every plan heavier than ``plan``.
     _, placement_price, integer_price = best
-    if free_price and best[0] > weight and perf_counter() < deadline:
+    if free_price and best[0] > weight and part.n_pairs > SHARPEN_MIN_PAIRS and perf_counter() < deadline:
         # Sharper prices than the subgradient's, from a master LP over the companies' sets.
         sharpened = _sharpened(inst, part, alive, configs, placed, best, recent, plan, deadline)
         integer_price, placement_price = sharpened.student_price, sharpened.placement_price
@@ -212,7 +217,7 @@ def _sharpened(
     configs: Configurations,
     placed: int,
     best: tuple[int, int, np.ndarray],
-    recent: deque[np.ndarray],
+    recent: deque[tuple[np.ndarray, np.ndarray]],
     plan: np.ndarray,
     deadline: float,
 ) -> Priced:
@@ -227,7 +232,8 @@ def _sharpened(
         chosen[alive[found.chosen]] = True
         return Priced(found.total - placement_price * placed, placement_price, student_price, chosen)
 
-    seeds = [*recent, np.flatnonzero(plan)]
+    seeds = [pairs[chosen] for pairs, chosen in recent]
+    seeds.append(np.flatnonzero(plan))
     until = perf_counter() + SHARPEN_SHARE * (deadline - perf_counter())
     return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until)
 

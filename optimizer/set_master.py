@@ -9,11 +9,12 @@ placement price of least Lagrangian bound.
 
 Solved from scratch that LP is slow and its duals erratic (a master over few sets gives students
 outside them no price); here it is solved near the rounds' best prices only (a *box step*): the
-master's student duals are held within ``BOX`` of the best prices so far, and its placement price
-within ``PLACEMENT_BOX`` of the best one, by penalty columns. Each iteration prices every company
-at the master's duals (``company_knapsacks``), adds the sets they choose as columns, and moves the
-box to those prices when their bound is lower. HiGHS (``highspy``) re-solves the master from its
-last basis in a few milliseconds; ``scipy.optimize.linprog`` would start it afresh each time.
+master's student duals are held within a box (``BOX_SHARE``) of the best prices so far, and its
+placement price within its own (``PLACEMENT_BOX_SHARE``), by penalty columns. Each iteration prices
+every company at the master's duals (``company_knapsacks``), adds the sets they choose as columns,
+and moves the boxes to those prices when their bound is lower, or widens them when nothing changed.
+HiGHS (``highspy``) re-solves the master from its last basis in a few milliseconds;
+``scipy.optimize.linprog`` would start it afresh each time.
 
 Nothing here is a certificate by itself: the caller prices the companies once more at the prices
 returned, and that knapsack bound holds for any prices. Works in the exact solver's usable subset.
@@ -35,11 +36,16 @@ from optimizer.instance import Instance
 if TYPE_CHECKING:
     import highspy
 
-BOX = 30
-"""How far (weight units) the master's student prices may move from the best prices so far: 10 left
-1,700 x 900 seed 2 at 267 above the optimum after 100 iterations, 20-50 at 195-211, 100 at 372."""
-PLACEMENT_BOX = 1_000
-"""The same for the placement price (the rounds' best was up to 500 off the master's on 900 seed 3)."""
+BOX_SHARE = 0.005
+"""How far the master's student prices may move from the best prices so far, as a share of the mean
+pair weight (about 6,150 on the tight networks: 31 units; 10 left 1,700 x 900 seed 2 at 267 above the
+optimum after 100 iterations, 20-50 at 195-211, 100 at 372). Tiered weights (interests first, a tier
+of millions) move the prices in steps as much larger."""
+PLACEMENT_BOX_SHARE = 0.16
+"""The same for the placement price (1,000 units on the tight networks; the rounds' best was up to 500
+off the master's on 900 seed 3)."""
+WIDENINGS = 2
+"""How often the boxes double when an iteration adds no set and lowers no bound."""
 MAX_ITERATIONS = 60
 """Master LPs at most (900 seeds 1-3 stopped improving after 20-40)."""
 
@@ -66,14 +72,14 @@ def sharpen(
 
     ``price(student_price, placement_price)`` evaluates integer prices (the placement price a start
     for its own search); ``seeds``: arrays of pairs whose company sets start the master (the
-    rounds' recent choices, the best plan's). Stops when an iteration adds no set and lowers no bound, after
-    ``MAX_ITERATIONS`` or at ``deadline``.
+    rounds' recent choices, the best plan's). Stops when an iteration adds no set and lowers no
+    bound with the boxes widened ``WIDENINGS`` times, after ``MAX_ITERATIONS`` or at ``deadline``.
     """
     import highspy
 
-    master = _Master(inst, placed)
+    master = _Master(inst, placed, max(float(np.abs(inst.weight).mean()), 1.0))
     master.add_sets([np.flatnonzero(start.chosen), *seeds])
-    best = start
+    best, widenings = start, 0
     master.centre(best)
     for _ in range(MAX_ITERATIONS):
         time_left = deadline - perf_counter()
@@ -88,9 +94,14 @@ def sharpen(
         added = master.add_sets([np.flatnonzero(found.chosen)])
         if found.bound < best.bound:
             best = found
-            master.centre(best)
         elif added == 0:
-            break  # the master would give the same prices again
+            # The master would give the same prices again: they lie on the box's edge, or are as good
+            # as these sets can tell. A wider box, at most ``WIDENINGS`` times.
+            if widenings == WIDENINGS:
+                break
+            widenings += 1
+            master.widen()
+        master.centre(best)
     return best
 
 
@@ -117,10 +128,11 @@ class _Master:
     """The restricted master LP in HiGHS: rows for the students (``<= 1``), the companies (``<= 1``)
     and the count (``== placed``); first the box's penalty columns, then one column per company set."""
 
-    def __init__(self, inst: Instance, placed: int) -> None:
+    def __init__(self, inst: Instance, placed: int, mean_weight: float) -> None:
         import highspy
 
         self.inst = inst
+        self.box, self.placement_box = BOX_SHARE * mean_weight, PLACEMENT_BOX_SHARE * mean_weight
         n, m = inst.n_students, inst.n_companies
         self.count_row = n + m
         self.seen: set[tuple[int, int]] = set()  # (company, hash) of each set in the master
@@ -154,15 +166,19 @@ class _Master:
 
     def centre(self, at: Priced) -> None:
         """Hold the duals within the boxes around ``at``'s prices: a student's price ``u`` in
-        ``[u0 - BOX, u0 + BOX]`` (and ``>= 0``), the placement price within ``PLACEMENT_BOX``."""
+        ``[u0 - box, u0 + box]`` (and ``>= 0``), the placement price within ``placement_box``."""
         centre = at.student_price.astype(np.float64)
         costs = np.r_[
-            np.maximum(centre - BOX, 0.0),
-            -(centre + BOX),
-            -at.placement_price - PLACEMENT_BOX,
-            at.placement_price - PLACEMENT_BOX,
+            np.maximum(centre - self.box, 0.0),
+            -(centre + self.box),
+            -at.placement_price - self.placement_box,
+            at.placement_price - self.placement_box,
         ]
         self.highs.changeColsCost(self.n_box, np.arange(self.n_box, dtype=np.int32), costs)
+
+    def widen(self) -> None:
+        """Double both boxes (``centre`` applies them)."""
+        self.box, self.placement_box = 2 * self.box, 2 * self.placement_box
 
     def duals(self) -> tuple[np.ndarray, float]:
         """The students' prices (``>= 0``) and the placement price of the master's last solution."""
