@@ -25,8 +25,6 @@ LP's price of its count row to start from, ``exact._at_proven_count``). Three st
    whose price does. HiGHS solves the rest exactly ("placed == placed", each company's limits as a
    mix of its count vectors), five to twelve thousand pairs where the whole network has over a
    hundred thousand: its optimum is the network's, or, cut short, its dual bound bounds the weight.
-   With many pairs open, a first MILP on those open at half the gap often proves the optimum on
-   two thirds of them (``SPLIT_MIN_PAIRS``).
 
 Works in the exact solver's usable subset.
 """
@@ -84,12 +82,6 @@ under a second (``generate(340, 180)``, interests first: 4,000-6,500 pairs, 0.3 
 0.2-0.3 s made those solves 0.3-0.4 s slower."""
 SHARPEN_SHARE = 0.3
 """``set_master.sharpen`` may use this share of the time left after the rounds (it takes 0.4-1.2 s)."""
-SPLIT_MIN_PAIRS = 5_000
-"""Above this many pairs open at the gap, a first MILP takes those open at half of it: if its best is
-within that half of the bound it is proven, else the bound falls by that half and its plan, better,
-leaves fewer pairs for the second. On 14 tight networks 26.5 s where one MILP each took 35.3 s: 10 of
-them proven by the first (1,100 seed 4: 0.95 s for 6,640 pairs, 4.7 s for all 12,088), the others up
-to 1.4 times slower; below, one MILP takes well under a second."""
 MAX_PROOF_PAIRS = 80_000
 """No MILP above this many pairs left (HiGHS on the capacity and mentor rows: 5.5-8 s on 13,000
 pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000)."""
@@ -208,28 +200,18 @@ def improve_and_prove(
     bound = max(min(weight_cap, knapsack_bound), weight)
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
-    # A plan whose shortfall from ``knapsack_bound`` is below s takes no pair of ``loss`` s or more and
-    # leaves out no student priced s or more; those heavier than ``plan`` fall short by less than the gap.
-    loss = forced_loss(part, configs, found, profit)
-    split = np.count_nonzero(loss < knapsack_bound - weight) > SPLIT_MIN_PAIRS
-    for half in (True, False) if split else (False,):
-        # The plans heavier than ``plan`` (whose weight the first MILP may raise) fall short by less
-        # than the gap; a first MILP compares those that fall short by less than half of it.
-        shortfall = (knapsack_bound - weight) // 2 if half else knapsack_bound - weight
-        open_pairs = alive[loss < shortfall]
-        if open_pairs.size > MAX_PROOF_PAIRS:
-            return AtCount(plan, weight, bound, rounds, 0)
-        solved = _best_within(inst, configs, open_pairs, integer_price >= shortfall, placed, deadline)
-        if solved is None:
-            return AtCount(plan, weight, bound, rounds, open_pairs.size)
-        chosen, upper = solved
-        if chosen is not None and int(inst.weight[chosen].sum()) > weight:
-            plan, weight = chosen, int(inst.weight[chosen].sum())
-        # Every plan heavier than knapsack_bound - shortfall is among those the MILP compared.
-        bound = max(min(bound, max(upper, knapsack_bound - shortfall)), weight)
-        if weight >= bound:
-            break
-    return AtCount(plan, weight, bound, rounds, open_pairs.size)
+    gap = knapsack_bound - weight
+    left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, gap)
+    open_pairs = alive[left_open]
+    if open_pairs.size > MAX_PROOF_PAIRS:
+        return AtCount(plan, weight, bound, rounds, 0)
+    solved = _best_within(inst, configs, open_pairs, must, placed, deadline)
+    if solved is None:
+        return AtCount(plan, weight, bound, rounds, open_pairs.size)
+    chosen, upper = solved
+    if chosen is not None and int(inst.weight[chosen].sum()) > weight:
+        plan, weight = chosen, int(inst.weight[chosen].sum())
+    return AtCount(plan, weight, max(min(bound, upper), weight), rounds, open_pairs.size)
 
 
 def _kept_order(order: np.ndarray, keep: np.ndarray) -> np.ndarray:

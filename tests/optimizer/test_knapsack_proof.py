@@ -227,15 +227,13 @@ def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, pl
     price_is_m=st.booleans(),
     rounds=st.sampled_from([1, 2, optimizer.knapsack_proof.MAX_ROUNDS]),
     sharpen=st.booleans(),
-    split=st.booleans(),
     data=st.data(),
 )
 def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
-    table, price_is_m, rounds, sharpen, split, data
+    table, price_is_m, rounds, sharpen, data
 ) -> None:  # type: ignore[no-untyped-def]
     """With one or two rounds the gap stays open and the MILP on the pairs left must close it;
-    ``sharpen``: the set master's prices (``set_master``) on however few pairs are left; ``split``: a
-    first MILP on the pairs open at half the gap, however few."""
+    ``sharpen``: the set master's prices (``set_master``) on however few pairs are left."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
@@ -250,8 +248,6 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
         patch.setattr(optimizer.knapsack_proof, "MAX_ROUNDS", rounds)
         if sharpen:
             patch.setattr(optimizer.knapsack_proof, "SHARPEN_MIN_PAIRS", 0)
-        if split:
-            patch.setattr(optimizer.knapsack_proof, "SPLIT_MIN_PAIRS", 0)
         found = improve_and_prove(inst, binding, lightest, placed, placement_price, start, 10**12, math.inf)
     assert found is not None
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
@@ -333,7 +329,6 @@ def test_cut_short_at_any_point_it_keeps_a_plan_and_a_bound_that_hold(
 
     monkeypatch.setattr(optimizer.knapsack_proof, "perf_counter", clock)
     monkeypatch.setattr(optimizer.knapsack_proof, "SHARPEN_MIN_PAIRS", 0)
-    monkeypatch.setattr(optimizer.knapsack_proof, "SPLIT_MIN_PAIRS", 0)
     while True:
         looks = 0
         found = improve_and_prove(inst, binding, lightest, placed, 0, np.zeros(inst.n_students), 10**12, 1e9)
