@@ -138,13 +138,11 @@ def improve_and_prove(
     rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
     # The last rounds' choices: (alive, chosen), the pairs of inst chosen being alive[chosen].
     recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=SEED_ROUNDS)
-    order: np.ndarray | None = None  # the last round's order of the pairs of ``part`` (``company_best``)
     while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
         integer_price = np.rint(price).astype(np.int64)
         found, placement_price, profit = _priced(
-            part, configs, integer_price, placed, placement_price, free_price, order
+            part, configs, integer_price, placed, placement_price, free_price
         )
-        order = found.order
         round_bound = found.total - placement_price * placed
         recent.append((alive, found.chosen))
         if best is None or round_bound < best[0]:
@@ -169,7 +167,6 @@ def improve_and_prove(
             keep, _ = heavier_plans_use(part, configs, found, profit, integer_price, round_bound - weight)
             if not keep.all():
                 alive, part = alive[keep], part.subset(np.flatnonzero(keep))
-                order = _kept_order(order, keep)
                 if alive.size <= MILP_START_PAIRS:
                     break
                 continue  # the round's choices are over the pairs before
@@ -191,16 +188,15 @@ def improve_and_prove(
     _, placement_price, integer_price = best
     if free_price and best[0] > weight and part.n_pairs > SHARPEN_MIN_PAIRS and perf_counter() < deadline:
         # Sharper prices than the subgradient's, from a master LP over the companies' sets.
-        sharpened = _sharpened(inst, part, alive, configs, placed, best, recent, plan, order, deadline)
+        sharpened = _sharpened(inst, part, alive, configs, placed, best, recent, plan, deadline)
         integer_price, placement_price = sharpened.student_price, sharpened.placement_price
     found, placement_price, profit = _priced(
-        part, configs, integer_price, placed, placement_price, free_price=False, near_order=order
+        part, configs, integer_price, placed, placement_price, free_price=False
     )
-    knapsack_bound = found.total - placement_price * placed
-    bound = max(min(weight_cap, knapsack_bound), weight)
+    bound = max(min(weight_cap, found.total - placement_price * placed), weight)
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
-    gap = knapsack_bound - weight
+    gap = found.total - placement_price * placed - weight
     left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, gap)
     open_pairs = alive[left_open]
     if open_pairs.size > MAX_PROOF_PAIRS:
@@ -214,12 +210,6 @@ def improve_and_prove(
     return AtCount(plan, weight, max(min(bound, upper), weight), rounds, open_pairs.size)
 
 
-def _kept_order(order: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """``order`` (of pairs) without the pairs ``keep`` leaves out, numbered as ``keep``'s subset."""
-    renumbered = np.cumsum(keep) - 1
-    return renumbered[order[keep[order]]]
-
-
 def _sharpened(
     inst: Instance,
     part: Instance,
@@ -229,21 +219,15 @@ def _sharpened(
     best: tuple[int, int, np.ndarray],
     recent: deque[tuple[np.ndarray, np.ndarray]],
     plan: np.ndarray,
-    near_order: np.ndarray | None,
     deadline: float,
 ) -> Priced:
     """``set_master.sharpen`` from the rounds' best prices, on the pairs left (``part``, whose pair
-    ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``;
-    ``near_order`` as in ``company_best``."""
-
-    order = near_order
+    ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``."""
 
     def price(student_price: np.ndarray, placement_price: int) -> Priced:
-        nonlocal order
         found, placement_price, _ = _priced(
-            part, configs, student_price, placed, placement_price, free_price=True, near_order=order
+            part, configs, student_price, placed, placement_price, free_price=True
         )
-        order = found.order
         chosen = np.zeros(inst.n_pairs, dtype=bool)
         chosen[alive[found.chosen]] = True
         return Priced(found.total - placement_price * placed, placement_price, student_price, chosen)
@@ -261,17 +245,15 @@ def _priced(
     placed: int,
     placement_price: int,
     free_price: bool,
-    near_order: np.ndarray | None = None,
 ) -> tuple[CompanyBest, int, np.ndarray]:
     """Each company's best at ``student_price`` and a placement price: ``placement_price``, or if
     ``free_price`` the one of least bound (searched from ``placement_price``); with that price and the
-    pairs' profits. ``near_order`` as in ``company_best``."""
+    pairs' profits."""
     weight_less_price = inst.weight - student_price[inst.student]
     if not free_price:
         profit = placement_price + weight_less_price
-        found = company_best(inst, configs, profit, student_price, near_order)
-        return found, placement_price, profit
-    found = company_best(inst, configs, weight_less_price, student_price, near_order)
+        return company_best(inst, configs, profit, student_price), placement_price, profit
+    found = company_best(inst, configs, weight_less_price, student_price)
     placement_price = best_placement_price(configs, found, placed, placement_price)
     return (
         with_placement_price(inst, configs, found, placement_price),

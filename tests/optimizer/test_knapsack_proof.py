@@ -28,7 +28,7 @@ from optimizer.company_knapsacks import (
 )
 from optimizer.count_vectors import whole_bound
 from optimizer.instance import Instance
-from optimizer.knapsack_proof import _best_within, _kept_order, heavier_plans_use, improve_and_prove
+from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, random_table
@@ -108,28 +108,6 @@ def test_forced_loss_is_what_taking_the_pair_costs_its_company(table, data) -> N
         assert with_k  # the usable subset: every pair fits its company alone
         best_with_k = max(sum(int(profit[m]) for m in subset) for subset in with_k)
         assert loss[k] == found.best[company] - best_with_k
-
-
-@PROPERTIES
-@given(table=st.one_of(tight_tables(max_students=7, max_companies=3), crowded_tables()), data=st.data())
-def test_from_a_near_order_the_companies_best_and_losses_are_the_same(table, data) -> None:  # type: ignore[no-untyped-def]
-    """The order of other profits, on more pairs and cut to these as the rounds do (``_kept_order``),
-    makes no difference but in which of equally profitable students are taken."""
-    inst, configs, profit, _ = _companies_best(table, data)
-    keep = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)))
-    assume(keep.any())
-    part = inst.subset(np.flatnonzero(keep))
-    no_price = np.zeros(inst.n_students, dtype=np.int64)
-    before = company_best(inst, configs, _profits(inst, data), no_price)
-    near = company_best(part, configs, profit[keep], no_price, _kept_order(before.order, keep))
-    plain = company_best(part, configs, profit[keep], no_price)
-    assert sorted(near.order.tolist()) == list(range(part.n_pairs))
-    assert (near.best == plain.best).all() and near.total == plain.total
-    assert (near.sorted_group == plain.sorted_group).all() and (near.rank == plain.rank).all()
-    assert (profit[keep][near.order] == profit[keep][plain.order]).all()
-    assert (
-        forced_loss(part, configs, near, profit[keep]) == forced_loss(part, configs, plain, profit[keep])
-    ).all()
 
 
 @PROPERTIES
