@@ -77,7 +77,7 @@ def sharpen(
     """
     import highspy
 
-    master = _Master(inst, placed, max(float(np.abs(inst.weight).mean()), 1.0))
+    master = _Master(inst, placed)
     master.add_sets([np.flatnonzero(start.chosen), *seeds])
     best, widenings = start, 0
     master.centre(best)
@@ -128,10 +128,11 @@ class _Master:
     """The restricted master LP in HiGHS: rows for the students (``<= 1``), the companies (``<= 1``)
     and the count (``== placed``); first the box's penalty columns, then one column per company set."""
 
-    def __init__(self, inst: Instance, placed: int, mean_weight: float) -> None:
+    def __init__(self, inst: Instance, placed: int) -> None:
         import highspy
 
         self.inst = inst
+        mean_weight = max(float(np.abs(inst.weight).mean()), 1.0)
         self.box, self.placement_box = BOX_SHARE * mean_weight, PLACEMENT_BOX_SHARE * mean_weight
         n, m = inst.n_students, inst.n_companies
         self.count_row = n + m

@@ -105,7 +105,7 @@ def test_each_company_set_enters_the_master_once() -> None:
         for chosen in choices
         for k in chosen
     }
-    master = _Master(inst, placed, float(inst.weight.mean()))
+    master = _Master(inst, placed)
     assert master.add_sets(choices) == len(distinct)
     assert master.add_sets(choices[1:3]) == 0
     assert master.highs.getNumCol() == master.n_box + len(distinct)
