@@ -475,6 +475,8 @@ def _at_proven_count(
     if found is not None:
         stats["knapsack_rounds"] = found.rounds
         stats["knapsack_proof_pairs"] = found.proof_pairs
+        stats["knapsack_core_pairs"] = found.core_pairs
+        stats["knapsack_core_seconds"] = found.core_seconds
         solution = ExactSolution(found.plan, Lex(placed, found.weight), Lex(placed, found.weight_bound))
         if found.proven or perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline:
             return solution

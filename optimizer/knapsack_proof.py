@@ -2,7 +2,7 @@
 
 When no plan places more than ``placed`` students, the plans left to compare place exactly that
 many, and a placement may be priced at any ``placement_price`` on top of its weight (the weight
-LP's price of its count row to start from, ``exact._at_proven_count``). Three steps
+LP's price of its count row to start from, ``exact._at_proven_count``). Four steps
 (``docs/optimizer.md``, step 2c):
 
 1. **Subgradient rounds on the students' prices** (``company_knapsacks``): each round's bound
@@ -20,7 +20,12 @@ LP's price of its count row to start from, ``exact._at_proven_count``). Three st
    (``set_master.sharpen``), brings it most of the way in well under a second (1,700 x 900 seed 3:
    1,364 weight units above the optimum after the rounds, about 800 after it), and the pairs open
    at the smaller gap are fewer.
-3. **A MILP on what is left.** A plan weighing more than the best has a shortfall from the bound
+3. **A MILP on the pairs the companies chose lately.** Where many pairs are open at that gap
+   (``CORE_MIN_PAIRS``), those some company chose in the last rounds or the master's pricing (with
+   the best plan's) are a few thousand of them; HiGHS finds the heaviest plan on these in well under
+   a second, and it is often the optimum (1,700 x 900 seed 2: +206 in 0.4 s), which narrows the gap
+   and so the pairs open for the last step (there 7,078 to 4,636, its MILP 6.7 s to 2.7 s).
+4. **A MILP on what is left.** A plan weighing more than the best has a shortfall from the bound
    below the gap, so it takes no pair whose ``forced_loss`` reaches the gap and leaves out no student
    whose price does. HiGHS solves the rest exactly ("placed == placed", each company's limits as a
    mix of its count vectors), five to twelve thousand pairs where the whole network has over a
@@ -82,6 +87,17 @@ under a second (``generate(340, 180)``, interests first: 4,000-6,500 pairs, 0.3 
 0.2-0.3 s made those solves 0.3-0.4 s slower."""
 SHARPEN_SHARE = 0.3
 """``set_master.sharpen`` may use this share of the time left after the rounds (it takes 0.4-1.2 s)."""
+CORE_MIN_PAIRS = 5_000
+"""The MILP on the pairs chosen lately runs only when more pairs than this are open: below, the last
+MILP takes half a second or less (1,700 x 700 seeds 3-5, 3,600-5,300 pairs: 0.4-1.0 s; above, 0.6-5 s),
+and the first's 0.1-0.25 s do not pay (``generate(700, 360, seed=2)``, interests first: 3,364 open
+pairs became 1,210, the solve 0.1-0.2 s slower)."""
+CORE_SHARE = 0.8
+"""The MILP on the pairs chosen lately runs only when they are fewer than this share of the open ones
+(else it is nearly the last MILP itself)."""
+CORE_TIME_SHARE = 0.2
+"""That MILP may use this share of the time left, and no longer than the rounds took (or a second):
+HiGHS on a restricted set of pairs is erratic, and what it finds late the last MILP finds too."""
 MAX_PROOF_PAIRS = 80_000
 """No MILP above this many pairs left (HiGHS on the capacity and mentor rows: 5.5-8 s on 13,000
 pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000)."""
@@ -95,7 +111,9 @@ class AtCount:
     weight: int
     weight_bound: int
     rounds: int
-    proof_pairs: int  # pairs left for the MILP (0: it did not run)
+    proof_pairs: int  # pairs left for the last MILP (0: it did not run)
+    core_pairs: int = 0  # pairs of the MILP on the pairs chosen lately (0: it did not run)
+    core_seconds: float = 0.0
 
     @property
     def proven(self) -> bool:
@@ -135,7 +153,8 @@ def improve_and_prove(
     free_price = placement_price < inst.big_m()
     factor, stall, rounds = START_STEP_FACTOR, 0, 0
     direction: np.ndarray | None = None
-    rounds_end = perf_counter() + ROUNDS_SHARE * (deadline - perf_counter())
+    started = perf_counter()
+    rounds_end = started + ROUNDS_SHARE * (deadline - started)
     # The last rounds' choices: (alive, chosen), the pairs of inst chosen being alive[chosen].
     recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=SEED_ROUNDS)
     while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
@@ -186,28 +205,52 @@ def improve_and_prove(
         return AtCount(plan, weight, max(weight_cap, weight), 0, 0)
     # The best prices once more on the pairs left: a bound for every plan heavier than ``plan``.
     _, placement_price, integer_price = best
+    # The pairs some company chose lately (the last rounds', the master's pricing), as pairs of inst.
+    chosen_lately = np.zeros(inst.n_pairs, dtype=bool)
+    for pairs, chose in recent:
+        chosen_lately[pairs[chose]] = True
     if free_price and best[0] > weight and part.n_pairs > SHARPEN_MIN_PAIRS and perf_counter() < deadline:
         # Sharper prices than the subgradient's, from a master LP over the companies' sets.
-        sharpened = _sharpened(inst, part, alive, configs, placed, best, recent, plan, deadline)
+        sharpened = _sharpened(
+            inst, part, alive, configs, placed, best, recent, plan, chosen_lately, deadline
+        )
         integer_price, placement_price = sharpened.student_price, sharpened.placement_price
     found, placement_price, profit = _priced(
         part, configs, integer_price, placed, placement_price, free_price=False
     )
-    bound = max(min(weight_cap, found.total - placement_price * placed), weight)
+    bound_at_price = found.total - placement_price * placed
+    bound = max(min(weight_cap, bound_at_price), weight)
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
-    gap = found.total - placement_price * placed - weight
-    left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, gap)
+    left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, bound_at_price - weight)
     open_pairs = alive[left_open]
+    core = np.union1d(open_pairs[chosen_lately[open_pairs]], np.flatnonzero(plan))
+    core_pairs, core_seconds = 0, 0.0
+    if open_pairs.size > CORE_MIN_PAIRS and core.size < CORE_SHARE * open_pairs.size:
+        # A heavier plan on the pairs chosen lately narrows the gap, and so the pairs left open.
+        now = perf_counter()
+        until = now + min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
+        solved = _best_within(inst, configs, core, must, placed, until)
+        core_pairs, core_seconds = core.size, perf_counter() - now
+        chosen = None if solved is None else solved[0]
+        if chosen is not None and int(inst.weight[chosen].sum()) > weight:
+            plan, weight = chosen, int(inst.weight[chosen].sum())
+            bound = max(bound, weight)
+            if weight >= bound:
+                return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
+            gap = bound_at_price - weight
+            left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, gap)
+            open_pairs = alive[left_open]
     if open_pairs.size > MAX_PROOF_PAIRS:
-        return AtCount(plan, weight, bound, rounds, 0)
+        return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
     solved = _best_within(inst, configs, open_pairs, must, placed, deadline)
     if solved is None:
-        return AtCount(plan, weight, bound, rounds, open_pairs.size)
+        return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
     chosen, upper = solved
     if chosen is not None and int(inst.weight[chosen].sum()) > weight:
         plan, weight = chosen, int(inst.weight[chosen].sum())
-    return AtCount(plan, weight, max(min(bound, upper), weight), rounds, open_pairs.size)
+    bound = max(min(bound, upper), weight)
+    return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
 
 
 def _sharpened(
@@ -219,10 +262,12 @@ def _sharpened(
     best: tuple[int, int, np.ndarray],
     recent: deque[tuple[np.ndarray, np.ndarray]],
     plan: np.ndarray,
+    chosen_lately: np.ndarray,
     deadline: float,
 ) -> Priced:
     """``set_master.sharpen`` from the rounds' best prices, on the pairs left (``part``, whose pair
-    ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``."""
+    ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``;
+    the pairs the companies choose at its prices are marked in ``chosen_lately``."""
 
     def price(student_price: np.ndarray, placement_price: int) -> Priced:
         found, placement_price, _ = _priced(
@@ -230,6 +275,7 @@ def _sharpened(
         )
         chosen = np.zeros(inst.n_pairs, dtype=bool)
         chosen[alive[found.chosen]] = True
+        chosen_lately[chosen] = True
         return Priced(found.total - placement_price * placed, placement_price, student_price, chosen)
 
     seeds = [pairs[chosen] for pairs, chosen in recent]

@@ -205,13 +205,15 @@ def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, pl
     price_is_m=st.booleans(),
     rounds=st.sampled_from([1, 2, optimizer.knapsack_proof.MAX_ROUNDS]),
     sharpen=st.booleans(),
+    core=st.booleans(),
     data=st.data(),
 )
 def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
-    table, price_is_m, rounds, sharpen, data
+    table, price_is_m, rounds, sharpen, core, data
 ) -> None:  # type: ignore[no-untyped-def]
-    """With one or two rounds the gap stays open and the MILP on the pairs left must close it;
-    ``sharpen``: the set master's prices (``set_master``) on however few pairs are left."""
+    """With one or two rounds the gap stays open and the MILPs on the pairs left must close it;
+    ``sharpen``: the set master's prices (``set_master``) on however few pairs are left; ``core``:
+    the MILP on the pairs chosen lately runs however many of the open pairs they are."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
@@ -226,6 +228,9 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
         patch.setattr(optimizer.knapsack_proof, "MAX_ROUNDS", rounds)
         if sharpen:
             patch.setattr(optimizer.knapsack_proof, "SHARPEN_MIN_PAIRS", 0)
+        if core:
+            patch.setattr(optimizer.knapsack_proof, "CORE_MIN_PAIRS", 0)
+            patch.setattr(optimizer.knapsack_proof, "CORE_SHARE", 2.0)
         found = improve_and_prove(inst, binding, lightest, placed, placement_price, start, 10**12, math.inf)
     assert found is not None
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
