@@ -224,17 +224,17 @@ def improve_and_prove(
         return AtCount(plan, weight, bound, rounds, 0)
     left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, bound_at_price - weight)
     open_pairs = alive[left_open]
-    core = np.union1d(open_pairs[chosen_lately[open_pairs]], np.flatnonzero(plan))
+    core = _core(open_pairs, chosen_lately, plan)
     core_pairs, core_seconds = 0, 0.0
-    if open_pairs.size > CORE_MIN_PAIRS and core.size < CORE_SHARE * open_pairs.size:
+    if core is not None:
         # A heavier plan on the pairs chosen lately narrows the gap, and so the pairs left open.
         now = perf_counter()
         until = now + min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
         solved = _best_within(inst, configs, core, must, placed, until)
         core_pairs, core_seconds = core.size, perf_counter() - now
         chosen = None if solved is None else solved[0]
-        if chosen is not None and int(inst.weight[chosen].sum()) > weight:
-            plan, weight = chosen, int(inst.weight[chosen].sum())
+        if chosen is not None and (core_weight := int(inst.weight[chosen].sum())) > weight:
+            plan, weight = chosen, core_weight
             bound = max(bound, weight)
             if weight >= bound:
                 return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
@@ -251,6 +251,15 @@ def improve_and_prove(
         plan, weight = chosen, int(inst.weight[chosen].sum())
     bound = max(min(bound, upper), weight)
     return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
+
+
+def _core(open_pairs: np.ndarray, chosen_lately: np.ndarray, plan: np.ndarray) -> np.ndarray | None:
+    """The open pairs some company chose lately, with ``plan``'s, if a MILP of their own is worth it:
+    more than ``CORE_MIN_PAIRS`` are open and these are fewer than ``CORE_SHARE`` of them."""
+    if open_pairs.size <= CORE_MIN_PAIRS:
+        return None
+    core = np.union1d(open_pairs[chosen_lately[open_pairs]], np.flatnonzero(plan))
+    return core if core.size < CORE_SHARE * open_pairs.size else None
 
 
 def _sharpened(
