@@ -284,6 +284,7 @@ def _solve_core(
             workers,
             2 * stats["first_flow_seconds"],
             stats,
+            tier_base is not None,
         )
 
     if large and quick is not None:
@@ -436,6 +437,7 @@ def _at_proven_count(
     workers: int,
     round_seconds: float,
     stats: dict[str, float],
+    tiered: bool = False,
 ) -> ExactSolution:
     """Once no plan places more than ``placed`` (which ``plan`` does): the weight at that count.
 
@@ -466,7 +468,15 @@ def _at_proven_count(
     started = perf_counter()
     found = (
         improve_and_prove(
-            inst, binding, plan, placed, prices.placement_price, prices.student_price, weight_cap, deadline
+            inst,
+            binding,
+            plan,
+            placed,
+            prices.placement_price,
+            prices.student_price,
+            weight_cap,
+            deadline,
+            tiered,
         )
         if knapsacks
         else None

@@ -15,7 +15,8 @@ LP's price of its count row to start from, ``exact._at_proven_count``). Four ste
    found the optimum that restrict-and-reflow missed by 0.11 %). Every ``FIX_EVERY`` rounds the
    pairs no plan heavier than the best can use are ruled out for good (``heavier_plans_use``), so
    later rounds are faster and their bound, on fewer pairs, lower.
-2. **Sharper prices.** The subgradient stops well above the best bound these knapsacks can give;
+2. **Sharper prices.** The subgradient stops well above the best bound these knapsacks can give
+   (on plain weights above ``EARLY_MASTER_PAIRS`` pairs it stops after ``EARLY_MASTER_ROUNDS``);
    a master LP over the company sets the last rounds chose, held near their best prices
    (``set_master.sharpen``), brings it most of the way in well under a second (1,700 x 900 seed 3:
    1,364 weight units above the optimum after the rounds, about 800 after it), and the pairs open
@@ -54,11 +55,28 @@ from optimizer.company_knapsacks import (
 from optimizer.count_vectors import heaviest_mix
 from optimizer.instance import Instance
 from optimizer.load_limits import fitted_flow
-from optimizer.set_master import Priced, sharpen
+from optimizer.set_master import MAX_ITERATIONS, Priced, sharpen
 
 MAX_ROUNDS = 1_500
 """Subgradient rounds at most (1,700 x 900: 15-40 ms each, fewer pairs each time some are ruled out;
 600 stopped 1,700 x 1,100 seed 3 at 22 s of a 60 s limit with too many pairs left for the MILP)."""
+EARLY_MASTER_PAIRS = 60_000
+"""On plain weights and more pairs than this, the rounds stop after ``EARLY_MASTER_ROUNDS`` and the set
+master takes over (``EARLY_SHARPEN_SHARE``, ``EARLY_SHARPEN_ITERATIONS``): there a round costs 20-80 ms
+and the master reaches in 20-50 iterations a lower bound than hundreds of rounds do (1,700 x 900
+seed 3: about 200 above the optimum after 40 rounds and the master, about 1,070 after 361 rounds and
+the master). Not on tiered weights (interests first), where the master barely lowers the bound and
+the rounds' ruling out is what shrinks the last MILP (``generate(700, 360, seed=3)``: 29,710 pairs open
+after 40 rounds and the master, 18,814 after 507 rounds), nor on small networks, whose rounds are cheap."""
+EARLY_MASTER_ROUNDS = 40
+"""The rounds before an early master: enough for its first sets and for a plan every ``PLAN_EVERY``
+(after 20, 1,700 x 900 seed 2's best plan was 4,676 below the optimum and the MILPs found no better
+in time)."""
+EARLY_SHARPEN_SHARE = 0.6
+"""The share of the time left an early master may use."""
+EARLY_SHARPEN_ITERATIONS = 100
+"""Master LPs at most in an early master (the tight and national-tight networks stopped by themselves
+after 20-50)."""
 FIX_EVERY = 10
 """Every this many rounds the pairs no heavier plan can use are ruled out (``heavier_plans_use``)."""
 MILP_START_PAIRS = 12_000
@@ -129,12 +147,13 @@ def improve_and_prove(
     student_price: np.ndarray,
     weight_cap: int,
     deadline: float,
+    tiered: bool = False,
 ) -> AtCount | None:
     """Plans and a weight bound at the proven count ``placed`` (which ``plan`` places).
 
     ``placement_price`` is what a placement is worth on top of its weight and ``student_price`` the
     prices to start from (a flow's or an LP's duals in those units); ``weight_cap`` a bound already
-    known.
+    known; ``tiered``: the weights are tiered (interests first, ``EARLY_MASTER_PAIRS``).
     None when the companies' count vectors would make too large a table (``configurations``).
     """
     configs = configurations(inst)
@@ -151,13 +170,15 @@ def improve_and_prove(
     # A placement price of M or more (count first, as in the relaxation) stays as it is; any other is,
     # each round, the one that gives the least bound for the round's prices (``best_placement_price``).
     free_price = placement_price < inst.big_m()
+    early_master = free_price and not tiered and inst.n_pairs > EARLY_MASTER_PAIRS
     factor, stall, rounds = START_STEP_FACTOR, 0, 0
     direction: np.ndarray | None = None
     started = perf_counter()
     rounds_end = started + ROUNDS_SHARE * (deadline - started)
     # The last rounds' choices: (alive, chosen), the pairs of inst chosen being alive[chosen].
     recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=SEED_ROUNDS)
-    while rounds < MAX_ROUNDS and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
+    last_round = EARLY_MASTER_ROUNDS if early_master else MAX_ROUNDS
+    while rounds < last_round and factor >= MIN_STEP_FACTOR and perf_counter() < rounds_end:
         integer_price = np.rint(price).astype(np.int64)
         found, placement_price, profit = _priced(
             part, configs, integer_price, placed, placement_price, free_price
@@ -212,7 +233,7 @@ def improve_and_prove(
     if free_price and best[0] > weight and part.n_pairs > SHARPEN_MIN_PAIRS and perf_counter() < deadline:
         # Sharper prices than the subgradient's, from a master LP over the companies' sets.
         sharpened = _sharpened(
-            inst, part, alive, configs, placed, best, recent, plan, chosen_lately, deadline
+            inst, part, alive, configs, placed, best, recent, plan, chosen_lately, deadline, early_master
         )
         integer_price, placement_price = sharpened.student_price, sharpened.placement_price
     found, placement_price, profit = _priced(
@@ -273,10 +294,12 @@ def _sharpened(
     plan: np.ndarray,
     chosen_lately: np.ndarray,
     deadline: float,
+    early: bool,
 ) -> Priced:
     """``set_master.sharpen`` from the rounds' best prices, on the pairs left (``part``, whose pair
     ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``;
-    the pairs the companies choose at its prices are marked in ``chosen_lately``."""
+    the pairs the companies choose at its prices are marked in ``chosen_lately``; ``early``: after the
+    early master's few rounds (``EARLY_MASTER_PAIRS``)."""
 
     def price(student_price: np.ndarray, placement_price: int) -> Priced:
         found, placement_price, _ = _priced(
@@ -289,8 +312,11 @@ def _sharpened(
 
     seeds = [pairs[chosen] for pairs, chosen in recent]
     seeds.append(np.flatnonzero(plan))
-    until = perf_counter() + SHARPEN_SHARE * (deadline - perf_counter())
-    return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until)
+    share, iterations = (
+        (EARLY_SHARPEN_SHARE, EARLY_SHARPEN_ITERATIONS) if early else (SHARPEN_SHARE, MAX_ITERATIONS)
+    )
+    until = perf_counter() + share * (deadline - perf_counter())
+    return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until, iterations)
 
 
 def _priced(

@@ -67,13 +67,15 @@ def sharpen(
     placed: int,
     seeds: Sequence[np.ndarray],
     deadline: float,
+    max_iterations: int = MAX_ITERATIONS,
 ) -> Priced:
     """The prices of least bound found from ``start`` (``start`` itself if none is lower).
 
     ``price(student_price, placement_price)`` evaluates integer prices (the placement price a start
     for its own search); ``seeds``: arrays of pairs whose company sets start the master (the
     rounds' recent choices, the best plan's). Stops when an iteration adds no set and lowers no
-    bound with the boxes widened ``WIDENINGS`` times, after ``MAX_ITERATIONS`` or at ``deadline``.
+    bound with the boxes widened ``WIDENINGS`` times, after ``max_iterations`` master LPs or at
+    ``deadline``.
     """
     import highspy
 
@@ -81,7 +83,7 @@ def sharpen(
     master.add_sets([np.flatnonzero(start.chosen), *seeds])
     best, widenings = start, 0
     master.centre(best)
-    for _ in range(MAX_ITERATIONS):
+    for _ in range(max_iterations):
         time_left = deadline - perf_counter()
         if time_left <= 0:
             break

@@ -206,14 +206,16 @@ def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, pl
     rounds=st.sampled_from([1, 2, optimizer.knapsack_proof.MAX_ROUNDS]),
     sharpen=st.booleans(),
     core=st.booleans(),
+    early=st.booleans(),
     data=st.data(),
 )
 def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
-    table, price_is_m, rounds, sharpen, core, data
+    table, price_is_m, rounds, sharpen, core, early, data
 ) -> None:  # type: ignore[no-untyped-def]
     """With one or two rounds the gap stays open and the MILPs on the pairs left must close it;
     ``sharpen``: the set master's prices (``set_master``) on however few pairs are left; ``core``:
-    the MILP on the pairs chosen lately runs however many of the open pairs they are."""
+    the MILP on the pairs chosen lately runs however many of the open pairs they are; ``early``: the
+    rounds hand over to the master early (``EARLY_MASTER_PAIRS``) however few pairs there are."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
@@ -231,6 +233,9 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
         if core:
             patch.setattr(optimizer.knapsack_proof, "CORE_MIN_PAIRS", 0)
             patch.setattr(optimizer.knapsack_proof, "CORE_SHARE", 2.0)
+        if early:
+            patch.setattr(optimizer.knapsack_proof, "EARLY_MASTER_PAIRS", 0)
+            patch.setattr(optimizer.knapsack_proof, "EARLY_MASTER_ROUNDS", 3)
         found = improve_and_prove(inst, binding, lightest, placed, placement_price, start, 10**12, math.inf)
     assert found is not None
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
