@@ -22,19 +22,14 @@ returned, and that knapsack bound holds for any prices. Works in the exact solve
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from optimizer.highs import quiet_highs
 from optimizer.instance import Instance
-
-if TYPE_CHECKING:
-    import highspy
 
 BOX_SHARE = 0.005
 """How far the master's student prices may move from the best prices so far, as a share of the mean
@@ -107,25 +102,6 @@ def sharpen(
     return best
 
 
-def _quiet_highs() -> highspy.Highs:
-    """A HiGHS instance that writes nothing: its constructor prints a banner on the process's standard
-    output (file descriptor 1, under the CLI's Danish text) before any option can turn it off."""
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        highs = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    highs.setOptionValue("output_flag", False)
-    return highs
-
-
 class _Master:
     """The restricted master LP in HiGHS: rows for the students (``<= 1``), the companies (``<= 1``)
     and the count (``== placed``); first the box's penalty columns, then one column per company set."""
@@ -139,7 +115,7 @@ class _Master:
         n, m = inst.n_students, inst.n_companies
         self.count_row = n + m
         self.seen: set[tuple[int, int]] = set()  # (company, hash) of each set in the master
-        highs = _quiet_highs()
+        highs = quiet_highs()
         highs.setOptionValue("solver", "simplex")
         highs.setOptionValue("simplex_strategy", 4)  # primal: new columns keep the basis feasible
         infinity = highspy.kHighsInf

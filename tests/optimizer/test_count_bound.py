@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
 
-from optimizer.count_bound import count_bound, weight_bound_at_count
+from optimizer.count_bound import _PairLp, count_bound, weight_bound_at_count
 from optimizer.exact import solve_exact
 from optimizer.flow import rank_per_student
 from optimizer.instance import Instance
@@ -58,6 +60,36 @@ def _lp(inst: Instance, objective: np.ndarray, placed: int = 0) -> float:
     solved = linprog(-objective.astype(float), A_ub=matrix, b_ub=upper, bounds=(0, 1), method="highs-ds")
     assert solved.status == 0
     return float(-solved.fun)
+
+
+def _lp_on(inst: Instance, pairs: np.ndarray, objective: np.ndarray) -> float:
+    """The LP of ``_lp`` without the count row, on ``pairs`` alone (a sub-instance)."""
+    part = inst.subset(pairs)
+    return _lp(part, objective[pairs])
+
+
+@PROPERTIES
+@given(tight_tables(max_students=12, max_companies=5), st.integers(0, 2**32 - 1))
+def test_the_lp_kept_in_highs_as_columns_come_is_the_lp_solved_afresh(table, seed) -> None:  # type: ignore[no-untyped-def]
+    """Columns added in three batches, the LP re-solved from its last basis after each: its optimum is
+    that of the LP on the same columns solved from scratch, and what it takes keeps the rows."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    objective = np.random.default_rng(seed).integers(1, 100, inst.n_pairs)
+    batches = np.array_split(np.random.default_rng(seed).permutation(inst.n_pairs), 3)
+    lp = _PairLp(inst, inst.mentor_can_bind(), objective)
+    added = np.zeros(0, dtype=np.int64)
+    for batch in batches:
+        lp.add(batch)
+        added = np.r_[added, batch]
+        solved = lp.solve(math.inf)
+        assert solved is not None
+        taken = np.asarray(lp.highs.getSolution().col_value)
+        assert np.array_equal(lp.pairs, added)
+        assert taken @ objective[added] == pytest.approx(_lp_on(inst, np.sort(added), objective), abs=1e-6)
+        assert (np.bincount(inst.student[added], taken, inst.n_students) <= 1 + 1e-9).all()
+        load = np.bincount(inst.company[added], taken * inst.load[added], inst.n_companies)
+        assert (load <= inst.mentor_capacity + 1e-9).all()
 
 
 def _transport_count(inst: Instance) -> int:

@@ -80,7 +80,7 @@ def test_from_poor_prices_it_comes_down_close_to_the_optimum() -> None:
 def test_highs_prints_nothing_on_standard_output() -> None:
     """HiGHS's constructor prints a banner once per process, on file descriptor 1 (under the CLI's
     text): a fresh process shows whether the master keeps it quiet."""
-    script = "from optimizer.set_master import _quiet_highs\n_quiet_highs()\nprint('ok')\n"
+    script = "from optimizer.highs import quiet_highs\nquiet_highs()\nprint('ok')\n"
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert shown.stdout == "ok\n"
 
