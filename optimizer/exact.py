@@ -99,9 +99,10 @@ the benchmark's national-tight (452,615 pairs) 12.6 s against the decomposition'
 DECOMPOSE_MAX_VARIABLES = 40_000
 """Above 250,000 pairs, once the count is proven, the proof by decomposition hands the score over to the
 companies' knapsacks before a round whose CP-SAT models have more variables than this. Plain national
-networks (1,700 x 5,000) never reach it (their largest models: 3,120-3,567; 1,700 x 3,000 seed 2:
-27,542); national-tight ones grow past it in their third round (seed 1: 7,969, 38,603, 64,930, ...
-118,293 variables, 19.9 s in all) and their knapsacks take 5.6-8.2 s."""
+networks (1,700 x 5,000) never reach it (their largest models: 3,120-6,011; 1,700 x 3,000 seed 2:
+27,542; handed over at 6,000, national seed 3 and that one took 2-2.5 times as long); national-tight
+ones grow past it in their third round (seed 1: 7,969, 38,603, 64,930, ... 118,293 variables, 19.9 s
+in all) and their knapsacks take 5.6-8.2 s."""
 REFLOW_PAIRS_PER_STUDENT = 32
 """On national networks (1,700 x 5,000, about a million pairs) restrict-and-reflow on the active pairs and
 each student's 32 best placed as many and led to the same proofs (same models) as on every pair, with
