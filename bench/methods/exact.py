@@ -161,3 +161,32 @@ def solve_milp(
         return first.chosen, False, f"stage 2: {second.message}", (first.value, second.bound)
     status = "OPTIMAL" if second.optimal else f"stage 2: {second.message}"
     return second.chosen, second.optimal, status, (first.value, second.bound)
+
+
+def solve_milp_interests(
+    problem: BenchProblem, pairs: np.ndarray, binding: np.ndarray, in_interest: np.ndarray, time_limit: float
+) -> tuple[np.ndarray, bool, str, tuple[int, int, int]]:
+    """The interest-first objective as a three-stage MILP over ``pairs``: the most placed; at that
+    count, the most placed within interests (``in_interest``, a mask over ``pairs``); at both, the
+    largest total weight. Returns (mask over ``pairs``, proven optimal, status, (placed, within
+    interests, weight) bound); a stage that does not finish leaves its plan and bound, and the
+    stages after it unsolved."""
+    deadline = perf_counter() + time_limit
+    first = solve_stage(problem, pairs, binding, np.ones(pairs.size), None, time_limit)
+    everything = (pairs.size, int(in_interest.sum()), int(problem.weight[pairs].clip(0).sum()))
+    if not first.optimal:
+        return first.chosen, False, f"stage 1: {first.message}", (first.bound, *everything[1:])
+    second = solve_stage(
+        problem, pairs, binding, in_interest.astype(np.int64), first.value, deadline - perf_counter()
+    )
+    if not second.optimal:
+        best = second.chosen if second.chosen.any() else first.chosen
+        return best, False, f"stage 2: {second.message}", (first.value, second.bound, everything[2])
+    weight = problem.weight[pairs]
+    third = solve_stage(
+        problem, pairs, binding, weight, first.value, deadline - perf_counter(), (in_interest, second.value)
+    )
+    if not third.chosen.any():
+        return second.chosen, False, f"stage 3: {third.message}", (first.value, second.value, third.bound)
+    status = "OPTIMAL" if third.optimal else f"stage 3: {third.message}"
+    return third.chosen, third.optimal, status, (first.value, second.value, third.bound)

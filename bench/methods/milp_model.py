@@ -4,7 +4,9 @@ Rows: one per student (at most one internship), one per company (at most
 ``capacity`` students), and one per company whose mentor limit can bind (support
 load at most ``mentor_capacity``). A stage objective is one number per pair
 (1 to count placements, or the integer weight); ``min_count`` adds the row
-"at least that many placed" of the second stage.
+"at least that many placed" of the second stage, and ``at_least`` rows "at least
+``value`` of these pairs" (the interest-first objective's "that many within
+interests").
 """
 
 from __future__ import annotations
@@ -28,7 +30,11 @@ class Rows:
 
 
 def placement_rows(
-    problem: BenchProblem, pairs: np.ndarray, binding: np.ndarray, min_count: int | None
+    problem: BenchProblem,
+    pairs: np.ndarray,
+    binding: np.ndarray,
+    min_count: int | None,
+    at_least: tuple[np.ndarray, int] | None = None,
 ) -> Rows:
     n = pairs.size
     student, company = problem.student[pairs], problem.company[pairs]
@@ -58,6 +64,11 @@ def placement_rows(
         # At least `min_count` students placed (the first stage's optimum), written as -sum(x) <= -min_count.
         blocks.append(csr_matrix(-ones.reshape(1, -1)))
         upper.append(np.array([-float(min_count)]))
+    if at_least is not None:
+        # At least `value` of the pairs marked (a mask over `pairs`), written as -sum(x[marked]) <= -value.
+        marked, value = at_least
+        blocks.append(csr_matrix(-marked.astype(float).reshape(1, -1)))
+        upper.append(np.array([-float(value)]))
     return Rows(csr_matrix(vstack(blocks)), np.concatenate(upper), mentor_companies)
 
 
@@ -77,13 +88,14 @@ def solve_stage(
     objective: np.ndarray,
     min_count: int | None,
     time_limit: float,
+    at_least: tuple[np.ndarray, int] | None = None,
 ) -> StageResult:
     """Maximise ``objective`` (integers) over integer plans of ``pairs`` with HiGHS's MILP solver.
 
     Presolve is off: on these models HiGHS spent most of its time in presolve and
     symmetry detection, and solved the root LP to an integral optimum without them.
     """
-    rows = placement_rows(problem, pairs, binding, min_count)
+    rows = placement_rows(problem, pairs, binding, min_count, at_least)
     found = milp(
         -objective.astype(float),
         integrality=np.ones(pairs.size),

@@ -432,3 +432,28 @@ def test_rendering_saved_results_keeps_the_rest_of_the_report(
     assert read_section(text, "revisions") == "two revisions side by side"
     assert text.index(by_hand) < text.index("two revisions side by side")
     assert not report.with_suffix(".md.tmp").exists()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_three_stage_milp_is_the_interest_first_optimum(seed: int) -> None:
+    """HiGHS's interest-first stages (``bench/tight_interests.py``) equal one MILP on lexicographic weights."""
+    from bench.methods.exact import solve_milp_interests
+    from bench.methods.milp_model import solve_stage
+    from bench.methods.stable import usable_pairs
+
+    problem = random_problem(seed, n_students=40, n_companies=20, density=0.4)
+    usable = usable_pairs(problem)
+    binding = problem.mentor_can_bind()
+    in_interest = np.random.default_rng(seed + 100).random(usable.size) < 0.4
+    picked, optimal, status, bound = solve_milp_interests(problem, usable, binding, in_interest, 30.0)
+    weight = problem.weight[usable]
+    per_interest = int(weight.sum()) + 1  # one more within interests outweighs any weight
+    per_placement = (int(in_interest.sum()) + 1) * per_interest
+    lexicographic = per_placement + per_interest * in_interest.astype(np.int64) + weight
+    whole = solve_stage(problem, usable, binding, lexicographic, None, 30.0)
+    assert optimal and status == "OPTIMAL" and whole.optimal
+    value = lambda chosen: (int(chosen.sum()), int(in_interest[chosen].sum()), int(weight[chosen].sum()))  # noqa: E731
+    assert value(picked) == value(whole.chosen) == bound
+    plan = np.zeros(problem.n_pairs, dtype=bool)
+    plan[usable[picked]] = True
+    assert plan_stats(problem, plan).feasible
