@@ -285,7 +285,7 @@ def _solve_core(
             workers,
             2 * stats["first_flow_seconds"],
             stats,
-            tier_base is not None,
+            tier_base,
         )
 
     if large and quick is not None:
@@ -438,7 +438,7 @@ def _at_proven_count(
     workers: int,
     round_seconds: float,
     stats: dict[str, float],
-    tiered: bool = False,
+    tier: int | None = None,
 ) -> ExactSolution:
     """Once no plan places more than ``placed`` (which ``plan`` does): the weight at that count.
 
@@ -477,7 +477,7 @@ def _at_proven_count(
             prices.student_price,
             weight_cap,
             deadline,
-            tiered,
+            tier,
         )
         if knapsacks
         else None

@@ -65,9 +65,15 @@ EARLY_MASTER_PAIRS = 60_000
 master takes over (``EARLY_SHARPEN_SHARE``, ``EARLY_SHARPEN_ITERATIONS``): there a round costs 20-80 ms
 and the master reaches in 20-50 iterations a lower bound than hundreds of rounds do (1,700 x 900
 seed 3: about 200 above the optimum after 40 rounds and the master, about 1,070 after 361 rounds and
-the master). Not on tiered weights (interests first), where the master barely lowers the bound and
-the rounds' ruling out is what shrinks the last MILP (``generate(700, 360, seed=3)``: 29,710 pairs open
+the master). Not on tiered weights (interests first), where the rounds' ruling out is what shrinks
+the last MILP (``generate(700, 360, seed=3)``: 29,710 pairs open
 after 40 rounds and the master, 18,814 after 507 rounds), nor on small networks, whose rounds are cheap."""
+GROW_MIN_PAIRS = 60_000
+"""On tiered weights and more pairs than this, the master's boxes double at each lower bound while the
+bound leaves a placement within interests open (``set_master.sharpen``): on the tight networks
+(112,000-212,000 pairs) that proved 700 seed 4, 900 seed 2 and 1,100 seed 1 (20-41 s instead of
+FEASIBLE at 60 s). On generated 700 x 360 networks (about 30,000 pairs) the bound was already near
+the tier, and the changed path made seeds 1 and 3 two and three times slower (their last MILP)."""
 EARLY_MASTER_ROUNDS = 40
 """The rounds before an early master: enough for its first sets and for a plan every ``PLAN_EVERY``
 (after 20, 1,700 x 900 seed 2's best plan was 4,676 below the optimum and the MILPs found no better
@@ -116,6 +122,10 @@ CORE_SHARE = 0.8
 CORE_TIME_SHARE = 0.2
 """That MILP may use this share of the time left, and no longer than the rounds took (or a second):
 HiGHS on a restricted set of pairs is erratic, and what it finds late the last MILP finds too."""
+FINISH_SECONDS = 0.5
+"""The last MILP stops this long before the deadline: HiGHS returns a few tenths of a second past its
+limit on 20,000-pair models (interest-first on 1,700 x 900, cut short: 60.1-60.3 s under a 60 s limit),
+and the plan is still to be checked and reported."""
 MAX_PROOF_PAIRS = 80_000
 """No MILP above this many pairs left (HiGHS on the capacity and mentor rows: 5.5-8 s on 13,000
 pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000)."""
@@ -147,13 +157,14 @@ def improve_and_prove(
     student_price: np.ndarray,
     weight_cap: int,
     deadline: float,
-    tiered: bool = False,
+    tier: int | None = None,
 ) -> AtCount | None:
     """Plans and a weight bound at the proven count ``placed`` (which ``plan`` places).
 
     ``placement_price`` is what a placement is worth on top of its weight and ``student_price`` the
     prices to start from (a flow's or an LP's duals in those units); ``weight_cap`` a bound already
-    known; ``tiered``: the weights are tiered (interests first, ``EARLY_MASTER_PAIRS``).
+    known; ``tier``: the weights are tiered, a tier worth this much (interests first,
+    ``EARLY_MASTER_PAIRS``, ``set_master.sharpen``).
     None when the companies' count vectors would make too large a table (``configurations``).
     """
     configs = configurations(inst)
@@ -170,7 +181,7 @@ def improve_and_prove(
     # A placement price of M or more (count first, as in the relaxation) stays as it is; any other is,
     # each round, the one that gives the least bound for the round's prices (``best_placement_price``).
     free_price = placement_price < inst.big_m()
-    early_master = free_price and not tiered and inst.n_pairs > EARLY_MASTER_PAIRS
+    early_master = free_price and tier is None and inst.n_pairs > EARLY_MASTER_PAIRS
     factor, stall, rounds = START_STEP_FACTOR, 0, 0
     direction: np.ndarray | None = None
     started = perf_counter()
@@ -233,7 +244,18 @@ def improve_and_prove(
     if free_price and best[0] > weight and part.n_pairs > SHARPEN_MIN_PAIRS and perf_counter() < deadline:
         # Sharper prices than the subgradient's, from a master LP over the companies' sets.
         sharpened = _sharpened(
-            inst, part, alive, configs, placed, best, recent, plan, chosen_lately, deadline, early_master
+            inst,
+            part,
+            alive,
+            configs,
+            placed,
+            best,
+            recent,
+            plan,
+            chosen_lately,
+            deadline,
+            early_master,
+            tier,
         )
         integer_price, placement_price = sharpened.student_price, sharpened.placement_price
     found, placement_price, profit = _priced(
@@ -264,7 +286,7 @@ def improve_and_prove(
             open_pairs = alive[left_open]
     if open_pairs.size > MAX_PROOF_PAIRS:
         return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
-    solved = _best_within(inst, configs, open_pairs, must, placed, deadline)
+    solved = _best_within(inst, configs, open_pairs, must, placed, deadline - FINISH_SECONDS)
     if solved is None:
         return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
     chosen, upper = solved
@@ -295,11 +317,14 @@ def _sharpened(
     chosen_lately: np.ndarray,
     deadline: float,
     early: bool,
+    tier: int | None,
 ) -> Priced:
     """``set_master.sharpen`` from the rounds' best prices, on the pairs left (``part``, whose pair
     ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``;
     the pairs the companies choose at its prices are marked in ``chosen_lately``; ``early``: after the
-    early master's few rounds (``EARLY_MASTER_PAIRS``)."""
+    early master's few rounds (``EARLY_MASTER_PAIRS``); ``tier``: the weights are tiered, and (above
+    ``GROW_MIN_PAIRS``) while the bound is a tier or more above ``plan`` the master's boxes grow at
+    each lower bound (``set_master.sharpen``)."""
 
     def price(student_price: np.ndarray, placement_price: int) -> Priced:
         found, placement_price, _ = _priced(
@@ -316,7 +341,9 @@ def _sharpened(
         (EARLY_SHARPEN_SHARE, EARLY_SHARPEN_ITERATIONS) if early else (SHARPEN_SHARE, MAX_ITERATIONS)
     )
     until = perf_counter() + share * (deadline - perf_counter())
-    return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until, iterations)
+    grows = tier is not None and inst.n_pairs > GROW_MIN_PAIRS
+    grow_above = int(inst.weight[plan].sum()) + tier if grows and tier is not None else None
+    return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until, iterations, grow_above)
 
 
 def _priced(

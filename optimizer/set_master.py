@@ -12,7 +12,9 @@ outside them no price); here it is solved near the rounds' best prices only (a *
 master's student duals are held within a box (``BOX_SHARE``) of the best prices so far, and its
 placement price within its own (``PLACEMENT_BOX_SHARE``), by penalty columns. Each iteration prices
 every company at the master's duals (``company_knapsacks``), adds the sets they choose as columns,
-and moves the boxes to those prices when their bound is lower, or widens them when nothing changed.
+and moves the boxes to those prices when their bound is lower (and, while that bound is a tier or more
+above the best plan on tiered weights, doubles them: a trust region that grows while its steps
+succeed), or widens them when nothing changed.
 HiGHS (``highspy``) re-solves the master from its last basis in a few milliseconds;
 ``scipy.optimize.linprog`` would start it afresh each time.
 
@@ -63,6 +65,7 @@ def sharpen(
     seeds: Sequence[np.ndarray],
     deadline: float,
     max_iterations: int = MAX_ITERATIONS,
+    grow_above: int | None = None,
 ) -> Priced:
     """The prices of least bound found from ``start`` (``start`` itself if none is lower).
 
@@ -70,7 +73,9 @@ def sharpen(
     for its own search); ``seeds``: arrays of pairs whose company sets start the master (the
     rounds' recent choices, the best plan's). Stops when an iteration adds no set and lowers no
     bound with the boxes widened ``WIDENINGS`` times, after ``max_iterations`` master LPs or at
-    ``deadline``.
+    ``deadline``. ``grow_above``: double the boxes too at each lower bound that is still at least this
+    (on tiered weights, the best plan's weight plus a tier: while the bound leaves a placement within
+    interests open, boxes of a fixed size crawl towards it).
     """
     import highspy
 
@@ -90,7 +95,15 @@ def sharpen(
         found = price(np.rint(student_price).astype(np.int64), round(placement_price))
         added = master.add_sets([np.flatnonzero(found.chosen)])
         if found.bound < best.bound:
+            # A lower bound: move there, and while it is at least ``grow_above`` let the next step go
+            # twice as far. With boxes of a fixed size the bound fell by about the box's width an
+            # iteration: 900 seed 3 on 0/1 weights for "within interests" (times 1,000) took 680
+            # iterations and 46 s to reach 1,443,000, doubling on each success 20 iterations and 3.6 s.
+            # Always doubling made 1,100 slower under count-then-score, and generated 700 x 360
+            # networks under interests first, whose bound was already within a tier.
             best = found
+            if grow_above is not None and found.bound >= grow_above:
+                master.widen()
         elif added == 0:
             # The master would give the same prices again: they lie on the box's edge, or are as good
             # as these sets can tell. A wider box, at most ``WIDENINGS`` times.

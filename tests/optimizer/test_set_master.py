@@ -2,11 +2,12 @@
 
 Whatever prices the master gives, the bound the caller takes is a knapsack bound at whole prices, so
 it must hold for every plan placing the count (checked against a MILP), never rise above the start,
-and be what those prices give when priced again.
+and be what those prices give when priced again, whether its boxes grow at each lower bound or not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import subprocess
 import sys
@@ -55,7 +56,8 @@ def test_the_sharpened_bound_holds_and_never_rises(table, data) -> None:  # type
     )
     start = price(start_prices, data.draw(st.integers(0, 3000)))
     seeds = [np.flatnonzero(heaviest)] if data.draw(st.booleans()) else []
-    found = sharpen(inst, start, price, placed, seeds, math.inf)
+    grow_above = data.draw(st.sampled_from([None, optimum, optimum + 1000]))
+    found = sharpen(inst, start, price, placed, seeds, math.inf, grow_above=grow_above)
     assert optimum <= found.bound <= start.bound
     assert found.student_price.dtype == np.int64 and (found.student_price >= 0).all()
     assert price(found.student_price, found.placement_price).bound == found.bound
@@ -75,6 +77,25 @@ def test_from_poor_prices_it_comes_down_close_to_the_optimum() -> None:
     found = sharpen(inst, start, price, placed, [np.flatnonzero(heaviest)], math.inf)
     assert optimum <= found.bound
     assert found.bound - optimum < (start.bound - optimum) / 10
+
+
+def test_growing_boxes_reach_a_bound_on_tiered_weights_at_least_as_low() -> None:
+    """On tiered weights (a tier per placement within interests, as the interest-first objective
+    weighs pairs), from prices two tiers too high: boxes of a fixed size crawl and stay dozens of tiers
+    above the optimum after their iterations; boxes that double at each lower bound end at it."""
+    rng = np.random.default_rng(11)
+    table = random_table(rng, 60, 15, density=0.35)
+    base = 1_000_000
+    inst = _usable_instance(table)
+    inst = dataclasses.replace(inst, weight=base * (rng.random(inst.n_pairs) < 0.5) + inst.weight)
+    heaviest = _lex_milp(inst, heaviest=True)
+    placed, optimum = int(heaviest.sum()), int(inst.weight[heaviest].sum())
+    price = _pricer(inst, placed)
+    start = price(np.full(inst.n_students, 2 * base, dtype=np.int64), 0)
+    fixed = sharpen(inst, start, price, placed, [], math.inf)
+    growing = sharpen(inst, start, price, placed, [], math.inf, grow_above=optimum)
+    assert optimum <= growing.bound <= fixed.bound
+    assert growing.bound - optimum < base < fixed.bound - optimum
 
 
 def test_highs_prints_nothing_on_standard_output() -> None:
