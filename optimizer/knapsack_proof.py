@@ -341,8 +341,9 @@ def _sharpened(
         (EARLY_SHARPEN_SHARE, EARLY_SHARPEN_ITERATIONS) if early else (SHARPEN_SHARE, MAX_ITERATIONS)
     )
     until = perf_counter() + share * (deadline - perf_counter())
-    grows = tier is not None and inst.n_pairs > GROW_MIN_PAIRS
-    grow_above = int(inst.weight[plan].sum()) + tier if grows and tier is not None else None
+    grow_above = None
+    if tier is not None and inst.n_pairs > GROW_MIN_PAIRS:
+        grow_above = int(inst.weight[plan].sum()) + tier
     return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until, iterations, grow_above)
 
 
