@@ -142,51 +142,50 @@ def solve_flow(problem: BenchProblem, pairs: np.ndarray) -> np.ndarray:
 
 def solve_milp(
     problem: BenchProblem, pairs: np.ndarray, binding: np.ndarray, time_limit: float
-) -> tuple[np.ndarray, bool, str, tuple[int, int]]:
-    """Two-stage MILP over ``pairs``: (mask over ``pairs``, proven optimal, status, (placed, weight) bound)."""
-    deadline = perf_counter() + time_limit
-    # Stage 1: the most students placed.
-    first = solve_stage(problem, pairs, binding, np.ones(pairs.size), None, time_limit)
-    if not first.optimal:
-        return (
-            first.chosen,
-            False,
-            f"stage 1: {first.message}",
-            (first.bound, int(problem.weight[pairs].sum())),
-        )
-    # Stage 2: with that many placed, the largest total weight.
-    weight = problem.weight[pairs]
-    second = solve_stage(problem, pairs, binding, weight, first.value, deadline - perf_counter())
-    if not second.chosen.any() and first.value > 0:
-        return first.chosen, False, f"stage 2: {second.message}", (first.value, second.bound)
-    status = "OPTIMAL" if second.optimal else f"stage 2: {second.message}"
-    return second.chosen, second.optimal, status, (first.value, second.bound)
+) -> tuple[np.ndarray, bool, str, tuple[int, ...]]:
+    """Two-stage MILP over ``pairs``: the most students placed, then, with that many placed, the
+    largest total weight (``solve_stages``; its bound is (placed, weight))."""
+    return solve_stages(
+        problem, pairs, binding, [np.ones(pairs.size, dtype=np.int64), problem.weight[pairs]], time_limit
+    )
 
 
 def solve_milp_interests(
     problem: BenchProblem, pairs: np.ndarray, binding: np.ndarray, in_interest: np.ndarray, time_limit: float
-) -> tuple[np.ndarray, bool, str, tuple[int, int, int]]:
+) -> tuple[np.ndarray, bool, str, tuple[int, ...]]:
     """The interest-first objective as a three-stage MILP over ``pairs``: the most placed; at that
     count, the most placed within interests (``in_interest``, a mask over ``pairs``); at both, the
-    largest total weight. Returns (mask over ``pairs``, proven optimal, status, (placed, within
-    interests, weight) bound); a stage that does not finish leaves its plan and bound, and the
-    stages after it unsolved."""
+    largest total weight (``solve_stages``; its bound is (placed, within interests, weight))."""
+    objectives = [np.ones(pairs.size, dtype=np.int64), in_interest.astype(np.int64), problem.weight[pairs]]
+    return solve_stages(problem, pairs, binding, objectives, time_limit)
+
+
+def solve_stages(
+    problem: BenchProblem,
+    pairs: np.ndarray,
+    binding: np.ndarray,
+    objectives: list[np.ndarray],
+    time_limit: float,
+) -> tuple[np.ndarray, bool, str, tuple[int, ...]]:
+    """Lexicographic MILP over ``pairs``: the largest ``objectives[0] . x``, then at that value the
+    largest ``objectives[1] . x``, and so on, one HiGHS MILP per stage (small coefficients in each,
+    so that HiGHS's tolerances cannot blur one unit of a later stage against one of an earlier).
+
+    Returns (mask over ``pairs``, proven optimal, status, bound per stage). A stage cut short by the
+    time leaves its plan (the stage before's where it found none), its bound, and for the stages
+    after it the most they could be (their positive coefficients' sum); its status names it.
+    """
     deadline = perf_counter() + time_limit
-    first = solve_stage(problem, pairs, binding, np.ones(pairs.size), None, time_limit)
-    everything = (pairs.size, int(in_interest.sum()), int(problem.weight[pairs].clip(0).sum()))
-    if not first.optimal:
-        return first.chosen, False, f"stage 1: {first.message}", (first.bound, *everything[1:])
-    second = solve_stage(
-        problem, pairs, binding, in_interest.astype(np.int64), first.value, deadline - perf_counter()
-    )
-    if not second.optimal:
-        best = second.chosen if second.chosen.any() else first.chosen
-        return best, False, f"stage 2: {second.message}", (first.value, second.bound, everything[2])
-    weight = problem.weight[pairs]
-    third = solve_stage(
-        problem, pairs, binding, weight, first.value, deadline - perf_counter(), (in_interest, second.value)
-    )
-    if not third.chosen.any():
-        return second.chosen, False, f"stage 3: {third.message}", (first.value, second.value, third.bound)
-    status = "OPTIMAL" if third.optimal else f"stage 3: {third.message}"
-    return third.chosen, third.optimal, status, (first.value, second.value, third.bound)
+    chosen = np.zeros(pairs.size, dtype=bool)
+    kept: list[tuple[np.ndarray, int]] = []  # the stages solved: (objective, its optimum)
+    for number, objective in enumerate(objectives, start=1):
+        stage = solve_stage(problem, pairs, binding, objective, None, deadline - perf_counter(), kept)
+        if not stage.optimal:
+            if stage.chosen.any():
+                chosen = stage.chosen
+            rest = tuple(int(later.clip(0).sum()) for later in objectives[number:])
+            bound = (*(value for _, value in kept), stage.bound, *rest)
+            return chosen, False, f"stage {number}: {stage.message}", bound
+        chosen = stage.chosen
+        kept.append((objective, stage.value))
+    return chosen, True, "OPTIMAL", tuple(value for _, value in kept)

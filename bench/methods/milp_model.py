@@ -4,13 +4,13 @@ Rows: one per student (at most one internship), one per company (at most
 ``capacity`` students), and one per company whose mentor limit can bind (support
 load at most ``mentor_capacity``). A stage objective is one number per pair
 (1 to count placements, or the integer weight); ``min_count`` adds the row
-"at least that many placed" of the second stage, and ``at_least`` rows "at least
-``value`` of these pairs" (the interest-first objective's "that many within
-interests").
+"at least that many placed" of the second stage, and ``at_least`` rows "an earlier
+stage's objective at least its optimum" (``exact.solve_stages``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +34,7 @@ def placement_rows(
     pairs: np.ndarray,
     binding: np.ndarray,
     min_count: int | None,
-    at_least: tuple[np.ndarray, int] | None = None,
+    at_least: Sequence[tuple[np.ndarray, int]] = (),
 ) -> Rows:
     n = pairs.size
     student, company = problem.student[pairs], problem.company[pairs]
@@ -64,10 +64,9 @@ def placement_rows(
         # At least `min_count` students placed (the first stage's optimum), written as -sum(x) <= -min_count.
         blocks.append(csr_matrix(-ones.reshape(1, -1)))
         upper.append(np.array([-float(min_count)]))
-    if at_least is not None:
-        # At least `value` of the pairs marked (a mask over `pairs`), written as -sum(x[marked]) <= -value.
-        marked, value = at_least
-        blocks.append(csr_matrix(-marked.astype(float).reshape(1, -1)))
+    for coefficients, value in at_least:
+        # coefficients . x >= value (one per pair of `pairs`), written as -coefficients . x <= -value.
+        blocks.append(csr_matrix(-coefficients.astype(float).reshape(1, -1)))
         upper.append(np.array([-float(value)]))
     return Rows(csr_matrix(vstack(blocks)), np.concatenate(upper), mentor_companies)
 
@@ -88,7 +87,7 @@ def solve_stage(
     objective: np.ndarray,
     min_count: int | None,
     time_limit: float,
-    at_least: tuple[np.ndarray, int] | None = None,
+    at_least: Sequence[tuple[np.ndarray, int]] = (),
 ) -> StageResult:
     """Maximise ``objective`` (integers) over integer plans of ``pairs`` with HiGHS's MILP solver.
 
