@@ -147,20 +147,59 @@ class CountVectorBound:
     lp_levels: np.ndarray
 
 
-def count_vector_bound(inst: Instance, configs: Configurations, deadline: float) -> CountVectorBound | None:
-    """A bound on the number placed from the count-vector LP on every pair (None if not solved in time).
+def count_vector_bound(
+    inst: Instance,
+    configs: Configurations,
+    deadline: float,
+    columns: np.ndarray | None = None,
+    enough: int = 0,
+) -> CountVectorBound | None:
+    """A bound on the number placed from the count-vector LP (None if no round solved in time).
 
     HiGHS's student duals, rounded to ``1 / PRICE_SCALE``, price a Lagrangian whose companies each take
-    their best fitting students (``company_best``, in whole numbers): its bound holds for every plan
-    whatever the LP's rounding errors, and at the LP's duals it is the LP's optimum, rounded down.
+    their best fitting students (``company_best``, in whole numbers) on every pair: its bound holds for
+    every plan whatever the LP's rounding errors, and at the duals of the LP on every pair it is that
+    LP's optimum, rounded down. ``columns``: the LP starts on these pairs (a mask) and grows by column
+    generation, the pairs the companies take at its prices coming in, until none is new or the bound
+    is ``enough`` (a plan's count); None: every pair. On 1,700 x 900 seed 5 (198,066 pairs) from each
+    student's 4 best pairs the bound reached that network's optimum, 1,653, in 10 rounds (0.1-1.1 s
+    each, 15,274 pairs), where the LP on every pair took 44 s.
     """
+    everyone = np.ones(inst.n_pairs, dtype=bool)
+    columns = everyone.copy() if columns is None else columns.copy()
+    best: CountVectorBound | None = None
+    while True:
+        solved = _mix_lp(inst, configs, np.flatnonzero(columns), deadline)
+        if solved is None:
+            return best
+        dual, pairs, taken, value = solved
+        price = np.rint(dual * PRICE_SCALE).astype(np.int64)
+        found = company_best(inst, configs, PRICE_SCALE - price[inst.student], price)
+        placed = found.total // PRICE_SCALE
+        if best is None or placed < best.placed:
+            levels = students_per_level(inst, pairs, taken, max(configs.levels - 1, 1))
+            best = CountVectorBound(placed, levels)
+        new = found.chosen & ~columns
+        # The LP on these columns places ``value``, no more than on every pair: a whole bound cannot
+        # fall below it rounded down.
+        if not new.any() or best.placed <= max(enough, math.floor(value + 1e-6)):
+            return best
+        columns |= new
+
+
+def _mix_lp(
+    inst: Instance, configs: Configurations, pairs: np.ndarray, deadline: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """The count-vector LP ``max sum x`` on ``pairs``: its student duals (``>= 0``), the pairs, how
+    much of each it takes and its optimum; None if it did not solve in time."""
     from scipy.optimize import linprog
 
     time_left = deadline - perf_counter()
-    if time_left <= 0.1 or inst.n_pairs == 0:
+    if time_left <= 0.1:
         return None
-    everyone = np.arange(inst.n_pairs)
-    model = mix_model(inst, configs, everyone)
+    if pairs.size == 0:  # no columns yet: no prices (the companies' choices bring pairs in)
+        return np.zeros(inst.n_students), pairs, np.zeros(0), 0.0
+    model = mix_model(inst, configs, pairs)
     at_most_one = model.matrix[: model.balance_start]
     solved = linprog(
         np.concatenate([-np.ones(model.n_pairs), np.zeros(model.n_vectors)]),
@@ -175,9 +214,4 @@ def count_vector_bound(inst: Instance, configs: Configurations, deadline: float)
     if solved.status != 0:
         return None
     dual = np.maximum(-np.asarray(solved.ineqlin.marginals)[: inst.n_students], 0.0)
-    price = np.rint(dual * PRICE_SCALE).astype(np.int64)
-    found = company_best(inst, configs, PRICE_SCALE - price[inst.student], price)
-    levels = students_per_level(
-        inst, everyone, np.asarray(solved.x)[: model.n_pairs], max(configs.levels - 1, 1)
-    )
-    return CountVectorBound(found.total // PRICE_SCALE, levels)
+    return dual, pairs, np.asarray(solved.x)[: model.n_pairs], -float(solved.fun)

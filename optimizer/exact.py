@@ -77,7 +77,8 @@ share of the time limit; the search over load limits after it stops as soon as i
 COUNT_VECTOR_MAX_PAIRS = 60_000
 """When the count LP leaves the plan short, the count-vector LP on every pair (``count_vectors``) runs up
 to this many pairs (generate(700, 360, seed=3), 29,718 pairs: 669.5 in 1.5 s where the capacity and
-mentor rows allow 672; 1,700 x 900 seed 5, 198,066 pairs: 106 s)."""
+mentor rows allow 672; 1,700 x 900 seed 5, 198,066 pairs: 106 s, 44 s on 4 December), and so does the
+count's MILP on those rows; above, the LP grows by column generation (``count_vector_bound``)."""
 LEVEL_SEARCH_SHARE = 0.8
 """The search over the companies' load limits (when the plan places fewer than the relaxation) ends by
 this share of the time limit, before the Lagrangian rounds' own end."""
@@ -117,6 +118,10 @@ LARGE_INSTANCE_PAIRS = 2_000_000
 """Above this many pairs the first active set is each student's best pair only (no full sort), and
 the flows' pricing watches each student's better pairs before it sweeps them all."""
 WATCHED_PAIRS_PER_STUDENT = 48
+FIRST_SEARCH_FLOWS = 6
+"""Above ``COUNT_VECTOR_MAX_PAIRS`` the search over load limits first has this many of the first flow's
+time (1.5-2.2 s on 1,700 x 900): it proved the count of 900 seeds 1-4 within 1 s, and with the
+count-vector LP first, which it did not need, they took 0.5-4.0 s longer (15th session)."""
 
 
 def solve_exact(
@@ -386,7 +391,9 @@ def _settle_count(
 
     The count's LP (``count_bound``), then up to ``COUNT_VECTOR_MAX_PAIRS`` the count-vector LP
     (``count_vectors``), bound the count; the search over load limits (``_search_count``), then up
-    to the same size the count's MILP (``_count_by_milp``), look for a plan that places more.
+    to the same size the count's MILP (``_count_by_milp``), look for a plan that places more. Above
+    that size the search first, for ``FIRST_SEARCH_FLOWS`` flows' time, then the count-vector LP by
+    column generation, then the search again from its levels.
     """
     started = perf_counter()
     # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
@@ -398,23 +405,56 @@ def _settle_count(
     stats["count_lp_rounds"] = lp.rounds
     placed_bound = min(relaxed_placed, lp.placed)
     lp_levels = lp.lp_levels
-    configs = configurations(inst) if inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS else None
-    if int(plan.sum()) < placed_bound and configs is not None:
-        started = perf_counter()
-        mixed = count_vector_bound(inst, configs, lp_deadline)
-        stats["count_vector_seconds"] = perf_counter() - started
-        if mixed is not None:
-            stats["count_vector_bound"] = mixed.placed
-            placed_bound, lp_levels = min(placed_bound, mixed.placed), mixed.lp_levels
-    if int(plan.sum()) < placed_bound:
-        plan, placed_bound = _search_count(
-            inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+    configs = configurations(inst)
+    small = inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS
+    if int(plan.sum()) < placed_bound and configs is not None and small:
+        placed_bound, lp_levels = _count_vectors(
+            inst, configs, plan, None, placed_bound, lp_levels, lp_deadline, stats
         )
-    if int(plan.sum()) < placed_bound and configs is not None:
+    if int(plan.sum()) < placed_bound:
+        # Above COUNT_VECTOR_MAX_PAIRS the search has a few flows' time first: it usually closes
+        # the count at once (1,700 x 900 seeds 1-4), and the count-vector LP follows only if not.
+        until = search_deadline
+        if not small and configs is not None:
+            until = min(until, perf_counter() + FIRST_SEARCH_FLOWS * stats["first_flow_seconds"])
+        plan, placed_bound = _search_count(
+            inst, plan, lex_weight, binding, placed_bound, lp_levels, until, stats
+        )
+    if int(plan.sum()) < placed_bound and configs is not None and not small:
+        columns = first_columns | plan
+        placed_bound, lp_levels = _count_vectors(
+            inst, configs, plan, columns, placed_bound, lp_levels, lp_deadline, stats
+        )
+        if int(plan.sum()) < placed_bound:
+            plan, placed_bound = _search_count(
+                inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+            )
+    if int(plan.sum()) < placed_bound and configs is not None and small:
         plan, placed_bound = _count_by_milp(
             inst, configs, plan, lex_weight, binding, placed_bound, search_deadline, stats
         )
     return plan, placed_bound
+
+
+def _count_vectors(
+    inst: Instance,
+    configs: Configurations,
+    plan: np.ndarray,
+    columns: np.ndarray | None,
+    placed_bound: int,
+    lp_levels: np.ndarray | None,
+    deadline: float,
+    stats: dict[str, float],
+) -> tuple[int, np.ndarray | None]:
+    """The count-vector LP's bound (on every pair, or by column generation from ``columns``) and
+    its levels, where lower than ``placed_bound``."""
+    started = perf_counter()
+    mixed = count_vector_bound(inst, configs, deadline, columns, int(plan.sum()))
+    stats["count_vector_seconds"] = perf_counter() - started
+    if mixed is None:
+        return placed_bound, lp_levels
+    stats["count_vector_bound"] = mixed.placed
+    return min(placed_bound, mixed.placed), mixed.lp_levels
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,11 +10,14 @@ from __future__ import annotations
 from time import perf_counter
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+import optimizer.exact
 from optimizer.company_knapsacks import configurations
 from optimizer.count_vectors import count_vector_bound
-from optimizer.exact import _count_by_milp
+from optimizer.exact import _count_by_milp, solve_exact
 from optimizer.instance import Instance
 from tests.optimizer.test_knapsack_proof import _lex_milp
 from tests.optimizer.test_level_search import _usable_instance
@@ -45,6 +48,21 @@ def test_no_plan_places_more_than_the_bound(table) -> None:  # type: ignore[no-u
     most = _most_placed(inst)
     bound = _bound(inst)
     assert most <= bound <= int((np.bincount(inst.student, minlength=inst.n_students) > 0).sum())
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_by_column_generation_the_bound_holds_and_is_no_looser(table, data) -> None:  # type: ignore[no-untyped-def]
+    """From any first columns (none at all too): never below the most placed, never above the LP's
+    bound on every pair."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    columns = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)))
+    found = count_vector_bound(inst, configs, perf_counter() + 30, columns)
+    assert found is not None
+    assert _most_placed(inst) <= found.placed <= _bound(inst)
 
 
 def test_whole_count_vectors_rule_out_what_fractional_mentor_hours_allow() -> None:
@@ -80,3 +98,18 @@ def test_the_count_milp_places_the_most_and_proves_it(table) -> None:  # type: i
     )
     assert inst.is_feasible(plan)
     assert int(plan.sum()) == most == bound
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4))
+def test_above_the_size_limit_the_search_and_column_generation_prove_the_count(table) -> None:  # type: ignore[no-untyped-def]
+    """The large networks' path (a search with no time, the count-vector LP by column generation, the
+    search again) on small ones: the solve places the most and proves it."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.exact, "COUNT_VECTOR_MAX_PAIRS", -1)
+        patch.setattr(optimizer.exact, "FIRST_SEARCH_FLOWS", 0)
+        solution = solve_exact(inst, time_limit=30)
+    assert inst.is_feasible(solution.chosen)
+    assert solution.value.placed == solution.bound.placed == _most_placed(inst)
