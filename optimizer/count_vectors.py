@@ -165,8 +165,7 @@ def count_vector_bound(
     student's 4 best pairs the bound reached that network's optimum, 1,653, in 10 rounds (0.1-1.1 s
     each, 15,274 pairs), where the LP on every pair took 44 s.
     """
-    everyone = np.ones(inst.n_pairs, dtype=bool)
-    columns = everyone.copy() if columns is None else columns.copy()
+    columns = np.ones(inst.n_pairs, dtype=bool) if columns is None else columns.copy()
     best: CountVectorBound | None = None
     while True:
         solved = _mix_lp(inst, configs, np.flatnonzero(columns), deadline)

@@ -406,32 +406,34 @@ def _settle_count(
     placed_bound = min(relaxed_placed, lp.placed)
     lp_levels = lp.lp_levels
     configs = configurations(inst)
-    small = inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS
-    if int(plan.sum()) < placed_bound and configs is not None and small:
-        placed_bound, lp_levels = _count_vectors(
-            inst, configs, plan, None, placed_bound, lp_levels, lp_deadline, stats
-        )
-    if int(plan.sum()) < placed_bound:
-        # Above COUNT_VECTOR_MAX_PAIRS the search has a few flows' time first: it usually closes
-        # the count at once (1,700 x 900 seeds 1-4), and the count-vector LP follows only if not.
-        until = search_deadline
-        if not small and configs is not None:
-            until = min(until, perf_counter() + FIRST_SEARCH_FLOWS * stats["first_flow_seconds"])
-        plan, placed_bound = _search_count(
-            inst, plan, lex_weight, binding, placed_bound, lp_levels, until, stats
-        )
-    if int(plan.sum()) < placed_bound and configs is not None and not small:
-        columns = first_columns | plan
-        placed_bound, lp_levels = _count_vectors(
-            inst, configs, plan, columns, placed_bound, lp_levels, lp_deadline, stats
-        )
+    if configs is None or inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS:
+        if int(plan.sum()) < placed_bound and configs is not None:
+            placed_bound, lp_levels = _count_vectors(
+                inst, configs, plan, None, placed_bound, lp_levels, lp_deadline, stats
+            )
         if int(plan.sum()) < placed_bound:
             plan, placed_bound = _search_count(
                 inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
             )
-    if int(plan.sum()) < placed_bound and configs is not None and small:
-        plan, placed_bound = _count_by_milp(
-            inst, configs, plan, lex_weight, binding, placed_bound, search_deadline, stats
+        if int(plan.sum()) < placed_bound and configs is not None:
+            plan, placed_bound = _count_by_milp(
+                inst, configs, plan, lex_weight, binding, placed_bound, search_deadline, stats
+            )
+        return plan, placed_bound
+    # Larger: the search has a few flows' time first, as it usually closes the count at once
+    # (1,700 x 900 seeds 1-4); the count-vector LP follows only if not, and the search again from it.
+    if int(plan.sum()) < placed_bound:
+        until = min(search_deadline, perf_counter() + FIRST_SEARCH_FLOWS * stats["first_flow_seconds"])
+        plan, placed_bound = _search_count(
+            inst, plan, lex_weight, binding, placed_bound, lp_levels, until, stats
+        )
+    if int(plan.sum()) < placed_bound:
+        placed_bound, lp_levels = _count_vectors(
+            inst, configs, plan, first_columns | plan, placed_bound, lp_levels, lp_deadline, stats
+        )
+    if int(plan.sum()) < placed_bound:
+        plan, placed_bound = _search_count(
+            inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
         )
     return plan, placed_bound
 
