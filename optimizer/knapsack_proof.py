@@ -69,11 +69,14 @@ the master). Not on tiered weights (interests first), where the rounds' ruling o
 the last MILP (``generate(700, 360, seed=3)``: 29,710 pairs open
 after 40 rounds and the master, 18,814 after 507 rounds), nor on small networks, whose rounds are cheap."""
 GROW_MIN_PAIRS = 60_000
-"""On tiered weights and more pairs than this, the master's boxes double at each lower bound while the
-bound leaves a placement within interests open (``set_master.sharpen``): on the tight networks
-(112,000-212,000 pairs) that proved 700 seed 4, 900 seed 2 and 1,100 seed 1 (20-41 s instead of
-FEASIBLE at 60 s). On generated 700 x 360 networks (about 30,000 pairs) the bound was already near
-the tier, and the changed path made seeds 1 and 3 two and three times slower (their last MILP)."""
+"""On more pairs than this the set master's boxes are a trust region (``set_master.sharpen``): they
+double at each lower bound (on tiered weights only while the bound leaves a placement within
+interests open) and halve after a step that lowers nothing. On tiered weights that proved 700 seed 4,
+900 seed 2 and 1,100 seed 1 (20-41 s instead of FEASIBLE at 60 s); on plain weights 1,700 x 900
+seed 7's master reached in 26 iterations (1.1 s) a bound that fixed boxes had not reached after 100
+(2.6 s, 3,000 weight units higher, too many pairs left open for the last MILP: FEASIBLE at 58 s; now
+OPTIMAL in 9 s). On generated 700 x 360 networks (about 30,000 pairs) the bound was already near the
+tier, and the changed path made seeds 1 and 3 two and three times slower (their last MILP)."""
 EARLY_MASTER_ROUNDS = 40
 """The rounds before an early master: enough for its first sets and for a plan every ``PLAN_EVERY``
 (after 20, 1,700 x 900 seed 2's best plan was 4,676 below the optimum and the MILPs found no better
@@ -129,6 +132,12 @@ and the plan is still to be checked and reported."""
 MAX_PROOF_PAIRS = 80_000
 """No MILP above this many pairs left (HiGHS on the capacity and mentor rows: 5.5-8 s on 13,000
 pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000)."""
+CORE_ALONE_SHARE = 0.5
+"""Where more pairs than ``MAX_PROOF_PAIRS`` are open, no last MILP can follow the one on the pairs
+chosen lately: only a heavier plan from it can narrow the gap enough, so it may use this share of the
+time left (1,700 x 900 seed 8: the rounds' best plan 11,674 weight units below the optimum, 183,289
+pairs open; in 4.2 s that MILP found a plan 69 below it, leaving 16,898 open, where under the usual
+limit of 3.6 s it found none and the solve ended FEASIBLE at 58 s)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -273,6 +282,8 @@ def improve_and_prove(
         # A heavier plan on the pairs chosen lately narrows the gap, and so the pairs left open.
         now = perf_counter()
         until = now + min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
+        if open_pairs.size > MAX_PROOF_PAIRS:  # no last MILP unless this one narrows the gap
+            until = now + CORE_ALONE_SHARE * (deadline - now)
         solved = _best_within(inst, configs, core, must, placed, until)
         core_pairs, core_seconds = core.size, perf_counter() - now
         chosen = None if solved is None else solved[0]
@@ -322,9 +333,9 @@ def _sharpened(
     """``set_master.sharpen`` from the rounds' best prices, on the pairs left (``part``, whose pair
     ``p`` is ``alive[p]`` of ``inst``), started with the sets of the last rounds and of ``plan``;
     the pairs the companies choose at its prices are marked in ``chosen_lately``; ``early``: after the
-    early master's few rounds (``EARLY_MASTER_PAIRS``); ``tier``: the weights are tiered, and (above
-    ``GROW_MIN_PAIRS``) while the bound is a tier or more above ``plan`` the master's boxes grow at
-    each lower bound (``set_master.sharpen``)."""
+    early master's few rounds (``EARLY_MASTER_PAIRS``). Above ``GROW_MIN_PAIRS`` the master's boxes
+    are a trust region; ``tier``: the weights are tiered, and the boxes grow only while the bound is
+    a tier or more above ``plan``."""
 
     def price(student_price: np.ndarray, placement_price: int) -> Priced:
         found, placement_price, _ = _priced(
@@ -342,8 +353,8 @@ def _sharpened(
     )
     until = perf_counter() + share * (deadline - perf_counter())
     grow_above = None
-    if tier is not None and inst.n_pairs > GROW_MIN_PAIRS:
-        grow_above = int(inst.weight[plan].sum()) + tier
+    if inst.n_pairs > GROW_MIN_PAIRS:  # boxes as a trust region; on tiered weights, while a tier is open
+        grow_above = int(inst.weight[plan].sum()) + (0 if tier is None else tier)
     return sharpen(inst, price(best[2], best[1]), price, placed, seeds, until, iterations, grow_above)
 
 

@@ -73,9 +73,11 @@ def sharpen(
     for its own search); ``seeds``: arrays of pairs whose company sets start the master (the
     rounds' recent choices, the best plan's). Stops when an iteration adds no set and lowers no
     bound with the boxes widened ``WIDENINGS`` times, after ``max_iterations`` master LPs or at
-    ``deadline``. ``grow_above``: double the boxes too at each lower bound that is still at least this
-    (on tiered weights, the best plan's weight plus a tier: while the bound leaves a placement within
-    interests open, boxes of a fixed size crawl towards it).
+    ``deadline``. ``grow_above``: a trust region: double the boxes at each lower bound that is still
+    at least this, and halve them (to no less than they started) after an iteration that adds sets
+    but lowers no bound (boxes of a fixed size crawl: on the tight networks, about 90 weight units an
+    iteration; on tiered weights, while the bound leaves a placement within interests open, a box's
+    width an iteration where a tier is worth millions).
     """
     import highspy
 
@@ -99,12 +101,19 @@ def sharpen(
             # twice as far. With boxes of a fixed size the bound fell by about the box's width an
             # iteration: 900 seed 3 on 0/1 weights for "within interests" (times 1,000) took 680
             # iterations and 46 s to reach 1,443,000, doubling on each success 20 iterations and 3.6 s.
-            # Always doubling made 1,100 slower under count-then-score, and generated 700 x 360
-            # networks under interests first, whose bound was already within a tier.
+            # Doubling without halving (below) ended 1,700 x 1,100 seed 1 and 900 seed 10 a little
+            # higher than fixed boxes, and their last MILPs took 2-3 s longer; with it, at the same
+            # bound in fewer iterations. Not on generated 700 x 360 networks (``GROW_MIN_PAIRS``).
             best = found
             if grow_above is not None and found.bound >= grow_above:
                 master.widen()
-        elif added == 0:
+        elif added > 0:
+            # New sets, no lower bound: the step went too far for what the master knows. (On tiered
+            # weights within a tier too: 1,700 x 900 seed 3 under interests first proven in 38-40 s
+            # instead of FEASIBLE at 60 s; seed 2 took 7 s longer, 17 more iterations, same bound.)
+            if grow_above is not None:
+                master.narrow()
+        else:
             # The master would give the same prices again: they lie on the box's edge, or are as good
             # as these sets can tell. A wider box, at most ``WIDENINGS`` times.
             if widenings == WIDENINGS:
@@ -125,6 +134,7 @@ class _Master:
         self.inst = inst
         mean_weight = max(float(np.abs(inst.weight).mean()), 1.0)
         self.box, self.placement_box = BOX_SHARE * mean_weight, PLACEMENT_BOX_SHARE * mean_weight
+        self.first_box, self.first_placement_box = self.box, self.placement_box
         n, m = inst.n_students, inst.n_companies
         self.count_row = n + m
         self.seen: set[tuple[int, int]] = set()  # (company, hash) of each set in the master
@@ -171,6 +181,11 @@ class _Master:
     def widen(self) -> None:
         """Double both boxes (``centre`` applies them)."""
         self.box, self.placement_box = 2 * self.box, 2 * self.placement_box
+
+    def narrow(self) -> None:
+        """Halve both boxes, to no less than their first size (``centre`` applies them)."""
+        self.box = max(self.box / 2, self.first_box)
+        self.placement_box = max(self.placement_box / 2, self.first_placement_box)
 
     def duals(self) -> tuple[np.ndarray, float]:
         """The students' prices (``>= 0``) and the placement price of the master's last solution."""

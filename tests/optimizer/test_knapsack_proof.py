@@ -207,15 +207,17 @@ def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, pl
     sharpen=st.booleans(),
     core=st.booleans(),
     early=st.booleans(),
+    grow=st.booleans(),
     data=st.data(),
 )
 def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
-    table, price_is_m, rounds, sharpen, core, early, data
+    table, price_is_m, rounds, sharpen, core, early, grow, data
 ) -> None:  # type: ignore[no-untyped-def]
     """With one or two rounds the gap stays open and the MILPs on the pairs left must close it;
     ``sharpen``: the set master's prices (``set_master``) on however few pairs are left; ``core``:
     the MILP on the pairs chosen lately runs however many of the open pairs they are; ``early``: the
-    rounds hand over to the master early (``EARLY_MASTER_PAIRS``) however few pairs there are."""
+    rounds hand over to the master early (``EARLY_MASTER_PAIRS``) however few pairs there are;
+    ``grow``: the master's boxes are a trust region (``GROW_MIN_PAIRS``)."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
@@ -236,12 +238,53 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
         if early:
             patch.setattr(optimizer.knapsack_proof, "EARLY_MASTER_PAIRS", 0)
             patch.setattr(optimizer.knapsack_proof, "EARLY_MASTER_ROUNDS", 3)
+        if grow:
+            patch.setattr(optimizer.knapsack_proof, "GROW_MIN_PAIRS", 0)
         found = improve_and_prove(inst, binding, lightest, placed, placement_price, start, 10**12, math.inf)
     assert found is not None
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
     assert found.weight == int(inst.weight[found.plan].sum())
     assert found.weight_bound >= heaviest  # the bound holds for every plan placing that many
     assert found.proven and found.weight == heaviest
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_with_too_many_pairs_open_for_a_last_milp_the_one_on_the_pairs_chosen_lately_gets_half_the_time(
+    table, data
+) -> None:  # type: ignore[no-untyped-def]
+    """With every open pair too many for a last MILP (``MAX_PROOF_PAIRS`` 0), the MILP on the pairs
+    chosen lately may use half the time left (``CORE_ALONE_SHARE``), not the rounds' time; whatever it
+    finds, the plan places the most, and the bound holds for every plan."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    lightest = _lex_milp(inst, heaviest=False)
+    heaviest = int(inst.weight[_lex_milp(inst, heaviest=True)].sum())
+    placed = int(lightest.sum())
+    start = np.array(
+        data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
+    )
+    limits: list[float] = []
+
+    def best_within(*args):  # type: ignore[no-untyped-def]
+        limits.append(args[5] - optimizer.knapsack_proof.perf_counter())
+        return _best_within(*args)
+
+    deadline = optimizer.knapsack_proof.perf_counter() + 1_000.0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.knapsack_proof, "MAX_ROUNDS", 1)
+        patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", 0)
+        patch.setattr(optimizer.knapsack_proof, "CORE_MIN_PAIRS", 0)
+        patch.setattr(optimizer.knapsack_proof, "CORE_SHARE", 2.0)
+        patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
+        found = improve_and_prove(inst, inst.mentor_can_bind(), lightest, placed, 0, start, 10**12, deadline)
+    assert found is not None
+    assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
+    assert int(inst.weight[lightest].sum()) <= found.weight <= heaviest <= found.weight_bound
+    assert found.proof_pairs == 0  # no last MILP
+    assert len(limits) <= 1
+    if found.core_pairs:
+        assert limits and limits[0] > 400.0  # half of the ~1,000 s left, not the rounds' second
 
 
 @PROPERTIES

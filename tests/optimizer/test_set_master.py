@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from optimizer.company_knapsacks import configurations
 from optimizer.instance import Instance
 from optimizer.knapsack_proof import _priced
-from optimizer.set_master import Priced, sharpen
+from optimizer.set_master import Priced, _Master, sharpen
 from tests.optimizer.test_knapsack_proof import _lex_milp
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
@@ -130,3 +130,17 @@ def test_each_company_set_enters_the_master_once() -> None:
     assert master.add_sets(choices) == len(distinct)
     assert master.add_sets(choices[1:3]) == 0
     assert master.highs.getNumCol() == master.n_box + len(distinct)
+
+
+def test_the_boxes_narrow_to_no_less_than_they_started() -> None:
+    """The trust region's halving after a step that lowers nothing stops at the first boxes."""
+    inst = _usable_instance(random_table(np.random.default_rng(3), 20, 6, density=0.4))
+    master = _Master(inst, 5)
+    first = (master.box, master.placement_box)
+    master.widen()
+    master.widen()
+    master.narrow()
+    assert (master.box, master.placement_box) == (2 * first[0], 2 * first[1])
+    master.narrow()
+    master.narrow()
+    assert (master.box, master.placement_box) == first
