@@ -2,7 +2,7 @@
 
 Run on its own to refresh the "tight" section of docs/benchmarks.md::
 
-    .venv/bin/python bench/bench_tight.py                          # 700, 900, 1,100 companies, seeds 1-5
+    .venv/bin/python bench/bench_tight.py                          # 700, 900, 1,100 companies, seeds 1-10
     .venv/bin/python bench/bench_tight.py --companies 900 --seeds 1 2 --time-limit 20
 
 Each network is ``features.synthetic.generate(1700, companies, seed)`` scored with the
@@ -38,7 +38,8 @@ if str(ROOT) not in sys.path:
 
 CACHE = ROOT / "bench" / ".out" / "tight"
 COMPANIES = (700, 900, 1100)
-SEEDS = (1, 2, 3, 4, 5)
+SEEDS = tuple(range(1, 11))
+"""The optimizer's constants were tuned on seeds 1-5; seeds 6-10 are the held-out ones."""
 TIME_LIMIT = 30.0
 
 
@@ -159,6 +160,9 @@ def markdown(rows: list[dict[str, Any]], time_limit: float) -> str:
     closed = sum(row["optimizer"]["placed"] == row["optimizer"]["placed_bound"] for row in rows)
     by_highs = sum(row["highs"]["status"] == "OPTIMAL" for row in rows)
     at_least_five = sum(_times_as_long(row) >= 5 for row in rows if row["optimizer"]["status"] == "OPTIMAL")
+    within_five_seconds = sum(
+        row["optimizer"]["status"] == "OPTIMAL" and row["optimizer"]["seconds"] <= 5 for row in rows
+    )
     lines += [
         "",
         f"The optimizer proved {proven} of {len(rows)} plans optimal, the total score included (the companies' "
@@ -168,7 +172,8 @@ def markdown(rows: list[dict[str, Any]], time_limit: float) -> str:
         f"HiGHS proved {by_highs} within its limit. *HiGHS / optimizer*: HiGHS's seconds over the "
         "optimizer's where both proved the optimum; '>' where only the optimizer did (HiGHS stopped at its "
         "limit, so its proof would take longer still); '-' where the optimizer did not prove its plan. "
-        f"At least 5 times as fast as HiGHS, proven: {at_least_five} of {len(rows)}. CP-SAT, given the whole "
+        f"At least 5 times as fast as HiGHS, proven: {at_least_five} of {len(rows)}; proven within 5 s: "
+        f"{within_five_seconds} of {len(rows)}. CP-SAT, given the whole "
         "problem, found no plan where its status is UNKNOWN. Times above a limit are model building (CP-SAT), "
         "a stage finishing its node (HiGHS), or the optimizer's last step.",
     ]
