@@ -281,10 +281,11 @@ def improve_and_prove(
     if core is not None:
         # A heavier plan on the pairs chosen lately narrows the gap, and so the pairs left open.
         now = perf_counter()
-        until = now + min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
         if open_pairs.size > MAX_PROOF_PAIRS:  # no last MILP unless this one narrows the gap
-            until = now + CORE_ALONE_SHARE * (deadline - now)
-        solved = _best_within(inst, configs, core, must, placed, until)
+            seconds = CORE_ALONE_SHARE * (deadline - now)
+        else:
+            seconds = min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
+        solved = _best_within(inst, configs, core, must, placed, now + seconds)
         core_pairs, core_seconds = core.size, perf_counter() - now
         chosen = None if solved is None else solved[0]
         if chosen is not None and (core_weight := int(inst.weight[chosen].sum())) > weight:
