@@ -208,16 +208,20 @@ def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, pl
     core=st.booleans(),
     early=st.booleans(),
     grow=st.booleans(),
+    tiered=st.booleans(),
     data=st.data(),
 )
 def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
-    table, price_is_m, rounds, sharpen, core, early, grow, data
+    table, price_is_m, rounds, sharpen, core, early, grow, tiered, data
 ) -> None:  # type: ignore[no-untyped-def]
     """With one or two rounds the gap stays open and the MILPs on the pairs left must close it;
     ``sharpen``: the set master's prices (``set_master``) on however few pairs are left; ``core``:
     the MILP on the pairs chosen lately runs however many of the open pairs they are; ``early``: the
     rounds hand over to the master early (``EARLY_MASTER_PAIRS``) however few pairs there are;
-    ``grow``: the master's boxes are a trust region (``GROW_MIN_PAIRS``)."""
+    ``grow``: the master's boxes are a trust region (``GROW_MIN_PAIRS``); ``tiered``: the weights are
+    taken as tiered (a tier of 1,000), so that with ``grow`` the boxes grow only while a tier is open
+    and the rounds hand over to the master after a round in which they ruled nothing out
+    (``TIERED_CHECK_ROUNDS``)."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
@@ -240,7 +244,11 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
             patch.setattr(optimizer.knapsack_proof, "EARLY_MASTER_ROUNDS", 3)
         if grow:
             patch.setattr(optimizer.knapsack_proof, "GROW_MIN_PAIRS", 0)
-        found = improve_and_prove(inst, binding, lightest, placed, placement_price, start, 10**12, math.inf)
+        patch.setattr(optimizer.knapsack_proof, "TIERED_CHECK_ROUNDS", 1)
+        tier = 1_000 if tiered else None
+        found = improve_and_prove(
+            inst, binding, lightest, placed, placement_price, start, 10**12, math.inf, tier
+        )
     assert found is not None
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
     assert found.weight == int(inst.weight[found.plan].sum())
