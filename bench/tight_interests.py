@@ -1,6 +1,6 @@
 """The tight networks under the interest-first objective, the default of the app and the CLI.
 
-    .venv/bin/python bench/tight_interests.py                        # 700, 900, 1,100 companies, seeds 1-5
+    .venv/bin/python bench/tight_interests.py                        # 700, 900, 1,100 companies, seeds 1-10
     .venv/bin/python bench/tight_interests.py --companies 900 --seeds 2 3
 
 The networks of ``bench/bench_tight.py`` (``generate(1700, companies, seed)``, the same cached pairs),
