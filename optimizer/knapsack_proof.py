@@ -92,8 +92,9 @@ above the optimum; the master then brought it to 7,827 in 2 s. Handing over afte
 instead of 41 s; the 15 tight networks 418 s instead of 472 s)."""
 TIERED_CHECK_SHARE = 0.01
 TIERED_SEED_ROUNDS = 10
-"""After that hand-over the master starts from the sets of this many last rounds only: from 50, its
-first LP on 1,700 x 1,100 seed 1 did not finish within 8 s; from 10 it took 26 iterations, 2.7 s."""
+"""After that hand-over only this many last rounds count as recent: the master starts from their sets
+and the MILP on the pairs chosen lately takes theirs (with the master's). From 50, the master's first
+LP on 1,700 x 1,100 seed 1 did not finish within 8 s; from 10 it took 26 iterations, 2.7 s."""
 EARLY_SHARPEN_SHARE = 0.6
 """The share of the time left an early master may use."""
 EARLY_SHARPEN_ITERATIONS = 100
@@ -241,6 +242,7 @@ def improve_and_prove(
             break
         if check_rounds and rounds % TIERED_CHECK_ROUNDS == 0:
             if alive.size > (1 - TIERED_CHECK_SHARE) * left_at_check:
+                # Too few ruled out since the last check: hand over, with the last rounds' sets only.
                 recent = deque(list(recent)[-TIERED_SEED_ROUNDS:], maxlen=SEED_ROUNDS)
                 break
             left_at_check = alive.size

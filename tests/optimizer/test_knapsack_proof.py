@@ -220,8 +220,8 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
     rounds hand over to the master early (``EARLY_MASTER_PAIRS``) however few pairs there are;
     ``grow``: the master's boxes are a trust region (``GROW_MIN_PAIRS``); ``tiered``: the weights are
     taken as tiered (a tier of 1,000), so that with ``grow`` the boxes grow only while a tier is open
-    and the rounds hand over to the master after a round in which they ruled nothing out
-    (``TIERED_CHECK_ROUNDS``)."""
+    and the rounds hand over to the master after any round that ruled out fewer than 1 % of the
+    pairs (``TIERED_CHECK_ROUNDS``)."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
