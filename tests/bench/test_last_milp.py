@@ -1,0 +1,47 @@
+"""The set enumeration and the subset-row separation of ``bench/last_milp.py`` against brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.last_milp import _sets_reaching, _violated_subset_rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    gains=st.lists(st.integers(-50, 100), min_size=0, max_size=7),
+    data=st.data(),
+    capacity=st.integers(0, 4),
+    hours=st.integers(0, 6),
+    least=st.integers(-60, 250),
+)
+def test_the_sets_reaching_a_value_are_every_such_set(gains, data, capacity, hours, least) -> None:
+    """Every non-empty set within the company's places and mentor hours whose gains reach ``least``,
+    and no other, each once."""
+    gains = sorted(gains, reverse=True)
+    loads = data.draw(st.lists(st.integers(0, 3), min_size=len(gains), max_size=len(gains)))
+    expected = {
+        subset
+        for size in range(1, len(gains) + 1)
+        for subset in itertools.combinations(range(len(gains)), size)
+        if size <= capacity
+        and sum(loads[q] for q in subset) <= hours
+        and sum(gains[q] for q in subset) >= least
+    }
+    found = [tuple(members) for members in _sets_reaching(gains, loads, capacity, hours, least)]
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+
+
+def test_a_violated_subset_row_cut_is_found_and_a_satisfied_one_is_not() -> None:
+    """Three students, each pair of them together in a set used half: the sets holding two or more of
+    them add up to 1.5 > 1; with those sets used a third each, 1 is not violated."""
+    pair_student = np.array([0, 1, 1, 2, 0, 2])
+    set_members = [np.array([0, 1]), np.array([2, 3]), np.array([4, 5])]  # {0, 1}, {1, 2}, {0, 2}
+    cuts = _violated_subset_rows(pair_student, set_members, np.array([0.5, 0.5, 0.5]))
+    assert [sorted(members) for members in cuts] == [[0, 1, 2]]
+    assert _violated_subset_rows(pair_student, set_members, np.array([1 / 3, 1 / 3, 1 / 3])) == []
