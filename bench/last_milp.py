@@ -10,7 +10,7 @@ to ``bench/.out/last_milp/<companies>s<seed>.<n>.pkl``, with the companies' last
 pair's profit, each company's best) and the plan that MILP returned. ``solve`` builds the captured MILP
 again and solves its LP (and with ``--milp`` the MILP, HiGHS) in one of two forms:
 
-- ``rows``: the count-vector rows the optimizer uses (``count_vectors.mix_model``);
+- ``rows``: the count-vector rows the optimizer uses (``count_vectors.mix_rows``);
 - ``sets``: each company's own sets of open pairs that a plan at least as heavy as the captured
   result may use (those falling less than the gap below the company's best at the captured prices),
   as columns: the set master's bound on these pairs. ``--subset-rows`` then adds, round after round,
@@ -153,9 +153,10 @@ def _sets_reaching(
 def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
     """The captured MILP's LP (and MILP) in ``form``; see the module's text."""
     import highspy
-    from scipy.sparse import coo_matrix, vstack
+    from scipy.sparse import coo_matrix
 
-    from optimizer.count_vectors import mix_model
+    from optimizer.count_vectors import mix_rows
+    from optimizer.highs import quiet_highs
 
     with path.open("rb") as handle:
         record = pickle.load(handle)
@@ -163,12 +164,8 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
     n_x = pairs.size
     started = time.perf_counter()
     if form == "rows":
-        model = mix_model(inst, record["configs"], pairs)
-        n_y, balance = model.n_vectors, model.balance_start
-        matrix = vstack([model.matrix, coo_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))])
-        n_rows = model.matrix.shape[0] - balance
-        lower = np.r_[np.where(record["must"], 1.0, 0.0), np.zeros(inst.n_companies + n_rows), placed]
-        upper = np.r_[np.ones(balance), np.zeros(n_rows), placed]
+        model, matrix, lower, upper = mix_rows(inst, record["configs"], pairs, record["must"], placed)
+        n_y = model.n_vectors
         set_members: list[np.ndarray] = []
     else:
         set_company, set_members = company_sets(record)
@@ -192,8 +189,7 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
         upper = np.r_[np.ones(inst.n_students + inst.n_companies), np.zeros(n_x), placed]
         print(f"{n_y:,} sets within the gap, enumerated in {time.perf_counter() - started:.1f} s")
     matrix = matrix.tocsc()
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]

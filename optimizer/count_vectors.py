@@ -70,6 +70,27 @@ def mix_model(inst: Instance, configs: Configurations, pairs: np.ndarray) -> Mix
     return MixModel(matrix, n_x, n_y, balance)
 
 
+def mix_rows(
+    inst: Instance, configs: Configurations, pairs: np.ndarray, must: np.ndarray, placed: int | None
+) -> tuple[MixModel, csr_matrix, np.ndarray, np.ndarray]:
+    """``mix_model``'s rows with their bounds: each student at most once (``must`` ones exactly once),
+    each company at most one vector, each balance ``= 0``, and unless ``placed`` is None a last row
+    "exactly ``placed`` pairs"."""
+    from scipy.sparse import vstack
+
+    model = mix_model(inst, configs, pairs)
+    n_x, n_y, balance = model.n_pairs, model.n_vectors, model.balance_start
+    n_balance = model.matrix.shape[0] - balance
+    matrix, lowest, highest = model.matrix, [np.where(must, 1.0, 0.0)], [np.ones(balance)]
+    lowest.append(np.zeros(inst.n_companies + n_balance))
+    highest.append(np.zeros(n_balance))
+    if placed is not None:
+        matrix = vstack([matrix, csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))]).tocsr()
+        lowest.append(np.array([float(placed)]))
+        highest.append(np.array([float(placed)]))
+    return model, matrix, np.concatenate(lowest), np.concatenate(highest)
+
+
 def heaviest_mix(
     inst: Instance,
     configs: Configurations,
@@ -87,27 +108,18 @@ def heaviest_mix(
     ``whole_bound``; -1 if there is no such plan). None if HiGHS stopped without either.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import vstack
 
     has_pair = np.bincount(inst.student[pairs], minlength=inst.n_students) > 0
     if (must & ~has_pair).any():
         return None, -1  # a student who must be placed has no pair here
-    model = mix_model(inst, configs, pairs)
-    n_x, n_y, balance = model.n_pairs, model.n_vectors, model.balance_start
-    n_balance = model.matrix.shape[0] - balance
-    matrix, lowest, highest = model.matrix, [np.where(must, 1.0, 0.0)], [np.ones(balance)]
-    lowest.append(np.zeros(inst.n_companies + n_balance))
-    highest.append(np.zeros(n_balance))
-    if placed is not None:
-        matrix = vstack([matrix, csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))]).tocsr()
-        lowest.append(np.array([float(placed)]))
-        highest.append(np.array([float(placed)]))
+    model, matrix, lowest, highest = mix_rows(inst, configs, pairs, must, placed)
+    n_x, n_y = model.n_pairs, model.n_vectors
     time_left = deadline - perf_counter()
     if time_left <= 0.1:
         return None
     solved = milp(
         np.concatenate([-weight[pairs].astype(np.float64), np.zeros(n_y)]),
-        constraints=[LinearConstraint(matrix, np.concatenate(lowest), np.concatenate(highest))],
+        constraints=[LinearConstraint(matrix, lowest, highest)],
         integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
         bounds=Bounds(0.0, 1.0),
         options={"time_limit": time_left, "mip_rel_gap": 0.0},
