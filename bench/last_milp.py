@@ -10,7 +10,8 @@ to ``bench/.out/last_milp/<companies>s<seed>.<n>.pkl``, with the companies' last
 pair's profit, each company's best) and the plan that MILP returned. ``solve`` builds the captured MILP
 again and solves its LP (and with ``--milp`` the MILP, HiGHS) in one of two forms:
 
-- ``rows``: the count-vector rows the optimizer uses (``count_vectors.mix_rows``);
+- ``rows``: the count-vector rows the optimizer uses (``count_vectors.mix_rows``, only the count
+  vectors a heavier plan can take);
 - ``sets``: each company's own sets of open pairs that a plan at least as heavy as the captured
   result may use (those falling less than the gap below the company's best at the captured prices),
   as columns: the set master's bound on these pairs. ``--subset-rows`` then adds, round after round,
@@ -64,8 +65,8 @@ def capture(companies: int, seed: int, time_limit: float) -> list[Path]:
             )
         return found, price, profit
 
-    def best_within_captured(inst, configs, pairs, must, placed, deadline):  # type: ignore[no-untyped-def]
-        solved = best_within(inst, configs, pairs, must, placed, deadline)
+    def best_within_captured(inst, configs, pairs, heavier, placed, deadline):  # type: ignore[no-untyped-def]
+        solved = best_within(inst, configs, pairs, heavier, placed, deadline)
         key = inst.student[pairs].astype(np.int64) * inst.n_companies + inst.company[pairs]
         order = np.argsort(last_priced["key"])
         at = order[np.searchsorted(last_priced["key"], key, sorter=order)]
@@ -74,7 +75,8 @@ def capture(companies: int, seed: int, time_limit: float) -> list[Path]:
             "inst": inst,
             "configs": configs,
             "pairs": pairs,
-            "must": must,
+            "must": heavier.must,
+            "vectors": heavier.vectors,
             "placed": placed,
             "profit": last_priced["profit"][at],
             "best": last_priced["best"],
@@ -164,7 +166,10 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
     n_x = pairs.size
     started = time.perf_counter()
     if form == "rows":
-        model, matrix, lower, upper = mix_rows(inst, record["configs"], pairs, record["must"], placed)
+        vectors = record.get("vectors")  # None in captures before the count vectors were ruled out
+        model, matrix, lower, upper = mix_rows(
+            inst, record["configs"], pairs, record["must"], placed, vectors
+        )
         n_y = model.n_vectors
         set_members: list[np.ndarray] = []
     else:

@@ -11,7 +11,8 @@ Lagrangian bound that keeps each company's mentor limit whole, where the flow's 
 
 Every plan's shortfall from that bound splits into non-negative terms: ``u_i`` for each student
 left out, and for each company its best less the profit of the students it has. ``forced_loss``
-is the least a company's term can be when it takes a given pair.
+is the least a company's term can be when it takes a given pair, ``vector_loss`` when it takes a
+given count vector.
 
 Works in the exact solver's usable subset (every pair's load fits its company's mentor hours).
 """
@@ -231,6 +232,18 @@ def _by_group_then_falling(group: np.ndarray, profit: np.ndarray, groups: int) -
     if groups.bit_length() + shift > 62:
         return np.lexsort((-profit, group))
     return np.argsort((group << shift) | (highest - profit))
+
+
+def vector_loss(configs: Configurations, found: CompanyBest) -> np.ndarray:
+    """``(n_companies, K)``: how far below its best a company falls at least when it takes that count
+    vector (its best set with that vector is its fit's profit); the largest int64 where the vector
+    does not fit or the company has too few students of a load to fill it. The empty vector's loss
+    is the company's best."""
+    loss = np.full(configs.fits.shape, np.iinfo(np.int64).max, dtype=np.int64)
+    fillable = found.fit_profit > _NONE // 2
+    company, vector = configs.fit_company[fillable], configs.fit_vector[fillable]
+    loss[company, vector] = found.best[company] - found.fit_profit[fillable]
+    return loss
 
 
 def forced_loss(

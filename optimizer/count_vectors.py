@@ -40,15 +40,19 @@ class MixModel:
     balance_start: int  # the first (company, load) row; the rows before are students then companies
 
 
-def mix_model(inst: Instance, configs: Configurations, pairs: np.ndarray) -> MixModel:
-    """The count-vector rows on ``pairs`` (indices into ``inst``)."""
+def mix_model(
+    inst: Instance, configs: Configurations, pairs: np.ndarray, vectors: np.ndarray | None = None
+) -> MixModel:
+    """The count-vector rows on ``pairs`` (indices into ``inst``); ``vectors``: ``(n_companies, K)``
+    bool, the count vectors each company may take (None: every one that fits)."""
     levels = configs.levels
     student, company = inst.student[pairs], inst.company[pairs]
     load = inst.load[pairs].astype(np.int64)
     # The vectors each company can fill from its pairs here (the empty one is "no vector").
     available = np.zeros((inst.n_companies, levels), dtype=np.int64)
     np.add.at(available, (company, load), 1)
-    fillable = configs.fits & (configs.counts[None, :, :] <= available[:, None, :]).all(axis=2)
+    allowed = configs.fits if vectors is None else configs.fits & vectors
+    fillable = allowed & (configs.counts[None, :, :] <= available[:, None, :]).all(axis=2)
     fillable[:, configs.sizes == 0] = False
     vector_company, vector = np.nonzero(fillable)
     n_x, n_y = pairs.size, vector_company.size
@@ -71,18 +75,27 @@ def mix_model(inst: Instance, configs: Configurations, pairs: np.ndarray) -> Mix
 
 
 def mix_rows(
-    inst: Instance, configs: Configurations, pairs: np.ndarray, must: np.ndarray, placed: int | None
+    inst: Instance,
+    configs: Configurations,
+    pairs: np.ndarray,
+    must: np.ndarray,
+    placed: int | None,
+    vectors: np.ndarray | None = None,
 ) -> tuple[MixModel, csr_matrix, np.ndarray, np.ndarray]:
     """``mix_model``'s rows with their bounds: each student at most once (``must`` ones exactly once),
-    each company at most one vector, each balance ``= 0``, and unless ``placed`` is None a last row
-    "exactly ``placed`` pairs"."""
+    each company at most one vector (exactly one where ``vectors`` leaves out the empty one), each
+    balance ``= 0``, and unless ``placed`` is None a last row "exactly ``placed`` pairs"."""
     from scipy.sparse import vstack
 
-    model = mix_model(inst, configs, pairs)
+    model = mix_model(inst, configs, pairs, vectors)
     n_x, n_y, balance = model.n_pairs, model.n_vectors, model.balance_start
     n_balance = model.matrix.shape[0] - balance
     matrix, lowest, highest = model.matrix, [np.where(must, 1.0, 0.0)], [np.ones(balance)]
-    lowest.append(np.zeros(inst.n_companies + n_balance))
+    takes_someone = np.zeros(inst.n_companies, dtype=bool)
+    if vectors is not None:
+        takes_someone[:] = ~vectors[:, configs.sizes == 0].any(axis=1)
+    lowest.append(np.where(takes_someone, 1.0, 0.0))
+    lowest.append(np.zeros(n_balance))
     highest.append(np.zeros(n_balance))
     if placed is not None:
         matrix = vstack([matrix, csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))]).tocsr()
@@ -99,9 +112,11 @@ def heaviest_mix(
     must: np.ndarray,
     placed: int | None,
     deadline: float,
+    vectors: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, int] | None:
     """The plan on ``pairs`` of largest total ``weight`` (whole, per pair of ``inst``), every ``must``
-    student placed and, unless ``placed`` is None, exactly that many.
+    student placed and, unless ``placed`` is None, exactly that many; each company taking one of its
+    ``vectors`` unless None (``mix_rows``).
 
     HiGHS (``scipy.optimize.milp``) on the rows above with no relative gap: the plan (None if there
     is none, or none within the time) and a bound on the weight of every such plan (its dual bound,
@@ -112,7 +127,7 @@ def heaviest_mix(
     has_pair = np.bincount(inst.student[pairs], minlength=inst.n_students) > 0
     if (must & ~has_pair).any():
         return None, -1  # a student who must be placed has no pair here
-    model, matrix, lowest, highest = mix_rows(inst, configs, pairs, must, placed)
+    model, matrix, lowest, highest = mix_rows(inst, configs, pairs, must, placed, vectors)
     n_x, n_y = model.n_pairs, model.n_vectors
     time_left = deadline - perf_counter()
     if time_left <= 0.1:

@@ -27,10 +27,14 @@ LP's price of its count row to start from, ``exact._at_proven_count``). Four ste
    a second, and it is often the optimum (1,700 x 900 seed 2: +206 in 0.4 s), which narrows the gap
    and so the pairs open for the last step (there 7,078 to 4,636, its MILP 6.7 s to 2.7 s).
 4. **A MILP on what is left.** A plan weighing more than the best has a shortfall from the bound
-   below the gap, so it takes no pair whose ``forced_loss`` reaches the gap and leaves out no student
-   whose price does. HiGHS solves the rest exactly ("placed == placed", each company's limits as a
-   mix of its count vectors), five to twelve thousand pairs where the whole network has over a
-   hundred thousand: its optimum is the network's, or, cut short, its dual bound bounds the weight.
+   below the gap, so it takes no pair whose ``forced_loss`` reaches the gap, leaves out no student
+   whose price does, and gives no company a count vector whose ``vector_loss`` does (nor leaves a
+   company whose best reaches the gap without anyone). HiGHS solves the rest exactly ("placed ==
+   placed", each company's limits as a mix of the count vectors left to it), five to twenty
+   thousand pairs where the whole network has over a hundred thousand: its optimum is the network's,
+   or, cut short, its dual bound bounds the weight. Ruling out the count vectors halves that MILP on
+   1,700 x 900 seeds 5 and 8 (21 s to 10 s) though its LP stays the same: most companies are left
+   one to five vectors, and HiGHS's presolve and cuts work on far fewer columns.
 
 Works in the exact solver's usable subset.
 """
@@ -50,6 +54,7 @@ from optimizer.company_knapsacks import (
     company_best,
     configurations,
     forced_loss,
+    vector_loss,
     with_placement_price,
 )
 from optimizer.count_vectors import heaviest_mix
@@ -247,7 +252,7 @@ def improve_and_prove(
                 break
             left_at_check = alive.size
         if rounds % FIX_EVERY == 0:
-            keep, _ = heavier_plans_use(part, configs, found, profit, integer_price, round_bound - weight)
+            keep = heavier_plans_use(part, configs, found, profit, integer_price, round_bound - weight).pairs
             if not keep.all():
                 alive, part = alive[keep], part.subset(np.flatnonzero(keep))
                 if alive.size <= MILP_START_PAIRS:
@@ -297,8 +302,8 @@ def improve_and_prove(
     bound = max(min(weight_cap, bound_at_price), weight)
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
-    left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, bound_at_price - weight)
-    open_pairs = alive[left_open]
+    heavier = heavier_plans_use(part, configs, found, profit, integer_price, bound_at_price - weight)
+    open_pairs = alive[heavier.pairs]
     core = _core(open_pairs, chosen_lately, plan)
     core_pairs, core_seconds = 0, 0.0
     if core is not None:
@@ -308,7 +313,7 @@ def improve_and_prove(
             seconds = CORE_ALONE_SHARE * (deadline - now)
         else:
             seconds = min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
-        solved = _best_within(inst, configs, core, must, placed, now + seconds)
+        solved = _best_within(inst, configs, core, heavier, placed, now + seconds)
         core_pairs, core_seconds = core.size, perf_counter() - now
         chosen = None if solved is None else solved[0]
         if chosen is not None and (core_weight := int(inst.weight[chosen].sum())) > weight:
@@ -317,11 +322,11 @@ def improve_and_prove(
             if weight >= bound:
                 return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
             gap = bound_at_price - weight
-            left_open, must = heavier_plans_use(part, configs, found, profit, integer_price, gap)
-            open_pairs = alive[left_open]
+            heavier = heavier_plans_use(part, configs, found, profit, integer_price, gap)
+            open_pairs = alive[heavier.pairs]
     if open_pairs.size > MAX_PROOF_PAIRS:
         return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
-    solved = _best_within(inst, configs, open_pairs, must, placed, deadline - FINISH_SECONDS)
+    solved = _best_within(inst, configs, open_pairs, heavier, placed, deadline - FINISH_SECONDS)
     if solved is None:
         return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
     chosen, upper = solved
@@ -329,6 +334,18 @@ def improve_and_prove(
         plan, weight = chosen, int(inst.weight[chosen].sum())
     bound = max(min(bound, upper), weight)
     return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
+
+
+@dataclass(frozen=True, eq=False)
+class HeavierPlans:
+    """What every plan worth more than the best keeps to (``heavier_plans_use``): the ``pairs`` it may
+    use (taking one costs its company less than the gap), the students it must place (leaving one
+    out costs its price), and the count ``vectors`` each company may take (``(n_companies, K)``;
+    where the empty one is left out, the company takes someone)."""
+
+    pairs: np.ndarray
+    must: np.ndarray
+    vectors: np.ndarray
 
 
 def _core(open_pairs: np.ndarray, chosen_lately: np.ndarray, plan: np.ndarray) -> np.ndarray | None:
@@ -413,23 +430,26 @@ def heavier_plans_use(
     profit: np.ndarray,
     student_price: np.ndarray,
     gap: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """What every plan whose shortfall from ``found.total`` is below ``gap`` keeps to: the pairs it may
-    use (their company falls less than ``gap`` below its best when taking them), and the students it
-    must place (leaving one out costs its price). ``gap``: the bound less the best plan's value, so
-    these are what any plan worth more than the best must do."""
-    return forced_loss(inst, configs, found, profit) < gap, student_price >= gap
+) -> HeavierPlans:
+    """What every plan whose shortfall from ``found.total`` is below ``gap`` keeps to (``gap``: the
+    bound less the best plan's value, so these are what any plan worth more than the best must do)."""
+    return HeavierPlans(
+        forced_loss(inst, configs, found, profit) < gap,
+        student_price >= gap,
+        vector_loss(configs, found) < gap,
+    )
 
 
 def _best_within(
     inst: Instance,
     configs: Configurations,
     pairs: np.ndarray,
-    must: np.ndarray,
+    heavier: HeavierPlans,
     placed: int,
     deadline: float,
 ) -> tuple[np.ndarray | None, int] | None:
-    """The heaviest plan on ``pairs`` placing exactly ``placed``, every ``must`` student among them
-    (``count_vectors.heaviest_mix``; 1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and
-    mentor rows took 11)."""
-    return heaviest_mix(inst, configs, pairs, inst.weight, must, placed, deadline)
+    """The heaviest plan on ``pairs`` placing exactly ``placed`` that keeps to ``heavier`` (its
+    ``must`` students placed, each company taking one of its ``vectors``): ``count_vectors.heaviest_mix``
+    (1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11; ruling out
+    the count vectors no heavier plan can take halves the last MILP on 900 seeds 5 and 8)."""
+    return heaviest_mix(inst, configs, pairs, inst.weight, heavier.must, placed, deadline, heavier.vectors)

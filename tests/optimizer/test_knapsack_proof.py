@@ -28,7 +28,7 @@ from optimizer.company_knapsacks import (
 )
 from optimizer.count_vectors import whole_bound
 from optimizer.instance import Instance
-from optimizer.knapsack_proof import _best_within, heavier_plans_use, improve_and_prove
+from optimizer.knapsack_proof import HeavierPlans, _best_within, heavier_plans_use, improve_and_prove
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, random_table
@@ -157,7 +157,8 @@ def test_the_count_vector_milp_finds_the_heaviest_plan(table, data) -> None:  # 
     placed = int(_lex_milp(inst, heaviest=True).sum())
     must = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_students, max_size=inst.n_students)))
     expected = _lex_milp(inst, heaviest=True, must=must, placed=placed)
-    solved = _best_within(inst, configs, np.arange(inst.n_pairs), must, placed, math.inf)
+    anything = HeavierPlans(np.ones(inst.n_pairs, dtype=bool), must, configs.fits.copy())
+    solved = _best_within(inst, configs, np.arange(inst.n_pairs), anything, placed, math.inf)
     assert solved is not None
     plan, bound = solved
     if expected is None:
@@ -300,7 +301,8 @@ def test_with_too_many_pairs_open_for_a_last_milp_the_one_on_the_pairs_chosen_la
 def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_must(table, data) -> None:  # type: ignore[no-untyped-def]
     """For any prices and placement price, with a best plan so far one weight unit short of the
     heaviest (the edge of the claim: the heaviest's shortfall is just below the gap), the heaviest
-    uses only open pairs and places every student whose price reaches the gap."""
+    uses only open pairs, places every student whose price reaches the gap, and takes at each
+    company one of the count vectors left to it; so the last MILP, kept to all that, finds it."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     configs = configurations(inst)
@@ -315,11 +317,40 @@ def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_m
     found = company_best(inst, configs, profit, price)
     gap = found.total - placement_price * placed - light
     assert gap > 0  # the bound holds for the heaviest plan
-    usable, must = heavier_plans_use(inst, configs, found, profit, price, gap)
-    assert usable[heaviest].all()
+    heavier = heavier_plans_use(inst, configs, found, profit, price, gap)
+    assert heavier.pairs[heaviest].all()
     placed_students = np.zeros(inst.n_students, dtype=bool)
     placed_students[inst.student[heaviest]] = True
-    assert placed_students[must].all()
+    assert placed_students[heavier.must].all()
+    taken = np.zeros((inst.n_companies, configs.levels), dtype=np.int64)
+    np.add.at(taken, (inst.company[heaviest], inst.load[heaviest]), 1)
+    for company in range(inst.n_companies):
+        (vector,) = np.flatnonzero((configs.counts == taken[company]).all(axis=1))
+        assert heavier.vectors[company, vector]
+    solved = _best_within(inst, configs, np.flatnonzero(heavier.pairs), heavier, placed, math.inf)
+    assert solved is not None and solved[0] is not None
+    assert int(inst.weight[solved[0]].sum()) == solved[1] == light + 1
+
+
+def test_a_company_whose_best_reaches_the_gap_takes_someone_in_every_heavier_plan() -> None:
+    """One company with one place, two students: profits 500 and 40, no student prices. With the best
+    plan weighing 100 less than the bound, the empty vector (a loss of 500) is ruled out, and so is
+    taking the second student alone (460): only the first is left, and the last MILP must place her."""
+    table = make_table(2, 1, [0, 1], [0, 0], [5.0, 0.4], [1, 1], [1], [2])
+    inst = _usable_instance(table)
+    configs = configurations(inst)
+    assert configs is not None
+    profit = inst.weight.copy()
+    found = company_best(inst, configs, profit, np.zeros(2, dtype=np.int64))
+    assert found.best.tolist() == [500]
+    heavier = heavier_plans_use(inst, configs, found, profit, np.zeros(2, dtype=np.int64), 100)
+    empty = int(np.flatnonzero(configs.sizes == 0)[0])
+    assert not heavier.vectors[0, empty]
+    assert heavier.pairs.tolist() == [True, False]
+    solved = _best_within(inst, configs, np.arange(2), heavier, 0, math.inf)
+    assert solved == (None, -1)  # placing no one is not heavier
+    solved = _best_within(inst, configs, np.arange(2), heavier, 1, math.inf)
+    assert solved is not None and solved[0] is not None and solved[0].tolist() == [True, False]
 
 
 def test_a_bound_is_rounded_down_only_past_the_solvers_error() -> None:
