@@ -129,6 +129,8 @@ def heaviest_mix(
         return None, -1  # a student who must be placed has no pair here
     model, matrix, lowest, highest = mix_rows(inst, configs, pairs, must, placed, vectors)
     n_x, n_y = model.n_pairs, model.n_vectors
+    if n_x + n_y == 0:  # only the empty plan, if every row allows it
+        return (None, -1) if (lowest > 0).any() else (np.zeros(inst.n_pairs, dtype=bool), 0)
     time_left = deadline - perf_counter()
     if time_left <= 0.1:
         return None

@@ -28,7 +28,13 @@ from optimizer.company_knapsacks import (
 )
 from optimizer.count_vectors import whole_bound
 from optimizer.instance import Instance
-from optimizer.knapsack_proof import HeavierPlans, _best_within, heavier_plans_use, improve_and_prove
+from optimizer.knapsack_proof import (
+    HeavierPlans,
+    _best_within,
+    _heaviest_on_core,
+    heavier_plans_use,
+    improve_and_prove,
+)
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, random_table
@@ -291,9 +297,12 @@ def test_with_too_many_pairs_open_for_a_last_milp_the_one_on_the_pairs_chosen_la
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
     assert int(inst.weight[lightest].sum()) <= found.weight <= heaviest <= found.weight_bound
     assert found.proof_pairs == 0  # no last MILP
-    assert len(limits) <= 1
-    if found.core_pairs:
-        assert limits and limits[0] > 400.0  # half of the ~1,000 s left, not the rounds' second
+    if (
+        found.core_pairs
+    ):  # each look at a share of the gap within half of the ~1,000 s left, not the rounds' second
+        assert limits and all(limit > 400.0 for limit in limits)
+    else:
+        assert not limits
 
 
 @PROPERTIES
@@ -330,6 +339,102 @@ def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_m
     solved = _best_within(inst, configs, np.flatnonzero(heavier.pairs), heavier, placed, math.inf)
     assert solved is not None and solved[0] is not None
     assert int(inst.weight[solved[0]].sum()) == solved[1] == light + 1
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_share_of_the_gap(
+    table, data
+) -> None:  # type: ignore[no-untyped-def]
+    """For any prices, best plan so far, pairs chosen lately and first share of the gap: searching the
+    plans that fall short by less than a share of the gap first, then twice as much, ends at the weight
+    of the heaviest plan on those pairs, as one MILP at the whole gap, wherever that is heavier than
+    the best."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    heaviest = _lex_milp(inst, heaviest=True)
+    placed = int(heaviest.sum())
+    lightest = int(inst.weight[_lex_milp(inst, heaviest=False)].sum())
+    placement_price = data.draw(st.integers(0, 3000))
+    price = np.array(
+        data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
+    )
+    profit = placement_price + inst.weight - price[inst.student]
+    found = company_best(inst, configs, profit, price)
+    bound = found.total - placement_price * placed
+    weight = data.draw(st.integers(lightest - 1, int(inst.weight[heaviest].sum())))
+    assume(bound > weight)
+    core = np.flatnonzero(
+        np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)))
+    )
+    share = data.draw(st.sampled_from([1 / 64, 1 / 8, 1 / 2, 1.0]))
+    whole = _best_within(
+        inst,
+        configs,
+        core,
+        heavier_plans_use(inst, configs, found, profit, price, bound - weight),
+        placed,
+        math.inf,
+    )
+    assert whole is not None
+    expected = None if whole[0] is None else int(inst.weight[whole[0]].sum())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", share)
+        chosen = _heaviest_on_core(
+            inst,
+            inst,
+            np.arange(inst.n_pairs),
+            configs,
+            (found, profit, price),
+            bound,
+            weight,
+            core,
+            placed,
+            math.inf,
+        )
+    if expected is None or expected <= weight:  # no plan on those pairs is heavier than the best
+        assert chosen is None or int(inst.weight[chosen].sum()) <= weight
+        return
+    assert chosen is not None and inst.is_feasible(chosen) and int(chosen.sum()) == placed
+    assert int(inst.weight[chosen].sum()) == expected
+
+
+def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_short_by_less() -> None:
+    """Gap 160, first share 1/8: at 20 the MILP's plan falls 30 short of the bound, so a heavier plan
+    may still use a pair or vector costing 20 or more: look again at 40, where its plan falls 10
+    short, less than 40: that is the heaviest, and the search ends there."""
+    table = make_table(2, 1, [0, 1], [0, 0], [50.0, 50.2], [1, 1], [2], [2])
+    inst = _usable_instance(table)
+    configs = configurations(inst)
+    assert configs is not None
+    price = np.zeros(2, dtype=np.int64)
+    found = company_best(inst, configs, inst.weight.copy(), price)
+    lighter, heavier = np.array([True, False]), np.array([False, True])  # weights 5,000 and 5,020
+    looked_at: list[int] = []
+
+    def best_within(inst, configs, pairs, kept_to, placed, deadline):  # type: ignore[no-untyped-def]
+        looked_at.append(len(looked_at))
+        return (lighter if len(looked_at) == 1 else heavier), 5_030
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
+        patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", 1 / 8)
+        chosen = _heaviest_on_core(
+            inst,
+            inst,
+            np.arange(2),
+            configs,
+            (found, inst.weight.copy(), price),
+            5_030,
+            4_870,
+            np.arange(2),
+            1,
+            math.inf,
+        )
+    assert chosen is not None and chosen.tolist() == heavier.tolist()
+    assert len(looked_at) == 2
 
 
 def test_a_company_whose_best_reaches_the_gap_takes_someone_in_every_heavier_plan() -> None:
