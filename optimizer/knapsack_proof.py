@@ -307,7 +307,8 @@ def improve_and_prove(
     bound = max(min(weight_cap, bound_at_price), weight)
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
-    heavier = heavier_plans_use(part, configs, found, profit, integer_price, bound_at_price - weight)
+    terms = shortfalls(part, configs, found, profit, integer_price)
+    heavier = terms.below(bound_at_price - weight)
     open_pairs = alive[heavier.pairs]
     core = _core(open_pairs, chosen_lately, plan)
     core_pairs, core_seconds = 0, 0.0
@@ -318,9 +319,8 @@ def improve_and_prove(
             seconds = CORE_ALONE_SHARE * (deadline - now)
         else:
             seconds = min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
-        priced = (found, profit, integer_price)
         chosen = _heaviest_on_core(
-            inst, part, alive, configs, priced, bound_at_price, weight, core, placed, now + seconds
+            inst, configs, terms, alive, bound_at_price, weight, core, placed, now + seconds
         )
         core_pairs, core_seconds = core.size, perf_counter() - now
         if chosen is not None and (core_weight := int(inst.weight[chosen].sum())) > weight:
@@ -328,8 +328,7 @@ def improve_and_prove(
             bound = max(bound, weight)
             if weight >= bound:
                 return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
-            gap = bound_at_price - weight
-            heavier = heavier_plans_use(part, configs, found, profit, integer_price, gap)
+            heavier = terms.below(bound_at_price - weight)
             open_pairs = alive[heavier.pairs]
     if open_pairs.size > MAX_PROOF_PAIRS:
         return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
@@ -357,10 +356,9 @@ class HeavierPlans:
 
 def _heaviest_on_core(
     inst: Instance,
-    part: Instance,
-    alive: np.ndarray,
     configs: Configurations,
-    priced: tuple[CompanyBest, np.ndarray, np.ndarray],
+    terms: Shortfalls,
+    alive: np.ndarray,
     bound: int,
     weight: int,
     core: np.ndarray,
@@ -370,20 +368,18 @@ def _heaviest_on_core(
     """The heaviest plan on ``core`` (pairs of ``inst``) placing ``placed`` and weighing more than
     ``weight`` (the best plan's), or the heaviest found by ``deadline``; None if none.
 
-    ``priced``: each company's best, the pairs' profits and the students' prices (on ``part``, whose
-    pair ``p`` is ``alive[p]`` of ``inst``) at which ``bound`` holds. The plans falling short of it by
-    less than ``CORE_FIRST_SHARE`` of the gap come first: they keep to ``heavier_plans_use`` at that
-    smaller gap, a smaller MILP. If the heaviest of them falls short by less than that, it is the
+    ``terms``: the shortfall terms from ``bound`` (over the pairs ``alive`` of ``inst``). The plans
+    falling short of it by less than ``CORE_FIRST_SHARE`` of the gap come first: they keep to
+    ``terms.below`` that smaller gap, a smaller MILP. If the heaviest of them falls short by less than that, it is the
     heaviest on ``core``: a heavier plan would fall short by less still, and so be among them.
     Otherwise the share doubles, up to the whole gap.
     """
-    found, profit, student_price = priced
     gap = bound - weight
     heaviest: np.ndarray | None = None
     share = CORE_FIRST_SHARE
     while True:
         within = min(max(int(share * gap), 1), gap)
-        heavier = heavier_plans_use(part, configs, found, profit, student_price, within)
+        heavier = terms.below(within)
         usable = np.zeros(inst.n_pairs, dtype=bool)
         usable[alive[heavier.pairs]] = True
         solved = _best_within(inst, configs, core[usable[core]], heavier, placed, deadline)
@@ -474,6 +470,33 @@ def _priced(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class Shortfalls:
+    """The least each choice adds to a plan's shortfall from the knapsacks' bound: taking a pair
+    (``forced_loss``), leaving a student out (its price), giving a company a count vector
+    (``vector_loss``, ``(n_companies, K)``)."""
+
+    pair: np.ndarray
+    student: np.ndarray
+    vector: np.ndarray
+
+    def below(self, gap: int) -> HeavierPlans:
+        """What every plan whose shortfall is below ``gap`` keeps to (``gap``: the bound less the best
+        plan's value, so what any plan worth more than the best must do)."""
+        return HeavierPlans(self.pair < gap, self.student >= gap, self.vector < gap)
+
+
+def shortfalls(
+    inst: Instance,
+    configs: Configurations,
+    found: CompanyBest,
+    profit: np.ndarray,
+    student_price: np.ndarray,
+) -> Shortfalls:
+    """The shortfall terms from ``found.total`` at these profits and students' prices."""
+    return Shortfalls(forced_loss(inst, configs, found, profit), student_price, vector_loss(configs, found))
+
+
 def heavier_plans_use(
     inst: Instance,
     configs: Configurations,
@@ -482,13 +505,8 @@ def heavier_plans_use(
     student_price: np.ndarray,
     gap: int,
 ) -> HeavierPlans:
-    """What every plan whose shortfall from ``found.total`` is below ``gap`` keeps to (``gap``: the
-    bound less the best plan's value, so these are what any plan worth more than the best must do)."""
-    return HeavierPlans(
-        forced_loss(inst, configs, found, profit) < gap,
-        student_price >= gap,
-        vector_loss(configs, found) < gap,
-    )
+    """What every plan whose shortfall from ``found.total`` is below ``gap`` keeps to."""
+    return shortfalls(inst, configs, found, profit, student_price).below(gap)
 
 
 def _best_within(

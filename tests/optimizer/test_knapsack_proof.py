@@ -34,6 +34,7 @@ from optimizer.knapsack_proof import (
     _heaviest_on_core,
     heavier_plans_use,
     improve_and_prove,
+    shortfalls,
 )
 from tests.optimizer.test_level_search import _usable_instance
 from tests.optimizer.test_tight_properties import tight_tables
@@ -384,10 +385,9 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
         patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", share)
         chosen = _heaviest_on_core(
             inst,
-            inst,
-            np.arange(inst.n_pairs),
             configs,
-            (found, profit, price),
+            shortfalls(inst, configs, found, profit, price),
+            np.arange(inst.n_pairs),
             bound,
             weight,
             core,
@@ -423,10 +423,9 @@ def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_sho
         patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", 1 / 8)
         chosen = _heaviest_on_core(
             inst,
-            inst,
-            np.arange(2),
             configs,
-            (found, inst.weight.copy(), price),
+            shortfalls(inst, configs, found, inst.weight.copy(), price),
+            np.arange(2),
             5_030,
             4_870,
             np.arange(2),
