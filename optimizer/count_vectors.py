@@ -24,6 +24,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from optimizer.company_knapsacks import Configurations, company_best
 from optimizer.count_bound import students_per_level
+from optimizer.highs import maximise_milp
 from optimizer.instance import Instance
 
 PRICE_SCALE = 60
@@ -118,12 +119,10 @@ def heaviest_mix(
     student placed and, unless ``placed`` is None, exactly that many; each company taking one of its
     ``vectors`` unless None (``mix_rows``).
 
-    HiGHS (``scipy.optimize.milp``) on the rows above with no relative gap: the plan (None if there
-    is none, or none within the time) and a bound on the weight of every such plan (its dual bound,
-    ``whole_bound``; -1 if there is no such plan). None if HiGHS stopped without either.
+    HiGHS (``highs.maximise_milp``) on the rows above: the plan (None if there is none, or none
+    within the time) and a bound on the weight of every such plan (its dual bound, ``whole_bound``;
+    -1 if there is no such plan). None if HiGHS stopped without either.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     has_pair = np.bincount(inst.student[pairs], minlength=inst.n_students) > 0
     if (must & ~has_pair).any():
         return None, -1  # a student who must be placed has no pair here
@@ -134,23 +133,23 @@ def heaviest_mix(
     time_left = deadline - perf_counter()
     if time_left <= 0.1:
         return None
-    solved = milp(
-        np.concatenate([-weight[pairs].astype(np.float64), np.zeros(n_y)]),
-        constraints=[LinearConstraint(matrix, lowest, highest)],
-        integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
-        bounds=Bounds(0.0, 1.0),
-        options={"time_limit": time_left, "mip_rel_gap": 0.0},
+    solved = maximise_milp(
+        np.concatenate([weight[pairs].astype(np.float64), np.zeros(n_y)]),
+        matrix,
+        lowest,
+        highest,
+        np.r_[np.ones(n_x, dtype=bool), np.zeros(n_y, dtype=bool)],
+        time_left,
     )
-    dual = getattr(solved, "mip_dual_bound", None)
-    if solved.status == 2:  # infeasible: no plan on these pairs does all that
+    if solved.infeasible:  # no plan on these pairs does all that
         return None, -1
-    if dual is None or not math.isfinite(dual):
+    if solved.bound is None:
         return None
-    upper = whole_bound(-dual)
+    upper = whole_bound(solved.bound)
     if solved.x is None:
         return None, upper
     chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[pairs[np.asarray(solved.x)[:n_x] > 0.5]] = True
+    chosen[pairs[solved.x[:n_x] > 0.5]] = True
     if not inst.is_feasible(chosen) or (placed is not None and int(chosen.sum()) != placed):
         return None, upper
     return chosen, upper

@@ -1,13 +1,19 @@
-"""HiGHS (``highspy``) instances that write nothing to the process's standard output."""
+"""HiGHS (``highspy``): instances that write nothing to the process's standard output, and the
+optimizer's own MILPs."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     import highspy
+    from scipy.sparse import sparray, spmatrix
 
 
 def quiet_highs() -> highspy.Highs:
@@ -27,3 +33,71 @@ def quiet_highs() -> highspy.Highs:
         os.close(devnull)
     highs.setOptionValue("output_flag", False)
     return highs
+
+
+@dataclass(frozen=True, eq=False)
+class MilpSolved:
+    """What HiGHS's MILP returned: ``x`` (None if it found no solution), its ``bound`` on the
+    objective (the dual bound: no solution is better; None if it has none) and whether the model
+    has no solution at all (``infeasible``)."""
+
+    x: np.ndarray | None
+    bound: float | None
+    infeasible: bool
+
+
+def maximise_milp(
+    objective: np.ndarray,
+    matrix: spmatrix | sparray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    integer: np.ndarray,
+    time_limit: float,
+) -> MilpSolved:
+    """``max objective . x`` with ``lower <= matrix x <= upper`` and every ``x`` in ``[0, 1]``, whole
+    where ``integer``: HiGHS (``highspy``) with no relative gap, within ``time_limit`` seconds.
+
+    ``highspy`` (1.16 or later) rather than ``scipy.optimize.milp``: SciPy 1.17.1's bundled HiGHS
+    1.12, with presolve on, called a plan 113 weight units below the optimum optimal (the tests'
+    ``random_table(default_rng(367830), 23, 23, density=0.25)``), and these dual bounds prove plans
+    OPTIMAL; HiGHS 1.14.0 has a known presolve fault of the same kind (ERGO-Code/HiGHS#2961, fixed in
+    1.15). On the knapsack proof's MILPs the two take about the same time (docs/optimizer-measurements.md,
+    *twentieth session*).
+    """
+    import highspy
+    from scipy.sparse import csc_matrix
+
+    columns = csc_matrix(matrix)
+    highs = quiet_highs()
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("time_limit", max(float(time_limit), 0.0))
+    model = highspy.HighsLp()
+    model.num_row_, model.num_col_ = columns.shape
+    model.sense_ = highspy.ObjSense.kMaximize
+    model.col_cost_ = np.asarray(objective, dtype=np.float64)
+    model.col_lower_, model.col_upper_ = np.zeros(model.num_col_), np.ones(model.num_col_)
+    model.row_lower_ = np.asarray(lower, dtype=np.float64)
+    model.row_upper_ = np.asarray(upper, dtype=np.float64)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = columns.indptr
+    model.a_matrix_.index_ = columns.indices
+    model.a_matrix_.value_ = columns.data.astype(np.float64)
+    integer = np.asarray(integer, dtype=bool)
+    whole, fractional = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+    model.integrality_ = [whole if flag else fractional for flag in integer]
+    highs.passModel(model)
+    highs.run()
+    status = highs.getModelStatus()
+    if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        # Every x lies in [0, 1]: nothing is unbounded.
+        return MilpSolved(None, None, infeasible=True)
+    info = highs.getInfo()
+    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    x = np.asarray(highs.getSolution().col_value) if found else None
+    if integer.any():
+        bound = float(info.mip_dual_bound)
+    elif status == highspy.HighsModelStatus.kOptimal:  # an LP: its optimum is the bound
+        bound = float(info.objective_function_value)
+    else:
+        bound = math.nan
+    return MilpSolved(x, bound if math.isfinite(bound) else None, infeasible=False)
