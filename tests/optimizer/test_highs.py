@@ -50,9 +50,9 @@ def test_the_optimum_of_every_pure_01_milp(milp: tuple) -> None:
         return
     assert not solved.infeasible and solved.x is not None and solved.bound is not None
     assert np.isclose(objective @ solved.x, best) and np.isclose(solved.bound, best)
-    rows = matrix @ solved.x
-    assert (rows >= lower - 1e-9).all() and (rows <= upper + 1e-9).all()
-    assert np.allclose(solved.x, np.rint(solved.x))
+    rows = matrix @ solved.x  # within HiGHS's tolerances (1e-6 on each row and on integrality)
+    assert (rows >= lower - 1e-5).all() and (rows <= upper + 1e-5).all()
+    assert np.allclose(solved.x, np.rint(solved.x), rtol=0, atol=1e-5)
 
 
 @settings(max_examples=100, deadline=None)
@@ -69,9 +69,10 @@ def test_the_bound_is_never_below_a_feasible_vector(milp: tuple) -> None:
             assert not solved.infeasible
             assert solved.bound is not None and objective @ x <= solved.bound + 1e-6
     if solved.x is not None:
+        # Within HiGHS's tolerances (1e-6 on each row and on integrality).
         rows = matrix @ solved.x
-        assert (rows >= lower - 1e-7).all() and (rows <= upper + 1e-7).all()
-        assert np.allclose(solved.x[integer], np.rint(solved.x[integer]))
+        assert (rows >= lower - 1e-5).all() and (rows <= upper + 1e-5).all()
+        assert np.allclose(solved.x[integer], np.rint(solved.x[integer]), rtol=0, atol=1e-5)
         assert solved.bound is not None and objective @ solved.x <= solved.bound + 1e-6
 
 
