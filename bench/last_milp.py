@@ -158,7 +158,7 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
     from scipy.sparse import coo_matrix
 
     from optimizer.count_vectors import mix_rows
-    from optimizer.highs import quiet_highs
+    from optimizer.highs import maximisation, quiet_highs
 
     with path.open("rb") as handle:
         record = pickle.load(handle)
@@ -193,24 +193,17 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
         lower = np.r_[np.where(record["must"], 1.0, 0.0), np.zeros(inst.n_companies + n_x), placed]
         upper = np.r_[np.ones(inst.n_students + inst.n_companies), np.zeros(n_x), placed]
         print(f"{n_y:,} sets within the gap, enumerated in {time.perf_counter() - started:.1f} s")
-    matrix = matrix.tocsc()
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-    lp.col_cost_ = np.r_[-inst.weight[pairs].astype(np.float64), np.zeros(n_y)]
-    lp.col_lower_, lp.col_upper_ = np.zeros(matrix.shape[1]), np.ones(matrix.shape[1])
-    lp.row_lower_, lp.row_upper_ = lower, upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-    highs.passModel(lp)
+    weight = np.r_[inst.weight[pairs].astype(np.float64), np.zeros(n_y)]
+    highs.passModel(maximisation(weight, matrix, lower, upper, np.zeros(n_x + n_y, dtype=bool)))
     optimum = record["result_weight"]
     print(f"{path.name}: {n_x:,} open pairs, {n_y:,} columns more, captured result {optimum:,}")
     cuts = 0
     for _ in range(30 if subset_rows else 1):
         started = time.perf_counter()
         highs.run()
-        bound = -highs.getInfo().objective_function_value
+        bound = highs.getInfo().objective_function_value
         print(
             f"LP ({form}, {cuts} subset-row cuts): {bound:,.1f}, {bound - optimum:+,.1f} above the result,"
             f" {time.perf_counter() - started:.2f} s"
@@ -234,7 +227,7 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
         info = highs.getInfo()
         print(
             f"MILP ({form}): {highs.modelStatusToString(highs.getModelStatus())},"
-            f" {-info.objective_function_value:,.0f}, bound {-info.mip_dual_bound:,.1f},"
+            f" {info.objective_function_value:,.0f}, bound {info.mip_dual_bound:,.1f},"
             f" {info.mip_node_count} nodes, {time.perf_counter() - started:.2f} s"
         )
 

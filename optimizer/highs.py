@@ -46,6 +46,35 @@ class MilpSolved:
     infeasible: bool
 
 
+def maximisation(
+    objective: np.ndarray,
+    matrix: spmatrix | sparray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    integer: np.ndarray,
+) -> highspy.HighsLp:
+    """The model ``max objective . x`` with ``lower <= matrix x <= upper``, every ``x`` in ``[0, 1]``
+    and whole where ``integer``, for ``Highs.passModel``."""
+    import highspy
+    from scipy.sparse import csc_matrix
+
+    columns = csc_matrix(matrix)
+    model = highspy.HighsLp()
+    model.num_row_, model.num_col_ = columns.shape
+    model.sense_ = highspy.ObjSense.kMaximize
+    model.col_cost_ = np.asarray(objective, dtype=np.float64)
+    model.col_lower_, model.col_upper_ = np.zeros(model.num_col_), np.ones(model.num_col_)
+    model.row_lower_ = np.asarray(lower, dtype=np.float64)
+    model.row_upper_ = np.asarray(upper, dtype=np.float64)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = columns.indptr
+    model.a_matrix_.index_ = columns.indices
+    model.a_matrix_.value_ = columns.data.astype(np.float64)
+    whole, fractional = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+    model.integrality_ = [whole if flag else fractional for flag in np.asarray(integer, dtype=bool)]
+    return model
+
+
 def maximise_milp(
     objective: np.ndarray,
     matrix: spmatrix | sparray,
@@ -65,26 +94,12 @@ def maximise_milp(
     *twentieth session*).
     """
     import highspy
-    from scipy.sparse import csc_matrix
 
-    columns = csc_matrix(matrix)
+    integer = np.asarray(integer, dtype=bool)
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
     highs.setOptionValue("time_limit", max(float(time_limit), 0.0))
-    model = highspy.HighsLp()
-    model.num_row_, model.num_col_ = columns.shape
-    model.sense_ = highspy.ObjSense.kMaximize
-    model.col_cost_ = np.asarray(objective, dtype=np.float64)
-    model.col_lower_, model.col_upper_ = np.zeros(model.num_col_), np.ones(model.num_col_)
-    model.row_lower_ = np.asarray(lower, dtype=np.float64)
-    model.row_upper_ = np.asarray(upper, dtype=np.float64)
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = columns.indptr
-    model.a_matrix_.index_ = columns.indices
-    model.a_matrix_.value_ = columns.data.astype(np.float64)
-    integer = np.asarray(integer, dtype=bool)
-    whole, fractional = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
-    model.integrality_ = [whole if flag else fractional for flag in integer]
+    model = maximisation(objective, matrix, lower, upper, integer)
     highs.passModel(model)
     highs.run()
     status = highs.getModelStatus()

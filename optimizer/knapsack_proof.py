@@ -13,8 +13,8 @@ LP's price of its count row to start from, ``exact._at_proven_count``). Four ste
    count vectors each company picks, as nested load limits, bound a flow that is a plan: the
    heaviest placing as many as those limits allow (a Lagrangian heuristic; on 1,700 x 700 seed 4 it
    found the optimum that restrict-and-reflow missed by 0.11 %). Every ``FIX_EVERY`` rounds the
-   pairs no plan heavier than the best can use are ruled out for good (``heavier_plans_use``), so
-   later rounds are faster and their bound, on fewer pairs, lower.
+   pairs no plan heavier than the best can use are ruled out for good (their ``forced_loss``
+   reaches the gap), so later rounds are faster and their bound, on fewer pairs, lower.
 2. **Sharper prices.** The subgradient stops well above the best bound these knapsacks can give
    (on plain weights above ``EARLY_MASTER_PAIRS`` pairs it stops after ``EARLY_MASTER_ROUNDS``);
    a master LP over the company sets the last rounds chose, held near their best prices
@@ -106,7 +106,7 @@ EARLY_SHARPEN_ITERATIONS = 100
 """Master LPs at most in an early master (the tight and national-tight networks stopped by themselves
 after 20-50)."""
 FIX_EVERY = 10
-"""Every this many rounds the pairs no heavier plan can use are ruled out (``heavier_plans_use``)."""
+"""Every this many rounds the pairs no heavier plan can use are ruled out (``forced_loss``)."""
 MILP_START_PAIRS = 12_000
 """The rounds stop once this few pairs are left (1,700 x 900 seed 1: 11,183 proven in 3.0 s; at 6,000
 seed 3 went on to 500 rounds and 10,331 pairs, 4 s slower in all)."""
@@ -257,7 +257,7 @@ def improve_and_prove(
                 break
             left_at_check = alive.size
         if rounds % FIX_EVERY == 0:
-            keep = heavier_plans_use(part, configs, found, profit, integer_price, round_bound - weight).pairs
+            keep = forced_loss(part, configs, found, profit) < round_bound - weight
             if not keep.all():
                 alive, part = alive[keep], part.subset(np.flatnonzero(keep))
                 if alive.size <= MILP_START_PAIRS:
@@ -344,7 +344,7 @@ def improve_and_prove(
 
 @dataclass(frozen=True, eq=False)
 class HeavierPlans:
-    """What every plan worth more than the best keeps to (``heavier_plans_use``): the ``pairs`` it may
+    """What every plan worth more than the best keeps to (``Shortfalls.below``): the ``pairs`` it may
     use (taking one costs its company less than the gap), the students it must place (leaving one
     out costs its price), and the count ``vectors`` each company may take (``(n_companies, K)``;
     where the empty one is left out, the company takes someone)."""
@@ -495,18 +495,6 @@ def shortfalls(
 ) -> Shortfalls:
     """The shortfall terms from ``found.total`` at these profits and students' prices."""
     return Shortfalls(forced_loss(inst, configs, found, profit), student_price, vector_loss(configs, found))
-
-
-def heavier_plans_use(
-    inst: Instance,
-    configs: Configurations,
-    found: CompanyBest,
-    profit: np.ndarray,
-    student_price: np.ndarray,
-    gap: int,
-) -> HeavierPlans:
-    """What every plan whose shortfall from ``found.total`` is below ``gap`` keeps to."""
-    return shortfalls(inst, configs, found, profit, student_price).below(gap)
 
 
 def _best_within(

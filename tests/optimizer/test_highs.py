@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.highs import maximise_milp
-from tests.optimizer.util import integer_weight, random_table, reference
+from tests.optimizer.util import integer_weight, placement_rows, random_table, reference
 
 
 @st.composite
@@ -81,17 +81,7 @@ def test_the_network_scipys_highs_got_wrong() -> None:
     a plan 113 weight units below the optimum as optimal: the same optimum as the reference."""
     table = random_table(np.random.default_rng(367830), 23, 23, density=0.25)
     n = table.n_pairs
-    columns = np.arange(n)
-    matrix = sp.vstack(
-        [
-            sp.csr_matrix((np.ones(n), (table.student, columns)), shape=(table.n_students, n)),
-            sp.csr_matrix((np.ones(n), (table.company, columns)), shape=(table.n_companies, n)),
-            sp.csr_matrix(
-                (table.support_load.astype(float), (table.company, columns)), shape=(table.n_companies, n)
-            ),
-        ]
-    ).tocsr()
-    upper = np.r_[np.ones(table.n_students), table.capacity, table.mentor_capacity].astype(float)
+    matrix, upper = placement_rows(table)
     lower = np.full(upper.size, -np.inf)
     whole = np.ones(n, dtype=bool)
     most = maximise_milp(np.ones(n), matrix, lower, upper, whole, 30)
@@ -118,12 +108,6 @@ def test_an_lp_has_its_optimum_as_bound_and_a_spent_time_limit_no_plan() -> None
     assert solved.bound == 3.0 + 1.0
     table = random_table(np.random.default_rng(1), 60, 60, density=0.3)
     n = table.n_pairs
-    rows = sp.vstack(
-        [
-            sp.csr_matrix((np.ones(n), (table.student, np.arange(n))), shape=(table.n_students, n)),
-            sp.csr_matrix((np.ones(n), (table.company, np.arange(n))), shape=(table.n_companies, n)),
-        ]
-    ).tocsr()
-    upper = np.r_[np.ones(table.n_students), table.capacity].astype(float)
+    rows, upper = placement_rows(table)
     stopped = maximise_milp(np.ones(n), rows, np.zeros(upper.size), upper, np.ones(n, bool), 0.0)
     assert not stopped.infeasible and stopped.x is None and stopped.bound is None

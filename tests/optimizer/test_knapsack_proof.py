@@ -32,7 +32,6 @@ from optimizer.knapsack_proof import (
     HeavierPlans,
     _best_within,
     _heaviest_on_core,
-    heavier_plans_use,
     improve_and_prove,
     shortfalls,
 )
@@ -298,9 +297,8 @@ def test_with_too_many_pairs_open_for_a_last_milp_the_one_on_the_pairs_chosen_la
     assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
     assert int(inst.weight[lightest].sum()) <= found.weight <= heaviest <= found.weight_bound
     assert found.proof_pairs == 0  # no last MILP
-    if (
-        found.core_pairs
-    ):  # each look at a share of the gap within half of the ~1,000 s left, not the rounds' second
+    if found.core_pairs:
+        # Each look at a share of the gap within half of the ~1,000 s left, not the rounds' second.
         assert limits and all(limit > 400.0 for limit in limits)
     else:
         assert not limits
@@ -327,7 +325,7 @@ def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_m
     found = company_best(inst, configs, profit, price)
     gap = found.total - placement_price * placed - light
     assert gap > 0  # the bound holds for the heaviest plan
-    heavier = heavier_plans_use(inst, configs, found, profit, price, gap)
+    heavier = shortfalls(inst, configs, found, profit, price).below(gap)
     assert heavier.pairs[heaviest].all()
     placed_students = np.zeros(inst.n_students, dtype=bool)
     placed_students[inst.student[heaviest]] = True
@@ -375,7 +373,7 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
         inst,
         configs,
         core,
-        heavier_plans_use(inst, configs, found, profit, price, bound - weight),
+        shortfalls(inst, configs, found, profit, price).below(bound - weight),
         placed,
         math.inf,
     )
@@ -447,7 +445,7 @@ def test_a_company_whose_best_reaches_the_gap_takes_someone_in_every_heavier_pla
     profit = inst.weight.copy()
     found = company_best(inst, configs, profit, np.zeros(2, dtype=np.int64))
     assert found.best.tolist() == [500]
-    heavier = heavier_plans_use(inst, configs, found, profit, np.zeros(2, dtype=np.int64), 100)
+    heavier = shortfalls(inst, configs, found, profit, np.zeros(2, dtype=np.int64)).below(100)
     empty = int(np.flatnonzero(configs.sizes == 0)[0])
     assert not heavier.vectors[0, empty]
     assert heavier.pairs.tolist() == [True, False]

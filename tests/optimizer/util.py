@@ -112,6 +112,24 @@ def integer_weight(score: np.ndarray) -> np.ndarray:
     return np.rint(np.asarray(score, dtype=np.float64) * 100).astype(np.int64)
 
 
+def placement_rows(table: PairTable) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``matrix @ x <= upper`` over the pairs: each student at most once, each company's capacity and
+    its mentor capacity."""
+    n = table.n_pairs
+    columns = np.arange(n)
+    matrix = sp.vstack(
+        [
+            sp.csr_matrix((np.ones(n), (table.student, columns)), shape=(table.n_students, n)),
+            sp.csr_matrix((np.ones(n), (table.company, columns)), shape=(table.n_companies, n)),
+            sp.csr_matrix(
+                (table.support_load.astype(float), (table.company, columns)), shape=(table.n_companies, n)
+            ),
+        ]
+    ).tocsr()
+    upper = np.r_[np.ones(table.n_students), table.capacity, table.mentor_capacity].astype(float)
+    return matrix, upper
+
+
 def reference(
     table: PairTable,
     locks: list[tuple[int, int]] = (),  # type: ignore[assignment]
@@ -128,14 +146,7 @@ def reference(
     weight = integer_weight(table.score)
     if n == 0:
         return Reference(0, 0, np.zeros(0, dtype=bool))
-    rows = [
-        sp.csr_matrix((np.ones(n), (table.student, np.arange(n))), shape=(table.n_students, n)),
-        sp.csr_matrix((np.ones(n), (table.company, np.arange(n))), shape=(table.n_companies, n)),
-        sp.csr_matrix(
-            (table.support_load.astype(float), (table.company, np.arange(n))), shape=(table.n_companies, n)
-        ),
-    ]
-    upper = [np.ones(table.n_students), table.capacity.astype(float), table.mentor_capacity.astype(float)]
+    matrix, upper = placement_rows(table)
     lower_bound = np.zeros(n)
     upper_bound = np.ones(n)
     locked_student = {i for i, _ in locks}
@@ -147,12 +158,11 @@ def reference(
             upper_bound[k] = 1.0 if (s, c) in set(locks) else 0.0
             lower_bound[k] = upper_bound[k]
     objectives = [np.ones(n), weight.astype(float)] if stages is None else [np.ones(n), *stages]
-    matrix = sp.vstack(rows).tocsr()
     extra_rows: list[np.ndarray] = []
     extra_low: list[float] = []
     x = np.zeros(n)
     for objective in objectives:
-        constraints = [LinearConstraint(matrix, -np.inf, np.concatenate(upper))]
+        constraints = [LinearConstraint(matrix, -np.inf, upper)]
         if extra_rows:
             constraints.append(LinearConstraint(np.vstack(extra_rows), np.array(extra_low), np.inf))
         result = milp(
