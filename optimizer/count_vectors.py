@@ -24,7 +24,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from optimizer.company_knapsacks import Configurations, company_best
 from optimizer.count_bound import students_per_level
-from optimizer.highs import maximise_milp
+from optimizer.highs import maximise_milp, quiet_highs
 from optimizer.instance import Instance
 
 PRICE_SCALE = 60
@@ -46,20 +46,39 @@ def mix_model(
 ) -> MixModel:
     """The count-vector rows on ``pairs`` (indices into ``inst``); ``vectors``: ``(n_companies, K)``
     bool, the count vectors each company may take (None: every one that fits)."""
-    levels = configs.levels
-    student, company = inst.student[pairs], inst.company[pairs]
-    load = inst.load[pairs].astype(np.int64)
     # The vectors each company can fill from its pairs here (the empty one is "no vector").
-    available = np.zeros((inst.n_companies, levels), dtype=np.int64)
-    np.add.at(available, (company, load), 1)
     allowed = configs.fits if vectors is None else configs.fits & vectors
-    fillable = allowed & (configs.counts[None, :, :] <= available[:, None, :]).all(axis=2)
-    fillable[:, configs.sizes == 0] = False
-    vector_company, vector = np.nonzero(fillable)
+    vector_company, vector = np.nonzero(allowed & fillable(configs, pair_counts(inst, configs, pairs)))
+    matrix = mix_columns(inst, configs, pairs, vector_company, vector).tocsr()
+    return MixModel(matrix, pairs.size, vector_company.size, inst.n_students + inst.n_companies)
+
+
+def pair_counts(inst: Instance, configs: Configurations, pairs: np.ndarray) -> np.ndarray:
+    """``(n_companies, levels)``: how many of ``pairs`` each company has of each load."""
+    counts = np.zeros((inst.n_companies, configs.levels), dtype=np.int64)
+    np.add.at(counts, (inst.company[pairs], inst.load[pairs].astype(np.int64)), 1)
+    return counts
+
+
+def fillable(configs: Configurations, available: np.ndarray) -> np.ndarray:
+    """``(n_companies, K)``: the non-empty count vectors each company can fill from ``available``
+    students of each load (``pair_counts``)."""
+    can = np.all(configs.counts[None, :, :] <= available[:, None, :], axis=2)
+    can[:, configs.sizes == 0] = False
+    return can
+
+
+def mix_columns(
+    inst: Instance, configs: Configurations, pairs: np.ndarray, vector_company: np.ndarray, vector: np.ndarray
+) -> coo_matrix:
+    """The mix columns of ``pairs`` then of the count vectors ``vector`` of ``vector_company``, on all
+    the rows (students, companies, then each (company, load)'s balance)."""
+    levels = configs.levels
+    company, load = inst.company[pairs], inst.load[pairs].astype(np.int64)
     n_x, n_y = pairs.size, vector_company.size
     balance = inst.n_students + inst.n_companies
     x_columns, y_columns = np.arange(n_x), n_x + np.arange(n_y)
-    rows = [student, inst.n_students + vector_company, balance + company * levels + load]
+    rows = [inst.student[pairs], inst.n_students + vector_company, balance + company * levels + load]
     columns = [x_columns, y_columns, x_columns]
     values = [np.ones(n_x), np.ones(n_y), np.ones(n_x)]
     for level in range(levels):
@@ -68,11 +87,10 @@ def mix_model(
         rows.append(balance + vector_company[some] * levels + level)
         columns.append(y_columns[some])
         values.append(-takes[some].astype(np.float64))
-    matrix = coo_matrix(
+    return coo_matrix(
         (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
         shape=(balance + inst.n_companies * levels, n_x + n_y),
-    ).tocsr()
-    return MixModel(matrix, n_x, n_y, balance)
+    )
 
 
 def mix_rows(
@@ -186,20 +204,33 @@ def count_vector_bound(
 
     HiGHS's student duals, rounded to ``1 / PRICE_SCALE``, price a Lagrangian whose companies each take
     their best fitting students (``company_best``, in whole numbers) on every pair: its bound holds for
-    every plan whatever the LP's rounding errors, and at the duals of the LP on every pair it is that
-    LP's optimum, rounded down. ``columns``: the LP starts on these pairs (a mask) and grows by column
-    generation, the pairs the companies take at its prices coming in, until none is new or the bound
-    is ``enough`` (a plan's count); None: every pair. On 1,700 x 900 seed 5 (198,066 pairs) from each
-    student's 4 best pairs the bound reached that network's optimum, 1,653, in 10 rounds (0.1-1.1 s
-    each, 15,274 pairs), where the LP on every pair took 44 s.
+    every plan whatever the LP's rounding errors. Each company's choice there is a whole set of
+    students, which the LP's rows only relax (a mix of count vectors may give one student a whole
+    place that no set of the mix gives both it and the others), so the bound may fall below the LP's
+    own optimum (1,700 x 900 seed 5: 1,653.83 at the duals of an LP placing 1,654.17). ``columns``: the
+    LP starts on these pairs (a mask) and grows by column generation, the pairs the companies take at
+    its prices coming in, until none is new or the bound is ``enough`` (a plan's count); None: every
+    pair. On 1,700 x 900 seed 5 (198,066 pairs) from each student's 4 best pairs the bound reached that
+    network's optimum, 1,653, in 10 rounds (12,000-15,000 pairs), where the LP on every pair took 44 s.
     """
+    every_pair = columns is None
     columns = np.ones(inst.n_pairs, dtype=bool) if columns is None else columns.copy()
     best: CountVectorBound | None = None
+    # One LP on every pair needs no basis kept: SciPy's HiGHS solves it (``_mix_lp``), as before. On
+    # generate(700, 360) highspy's optimal vertex of the same LP gives the search over load limits other
+    # levels to start from: seed 5's search then closed in one round instead of 15-81, but seeds 3 and
+    # 10's took 18-147 rounds (up to 8 s) instead of one (twenty-first session).
+    lp = None if every_pair else _MixLp(inst, configs)
+    new = columns
     while True:
-        solved = _mix_lp(inst, configs, np.flatnonzero(columns), deadline)
+        if lp is None:
+            solved = _mix_lp(inst, configs, np.flatnonzero(columns), deadline)
+        else:
+            lp.add(np.flatnonzero(new))
+            solved = lp.solve(deadline)
         if solved is None:
             return best
-        dual, pairs, taken, value = solved
+        dual, pairs, taken = solved
         price = np.rint(dual * PRICE_SCALE).astype(np.int64)
         found = company_best(inst, configs, PRICE_SCALE - price[inst.student], price)
         placed = found.total // PRICE_SCALE
@@ -207,25 +238,102 @@ def count_vector_bound(
             levels = students_per_level(inst, pairs, taken, max(configs.levels - 1, 1))
             best = CountVectorBound(placed, levels)
         new = found.chosen & ~columns
-        # The LP on these columns places ``value``, no more than on every pair: a whole bound cannot
-        # fall below it rounded down.
-        if not new.any() or best.placed <= max(enough, math.floor(value + 1e-6)):
+        if not new.any() or best.placed <= enough:
             return best
         columns |= new
 
 
+class _MixLp:
+    """The count-vector LP ``max sum x`` (``mix_model``'s rows: each student and company at most once,
+    each balance ``= 0``) kept in HiGHS (``highspy``) while column generation adds pairs, and with them
+    the vectors each company can newly fill.
+
+    The rows never change, so the basis of the last solve stays feasible with the new columns at zero,
+    and each solve after the first is HiGHS's primal simplex from it: the LP's rounds on 1,700 x 700
+    seed 10 took 2.3 s afresh (``scipy.optimize.linprog``, as until the twenty-first session) and 0.2 s
+    so; on 1,700 x 900 seed 5 2.9 s and 0.4 s."""
+
+    def __init__(self, inst: Instance, configs: Configurations) -> None:
+        import highspy
+
+        self.inst, self.configs = inst, configs
+        balance = inst.n_students + inst.n_companies  # the first (company, load) row
+        n_rows = balance + inst.n_companies * configs.levels
+        lower = np.r_[np.full(balance, -highspy.kHighsInf), np.zeros(n_rows - balance)]
+        upper = np.r_[np.ones(balance), np.zeros(n_rows - balance)]
+        self.highs = quiet_highs()
+        self.highs.addRows(
+            n_rows, lower, upper, 0, np.zeros(n_rows, np.int32), np.zeros(0, np.int32), np.zeros(0)
+        )
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.available = np.zeros((inst.n_companies, configs.levels), dtype=np.int64)  # pair_counts so far
+        self.vector_in = np.zeros(configs.fits.shape, dtype=bool)  # (company, vector) columns added
+        self.column_pair = np.zeros(0, dtype=np.int64)  # each column's pair, -1 for a vector's
+        self.solves = 0
+
+    def add(self, pairs: np.ndarray) -> None:
+        """A column for each of ``pairs`` (none of them in the LP yet), and one for each vector a
+        company can fill only now."""
+        inst, configs = self.inst, self.configs
+        self.available += pair_counts(inst, configs, pairs)
+        vector_company, vector = np.nonzero(
+            configs.fits & fillable(configs, self.available) & ~self.vector_in
+        )
+        self.vector_in[vector_company, vector] = True
+        n_x, n_y = pairs.size, vector_company.size
+        if n_x + n_y == 0:
+            return
+        added = mix_columns(inst, configs, pairs, vector_company, vector).tocsc()
+        self.highs.addCols(
+            n_x + n_y,
+            np.r_[np.ones(n_x), np.zeros(n_y)],
+            np.zeros(n_x + n_y),
+            np.ones(n_x + n_y),
+            added.nnz,
+            added.indptr.astype(np.int32),
+            added.indices.astype(np.int32),
+            added.data,
+        )
+        self.column_pair = np.r_[self.column_pair, pairs, np.full(n_y, -1, dtype=np.int64)]
+
+    def solve(self, deadline: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The LP on the columns so far: its student duals (``>= 0``), the pairs and how much of each
+        it takes; None if it did not solve in time."""
+        import highspy
+
+        inst, highs = self.inst, self.highs
+        time_left = deadline - perf_counter()
+        if time_left <= 0.1:
+            return None
+        is_pair = self.column_pair >= 0
+        if not is_pair.any():  # no columns yet: no prices (the companies' choices bring pairs in)
+            return np.zeros(inst.n_students), np.zeros(0, dtype=np.int64), np.zeros(0)
+        if self.solves > 0:
+            highs.setOptionValue("solver", "simplex")
+            highs.setOptionValue("simplex_strategy", 4)  # primal: the new columns keep the basis feasible
+        highs.setOptionValue("time_limit", time_left)
+        highs.run()
+        self.solves += 1
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        solution = highs.getSolution()
+        # In this maximisation HiGHS's duals of the "<=" rows are >= 0.
+        dual = np.maximum(np.asarray(solution.row_dual)[: inst.n_students], 0.0)
+        taken = np.asarray(solution.col_value)[is_pair]
+        return dual, self.column_pair[is_pair], taken
+
+
 def _mix_lp(
     inst: Instance, configs: Configurations, pairs: np.ndarray, deadline: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
-    """The count-vector LP ``max sum x`` on ``pairs``: its student duals (``>= 0``), the pairs, how
-    much of each it takes and its optimum; None if it did not solve in time."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The count-vector LP ``max sum x`` on ``pairs``, solved afresh: as ``_MixLp.solve``."""
     from scipy.optimize import linprog
 
     time_left = deadline - perf_counter()
     if time_left <= 0.1:
         return None
     if pairs.size == 0:  # no columns yet: no prices (the companies' choices bring pairs in)
-        return np.zeros(inst.n_students), pairs, np.zeros(0), 0.0
+        return np.zeros(inst.n_students), pairs, np.zeros(0)
     model = mix_model(inst, configs, pairs)
     at_most_one = model.matrix[: model.balance_start]
     solved = linprog(
@@ -241,4 +349,4 @@ def _mix_lp(
     if solved.status != 0:
         return None
     dual = np.maximum(-np.asarray(solved.ineqlin.marginals)[: inst.n_students], 0.0)
-    return dual, pairs, np.asarray(solved.x)[: model.n_pairs], -float(solved.fun)
+    return dual, pairs, np.asarray(solved.x)[: model.n_pairs]

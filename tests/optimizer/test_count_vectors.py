@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import optimizer.exact
 from optimizer.company_knapsacks import configurations
-from optimizer.count_vectors import count_vector_bound
+from optimizer.count_vectors import _mix_lp, _MixLp, count_vector_bound
 from optimizer.exact import _count_by_milp, solve_exact
 from optimizer.instance import Instance
 from tests.optimizer.test_knapsack_proof import _lex_milp
@@ -63,6 +63,33 @@ def test_by_column_generation_the_bound_holds_and_is_no_looser(table, data) -> N
     found = count_vector_bound(inst, configs, perf_counter() + 30, columns)
     assert found is not None
     assert _most_placed(inst) <= found.placed <= _bound(inst)
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), seed=st.integers(0, 2**32 - 1))
+def test_the_lp_kept_in_highs_equals_the_lp_solved_afresh_as_pairs_come_in(table, seed) -> None:  # type: ignore[no-untyped-def]
+    """Column generation re-solves the LP from its last basis (``_MixLp``); after each batch of pairs
+    (and the count vectors they let a company fill) its optimum is the LP's on all the pairs so far
+    solved afresh (``_mix_lp``, SciPy's HiGHS), its plan keeps every student's row, and it says which
+    pair each value is of."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    lp = _MixLp(inst, configs)
+    added = np.zeros(0, dtype=np.int64)
+    for batch in np.array_split(np.random.default_rng(seed).permutation(inst.n_pairs), 3):
+        lp.add(batch)
+        added = np.r_[added, batch]
+        solved = lp.solve(perf_counter() + 30)
+        assert solved is not None
+        dual, pairs, taken = solved
+        assert np.array_equal(pairs, added)
+        afresh = _mix_lp(inst, configs, np.sort(added), perf_counter() + 30)
+        assert afresh is not None
+        assert taken.sum() == pytest.approx(afresh[2].sum(), abs=1e-6)
+        assert (np.bincount(inst.student[pairs], taken, inst.n_students) <= 1 + 1e-9).all()
+        assert (dual >= 0).all()
 
 
 def test_whole_count_vectors_rule_out_what_fractional_mentor_hours_allow() -> None:
