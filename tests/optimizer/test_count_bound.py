@@ -140,12 +140,9 @@ def test_limits_rounded_from_the_lp_keep_every_mentor_limit(table) -> None:  # t
     assert inst.is_feasible(_flow_under(inst, caps))
 
 
-@PROPERTIES
-@given(tight_tables(max_students=12, max_companies=5))
-def test_the_weight_bound_at_the_best_count_holds_and_is_near_the_lps(table) -> None:  # type: ignore[no-untyped-def]
-    """No plan placing the most weighs more than the bound (the MILP's best does not), and the bound is
-    the weight LP's optimum at that count, up to the rounding of its prices to whole weight units (at
-    most half a unit per student, mentor hour and placement required)."""
+def _at_best_count(table):  # type: ignore[no-untyped-def]
+    """A tight network with mentor rows that can bind and someone placed: its usable instance, those
+    rows, the MILP's best plan (``reference``) and the exact solver's plan, which places as many."""
     inst = _usable_instance(table)
     binding = inst.mentor_can_bind()
     assume(inst.n_pairs > 0 and binding.any())
@@ -153,6 +150,16 @@ def test_the_weight_bound_at_the_best_count_holds_and_is_near_the_lps(table) -> 
     assume(best.placed > 0)
     plan = solve_exact(inst).chosen
     assert int(plan.sum()) == best.placed
+    return inst, binding, best, plan
+
+
+@PROPERTIES
+@given(tight_tables(max_students=12, max_companies=5))
+def test_the_weight_bound_at_the_best_count_holds_and_is_near_the_lps(table) -> None:  # type: ignore[no-untyped-def]
+    """No plan placing the most weighs more than the bound (the MILP's best does not), and the bound is
+    the weight LP's optimum at that count, up to the rounding of its prices to whole weight units (at
+    most half a unit per student, mentor hour and placement required)."""
+    inst, binding, best, plan = _at_best_count(table)
     bound, _ = weight_bound_at_count(inst, binding, best.placed, _first(inst) | plan, -1, math.inf)
     assert best.weight <= bound
     rounding = (inst.n_students + int(inst.mentor_capacity.sum()) + best.placed) / 2
@@ -165,12 +172,7 @@ def test_the_weight_lp_gives_prices_whenever_a_round_ran_and_they_certify_a_boun
     """The knapsacks start from the weight LP's prices, so a round gives them even where its bound is no
     better than each student's best weight (on 1,700 x 900 seed 8 after one round the knapsacks were
     otherwise left out); the prices' own bound holds for the MILP's best plan at that count."""
-    inst = _usable_instance(table)
-    binding = inst.mentor_can_bind()
-    assume(inst.n_pairs > 0 and binding.any())
-    best = reference(table)
-    assume(best.placed > 0)
-    plan = solve_exact(inst).chosen
+    inst, binding, best, plan = _at_best_count(table)
     bound, prices = weight_bound_at_count(inst, binding, best.placed, plan, -1, math.inf, 0.0, rounds)
     assert prices is not None
     assert best.weight <= bound <= inst.best_weight_total()
