@@ -29,7 +29,7 @@ from time import perf_counter
 import numpy as np
 
 from optimizer.flow import PricedFlow
-from optimizer.highs import quiet_highs
+from optimizer.highs import KeptLp
 from optimizer.instance import Instance
 
 PRICE_SCALE = 60
@@ -290,15 +290,11 @@ class _PairLp:
             inst.capacity.astype(np.float64),
             inst.mentor_capacity[self.mentor_rows].astype(np.float64),
         ]
-        lower = np.full(upper.size, -highspy.kHighsInf)
-        no_entries = np.zeros(0, dtype=np.int32)
-        self.highs = quiet_highs()
-        self.highs.addRows(
-            upper.size, lower, upper, 0, np.zeros(upper.size, np.int32), no_entries, np.zeros(0)
+        # The first solve: interior point with crossover, which leaves a basis.
+        self.lp = KeptLp(
+            np.full(upper.size, -highspy.kHighsInf), upper, {"solver": "ipm", "simplex_strategy": 4}
         )
-        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.pairs = np.zeros(0, dtype=np.int64)  # the pair of each column, in the order added
-        self.solves = 0
 
     def add(self, pairs: np.ndarray) -> None:
         """A column for each of ``pairs`` (none of them in the LP yet): its student's, its company's
@@ -316,35 +312,18 @@ class _PairLp:
         index[starts + 1] = inst.n_students + inst.company[pairs]
         index[starts[mentor] + 2] = mentor_row[mentor]
         values[starts[mentor] + 2] = inst.load[pairs][mentor]
-        self.highs.addCols(
-            pairs.size,
-            self.objective[pairs].astype(np.float64),
-            np.zeros(pairs.size),
-            np.ones(pairs.size),
-            index.size,
-            starts.astype(np.int32),
-            index,
-            values,
-        )
+        self.lp.add_columns(self.objective[pairs], starts, index, values)
         self.pairs = np.r_[self.pairs, pairs]
 
     def solve(self, time_limit: float) -> tuple[np.ndarray, float, np.ndarray] | None:
         """As ``_solve_lp``, on the columns so far (the count row's dual is 0: there is none)."""
-        import highspy
-
-        inst, highs = self.inst, self.highs
+        inst = self.inst
         if self.pairs.size == 0:  # no columns yet: no prices (the flow brings pairs in)
             return np.zeros(inst.n_companies), 0.0, np.zeros((inst.n_companies, self.levels))
-        highs.setOptionValue("solver", "ipm" if self.solves == 0 else "simplex")
-        highs.setOptionValue("simplex_strategy", 4)  # primal: the new columns keep the basis feasible
-        highs.setOptionValue("time_limit", max(time_limit, 0.1))
-        highs.run()
-        self.solves += 1
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        solution = self.lp.solve(max(time_limit, 0.1))
+        if solution is None:
             return None
-        solution = highs.getSolution()
         row_dual = np.asarray(solution.row_dual)
-        # In this maximisation HiGHS's duals of the "<=" rows are >= 0.
         price = np.zeros(inst.n_companies)
         price[self.mentor_rows] = np.maximum(row_dual[self.mentor_row_of[self.mentor_rows]], 0.0)
         taken = np.asarray(solution.col_value)

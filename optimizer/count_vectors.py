@@ -24,7 +24,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from optimizer.company_knapsacks import Configurations, company_best
 from optimizer.count_bound import students_per_level
-from optimizer.highs import maximise_milp, quiet_highs
+from optimizer.highs import KeptLp, maximise_milp
 from optimizer.instance import Instance
 
 PRICE_SCALE = 60
@@ -213,14 +213,13 @@ def count_vector_bound(
     pair. On 1,700 x 900 seed 5 (198,066 pairs) from each student's 4 best pairs the bound reached that
     network's optimum, 1,653, in 10 rounds (12,000-15,000 pairs), where the LP on every pair took 44 s.
     """
-    every_pair = columns is None
-    columns = np.ones(inst.n_pairs, dtype=bool) if columns is None else columns.copy()
-    best: CountVectorBound | None = None
     # One LP on every pair needs no basis kept: SciPy's HiGHS solves it (``_mix_lp``), as before. On
     # generate(700, 360) highspy's optimal vertex of the same LP gives the search over load limits other
     # levels to start from: seed 5's search then closed in one round instead of 15-81, but seeds 3 and
     # 10's took 18-147 rounds (up to 8 s) instead of one (twenty-first session).
-    lp = None if every_pair else _MixLp(inst, configs)
+    lp = None if columns is None else _MixLp(inst, configs)
+    columns = np.ones(inst.n_pairs, dtype=bool) if columns is None else columns.copy()
+    best: CountVectorBound | None = None
     new = columns
     while True:
         if lp is None:
@@ -261,15 +260,10 @@ class _MixLp:
         n_rows = balance + inst.n_companies * configs.levels
         lower = np.r_[np.full(balance, -highspy.kHighsInf), np.zeros(n_rows - balance)]
         upper = np.r_[np.ones(balance), np.zeros(n_rows - balance)]
-        self.highs = quiet_highs()
-        self.highs.addRows(
-            n_rows, lower, upper, 0, np.zeros(n_rows, np.int32), np.zeros(0, np.int32), np.zeros(0)
-        )
-        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.lp = KeptLp(lower, upper, {})
         self.available = np.zeros((inst.n_companies, configs.levels), dtype=np.int64)  # pair_counts so far
         self.vector_in = np.zeros(configs.fits.shape, dtype=bool)  # (company, vector) columns added
         self.column_pair = np.zeros(0, dtype=np.int64)  # each column's pair, -1 for a vector's
-        self.solves = 0
 
     def add(self, pairs: np.ndarray) -> None:
         """A column for each of ``pairs`` (none of them in the LP yet), and one for each vector a
@@ -284,43 +278,24 @@ class _MixLp:
         if n_x + n_y == 0:
             return
         added = mix_columns(inst, configs, pairs, vector_company, vector).tocsc()
-        self.highs.addCols(
-            n_x + n_y,
-            np.r_[np.ones(n_x), np.zeros(n_y)],
-            np.zeros(n_x + n_y),
-            np.ones(n_x + n_y),
-            added.nnz,
-            added.indptr.astype(np.int32),
-            added.indices.astype(np.int32),
-            added.data,
-        )
+        self.lp.add_columns(np.r_[np.ones(n_x), np.zeros(n_y)], added.indptr[:-1], added.indices, added.data)
         self.column_pair = np.r_[self.column_pair, pairs, np.full(n_y, -1, dtype=np.int64)]
 
     def solve(self, deadline: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The LP on the columns so far: its student duals (``>= 0``), the pairs and how much of each
         it takes; None if it did not solve in time."""
-        import highspy
-
-        inst, highs = self.inst, self.highs
+        inst = self.inst
         time_left = deadline - perf_counter()
         if time_left <= 0.1:
             return None
         is_pair = self.column_pair >= 0
         if not is_pair.any():  # no columns yet: no prices (the companies' choices bring pairs in)
             return np.zeros(inst.n_students), np.zeros(0, dtype=np.int64), np.zeros(0)
-        if self.solves > 0:
-            highs.setOptionValue("solver", "simplex")
-            highs.setOptionValue("simplex_strategy", 4)  # primal: the new columns keep the basis feasible
-        highs.setOptionValue("time_limit", time_left)
-        highs.run()
-        self.solves += 1
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        solution = self.lp.solve(time_left)
+        if solution is None:
             return None
-        solution = highs.getSolution()
-        # In this maximisation HiGHS's duals of the "<=" rows are >= 0.
         dual = np.maximum(np.asarray(solution.row_dual)[: inst.n_students], 0.0)
-        taken = np.asarray(solution.col_value)[is_pair]
-        return dual, self.column_pair[is_pair], taken
+        return dual, self.column_pair[is_pair], np.asarray(solution.col_value)[is_pair]
 
 
 def _mix_lp(

@@ -84,7 +84,7 @@ def test_the_lp_kept_in_highs_as_columns_come_is_the_lp_solved_afresh(table, see
         added = np.r_[added, batch]
         solved = lp.solve(math.inf)
         assert solved is not None
-        taken = np.asarray(lp.highs.getSolution().col_value)
+        taken = np.asarray(lp.lp.highs.getSolution().col_value)
         assert np.array_equal(lp.pairs, added)
         assert taken @ objective[added] == pytest.approx(_lp_on(inst, np.sort(added), objective), abs=1e-6)
         assert (np.bincount(inst.student[added], taken, inst.n_students) <= 1 + 1e-9).all()
