@@ -37,6 +37,7 @@ test: $(STAMP) $(CHROMIUM)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # Regenerates docs/benchmarks.md (every instance, every method; the 45,000 x 20,000 one takes a while).

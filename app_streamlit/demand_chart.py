@@ -95,7 +95,10 @@ def heatmap(frame: pd.DataFrame, level: str, measure: str) -> alt.Chart:
                 sort="ascending",
                 # "Hovedstaden" for "Region Hovedstaden": all five names fit side by side.
                 axis=alt.Axis(
-                    labelAngle=0, labelLimit=0, labelOverlap=False, labelExpr="replace(datum.label, 'Region ', '')"
+                    labelAngle=0,
+                    labelLimit=0,
+                    labelOverlap=False,
+                    labelExpr="replace(datum.label, 'Region ', '')",
                 ),
             ),
             y=alt.Y("industry_label:N", title=None, axis=industry_axis),

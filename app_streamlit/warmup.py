@@ -137,7 +137,11 @@ def _step(done: WarmUp, name: str) -> Iterator[None]:
         yield
     except Exception as error:  # the page will show it; the server must start regardless
         done.failed[name] = type(error).__name__
-        logger.warning("Warm-up step %r failed with %s; the page computes it on its first visit", name, type(error).__name__)
+        logger.warning(
+            "Warm-up step %r failed with %s; the page computes it on its first visit",
+            name,
+            type(error).__name__,
+        )
     finally:
         done.seconds[name] = time.perf_counter() - started
 

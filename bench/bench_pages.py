@@ -233,9 +233,13 @@ def main() -> int:
     parser.add_argument("--pages", default=",".join(p or "home" for p in PAGES))
     parser.add_argument("--no-write", action="store_true", help="print the section, do not write it")
     parser.add_argument(
-        "--from-log", type=Path, help="write the section from the rounds an earlier run printed (and the loads given)"
+        "--from-log",
+        type=Path,
+        help="write the section from the rounds an earlier run printed (and the loads given)",
     )
-    parser.add_argument("--loads", default="?;?", help="with --from-log: the load before and after, as 'before;after'")
+    parser.add_argument(
+        "--loads", default="?;?", help="with --from-log: the load before and after, as 'before;after'"
+    )
     args = parser.parse_args()
     paths = ["" if p == "home" else p for p in args.pages.split(",")]
 

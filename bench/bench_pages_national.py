@@ -37,7 +37,16 @@ from bench.bench_pages import QUIET_SECONDS, TIMEOUT_SECONDS, load_average, unti
 from bench.machine import machine_lines  # noqa: E402
 from bench.sections import replace_section  # noqa: E402
 
-PAGES = ("Oversigt", "Elever", "Placeringsplan", "Forløb", "Netværk", "Virksomheder", "Styregruppe", "Scenarier")
+PAGES = (
+    "Oversigt",
+    "Elever",
+    "Placeringsplan",
+    "Forløb",
+    "Netværk",
+    "Virksomheder",
+    "Styregruppe",
+    "Scenarier",
+)
 HEADINGS = {"Oversigt": "STU-praktikmatch"}
 """A page's title where it differs from its name in the top bar."""
 SOLVING = "Løser placeringsplanen"
@@ -98,7 +107,9 @@ def visit_all(page) -> dict[str, tuple[float, float]]:  # type: ignore[no-untype
     return out
 
 
-def session(browser, url: str, files: list[Path]) -> tuple[float, dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:  # type: ignore[no-untyped-def]
+def session(
+    browser, url: str, files: list[Path]
+) -> tuple[float, dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:  # type: ignore[no-untyped-def]
     from tests.browser.conftest import log_in, settle
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="da-DK")
@@ -125,7 +136,13 @@ def one_round(browser, files: list[Path]) -> dict[str, object]:  # type: ignore[
             upload_first, first, warm = session(browser, url, files)
         with running_app(database) as url:
             upload_restart, restart, _ = session(browser, url, files)
-    return {"upload_first": upload_first, "upload_restart": upload_restart, "first": first, "warm": warm, "restart": restart}
+    return {
+        "upload_first": upload_first,
+        "upload_restart": upload_restart,
+        "first": first,
+        "warm": warm,
+        "restart": restart,
+    }
 
 
 def section(rounds: list[dict], seed: int, load_before: str, load_after: str) -> str:  # type: ignore[type-arg]

@@ -36,13 +36,29 @@ _STUDENT = (
     Column("home_municipality", "Bopælskommune", "Kommunen, eleven bor i."),
     Column("home_lat", "Bopæl, breddegrad", "Valgfri; tom: kommunens hovedby bruges."),
     Column("home_lon", "Bopæl, længdegrad", "Valgfri; gives sammen med breddegraden."),
-    Column("transport_mode", "Transportform", "walk, bike, public_transport, driven eller car (gå, cykel, bus og tog, bliver kørt, bil)."),
-    Column("max_travel_minutes", "Maks. transporttid (min)", "Den længste tur hver vej, eleven kan klare, i minutter."),
+    Column(
+        "transport_mode",
+        "Transportform",
+        "walk, bike, public_transport, driven eller car (gå, cykel, bus og tog, bliver kørt, bil).",
+    ),
+    Column(
+        "max_travel_minutes",
+        "Maks. transporttid (min)",
+        "Den længste tur hver vej, eleven kan klare, i minutter.",
+    ),
     Column("impairments", "Funktionsnedsættelser", "Liste med støtteniveau: autism:some|anxiety:little."),
     Column("stress_reactions", "Stressreaktioner", "Liste med støtteniveau, som funktionsnedsættelserne."),
-    Column("interests", "Interesser", "Brancher i elevens rækkefølge, første ønske først: retail|warehouse_logistics."),
+    Column(
+        "interests",
+        "Interesser",
+        "Brancher i elevens rækkefølge, første ønske først: retail|warehouse_logistics.",
+    ),
     Column("single_industry_only", "Kun første branche", "ja/nej: eleven vil kun i sin første branche."),
-    Column("max_task_complexity", "Opgavernes sværhedsgrad (maks.)", "1 (meget enkle opgaver) til 5 (meget komplekse)."),
+    Column(
+        "max_task_complexity",
+        "Opgavernes sværhedsgrad (maks.)",
+        "1 (meget enkle opgaver) til 5 (meget komplekse).",
+    ),
     Column("min_hours_per_week", "Timer om ugen, mindst", "Færrest timer om ugen, eleven skal have."),
     Column("max_hours_per_week", "Timer om ugen, højst", "Flest timer om ugen, eleven kan klare."),
     Column("daytime_only", "Kun dagtimer", "ja/nej."),
@@ -50,7 +66,11 @@ _STUDENT = (
     Column("needs_shielded_workstation", "Brug for skærmet arbejdsplads", "ja/nej."),
     Column("needs_mentor", "Brug for mentor", "ja/nej."),
     Column("needs_wheelchair_access", "Brug for kørestolsadgang", "ja/nej."),
-    Column("consent_share", "Samtykke til deling", "Hvad eleven har sagt ja til at dele med virksomheden: interests|needs|…"),
+    Column(
+        "consent_share",
+        "Samtykke til deling",
+        "Hvad eleven har sagt ja til at dele med virksomheden: interests|needs|…",
+    ),
     Column("stu_end", "STU slutter", "Valgfri dato, fx 31.07.2027; tom: 31. juli i praktikåret."),
     *_ability_columns("ability", "Evne", "Elevens evne 1 (lav) til 5 (høj)."),
 )
@@ -63,11 +83,23 @@ _COMPANY = (
     Column("lat", "Breddegrad", "Valgfri; tom: kommunens hovedby bruges."),
     Column("lon", "Længdegrad", "Valgfri; gives sammen med breddegraden."),
     Column("capacity", "Praktikpladser", "Antal praktikanter, virksomheden kan tage, 0-50."),
-    Column("mentor_capacity", "Mentortimer om ugen", "Mentortimer om ugen, virksomheden kan give alle sine praktikanter tilsammen."),
-    Column("mentor_trained", "Mentor med kursus i målgruppen", "ja/nej: mentoren har fx et kursus om autisme."),
-    Column("complexity_min", "Opgavernes sværhedsgrad, mindst", "1-5: de enkleste opgaver, virksomheden har."),
+    Column(
+        "mentor_capacity",
+        "Mentortimer om ugen",
+        "Mentortimer om ugen, virksomheden kan give alle sine praktikanter tilsammen.",
+    ),
+    Column(
+        "mentor_trained", "Mentor med kursus i målgruppen", "ja/nej: mentoren har fx et kursus om autisme."
+    ),
+    Column(
+        "complexity_min", "Opgavernes sværhedsgrad, mindst", "1-5: de enkleste opgaver, virksomheden har."
+    ),
     Column("complexity_max", "Opgavernes sværhedsgrad, højst", "1-5: de mest komplekse opgaver."),
-    Column("task_variety", "Opgavernes variation", "routine, varied eller both (faste, varierede eller begge dele)."),
+    Column(
+        "task_variety",
+        "Opgavernes variation",
+        "routine, varied eller both (faste, varierede eller begge dele).",
+    ),
     Column("shielded_workstation", "Skærmet arbejdsplads", "ja/nej."),
     Column("team_work", "Arbejde i team", "ja/nej."),
     Column("min_hours_per_week", "Timer om ugen, mindst", "Færrest timer om ugen, en praktik kan have."),
@@ -87,7 +119,11 @@ _HISTORY = (
     Column("student_id", "Elev-ID", "En nuværende eller tidligere elev."),
     Column("company_id", "Virksomheds-ID", "Virksomheden; den må have forladt netværket."),
     Column("year", "År", "Året, praktikken startede."),
-    Column("outcome", "Udfald", "job, flexjob, wage_subsidy, small_job, education, in_progress eller public_support."),
+    Column(
+        "outcome",
+        "Udfald",
+        "job, flexjob, wage_subsidy, small_job, education, in_progress eller public_support.",
+    ),
 )
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -135,7 +171,7 @@ def template_workbook_bytes() -> bytes:
     from features.safe_files import safe_workbook_bytes
 
     sheets = {table: pd.DataFrame(columns=[c.danish for c in COLUMNS[table]]) for table in COLUMNS}
-    guide = pd.concat(
-        [guide_table(table).assign(Ark=table) for table in COLUMNS], ignore_index=True
-    )[["Ark", "Kolonne", "Filformatets navn", "Hvad"]]
+    guide = pd.concat([guide_table(table).assign(Ark=table) for table in COLUMNS], ignore_index=True)[
+        ["Ark", "Kolonne", "Filformatets navn", "Hvad"]
+    ]
     return safe_workbook_bytes({**sheets, "Forklaring": guide})

@@ -95,7 +95,9 @@ class DataValidationError(ValueError):
         lines = [issue.danish() for issue in self.issues[:20]]
         if len(self.issues) > 20:
             lines.append(f"... og {len(self.issues) - 20} mere")
-        return f"{len(self.issues)} problem{'' if len(self.issues) == 1 else 'er'} i data:\n" + "\n".join(lines)
+        return f"{len(self.issues)} problem{'' if len(self.issues) == 1 else 'er'} i data:\n" + "\n".join(
+            lines
+        )
 
 
 def profile_error(

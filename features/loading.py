@@ -188,7 +188,9 @@ def _named_as_in_file(issues: list[DataIssue], as_in_file: Mapping[str, str]) ->
     if not as_in_file:
         return issues
     return [
-        dataclasses.replace(issue, column=as_in_file.get(issue.column, issue.column)) if issue.column else issue
+        dataclasses.replace(issue, column=as_in_file.get(issue.column, issue.column))
+        if issue.column
+        else issue
         for issue in issues
     ]
 

@@ -119,7 +119,9 @@ def safe_workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         sheet = workbook.create_sheet(title=_sheet_title(name))
         sheet.freeze_panes = "A2"
         for position, column in enumerate(frame.columns, start=1):
-            longest = max([len(str(column)), *(len(str(v)) for v in frame.iloc[:, position - 1].tolist()[:2000])])
+            longest = max(
+                [len(str(column)), *(len(str(v)) for v in frame.iloc[:, position - 1].tolist()[:2000])]
+            )
             sheet.column_dimensions[get_column_letter(position)].width = min(max(longest + 2, 8), 60)
         sheet.append([cells.cell(sheet, str(column)) for column in frame.columns])
         for row in frame.itertuples(index=False, name=None):

@@ -179,9 +179,7 @@ _PLACEMENT_COLUMNS = (
     "id, network_key, student_id, company_id, status, start_date, end_date, hours_per_week, "
     "mentor_name, arrangements, end_reason, user, at"
 )
-_FOLLOWUP_COLUMNS = (
-    "id, placement_id, student_id, held_on, consultant_notes, company_view, student_view, changed_needs, user, at"
-)
+_FOLLOWUP_COLUMNS = "id, placement_id, student_id, held_on, consultant_notes, company_view, student_view, changed_needs, user, at"
 _OUTCOME_COLUMNS = "id, student_id, company_id, year, measured, outcome, hours_per_week, source, user, at"
 _CONTACT_COLUMNS = "id, company_id, on_date, who, what, next_step, user, at"
 

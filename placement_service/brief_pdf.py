@@ -14,7 +14,9 @@ from datetime import date
 from features.consent import CompanyBrief
 from features.geography import SITES_BY_ID
 
-_REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "→": "->", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"})
+_REPLACEMENTS = str.maketrans(
+    {"–": "-", "—": "-", "→": "->", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"}
+)
 
 
 def _latin1(text: str) -> str:

@@ -147,8 +147,12 @@ def brief_for(
     shared = student.model_copy(update={"consent_share": sorted(consent.scope)})
     company = network.company(company_id)
     brief = company_brief(shared, company)
-    if ShareCategory.INTERESTS in consent.scope:  # the interest rank tells of the interests: shared only with them
-        rank = student.interests.index(company.industry) + 1 if company.industry in student.interests else None
+    if (
+        ShareCategory.INTERESTS in consent.scope
+    ):  # the interest rank tells of the interests: shared only with them
+        rank = (
+            student.interests.index(company.industry) + 1 if company.industry in student.interests else None
+        )
         line = (
             f"Virksomhedens branche er elevens {rank}. valg."
             if rank

@@ -65,7 +65,9 @@ def _load_settings(settings: ScenarioSettings, defaults: ScoringConfig) -> None:
     """Put a saved scenario's settings into the widgets (a callback: runs before they are drawn)."""
     for name in WEIGHTS:
         # Whole numbers: a number field cannot show a decimal comma (docs/language.md).
-        st.session_state[f"scenario_weight_{name}"] = round(settings.weights.get(name, getattr(defaults, name)))
+        st.session_state[f"scenario_weight_{name}"] = round(
+            settings.weights.get(name, getattr(defaults, name))
+        )
     st.session_state["scenario_travel"] = round(100 * settings.travel_factor)
     st.session_state["scenario_capacity"] = round(100 * settings.capacity_factor)
     st.session_state["scenario_removed"] = list(settings.removed_companies)
@@ -161,7 +163,9 @@ def _settings(opened: OpenNetwork, defaults: ScoringConfig) -> ScenarioSettings 
         st.error(f"Scenariet kan ikke bruges: {escape_markdown(error.message_da)}")
         return None
     except ValidationError as error:  # pydantic's own messages are English: name the settings in Danish
-        fields = sorted({_SETTING_LABELS.get(str(d["loc"][0]), str(d["loc"][0])) for d in error.errors() if d["loc"]})
+        fields = sorted(
+            {_SETTING_LABELS.get(str(d["loc"][0]), str(d["loc"][0])) for d in error.errors() if d["loc"]}
+        )
         st.error(
             "Scenariet kan ikke bruges: en værdi ligger uden for det tilladte i "
             f"{escape_markdown(', '.join(fields) or 'indstillingerne')}. Ret den, og prøv igen."

@@ -166,7 +166,9 @@ def _print_text(items: list[PairExplanation], counterpart: str, who: str) -> Non
     for rank, item in enumerate(items, start=1):
         if counterpart == "company":
             industry = INDUSTRY_LABELS[Industry(item.industry)]
-            print(f"{rank}. {item.company_id} {item.company_name} ({industry}): {number(item.score, 1)} point")
+            print(
+                f"{rank}. {item.company_id} {item.company_name} ({industry}): {number(item.score, 1)} point"
+            )
         else:
             print(f"{rank}. {item.student_id}: {number(item.score, 1)} point")
         print(f"   Transport: ca. {item.travel_minutes:.0f} min.")
@@ -180,4 +182,3 @@ def _print_text(items: list[PairExplanation], counterpart: str, who: str) -> Non
             print(f"   - {line}")
         for line in item.arrangements:
             print(f"   * {line}")
-

@@ -306,5 +306,7 @@ def test_opening_a_brief_is_in_the_audit_trail_once() -> None:
     app = open_page("plan", user="Sara")
     student, _ = app.selectbox(key="plan_brief_pick").value
     app.run()
-    opened = [e.details["student_id"] for e in DecisionStore().audit_trail("builtin") if e.action == "brief:open"]
+    opened = [
+        e.details["student_id"] for e in DecisionStore().audit_trail("builtin") if e.action == "brief:open"
+    ]
     assert opened == [student]

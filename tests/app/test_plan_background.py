@@ -34,7 +34,9 @@ def held_back_solve(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event
         yield release
 
 
-@pytest.mark.parametrize(("page", "user", "title"), [("plan", "Mette", "Placeringsplan"), ("network", "Kim", "Netværk")])
+@pytest.mark.parametrize(
+    ("page", "user", "title"), [("plan", "Mette", "Placeringsplan"), ("network", "Kim", "Netværk")]
+)
 def test_a_page_shows_the_solve_progress_and_then_itself(
     held_back_solve: threading.Event, page: str, user: str, title: str
 ) -> None:

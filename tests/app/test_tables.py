@@ -34,7 +34,7 @@ def test_headers_are_escaped_too() -> None:
     assert frame.iloc[0].tolist() == ["S0001", "3"]
 
 
-@given(st.lists(st.tuples(st.text(max_size=20), st.integers(-10**6, 10**6)), min_size=1, max_size=8))
+@given(st.lists(st.tuples(st.text(max_size=20), st.integers(-(10**6), 10**6)), min_size=1, max_size=8))
 def test_a_markdown_table_reads_back_cell_by_cell(rows: list[tuple[str, int]]) -> None:
     frame = pd.DataFrame(rows, columns=["Tekst | [x]", "Antal"])
     (shown,) = markdown_tables("Indledning\n\n" + markdown_table(frame))

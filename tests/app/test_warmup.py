@@ -29,12 +29,18 @@ def test_page_imports_are_read_from_every_page(tmp_path: Path) -> None:
     )
     assert page_imports((page,)) == ["altair", "placement_service.fairness"]
     found = page_imports()
-    assert {"streamlit", "pandas", "altair", "app_streamlit.state", "placement_service.steering_report"} <= set(
-        found
-    )
+    assert {
+        "streamlit",
+        "pandas",
+        "altair",
+        "app_streamlit.state",
+        "placement_service.steering_report",
+    } <= set(found)
 
 
-def test_after_the_warm_up_no_page_loads_or_solves_on_its_first_visit(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_after_the_warm_up_no_page_loads_or_solves_on_its_first_visit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     done = warm_up()
     assert done.failed == {}
     assert {"imports", "network", "scoring", "plan", "gaps", "fairness", "charts"} <= set(done.seconds)

@@ -231,7 +231,9 @@ def test_assign_writes_a_safe_csv_that_reads_back(
     assert raw.startswith(b"\xef\xbb\xbf") and raw.splitlines()[0].count(b";") == len(PLAN_COLUMNS) - 1
     plan = pd.read_csv(out, dtype=str, keep_default_na=False, sep=";", encoding="utf-8-sig")
     placed_scores = plan["score"][plan["company_id"] != ""]
-    assert placed_scores.str.contains(",").any() and not placed_scores.str.contains(r"\.").any()  # decimal comma
+    assert (
+        placed_scores.str.contains(",").any() and not placed_scores.str.contains(r"\.").any()
+    )  # decimal comma
     names = plan["company_name"][plan["company_name"] != ""]
     assert not names.str.match(r"^[=+\-@\t\r]").any()
     placed = dict(zip(plan["student_id"], plan["company_id"], strict=True))

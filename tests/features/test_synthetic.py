@@ -162,4 +162,3 @@ def test_extra_sites_and_people_follow_the_population() -> None:
     assert {"stu_koebenhavn", "stu_aarhus", "stu_odense"} <= sites
     homes = tables["students"]["home_municipality"].value_counts()
     assert homes.get("København", 0) > homes.get("Læsø", 0) + homes.get("Samsø", 0) + homes.get("Fanø", 0)
-

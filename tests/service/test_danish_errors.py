@@ -50,8 +50,7 @@ def test_every_input_error_has_a_danish_message() -> None:
         f"{where}:{call.lineno}"
         for where, tree in _sources()
         for call in _calls(tree, "InputError")
-        if len(call.args) < 2
-        and not any(keyword.arg in ("message_da", None) for keyword in call.keywords)
+        if len(call.args) < 2 and not any(keyword.arg in ("message_da", None) for keyword in call.keywords)
     ]
     assert not missing, f"InputError without message_da (the Danish user would read English): {missing}"
 
@@ -128,7 +127,9 @@ def test_a_failed_write_gives_the_danish_reason(
     code, err = run(capsys, "generate", "--out", str(tmp_path / "net"))
     assert code == 2
     danish_then_english(
-        err, f"kan ikke skrive --out {tmp_path / 'net'}: der er ikke plads nok på disken", "No space left on device"
+        err,
+        f"kan ikke skrive --out {tmp_path / 'net'}: der er ikke plads nok på disken",
+        "No space left on device",
     )
 
 
@@ -153,10 +154,17 @@ def test_an_out_that_holds_data_is_refused_in_danish(
     ],
 )
 def test_a_bad_weight_is_refused_in_danish(
-    weight: str, danish: str, english: str, data_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    weight: str,
+    danish: str,
+    english: str,
+    data_folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = str(tmp_path / "pairs.csv")
-    code, err = run(capsys, "pairs", "--data", str(data_folder), "--out", out, "--weight", weight, "--rule-only")
+    code, err = run(
+        capsys, "pairs", "--data", str(data_folder), "--out", out, "--weight", weight, "--rule-only"
+    )
     assert code == 2
     danish_then_english(err, danish, english)
 

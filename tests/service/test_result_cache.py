@@ -47,7 +47,10 @@ def test_a_plan_is_read_back_after_a_restart_and_the_files_are_the_owners_only(
     refuse_to_solve(monkeypatch)  # a new process: only the folder is left
     again = plan_with_decisions(context, DecisionSet.empty(), results=ResultCache(tmp_path / "results"))
     assert np.array_equal(again.result.pair_of_student, first.result.pair_of_student)
-    assert (again.result.status, again.result.placed_bound) == (first.result.status, first.result.placed_bound)
+    assert (again.result.status, again.result.placed_bound) == (
+        first.result.status,
+        first.result.placed_bound,
+    )
     assert again.result.score_bound == first.result.score_bound
     # Only the solve is kept: no student profile, no company name.
     text = stored.read_text()
