@@ -35,6 +35,17 @@ def quiet_highs() -> highspy.Highs:
     return highs
 
 
+def run_for(highs: highspy.Highs, seconds: float) -> None:
+    """``highs.run()`` for at most ``seconds`` more.
+
+    HiGHS's ``time_limit`` is on the instance's run time summed over all its runs
+    (``getRunTime``), not on this run's: a model kept and re-solved (column generation, the set
+    master) would otherwise stop with ``kTimeLimit`` at once, at any later deadline, once its runs
+    add up to the limit last set."""
+    highs.setOptionValue("time_limit", highs.getRunTime() + max(float(seconds), 0.0))
+    highs.run()
+
+
 class KeptLp:
     """An LP ``max cost . x`` with ``lower <= rows <= upper`` and every ``x`` in ``[0, 1]``, kept in
     HiGHS while column generation adds columns (the rows never change).
@@ -79,8 +90,7 @@ class KeptLp:
         options = self.first_options if self.solves == 0 else primal
         for name, value in options.items():
             self.highs.setOptionValue(name, value)
-        self.highs.setOptionValue("time_limit", time_limit)
-        self.highs.run()
+        run_for(self.highs, time_limit)
         self.solves += 1
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None

@@ -30,7 +30,7 @@ from time import perf_counter
 
 import numpy as np
 
-from optimizer.highs import quiet_highs
+from optimizer.highs import quiet_highs, run_for
 from optimizer.instance import Instance
 
 BOX_SHARE = 0.005
@@ -89,8 +89,7 @@ def sharpen(
         time_left = deadline - perf_counter()
         if time_left <= 0:
             break
-        master.highs.setOptionValue("time_limit", min(time_left, 1e6))
-        master.highs.run()
+        run_for(master.highs, min(time_left, 1e6))
         if master.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
         student_price, placement_price = master.duals()

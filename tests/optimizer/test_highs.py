@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.highs import maximise_milp
+from optimizer.highs import KeptLp, maximise_milp
 from tests.optimizer.util import integer_weight, placement_rows, random_table, reference
 
 
@@ -111,3 +111,20 @@ def test_an_lp_has_its_optimum_as_bound_and_a_spent_time_limit_no_plan() -> None
     rows, upper = placement_rows(table)
     stopped = maximise_milp(np.ones(n), rows, np.zeros(upper.size), upper, np.ones(n, bool), 0.0)
     assert not stopped.infeasible and stopped.x is None and stopped.bound is None
+
+
+def test_a_kept_lp_is_solved_again_after_its_runs_add_up_to_more_than_the_limit() -> None:
+    """HiGHS's ``time_limit`` is on an instance's run time over all its runs: a kept LP re-solved with
+    a limit below its runs so far must still be solved, not stopped at once (``highs.run_for``)."""
+    rng = np.random.default_rng(0)
+    columns = sp.random(300, 1500, density=0.2, format="csc", random_state=rng)
+    lp = KeptLp(np.full(300, -np.inf), np.full(300, 5.0), {"solver": "simplex"})
+    lp.add_columns(rng.random(1500), columns.indptr[:-1], columns.indices, columns.data)
+    first = lp.solve(time_limit=60.0)
+    ran, first_value = lp.highs.getRunTime(), lp.highs.getInfo().objective_function_value
+    assert first is not None and ran > 0
+    # One column in one row: tens of pivots from the last basis (about a tenth of the first solve's time).
+    lp.add_columns(np.array([10.0]), np.array([0]), np.array([0]), np.array([1.0]))
+    again = lp.solve(time_limit=ran / 2)
+    assert again is not None
+    assert lp.highs.getInfo().objective_function_value > first_value
