@@ -61,6 +61,7 @@ from optimizer.load_limits import (
 )
 from optimizer.pace import Pace
 from optimizer.plan_value import ExactSolution, Lex, better, lex_total, split_total, value_of, violations
+from optimizer.solvers import load_solvers
 
 FIRST_PAIRS_PER_STUDENT = 8
 """Pairs per student in the first active set of the priced flow (it grows as needed)."""
@@ -195,12 +196,10 @@ def _solve_core(
         return ExactSolution(empty, Lex(0, 0), Lex(0, 0))
     entered = perf_counter()
     binding = inst.mentor_can_bind()
-    if binding.any():
-        # The proof's graph library takes seconds to import on a cold start: import it now, so that
-        # the time limit's shares below are measured after it and the proof does not overrun.
-        import scipy.sparse.csgraph  # noqa: F401
-    # Likewise OR-Tools' flows: the pace of the first flow is the forecast for the next ones.
-    from ortools.graph.python import min_cost_flow  # noqa: F401
+    # The solver libraries, where a caller has not loaded them (``solve_placement`` does, before its
+    # clock): the time limit's shares below are measured after them, and the pace of the first flow
+    # is the forecast for the next ones.
+    load_solvers()
 
     big_m = inst.big_m()
     large = inst.n_pairs > LARGE_INSTANCE_PAIRS

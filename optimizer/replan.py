@@ -29,6 +29,7 @@ from optimizer.exact import solve_exact
 from optimizer.problem import SCORE_SCALE, PlacementProblem, SolveParams
 from optimizer.result import Move, ReplanResult
 from optimizer.solve import result_from
+from optimizer.solvers import load_solvers
 
 
 def replan(
@@ -47,6 +48,7 @@ def replan(
             "genplanlægning bruger rækkefølgen antal placerede, færrest flytninger og derefter målets egen "
             f"rækkefølge; målet {params.objective!r} kan ikke kombineres med en tidligere plan",
         )
+    load_solvers()  # loading, not solving: before the clock (``optimizer.solvers``)
     started = perf_counter()
     pairs = problem.pairs
     student_at = {str(s): i for i, s in enumerate(pairs.student_ids.tolist())}
