@@ -55,6 +55,9 @@ class Priced:
     placement_price: int
     student_price: np.ndarray
     chosen: np.ndarray  # (n_pairs,) bool
+    # The sets the companies choose at the placement price asked for, where the bound's differs: the
+    # master's own columns at its duals (None: the same as ``chosen``).
+    at_asked_price: np.ndarray | None = None
 
 
 def sharpen(
@@ -94,7 +97,8 @@ def sharpen(
             break
         student_price, placement_price = master.duals()
         found = price(np.rint(student_price).astype(np.int64), round(placement_price))
-        added = master.add_sets([np.flatnonzero(found.chosen)])
+        asked = [] if found.at_asked_price is None else [np.flatnonzero(found.at_asked_price)]
+        added = master.add_sets([np.flatnonzero(found.chosen), *asked])
         if found.bound < best.bound:
             # A lower bound: move there, and while it is at least ``grow_above`` let the next step go
             # twice as far. With boxes of a fixed size the bound fell by about the box's width an
