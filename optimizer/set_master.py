@@ -11,7 +11,8 @@ Solved from scratch that LP is slow and its duals erratic (a master over few set
 outside them no price); here it is solved near the rounds' best prices only (a *box step*): the
 master's student duals are held within a box (``BOX_SHARE``) of the best prices so far, and its
 placement price within its own (``PLACEMENT_BOX_SHARE``), by penalty columns. Each iteration prices
-every company at the master's duals (``company_knapsacks``), adds the sets they choose as columns,
+every company at the master's duals (``company_knapsacks``), adds the sets they choose as columns (at
+the master's own placement price, and at the one of least bound, which gives the iteration's bound),
 and moves the boxes to those prices when their bound is lower (and, while that bound is a tier or more
 above the best plan on tiered weights, doubles them: a trust region that grows while its steps
 succeed), or widens them when nothing changed.
