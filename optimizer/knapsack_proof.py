@@ -425,15 +425,16 @@ def _sharpened(
     are a trust region; ``tier``: the weights are tiered, and the boxes grow only while the bound is
     a tier or more above ``plan``."""
 
+    def on_inst(chosen_in_part: np.ndarray) -> np.ndarray:
+        chosen = np.zeros(inst.n_pairs, dtype=bool)
+        chosen[alive[chosen_in_part]] = True
+        return chosen
+
     def price(student_price: np.ndarray, placement_price: int) -> Priced:
         found = master_priced(part, configs, placed, student_price, placement_price)
-        chosen = np.zeros(inst.n_pairs, dtype=bool)
-        chosen[alive[found.chosen]] = True
+        chosen = on_inst(found.chosen)
         chosen_lately[chosen] = True
-        asked = None
-        if found.at_asked_price is not None:
-            asked = np.zeros(inst.n_pairs, dtype=bool)
-            asked[alive[found.at_asked_price]] = True
+        asked = None if found.at_asked_price is None else on_inst(found.at_asked_price)
         return Priced(found.bound, found.placement_price, student_price, chosen, asked)
 
     seeds = [pairs[chosen] for pairs, chosen in recent]
@@ -460,13 +461,11 @@ def master_priced(
     ``placement_price`` (the master's own), the sets they choose at ``placement_price``: the master's
     columns at its duals. With only the former, the master stalled on 1,700 x 900 seed 3 973 weight
     units above the optimum where it reached 225 with both (its last MILP 15,317 pairs, then 4,988)."""
-    found = company_best(inst, configs, inst.weight - student_price[inst.student], student_price)
-    least = best_placement_price(configs, found, placed, placement_price)
-    at_least = with_placement_price(inst, configs, found, least)
+    found, least, _ = _priced(inst, configs, student_price, placed, placement_price, free_price=True)
     asked = None
-    if least != placement_price:
-        asked = with_placement_price(inst, configs, found, placement_price).chosen
-    return Priced(at_least.total - least * placed, least, student_price, at_least.chosen, asked)
+    if least != placement_price:  # ``found`` has a placement worth ``least``: add the difference
+        asked = with_placement_price(inst, configs, found, placement_price - least).chosen
+    return Priced(found.total - least * placed, least, student_price, found.chosen, asked)
 
 
 def _priced(
