@@ -215,12 +215,14 @@ def _solve_lp(
     time_limit: float,
 ) -> tuple[np.ndarray, float, np.ndarray] | None:
     """The LP ``max objective . x`` on ``pairs`` (with the row "at least ``min_placed`` placed" if it is
-    positive) by HiGHS's interior point method (with crossover): its mentor rows' duals (per hour,
+    positive) by HiGHS's dual simplex: its mentor rows' duals (per hour,
     ``(n_companies,)``, zero where there is no row), the placement row's dual (0 without it), and its
     students of load ``l`` or more at each company (``CountBound.lp_levels``); None if it did not
     solve in time.
 
-    Interior point: on 13,000-28,000 of these columns it took 0.5-2 s, the dual simplex 4-6 s."""
+    The dual simplex, not the interior point method: on the weight LP's 7,400-8,000 columns before the
+    knapsacks (1,700 x 900 and 1,100) 0.13-0.21 s against 0.25-0.31 s, on 9,000-36,000 columns
+    0.24-0.60 s against 0.39-1.80 s (docs/optimizer-measurements.md, *twenty-fourth session*)."""
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, vstack
 
@@ -254,7 +256,7 @@ def _solve_lp(
         A_ub=vstack(blocks).tocsr(),
         b_ub=np.concatenate(upper),
         bounds=(0, 1),
-        method="highs-ipm",
+        method="highs-ds",
         options={"time_limit": max(time_limit, 0.1)},
     )
     if solved.status != 0:
