@@ -50,6 +50,7 @@ from optimizer.instance import Instance
 from optimizer.knapsack_proof import improve_and_prove
 from optimizer.lagrange import Round, lagrangian_rounds
 from optimizer.large_plan import capacity_bound, improve, quick_plan
+from optimizer.level_search import MAX_ROUNDS as SEARCH_MAX_ROUNDS
 from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
 from optimizer.load_limits import (
     fitted_flow,
@@ -119,10 +120,13 @@ LARGE_INSTANCE_PAIRS = 2_000_000
 """Above this many pairs the first active set is each student's best pair only (no full sort), and
 the flows' pricing watches each student's better pairs before it sweeps them all."""
 WATCHED_PAIRS_PER_STUDENT = 48
-FIRST_SEARCH_FLOWS = 6
-"""Above ``COUNT_VECTOR_MAX_PAIRS`` the search over load limits first has this many of the first flow's
-time (1.5-2.2 s on 1,700 x 900): it proved the count of 900 seeds 1-4 within 1 s, and with the
-count-vector LP first, which it did not need, they took 0.5-4.0 s longer (15th session)."""
+FIRST_SEARCH_ROUNDS = 1
+"""Above ``COUNT_VECTOR_MAX_PAIRS`` the search over load limits first has this many rounds: its first
+flow, under the count LP's levels rounded down, proved the count of 1,700 x 900 seeds 1-4 and
+national-tight at once; where it did not (900 seeds 5, 7 and 9), its next five rounds found no plan
+placing more, and the search after the count-vector LP went much the same way (900 seed 9: nearly the same counts in
+its first six rounds, the count in its seventh). With the count-vector LP first, which it did not
+need, 900 seeds 1-4 took 0.5-4.0 s longer (fifteenth session)."""
 
 
 def solve_exact(
@@ -391,8 +395,8 @@ def _settle_count(
     The count's LP (``count_bound``), then up to ``COUNT_VECTOR_MAX_PAIRS`` the count-vector LP
     (``count_vectors``), bound the count; the search over load limits (``_search_count``), then up
     to the same size the count's MILP (``_count_by_milp``), look for a plan that places more. Above
-    that size the search first, for ``FIRST_SEARCH_FLOWS`` flows' time, then the count-vector LP by
-    column generation, then the search again from its levels.
+    that size the search first, for ``FIRST_SEARCH_ROUNDS``, then the count-vector LP by column
+    generation, then the search again from its levels.
     """
     started = perf_counter()
     # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
@@ -419,12 +423,19 @@ def _settle_count(
                 inst, configs, plan, lex_weight, binding, placed_bound, search_deadline, stats
             )
         return plan, placed_bound
-    # Larger: the search has a few flows' time first, as it usually closes the count at once
-    # (1,700 x 900 seeds 1-4); the count-vector LP follows only if not, and the search again from it.
+    # Larger: the search's first round first, as it usually closes the count at once (1,700 x 900
+    # seeds 1-4); the count-vector LP follows only if not, and the search again from it.
     if int(plan.sum()) < placed_bound:
-        until = min(search_deadline, perf_counter() + FIRST_SEARCH_FLOWS * stats["first_flow_seconds"])
         plan, placed_bound = _search_count(
-            inst, plan, lex_weight, binding, placed_bound, lp_levels, until, stats
+            inst,
+            plan,
+            lex_weight,
+            binding,
+            placed_bound,
+            lp_levels,
+            search_deadline,
+            stats,
+            FIRST_SEARCH_ROUNDS,
         )
     if int(plan.sum()) < placed_bound:
         placed_bound, lp_levels = _count_vectors(
@@ -590,19 +601,20 @@ def _search_count(
     lp_levels: np.ndarray | None,
     deadline: float,
     stats: dict[str, float],
+    max_rounds: int = SEARCH_MAX_ROUNDS,
 ) -> tuple[np.ndarray, int]:
-    """A plan placing more than ``plan`` if the load limits' search finds one, and its bound on the count.
+    """A plan placing more than ``plan`` if the load limits' search finds one (in at most ``max_rounds``
+    rounds), and its bound on the count.
 
     The search starts from the count LP's students per load level rounded down (``lp_levels``, when
     there are any: on 1,700 x 900, seeds 1 and 2, the flow under them placed the optimum at once), or
-    else from the limits ``plan`` fits, and gives companies back the limits ``plan`` fits wherever the
-    count holds. The plan it returns is the flow of largest ``lex_weight`` under the limits found (as
-    many placed as they allow, then the most weight), refitted.
+    else from the limits ``plan`` fits. The plan it returns is the flow of largest ``lex_weight`` under
+    the limits found (as many placed as they allow, then the most weight), refitted.
     """
     started = perf_counter()
     kept = fitting_level_caps(inst, plan)
     start = kept if lp_levels is None else rounded_level_caps(inst, lp_levels, kept)
-    found = search_level_caps(inst, start, deadline, placed_bound, keep=kept)
+    found = search_level_caps(inst, start, deadline, placed_bound, max_rounds, keep=kept)
     stats["count_search_seconds"] = perf_counter() - started
     stats["count_search_rounds"] = found.rounds
     stats["count_search_found_in"] = found.found_in

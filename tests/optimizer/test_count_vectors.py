@@ -130,13 +130,12 @@ def test_the_count_milp_places_the_most_and_proves_it(table) -> None:  # type: i
 @PROPERTIES
 @given(table=tight_tables(max_students=10, max_companies=4))
 def test_above_the_size_limit_the_search_and_column_generation_prove_the_count(table) -> None:  # type: ignore[no-untyped-def]
-    """The large networks' path (a search with no time, the count-vector LP by column generation, the
+    """The large networks' path (the search's first round, the count-vector LP by column generation, the
     search again) on small ones: the solve places the most and proves it."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(optimizer.exact, "COUNT_VECTOR_MAX_PAIRS", -1)
-        patch.setattr(optimizer.exact, "FIRST_SEARCH_FLOWS", 0)
         solution = solve_exact(inst, time_limit=30)
     assert inst.is_feasible(solution.chosen)
     assert solution.value.placed == solution.bound.placed == _most_placed(inst)
