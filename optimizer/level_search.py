@@ -39,10 +39,10 @@ MAX_ROUNDS = 200
 1,700 x 900 (seeds 1-5) the plans that place more were found in rounds 11-76, while the bound may take
 hundreds of rounds (the proof after the search is exact anyway)."""
 PATIENCE = 80
+"""The search also ends after this many rounds in a row that improve neither the count nor its bound."""
 CLOSEST_FLOWS = 40
 """Maximum flows' worth of time kept at the end for ``_closest_caps`` (1,700 x 900, seed 2: 15 of them,
 0.18 s in all, for 201 companies of which one mattered)."""
-"""The search also ends after this many rounds in a row that improve neither the count nor its bound."""
 
 
 @dataclass(frozen=True, eq=False)
