@@ -124,9 +124,9 @@ FIRST_SEARCH_ROUNDS = 1
 """Above ``COUNT_VECTOR_MAX_PAIRS`` the search over load limits first has this many rounds: its first
 flow, under the count LP's levels rounded down, proved the count of 1,700 x 900 seeds 1-4 and
 national-tight at once; where it did not (900 seeds 5, 7 and 9), its next five rounds found no plan
-placing more, and the search after the count-vector LP went much the same way (900 seed 9: nearly the same counts in
-its first six rounds, the count in its seventh). With the count-vector LP first, which it did not
-need, 900 seeds 1-4 took 0.5-4.0 s longer (fifteenth session)."""
+placing more, and the search after the count-vector LP went much the same way (900 seed 9: nearly
+the same counts in its first six rounds, the count in its seventh). With the count-vector LP first,
+which it did not need, 900 seeds 1-4 took 0.5-4.0 s longer (fifteenth session)."""
 
 
 def solve_exact(
