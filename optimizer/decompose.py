@@ -89,12 +89,14 @@ def prove_optimal(
     deadline: float,
     workers: int,
     max_variables: int | None = None,
+    first_max_variables: int | None = None,
 ) -> Decomposed:
     """Improve the feasible ``plan`` to an optimal one and prove it, or stop at ``deadline`` with a bound.
 
     ``mentor_rows`` marks the companies whose mentor limit can bind (the others need no row). With
     ``max_variables``, it also stops, with the bound proven so far, before a round whose models
-    would have more variables than that (``too_large``).
+    would have more variables than that (``too_large``), and with ``first_max_variables`` before a
+    first round whose models would have more than that.
     """
     cert = certificate
     student_share = cert.student_price
@@ -200,7 +202,10 @@ def prove_optimal(
         parts = parts[: len(parts) - len(waiting)]
         for part in waiting:
             least_student[part.students] = least_company[part.companies] = 0
-        if max_variables is not None and sum(part.pairs.size for part in parts) > max_variables:
+        limit = max_variables
+        if rounds == 1 and first_max_variables is not None:
+            limit = first_max_variables if limit is None else min(limit, first_max_variables)
+        if limit is not None and sum(part.pairs.size for part in parts) > limit:
             for part in parts:  # not solved: these components have proven nothing
                 least_student[part.students] = least_company[part.companies] = 0
             return stopped(too_large=True)

@@ -106,6 +106,14 @@ networks (1,700 x 5,000) never reach it (their largest models: 3,120-6,011; 1,70
 27,542; handed over at 6,000, national seed 3 and that one took 2-2.5 times as long); national-tight
 ones grow past it in their third round (seed 1: 7,969, 38,603, 64,930, ... 118,293 variables, 19.9 s
 in all) and their knapsacks take 5.6-8.2 s."""
+DECOMPOSE_FIRST_MAX_VARIABLES = 6_500
+"""The same for the first round: where the proof's first models already have more variables than this,
+the mentor rows bind across wide components, and the knapsacks, handed the score before any model is
+solved, end sooner (national-tight seeds 1-5: first rounds of 7,969-23,305 variables, 0.71-0.95 of the
+time; plain 1,700 x 2,000 seeds 1-5 and 2019: 10,762-32,615, 0.78-0.92). Plain national networks
+(seeds 1-5, 2019) start at 2,032-3,796 and plain 1,700 x 3,000 seed 2 at 5,055, and keep the faster
+decomposition; plain 1,700 x 3,000 seed 2019 starts at 9,973 and its decomposition would have been
+the faster proof (3.96 s against 5.68 s): a rule of thumb, not a bound."""
 REFLOW_PAIRS_PER_STUDENT = 32
 """On national networks (1,700 x 5,000, about a million pairs) restrict-and-reflow on the active pairs and
 each student's 32 best placed as many and led to the same proofs (same models) as on every pair, with
@@ -367,8 +375,12 @@ def _solve_core(
     too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
     if lower_value == best.upper or too_late or enough:
         return _counted_bound(inst, ExactSolution(lower, lower_value, best.upper), placed_bound, weight_cap)
-    max_variables = None if handover is None else DECOMPOSE_MAX_VARIABLES
-    proof, too_large = _decompose(inst, best, lower, big_m, binding, deadline, workers, stats, max_variables)
+    max_variables, first_max = (
+        (None, None) if handover is None else (DECOMPOSE_MAX_VARIABLES, DECOMPOSE_FIRST_MAX_VARIABLES)
+    )
+    proof, too_large = _decompose(
+        inst, best, lower, big_m, binding, deadline, workers, stats, max_variables, first_max
+    )
     if too_large and handover is not None:
         stats["handover_seconds"] = perf_counter() - entered
         placing = proof.chosen if proof.value.placed >= handover.placed else handover.plan
@@ -696,9 +708,11 @@ def _decompose(
     workers: int,
     stats: dict[str, float],
     max_variables: int | None = None,
+    first_max_variables: int | None = None,
 ) -> tuple[ExactSolution, bool]:
     """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component
-    by component; also whether it stopped before a model above ``max_variables``."""
+    by component; also whether it stopped before a model above ``max_variables`` (in its first round,
+    ``first_max_variables``)."""
     upper_total = lex_total(best.upper, big_m)
     result = _certified_proof(
         inst,
@@ -713,6 +727,7 @@ def _decompose(
         workers,
         stats,
         max_variables,
+        first_max_variables,
     )
     found = value_of(inst, result.plan)
     bound = split_total(upper_total - result.least_loss, big_m)
@@ -732,6 +747,7 @@ def _certified_proof(
     workers: int,
     stats: dict[str, float],
     max_variables: int | None = None,
+    first_max_variables: int | None = None,
 ) -> Decomposed:
     """``decompose.prove_optimal`` from ``plan`` with a flow's integer duals as its certificate (checked:
     every pair's reduced cost non-negative, and the duals' objective ``upper_total``)."""
@@ -745,7 +761,9 @@ def _certified_proof(
     if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
         raise FlowError("the dual prices do not certify the flow bound")
     certificate = Certificate(lex_weight, student_price, company_price, mentor_price, reduced, upper_total)
-    result = prove_optimal(inst, certificate, plan, binding, deadline, workers, max_variables)
+    result = prove_optimal(
+        inst, certificate, plan, binding, deadline, workers, max_variables, first_max_variables
+    )
     stats["core_rounds"] = result.rounds
     stats["cpsat_models"] = result.models
     stats["largest_model"] = result.largest_model

@@ -340,6 +340,23 @@ def test_a_decomposition_grown_too_large_hands_the_score_to_the_knapsacks(
     assert handed_over >= 3
 
 
+def test_a_decomposition_whose_first_round_is_too_large_hands_over_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the proof's first models would already have more than ``DECOMPOSE_FIRST_MAX_VARIABLES``
+    (here any), the score goes to the companies' knapsacks before any CP-SAT model is solved (the
+    later rounds' limit, ``DECOMPOSE_MAX_VARIABLES``, left as it is): still the MILP's optimum, proven."""
+    monkeypatch.setattr(optimizer.exact, "KNAPSACK_MAX_PAIRS", 0)
+    monkeypatch.setattr(optimizer.exact, "DECOMPOSE_FIRST_MAX_VARIABLES", 0)
+    handed_over = [
+        solution.stats
+        for _, solution in _solved_like_the_milp(range(12))
+        if "handover_seconds" in solution.stats
+    ]
+    assert len(handed_over) >= 3
+    assert all(stats["cpsat_models"] == 0 and stats["core_rounds"] == 1 for stats in handed_over)
+
+
 def _solved_like_the_milp(seeds: range) -> Iterator[tuple[Instance, ExactSolution]]:
     """Random tight 60 x 25 networks, each solved and checked: feasible, proven, the MILP's optimum."""
     for seed in seeds:
