@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 import scipy.sparse as sp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from optimizer.highs import KeptLp, maximise_milp
@@ -34,6 +34,15 @@ def small_milps(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 @settings(max_examples=150, deadline=None)
 @given(small_milps())
+@example(  # HiGHS 1.16's presolve solves it and reported a dual bound of 5 at the optimum, 3
+    (
+        np.array([1.0, 3.0, 0.0, -3.0, 0.0, 0.0, 2.0]),
+        np.array([[-2.0, -1.0, 0.0, 1.0, 0.0, 3.0, -2.0]]),
+        np.array([-1.0]),
+        np.array([-1.0]),
+        np.zeros(7, dtype=bool),
+    )
+)
 def test_the_optimum_of_every_pure_01_milp(milp: tuple) -> None:
     """With every column whole: the optimum and its bound equal the best of all 0-1 vectors, and
     the model is infeasible exactly when none of them keeps to the rows."""
