@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -115,9 +117,15 @@ def _decide_many(path: str, user: str, count: int) -> None:
         store.record(NET, f"{user}-S{k}", f"C{k}", "approve", user)
 
 
-def test_two_sessions_deciding_at_the_same_time_lose_nothing(tmp_path: Path) -> None:
+def test_two_sessions_deciding_at_the_same_time_lose_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = str(tmp_path / "db.sqlite3")
     DecisionStore(path)
+    # A ``spawn`` child runs the parent's ``__main__`` first. Streamlit's script runner (the app tests)
+    # installs the app script there, and a clean-clone CI run once had the children run
+    # ``app_streamlit/app.py`` and fail: they start from a bare ``__main__`` instead.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_decide_many, args=(path, user, 60)) for user in ("A", "B")]
     for worker in workers:
