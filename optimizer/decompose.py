@@ -78,7 +78,19 @@ class Decomposed:
     rounds: int
     models: int
     largest_model: int
-    too_large: bool = False  # stopped before a model of more than ``max_variables``
+    too_large: bool = False  # stopped before a round above its ``ModelLimit``
+
+
+@dataclass(frozen=True)
+class ModelLimit:
+    """The most variables a round's models may have: ``first`` in the first round (at most ``later``),
+    ``later`` after it."""
+
+    first: int
+    later: int
+
+    def at(self, round_number: int) -> int:
+        return min(self.first, self.later) if round_number == 1 else self.later
 
 
 def prove_optimal(
@@ -88,15 +100,13 @@ def prove_optimal(
     mentor_rows: np.ndarray,
     deadline: float,
     workers: int,
-    max_variables: int | None = None,
-    first_max_variables: int | None = None,
+    max_variables: ModelLimit | None = None,
 ) -> Decomposed:
     """Improve the feasible ``plan`` to an optimal one and prove it, or stop at ``deadline`` with a bound.
 
     ``mentor_rows`` marks the companies whose mentor limit can bind (the others need no row). With
     ``max_variables``, it also stops, with the bound proven so far, before a round whose models
-    would have more variables than that (``too_large``), and with ``first_max_variables`` before a
-    first round whose models would have more than that.
+    would have more variables than it allows that round (``too_large``).
     """
     cert = certificate
     student_share = cert.student_price
@@ -202,10 +212,8 @@ def prove_optimal(
         parts = parts[: len(parts) - len(waiting)]
         for part in waiting:
             least_student[part.students] = least_company[part.companies] = 0
-        limit = max_variables
-        if rounds == 1 and first_max_variables is not None:
-            limit = first_max_variables if limit is None else min(limit, first_max_variables)
-        if limit is not None and sum(part.pairs.size for part in parts) > limit:
+        n_variables = sum(part.pairs.size for part in parts)
+        if max_variables is not None and n_variables > max_variables.at(rounds):
             for part in parts:  # not solved: these components have proven nothing
                 least_student[part.students] = least_company[part.companies] = 0
             return stopped(too_large=True)

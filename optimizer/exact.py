@@ -39,7 +39,7 @@ from optimizer.company_knapsacks import Configurations, configurations
 from optimizer.count_bound import MAX_ROUNDS as LP_MAX_ROUNDS
 from optimizer.count_bound import Prices, count_bound, weight_bound_at_count
 from optimizer.count_vectors import count_vector_bound, heaviest_mix
-from optimizer.decompose import Certificate, Decomposed, prove_optimal
+from optimizer.decompose import Certificate, Decomposed, ModelLimit, prove_optimal
 from optimizer.flow import (
     FlowError,
     PricedFlow,
@@ -375,12 +375,10 @@ def _solve_core(
     too_late = perf_counter() + PROOF_SECONDS_PER_PAIR * inst.n_pairs >= deadline
     if lower_value == best.upper or too_late or enough:
         return _counted_bound(inst, ExactSolution(lower, lower_value, best.upper), placed_bound, weight_cap)
-    max_variables, first_max = (
-        (None, None) if handover is None else (DECOMPOSE_MAX_VARIABLES, DECOMPOSE_FIRST_MAX_VARIABLES)
+    max_variables = (
+        None if handover is None else ModelLimit(DECOMPOSE_FIRST_MAX_VARIABLES, DECOMPOSE_MAX_VARIABLES)
     )
-    proof, too_large = _decompose(
-        inst, best, lower, big_m, binding, deadline, workers, stats, max_variables, first_max
-    )
+    proof, too_large = _decompose(inst, best, lower, big_m, binding, deadline, workers, stats, max_variables)
     if too_large and handover is not None:
         stats["handover_seconds"] = perf_counter() - entered
         placing = proof.chosen if proof.value.placed >= handover.placed else handover.plan
@@ -707,12 +705,10 @@ def _decompose(
     deadline: float,
     workers: int,
     stats: dict[str, float],
-    max_variables: int | None = None,
-    first_max_variables: int | None = None,
+    max_variables: ModelLimit | None = None,
 ) -> tuple[ExactSolution, bool]:
     """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component
-    by component; also whether it stopped before a model above ``max_variables`` (in its first round,
-    ``first_max_variables``)."""
+    by component; also whether it stopped before a round above ``max_variables``."""
     upper_total = lex_total(best.upper, big_m)
     result = _certified_proof(
         inst,
@@ -727,7 +723,6 @@ def _decompose(
         workers,
         stats,
         max_variables,
-        first_max_variables,
     )
     found = value_of(inst, result.plan)
     bound = split_total(upper_total - result.least_loss, big_m)
@@ -746,8 +741,7 @@ def _certified_proof(
     deadline: float,
     workers: int,
     stats: dict[str, float],
-    max_variables: int | None = None,
-    first_max_variables: int | None = None,
+    max_variables: ModelLimit | None = None,
 ) -> Decomposed:
     """``decompose.prove_optimal`` from ``plan`` with a flow's integer duals as its certificate (checked:
     every pair's reduced cost non-negative, and the duals' objective ``upper_total``)."""
@@ -761,9 +755,7 @@ def _certified_proof(
     if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
         raise FlowError("the dual prices do not certify the flow bound")
     certificate = Certificate(lex_weight, student_price, company_price, mentor_price, reduced, upper_total)
-    result = prove_optimal(
-        inst, certificate, plan, binding, deadline, workers, max_variables, first_max_variables
-    )
+    result = prove_optimal(inst, certificate, plan, binding, deadline, workers, max_variables)
     stats["core_rounds"] = result.rounds
     stats["cpsat_models"] = result.models
     stats["largest_model"] = result.largest_model
