@@ -5,6 +5,13 @@ Run on its own to refresh the "tight" section of docs/benchmarks.md::
     .venv/bin/python bench/bench_tight.py                          # 700, 900, 1,100 companies, seeds 1-10
     .venv/bin/python bench/bench_tight.py --companies 900 --seeds 1 2 --time-limit 20
 
+or the "sizes" section, networks across the range issue 16 names (500 to 5,000 companies; with
+``--tighten`` slots cut as in the national-tight instance, ``bench.instances.tighten``)::
+
+    .venv/bin/python bench/bench_tight.py --section sizes --companies 500 --seeds 1 2 3 4 5 --no-cpsat
+    .venv/bin/python bench/bench_tight.py --section sizes --tighten --companies 2000 3000 5000 \
+        --seeds 1 2 3 4 5 --no-cpsat
+
 Each network is ``features.synthetic.generate(1700, companies, seed)`` scored with the
 defaults (``matching.pairs.pair_table``), exactly as ``stu-match assign`` sees it; with
 so few companies, places and mentor hours are short and mentor limits bind at about a
@@ -45,26 +52,38 @@ SEEDS = tuple(range(1, 11))
 TIME_LIMIT = 30.0
 
 
-def pairs_file(companies: int, seed: int) -> Path:
-    """The scored pairs of one network, built once and cached (generation and scoring take ~10-40 s)."""
+def pairs_file(companies: int, seed: int, tightened: bool = False) -> Path:
+    """The scored pairs of one network, built once and cached (generation and scoring take ~10-40 s);
+    ``tightened``: slots and mentor hours cut by ``bench.instances.tighten`` first."""
     from bench.problem import write_pair_table
 
-    path = CACHE / f"pairs_1700_{companies}_{seed}.npz"
+    path = CACHE / f"pairs_{'tight_' if tightened else ''}1700_{companies}_{seed}.npz"
     if not path.exists():
+        from bench.instances import tighten
         from features.loading import network_from_tables
         from features.synthetic import generate
         from matching.context import scoring_context
         from matching.pairs import pair_table
 
-        network = network_from_tables(generate(1700, companies, seed=seed).tables)
+        tables = generate(1700, companies, seed=seed).tables
+        if tightened:
+            tables, _ = tighten(tables)
         CACHE.mkdir(parents=True, exist_ok=True)
-        write_pair_table(pair_table(scoring_context(network)), path)
+        write_pair_table(pair_table(scoring_context(network_from_tables(tables))), path)
     return path
 
 
-def measure(companies: int, seed: int, time_limit: float, highs_limit: float | None = None) -> dict[str, Any]:
+def measure(
+    companies: int,
+    seed: int,
+    time_limit: float,
+    highs_limit: float | None = None,
+    tightened: bool = False,
+    cpsat: bool = True,
+) -> dict[str, Any]:
     """The three methods on one network, side by side (called in a fresh process); HiGHS may be given a
-    longer limit (``highs_limit``) so that its proof time, or how far it is from a proof, can be told."""
+    longer limit (``highs_limit``) so that its proof time, or how far it is from a proof, can be told;
+    CP-SAT is left out with ``cpsat=False`` (it finds no plan from 900 companies up)."""
     highs_limit = time_limit if highs_limit is None else highs_limit
 
     from bench.cpsat import solve_cpsat
@@ -74,11 +93,16 @@ def measure(companies: int, seed: int, time_limit: float, highs_limit: float | N
     from optimizer import PlacementProblem, SolveParams, solve_placement
     from optimizer.solvers import load_solvers
 
-    pairs = read_pair_table(pairs_file(companies, seed))
+    pairs = read_pair_table(pairs_file(companies, seed, tightened))
     problem = PlacementProblem.build(pairs)
     bench = BenchProblem.from_pairs(pairs)
     load_solvers()  # loading, as the pairs are: no method's time counts first imports
-    out: dict[str, Any] = {"companies": companies, "seed": seed, "pairs": pairs.n_pairs}
+    out: dict[str, Any] = {
+        "companies": companies,
+        "seed": seed,
+        "tightened": tightened,
+        "pairs": pairs.n_pairs,
+    }
     out["time_limit"], out["highs_limit"] = time_limit, highs_limit
     out["load_before"] = os.getloadavg()[0]
 
@@ -107,6 +131,9 @@ def measure(companies: int, seed: int, time_limit: float, highs_limit: float | N
         "seconds": time.perf_counter() - started,
     }
 
+    if not cpsat:
+        out["load_after"] = os.getloadavg()[0]
+        return out
     inst, _ = problem.free_instance()
     started = time.perf_counter()
     found = solve_cpsat(inst, time_limit=time_limit, linearization_level=None)
@@ -121,32 +148,59 @@ def measure(companies: int, seed: int, time_limit: float, highs_limit: float | N
     return out
 
 
-def markdown(rows: list[dict[str, Any]], time_limit: float) -> str:
+TITLES = {
+    "tight": "## Tight networks (1,700 students, 700 to 1,100 companies)",
+    "sizes": "## From 500 to 5,000 companies (1,700 students, plain and tightened networks)",
+}
+
+
+def markdown(rows: list[dict[str, Any]], time_limit: float, section: str = "tight") -> str:
     highs_limits = sorted({row.get("highs_limit", time_limit) for row in rows})
     highs_note = (
         f"; HiGHS {', '.join(f'{limit:g}' for limit in highs_limits)} s"
         if highs_limits != [time_limit]
         else ""
     )
+    with_kind = any(row.get("tightened") for row in rows)
+    methods = (
+        ("optimizer", "highs", "cpsat") if any("cpsat" in row for row in rows) else ("optimizer", "highs")
+    )
+    header = (
+        "| companies | "
+        + ("network | " if with_kind else "")
+        + (
+            "seed | pairs | binding | optimizer placed / bound | s | count proven at (s) | status "
+            "| HiGHS placed / bound | s | status | HiGHS / optimizer | "
+        )
+    )
+    header += "CP-SAT placed / bound | s | status | load |" if "cpsat" in methods else "load |"
+    align = "|---:|" + ("---|" if with_kind else "") + "---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|"
+    align += "---:|---:|---|---|" if "cpsat" in methods else "---|"
     lines = [
-        "## Tight networks (1,700 students, 700 to 1,100 companies)",
+        TITLES[section],
         "",
         f"Generated by `bench/bench_tight.py`; time limit {time_limit:g} s per method{highs_note}; one worker "
-        "each; load = the 1-minute load average before and after the row (2 cores, shared).",
+        "each; load = the 1-minute load average before and after the row (2 cores, shared)."
+        + (
+            " *Tightened*: slots and mentor hours cut to a third in the most wanted industries and the most "
+            "populous municipalities, as in the national-tight instance (`bench.instances.tighten`)."
+            if with_kind
+            else ""
+        ),
         "",
-        "| companies | seed | pairs | binding | optimizer placed / bound | s | count proven at (s) | status "
-        "| HiGHS placed / bound | s | status | HiGHS / optimizer | CP-SAT placed / bound | s | status | load |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---|---|",
+        header,
+        align,
     ]
     for row in rows:
-        cells = [
-            f"{row['companies']:,}",
-            str(row["seed"]),
-            f"{row['pairs']:,}",
-            str(row["mentor_limits_that_can_bind"]),
-        ]
-        for name in ("optimizer", "highs", "cpsat"):
-            method = row[name]
+        cells = [f"{row['companies']:,}"]
+        if with_kind:
+            cells.append("tightened" if row.get("tightened") else "plain")
+        cells += [str(row["seed"]), f"{row['pairs']:,}", str(row["mentor_limits_that_can_bind"])]
+        for name in methods:
+            method = row.get(name)
+            if method is None:  # CP-SAT not run on this network
+                cells += ["not run", "", ""]
+                continue
             no_plan = method["status"] == "UNKNOWN"  # CP-SAT found no plan and no bound
             no_bound = no_plan or method["placed_bound"] >= row["pairs"]  # HiGHS without a root bound
             placed = "-" if no_plan else f"{method['placed']:,}"
@@ -177,9 +231,14 @@ def markdown(rows: list[dict[str, Any]], time_limit: float) -> str:
         "optimizer's where both proved the optimum; '>' where only the optimizer did (HiGHS stopped at its "
         "limit, so its proof would take longer still); '-' where the optimizer did not prove its plan. "
         f"At least 5 times as fast as HiGHS, proven: {at_least_five} of {len(rows)}; proven within 5 s: "
-        f"{within_five_seconds} of {len(rows)}. CP-SAT, given the whole "
-        "problem, found no plan where its status is UNKNOWN. Times above a limit are model building (CP-SAT), "
-        "a stage finishing its node (HiGHS), or the optimizer's last step.",
+        f"{within_five_seconds} of {len(rows)}."
+        + (
+            " CP-SAT, given the whole problem, found no plan where its status is UNKNOWN."
+            if "cpsat" in methods
+            else ""
+        )
+        + " Times above a limit are model building (CP-SAT), a stage finishing its node (HiGHS), or the "
+        "optimizer's last step.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -212,26 +271,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--highs-limit", type=float, help="HiGHS's own limit (default: --time-limit), to tell its proof time"
     )
+    parser.add_argument("--tighten", action="store_true", help="slots cut as in national-tight first")
+    parser.add_argument(
+        "--no-cpsat", action="store_true", help="leave CP-SAT out (no plan from 900 companies up)"
+    )
+    parser.add_argument(
+        "--section", choices=sorted(TITLES), default="tight", help="the section of docs/benchmarks.md"
+    )
     parser.add_argument("--one", type=int, nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--json", default=str(CACHE / "results.jsonl"))
     parser.add_argument("--from-json", action="store_true", help="only render the rows already in --json")
     args = parser.parse_args(argv)
     if args.from_json:
-        from bench.sections import replace_section
-
-        with open(args.json, encoding="utf-8") as log:
-            stored = [json.loads(line) for line in log if line.strip()]
-        # The last row of each network asked for, in the order asked for.
-        latest = {(row["companies"], row["seed"]): row for row in stored}
-        wanted = [(companies, seed) for companies in args.companies for seed in args.seeds]
-        replace_section("tight", markdown([latest[key] for key in wanted if key in latest], args.time_limit))
+        _render(args)
         return
     if args.one:
-        sys.stdout.write(
-            json.dumps(measure(args.one[0], args.one[1], args.time_limit, args.highs_limit)) + "\n"
+        row = measure(
+            args.one[0], args.one[1], args.time_limit, args.highs_limit, args.tighten, cpsat=not args.no_cpsat
         )
+        sys.stdout.write(json.dumps(row) + "\n")
         return
-    rows = []
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     for companies in args.companies:
         for seed in args.seeds:
@@ -245,19 +304,35 @@ def main(argv: list[str] | None = None) -> None:
                     "--time-limit",
                     str(args.time_limit),
                     *([] if args.highs_limit is None else ["--highs-limit", str(args.highs_limit)]),
+                    *(["--tighten"] if args.tighten else []),
+                    *(["--no-cpsat"] if args.no_cpsat else []),
                 ],
                 capture_output=True,
                 text=True,
                 check=True,
             )
             row = json.loads(done.stdout.strip().splitlines()[-1])
-            rows.append(row)
             with open(args.json, "a", encoding="utf-8") as log:
                 log.write(json.dumps(row) + "\n")
             print(json.dumps(row), flush=True)
+    _render(args)
+
+
+def _render(args: argparse.Namespace) -> None:
+    """Write the section from the rows in ``--json``, the last row of each network: for "tight", the
+    networks asked for in the order asked for; for "sizes", every network there, by size (so that runs
+    of plain and tightened networks into one file make one table)."""
     from bench.sections import replace_section
 
-    replace_section("tight", markdown(rows, args.time_limit))
+    with open(args.json, encoding="utf-8") as log:
+        stored = [json.loads(line) for line in log if line.strip()]
+    latest = {(row["companies"], row.get("tightened", False), row["seed"]): row for row in stored}
+    if args.section == "sizes":
+        rows = [latest[key] for key in sorted(latest)]
+    else:
+        wanted = [(companies, args.tighten, seed) for companies in args.companies for seed in args.seeds]
+        rows = [latest[key] for key in wanted if key in latest]
+    replace_section(args.section, markdown(rows, args.time_limit, args.section))
 
 
 if __name__ == "__main__":
