@@ -195,7 +195,7 @@ def markdown(rows: list[dict[str, Any]], time_limit: float, section: str = "tigh
         cells = [f"{row['companies']:,}"]
         if with_kind:
             cells.append("tightened" if row.get("tightened") else "plain")
-        cells += [str(row["seed"]), f"{row['pairs']:,}", str(row["mentor_limits_that_can_bind"])]
+        cells += [str(row["seed"]), f"{row['pairs']:,}", f"{row['mentor_limits_that_can_bind']:,}"]
         for name in methods:
             method = row.get(name)
             if method is None:  # CP-SAT not run on this network
@@ -237,8 +237,9 @@ def markdown(rows: list[dict[str, Any]], time_limit: float, section: str = "tigh
             if "cpsat" in methods
             else ""
         )
-        + " Times above a limit are model building (CP-SAT), a stage finishing its node (HiGHS), or the "
-        "optimizer's last step.",
+        + " Times above a limit are "
+        + ("model building (CP-SAT), " if "cpsat" in methods else "")
+        + "a stage finishing its node (HiGHS), or the optimizer's last step.",
     ]
     return "\n".join(lines) + "\n"
 
