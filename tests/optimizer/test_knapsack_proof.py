@@ -216,10 +216,11 @@ def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, pl
     early=st.booleans(),
     grow=st.booleans(),
     tiered=st.booleans(),
+    narrow=st.booleans(),
     data=st.data(),
 )
 def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
-    table, price_is_m, rounds, sharpen, core, early, grow, tiered, data
+    table, price_is_m, rounds, sharpen, core, early, grow, tiered, narrow, data
 ) -> None:  # type: ignore[no-untyped-def]
     """With one or two rounds the gap stays open and the MILPs on the pairs left must close it;
     ``sharpen``: the set master's prices (``set_master``) on however few pairs are left; ``core``:
@@ -228,7 +229,8 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
     ``grow``: the master's boxes are a trust region (``GROW_MIN_PAIRS``); ``tiered``: the weights are
     taken as tiered (a tier of 1,000), so that with ``grow`` the boxes grow only while a tier is open
     and the rounds hand over to the master after any round that ruled out fewer than 1 % of the
-    pairs (``TIERED_CHECK_ROUNDS``)."""
+    pairs (``TIERED_CHECK_ROUNDS``); ``narrow``: the rounds' plan flows see only the pairs chosen
+    lately and the best plan's (``PLAN_PAIRS_PER_STUDENT`` 0)."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
@@ -251,6 +253,8 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
             patch.setattr(optimizer.knapsack_proof, "EARLY_MASTER_ROUNDS", 3)
         if grow:
             patch.setattr(optimizer.knapsack_proof, "GROW_MIN_PAIRS", 0)
+        if narrow:
+            patch.setattr(optimizer.knapsack_proof, "PLAN_PAIRS_PER_STUDENT", 0)
         patch.setattr(optimizer.knapsack_proof, "TIERED_CHECK_ROUNDS", 1)
         tier = 1_000 if tiered else None
         found = improve_and_prove(
