@@ -229,8 +229,8 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
     ``grow``: the master's boxes are a trust region (``GROW_MIN_PAIRS``); ``tiered``: the weights are
     taken as tiered (a tier of 1,000), so that with ``grow`` the boxes grow only while a tier is open
     and the rounds hand over to the master after any round that ruled out fewer than 1 % of the
-    pairs (``TIERED_CHECK_ROUNDS``); ``narrow``: the rounds' plan flows see only the pairs chosen
-    lately and the best plan's (``PLAN_PAIRS_PER_STUDENT`` 0)."""
+    pairs (``TIERED_CHECK_ROUNDS``); ``narrow``: a plan every round, each after the first on the
+    pairs chosen lately and the best plan's only (``PLAN_PAIRS_PER_STUDENT`` 0)."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
@@ -255,6 +255,7 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
             patch.setattr(optimizer.knapsack_proof, "GROW_MIN_PAIRS", 0)
         if narrow:
             patch.setattr(optimizer.knapsack_proof, "PLAN_PAIRS_PER_STUDENT", 0)
+            patch.setattr(optimizer.knapsack_proof, "PLAN_EVERY", 1)
         patch.setattr(optimizer.knapsack_proof, "TIERED_CHECK_ROUNDS", 1)
         tier = 1_000 if tiered else None
         found = improve_and_prove(
