@@ -634,9 +634,7 @@ def _search_count(
         counted = level_flow(inst, lex_weight, found.level_cap)
         # The limits were picked for the count alone: the heaviest flow within those its plan fits
         # (spare mentor hours handed to the lowest levels) places as many and often weighs more.
-        everywhere = np.ones(inst.n_pairs, dtype=bool)
-        refitted = fitted_flow(inst, counted, everywhere, lex_weight, binding)
-        plan = better(inst, better(inst, plan, counted), refitted)
+        plan = better(inst, plan, _refitted(inst, counted, lex_weight, binding, deadline, stats))
     return plan, found.placed_bound
 
 
@@ -668,10 +666,24 @@ def _count_by_milp(
     counted, bound = solved
     placed_bound = min(placed_bound, max(bound, int(plan.sum())))
     if counted is not None and int(counted.sum()) > int(plan.sum()):
-        everywhere = np.ones(inst.n_pairs, dtype=bool)
-        refitted = fitted_flow(inst, counted, everywhere, lex_weight, binding)
-        plan = better(inst, better(inst, plan, counted), refitted)
+        plan = better(inst, plan, _refitted(inst, counted, lex_weight, binding, deadline, stats))
     return plan, placed_bound
+
+
+def _refitted(
+    inst: Instance,
+    counted: np.ndarray,
+    lex_weight: np.ndarray,
+    binding: np.ndarray,
+    deadline: float,
+    stats: dict[str, float],
+) -> np.ndarray:
+    """The heavier of ``counted`` and the heaviest flow on every pair within the limits it fits; that
+    flow only if one like the relaxation's first can still end by ``deadline``."""
+    if perf_counter() + stats.get("first_flow_seconds", 0.0) > deadline:
+        return counted
+    everywhere = np.ones(inst.n_pairs, dtype=bool)
+    return better(inst, counted, fitted_flow(inst, counted, everywhere, lex_weight, binding))
 
 
 def _counted_bound(

@@ -67,6 +67,8 @@ def lagrangian_rounds(
     gap within the tier.
     """
     best = first
+    if perf_counter() >= deadline:  # no time for the rounds: the plans found before them stand
+        return best, np.zeros(inst.n_pairs, dtype=bool)
     lower = repair(inst, first.flow, oracle.active, pace=pace)
     lower_value = value_of(inst, lower)
     price = np.zeros(inst.n_companies, dtype=np.float64)
