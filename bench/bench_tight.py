@@ -131,19 +131,17 @@ def measure(
         "seconds": time.perf_counter() - started,
     }
 
-    if not cpsat:
-        out["load_after"] = os.getloadavg()[0]
-        return out
-    inst, _ = problem.free_instance()
-    started = time.perf_counter()
-    found = solve_cpsat(inst, time_limit=time_limit, linearization_level=None)
-    out["cpsat"] = {
-        "placed": int(found.chosen.sum()) if found.found else 0,
-        "score": int(inst.weight[found.chosen].sum()) / 100 if found.found else 0.0,
-        "placed_bound": int(found.bound // found.big_m),
-        "status": found.status,
-        "seconds": time.perf_counter() - started,
-    }
+    if cpsat:
+        inst, _ = problem.free_instance()
+        started = time.perf_counter()
+        found = solve_cpsat(inst, time_limit=time_limit, linearization_level=None)
+        out["cpsat"] = {
+            "placed": int(found.chosen.sum()) if found.found else 0,
+            "score": int(inst.weight[found.chosen].sum()) / 100 if found.found else 0.0,
+            "placed_bound": int(found.bound // found.big_m),
+            "status": found.status,
+            "seconds": time.perf_counter() - started,
+        }
     out["load_after"] = os.getloadavg()[0]
     return out
 
