@@ -93,19 +93,29 @@ there every pair places more); above it, the priced flow's active pairs and each
 KNAPSACK_WEIGHT_LP_ROUNDS = 3
 """Before the knapsacks the weight LP only gives prices to start from: three rounds, not eight (1,700 x
 900 seeds 1-4: 3 of 4 proven in 30 s instead of 1; its eight rounds took 4.2 s of seed 2's 30)."""
-KNAPSACK_MAX_PAIRS = 250_000
+KNAPSACK_MAX_PAIRS = 750_000
 """When the relaxation's own plan already places as many as its bound, the companies' knapsacks prove the
-score up to this many pairs; above it the Lagrangian rounds and the decomposition do (national networks,
-1,700 x 5,000, 0.8-1 million pairs, seeds 1-5 and the benchmark's: 2.7-6.1 s against the knapsacks'
-8.3-15.0 s). When the count took the LPs or the search (tight networks), the knapsacks run at any size:
-the benchmark's national-tight (452,615 pairs) 12.6 s against the decomposition's 33.0 s."""
+score at once up to this many pairs; above it the Lagrangian rounds and the decomposition do, handing
+over to the knapsacks if its models grow (``DECOMPOSE_MAX_VARIABLES``). Plain national networks (1,700 x
+5,000, 815,000-1.1 million pairs, seeds 1-5 and 2019) take 2.7-4.5 s by the decomposition, 4.9-6.9 s by
+the knapsacks at once: a knapsack round sweeps every pair, the decomposition's models stay near the
+binding companies. From 250,000 to 680,000 pairs (1,700 x 2,000 and 3,000, plain and tightened;
+national-tight, 450,000-580,000) the knapsacks at once skip the Lagrangian rounds and the first models,
+which end in a hand-over there anyway: 20 networks 0.78 of the time (median ratio 0.78), 18 within 5 s
+instead of 8, the same plans (twenty-seventh session). When the count took the LPs or the search (tight networks), the
+knapsacks run at any size."""
+KNAPSACK_MAX_PAIRS_TIERED = 250_000
+"""The same on tiered weights (interests first): there the knapsacks at once were faster on some of the
+same networks and slower on others (1,700 x 3,000 seed 5 3.4 -> 14.2 s, national-tight seed 2 7.0 ->
+13.6 s; seed 4 14.7 -> 7.3 s), 0.92 of the time in all, fewer within 5 s (twenty-seventh session)."""
 DECOMPOSE_MAX_VARIABLES = 40_000
-"""Above 250,000 pairs, once the count is proven, the proof by decomposition hands the score over to the
+"""Above ``KNAPSACK_MAX_PAIRS``, once the count is proven, the proof by decomposition hands the score over to the
 companies' knapsacks before a round whose CP-SAT models have more variables than this. Plain national
 networks (1,700 x 5,000) never reach it (their largest models: 3,120-6,011; 1,700 x 3,000 seed 2:
 27,542; handed over at 6,000, national seed 3 and that one took 2-2.5 times as long); national-tight
 ones grow past it in their third round (seed 1: 7,969, 38,603, 64,930, ... 118,293 variables, 19.9 s
-in all) and their knapsacks take 5.6-8.2 s."""
+in all) and their knapsacks take 5.6-8.2 s. Measured before plain weights below 750,000 pairs went to the
+knapsacks at once; under interests first those networks still come here (``KNAPSACK_MAX_PAIRS_TIERED``)."""
 DECOMPOSE_FIRST_MAX_VARIABLES = 6_500
 """The same for the first round: where the proof's first models already have more variables than this,
 the mentor rows bind across wide components, and the knapsacks, handed the score before any model is
@@ -341,7 +351,8 @@ def _solve_core(
         if int(reflowed.sum()) >= counted:
             # No plan places more: how long proving the count took (the total score may stay open).
             stats["count_proven_seconds"] = perf_counter() - entered
-            if enough_placed is None and placed_bound is None and inst.n_pairs > KNAPSACK_MAX_PAIRS:
+            knapsack_max_pairs = KNAPSACK_MAX_PAIRS if tier_base is None else KNAPSACK_MAX_PAIRS_TIERED
+            if enough_placed is None and placed_bound is None and inst.n_pairs > knapsack_max_pairs:
                 if configurations(inst) is not None:  # the proof by decomposition may hand over to them
                     handover = _Handover(counted, reflowed, first_columns)
             elif enough_placed is None:

@@ -26,7 +26,7 @@ from features.synthetic import generate
 from matching.context import scoring_context
 from matching.pair_table import PairTable
 from matching.pairs import pair_table
-from optimizer import PlacementProblem
+from optimizer import PlacementProblem, SolveParams, solve_placement
 from optimizer.decompose import Certificate, prove_optimal
 from optimizer.exact import _usable, solve_exact
 from optimizer.flow import PricedFlow, best_pairs_per_student, solve_transport
@@ -34,7 +34,14 @@ from optimizer.instance import Instance
 from optimizer.load_limits import restrict_and_reflow
 from optimizer.pace import Pace
 from optimizer.plan_value import ExactSolution
-from tests.optimizer.util import make_table, pair_tables, random_table, reference, without_knapsacks
+from tests.optimizer.util import (
+    integer_weight,
+    make_table,
+    pair_tables,
+    random_table,
+    reference,
+    without_knapsacks,
+)
 
 
 def test_a_relaxation_cut_short_on_a_small_network_is_repaired_into_a_feasible_plan() -> None:
@@ -355,6 +362,40 @@ def test_a_decomposition_whose_first_round_is_too_large_hands_over_before_it(
     ]
     assert len(handed_over) >= 3
     assert all(stats["cpsat_models"] == 0 and stats["core_rounds"] == 1 for stats in handed_over)
+
+
+@pytest.mark.parametrize("plain_at_once", [True, False])
+def test_each_objective_takes_the_knapsacks_at_once_up_to_its_own_pair_limit(
+    monkeypatch: pytest.MonkeyPatch, plain_at_once: bool
+) -> None:
+    """With the count the relaxation's, the knapsacks take the score at once up to ``KNAPSACK_MAX_PAIRS``
+    on plain weights and ``KNAPSACK_MAX_PAIRS_TIERED`` under interests first; above, the Lagrangian
+    rounds and the decomposition do. One limit set to any size and the other to none, the same networks
+    take the two paths, and every plan is the MILP's optimum, proven."""
+    monkeypatch.setattr(optimizer.exact, "KNAPSACK_MAX_PAIRS", 10**9 if plain_at_once else 0)
+    monkeypatch.setattr(optimizer.exact, "KNAPSACK_MAX_PAIRS_TIERED", 0 if plain_at_once else 10**9)
+    by_relaxation = 0
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        table = random_table(rng, 60, 25, density=0.25)
+        rank = rng.integers(0, 4, table.n_pairs).astype(np.int8)
+        problem = PlacementProblem.build(table, interest_rank=rank)
+        in_interest = (rank > 0).astype(float)
+        for objective, stages in (
+            ("count-then-score", None),
+            ("count-interest-score", [in_interest, integer_weight(table.score).astype(float)]),
+        ):
+            result = solve_placement(problem, SolveParams(objective=objective, time_limit_seconds=30))
+            expected = reference(table, stages=stages)
+            assert result.status == "OPTIMAL"
+            assert (result.placed, round(result.objective_score * 100)) == (expected.placed, expected.weight)
+            if "count_lp_seconds" in result.stats:  # the count took the LPs: the knapsacks at any size
+                continue
+            at_once = plain_at_once == (objective == "count-then-score")
+            assert ("knapsack_seconds" in result.stats) == at_once
+            assert ("lagrange_seconds" in result.stats) == (not at_once)
+            by_relaxation += 1
+    assert by_relaxation >= 8
 
 
 def _solved_like_the_milp(seeds: range) -> Iterator[tuple[Instance, ExactSolution]]:
