@@ -153,6 +153,11 @@ TITLES = {
 
 
 def markdown(rows: list[dict[str, Any]], time_limit: float, section: str = "tight") -> str:
+    """The section's text; ``time_limit`` is the one said above the table unless the rows all record
+    another (a table rendered again from ``--json`` says the limit its rows were measured with)."""
+    recorded = {row["time_limit"] for row in rows if "time_limit" in row}
+    if len(recorded) == 1:
+        time_limit = recorded.pop()
     highs_limits = sorted({row.get("highs_limit", time_limit) for row in rows})
     highs_note = (
         f"; HiGHS {', '.join(f'{limit:g}' for limit in highs_limits)} s"

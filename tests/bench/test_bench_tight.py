@@ -61,3 +61,10 @@ def test_the_tight_table_keeps_its_columns_where_cpsat_ran_on_some_rows() -> Non
     assert len({len(cells) for cells in table}) == 1
     assert not any("network" in cell for cell in table[0])
     assert table[3][-4].strip() == "not run"
+
+
+def test_a_table_rendered_again_says_the_time_limit_its_rows_were_measured_with() -> None:
+    rows = [_row(500, 1, False, 1.0, cpsat=False), _row(500, 2, False, 1.0, cpsat=False)]
+    assert "time limit 45 s per method; HiGHS 60 s" in markdown(rows, 30.0, "sizes")
+    rows[1]["time_limit"] = 30.0  # rows of two limits: the one asked for
+    assert "time limit 20 s per method" in markdown(rows, 20.0, "sizes")
