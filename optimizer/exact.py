@@ -102,15 +102,15 @@ the knapsacks at once: a knapsack round sweeps every pair, the decomposition's m
 binding companies. From 250,000 to 680,000 pairs (1,700 x 2,000 and 3,000, plain and tightened;
 national-tight, 450,000-580,000) the knapsacks at once skip the Lagrangian rounds and the first models,
 which end in a hand-over there anyway: 20 networks 0.78 of the time (median ratio 0.78), 18 within 5 s
-instead of 8, the same plans (twenty-seventh session). When the count took the LPs or the search (tight networks), the
-knapsacks run at any size."""
+instead of 8, the same plans (twenty-seventh session). When the count took the LPs or the search (tight
+networks), the knapsacks run at any size."""
 KNAPSACK_MAX_PAIRS_TIERED = 250_000
 """The same on tiered weights (interests first): there the knapsacks at once were faster on some of the
 same networks and slower on others (1,700 x 3,000 seed 5 3.4 -> 14.2 s, national-tight seed 2 7.0 ->
 13.6 s; seed 4 14.7 -> 7.3 s), 0.92 of the time in all, fewer within 5 s (twenty-seventh session)."""
 DECOMPOSE_MAX_VARIABLES = 40_000
-"""Above ``KNAPSACK_MAX_PAIRS``, once the count is proven, the proof by decomposition hands the score over to the
-companies' knapsacks before a round whose CP-SAT models have more variables than this. Plain national
+"""Above ``KNAPSACK_MAX_PAIRS``, once the count is proven, the proof by decomposition hands the score over
+to the companies' knapsacks before a round whose CP-SAT models have more variables than this. Plain national
 networks (1,700 x 5,000) never reach it (their largest models: 3,120-6,011; 1,700 x 3,000 seed 2:
 27,542; handed over at 6,000, national seed 3 and that one took 2-2.5 times as long); national-tight
 ones grow past it in their third round (seed 1: 7,969, 38,603, 64,930, ... 118,293 variables, 19.9 s
