@@ -49,6 +49,9 @@ VARIABLES_PER_SECOND = 20_000
 """A conservative rate at which the proof's CP-SAT models are built and solved, to keep them within the
 time left: building is now a small part (models are filled in bulk); the national network's models of
 13,000-32,000 variables were solved in 0.2-2.9 s each on the loaded 2-core machine."""
+INCHING_GROWTH = 0.01
+"""A round whose one model has less than this share more variables than the round before's inches
+(``ModelLimit.inching``)."""
 CPSAT_MARGIN_PER_VARIABLE = 1e-5
 """CP-SAT's time limit is the time left less this much per variable of its model."""
 
@@ -84,10 +87,12 @@ class Decomposed:
 @dataclass(frozen=True)
 class ModelLimit:
     """The most variables a round's models may have: ``first`` in the first round (at most ``later``),
-    ``later`` after it."""
+    ``later`` after it; and with ``inching`` set, how many rounds in a row one model may grow by less
+    than ``INCHING_GROWTH`` (``prove_optimal`` hands over after them)."""
 
     first: int
     later: int
+    inching: int | None = None
 
     def at(self, round_number: int) -> int:
         return min(self.first, self.later) if round_number == 1 else self.later
@@ -147,6 +152,7 @@ def prove_optimal(
     )
     changed: np.ndarray | None = None  # core pairs added in the last round (None: look at all)
     rounds = models = largest = 0
+    last_variables, inching = 0, 0  # the round before's variables; rounds in a row that inched
 
     def stopped(too_large: bool = False) -> Decomposed:
         """The plan now, with the least loss its components have proven (today's labels)."""
@@ -213,7 +219,12 @@ def prove_optimal(
         for part in waiting:
             least_student[part.students] = least_company[part.companies] = 0
         n_variables = sum(part.pairs.size for part in parts)
-        if max_variables is not None and n_variables > max_variables.at(rounds):
+        inches = len(parts) == 1 and 0 < n_variables < (1 + INCHING_GROWTH) * last_variables
+        inching, last_variables = (inching + 1 if inches else 0), n_variables
+        if max_variables is not None and (
+            n_variables > max_variables.at(rounds)
+            or (max_variables.inching is not None and inching >= max_variables.inching)
+        ):
             for part in parts:  # not solved: these components have proven nothing
                 least_student[part.students] = least_company[part.companies] = 0
             return stopped(too_large=True)

@@ -364,6 +364,32 @@ def test_a_decomposition_whose_first_round_is_too_large_hands_over_before_it(
     assert all(stats["cpsat_models"] == 0 and stats["core_rounds"] == 1 for stats in handed_over)
 
 
+@pytest.mark.parametrize("inching_rounds", [1, None])
+def test_a_decomposition_whose_one_model_inches_hands_over_after_its_rounds(
+    monkeypatch: pytest.MonkeyPatch, inching_rounds: int | None
+) -> None:
+    """With the size limits out of reach, only rounds of one model growing by under
+    ``INCHING_GROWTH`` (here any one model after a round) hand the score to the knapsacks, after
+    ``DECOMPOSE_INCHING_ROUNDS`` of them; without that limit none does. The plan is still the MILP's
+    optimum, proven."""
+    monkeypatch.setattr(optimizer.exact, "KNAPSACK_MAX_PAIRS", 0)
+    monkeypatch.setattr(optimizer.exact, "DECOMPOSE_FIRST_MAX_VARIABLES", 10**9)
+    monkeypatch.setattr(optimizer.exact, "DECOMPOSE_MAX_VARIABLES", 10**9)
+    monkeypatch.setattr(optimizer.exact, "DECOMPOSE_INCHING_ROUNDS", inching_rounds)
+    monkeypatch.setattr(optimizer.decompose, "INCHING_GROWTH", 10.0**9)
+    handed_over = [
+        solution.stats
+        for _, solution in _solved_like_the_milp(range(16))
+        if "handover_seconds" in solution.stats
+    ]
+    if inching_rounds is None:
+        assert handed_over == []
+    else:
+        assert len(handed_over) >= 2
+        # The first round is never one that inched; the round it stopped before was not solved.
+        assert all(stats["core_rounds"] >= 2 for stats in handed_over)
+
+
 @pytest.mark.parametrize("plain_at_once", [True, False])
 def test_each_objective_takes_the_knapsacks_at_once_up_to_its_own_pair_limit(
     monkeypatch: pytest.MonkeyPatch, plain_at_once: bool
@@ -392,7 +418,9 @@ def test_each_objective_takes_the_knapsacks_at_once_up_to_its_own_pair_limit(
             if "count_lp_seconds" in result.stats:  # the count took the LPs: the knapsacks at any size
                 continue
             at_once = plain_at_once == (objective == "count-then-score")
-            assert ("knapsack_seconds" in result.stats) == at_once
+            # Not at once, the knapsacks run only when the decomposition hands the score over to them.
+            handed_over = "handover_seconds" in result.stats
+            assert ("knapsack_seconds" in result.stats and not handed_over) == at_once
             assert ("lagrange_seconds" in result.stats) == (not at_once)
             by_relaxation += 1
     assert by_relaxation >= 8
