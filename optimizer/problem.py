@@ -65,6 +65,23 @@ class SolveParams(BaseModel):
 
 
 @dataclass(frozen=True, eq=False)
+class TablePairs:
+    """The table pair of each pair of a free instance (``PlacementProblem.free_instance``): ``positions[k]``,
+    or pair ``k`` itself where ``positions`` is None (nothing locked or forbidden). The identity is not
+    made as an array: on 100 million pairs that was 400 MB and 1.3 s of a 15 s solve."""
+
+    positions: np.ndarray | None
+
+    def of(self, chosen: np.ndarray) -> np.ndarray:
+        """The table pairs of the instance's pairs that ``chosen`` (a mask over them) marks."""
+        return np.flatnonzero(chosen) if self.positions is None else self.positions[chosen]
+
+    def gather(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (one per table pair) for each of the instance's pairs."""
+        return values if self.positions is None else values[self.positions]
+
+
+@dataclass(frozen=True, eq=False)
 class PlacementProblem:
     """Eligible pairs, locks and forbids, validated; the arrays the solvers need, precomputed.
 
@@ -221,8 +238,9 @@ class PlacementProblem:
             return company_id
         return f"{self.company_names[j]} ({company_id})"
 
-    def free_instance(self, weight: np.ndarray | None = None) -> tuple[Instance, np.ndarray]:
-        """The instance the optimizer solves, after the locks: ``(instance, pair index of each of its pairs)``.
+    def free_instance(self, weight: np.ndarray | None = None) -> tuple[Instance, TablePairs]:
+        """The instance the optimizer solves, after the locks: ``(instance, the table pair of each of its
+        pairs)``.
 
         Locked students are placed already: their pairs leave the instance and their
         companies lose the places and mentor capacity they use.
@@ -235,7 +253,6 @@ class PlacementProblem:
             pairs.company[locked_pairs], weights=pairs.support_load[locked_pairs], minlength=pairs.n_companies
         ).astype(np.int64)
         if self.allowed.all():  # nothing locked or forbidden: the pair arrays as they are, no copies
-            index = np.arange(pairs.n_pairs, dtype=np.int32 if pairs.n_pairs < 2**31 else np.int64)
             inst = Instance.of(
                 pairs.n_students,
                 pairs.n_companies,
@@ -246,7 +263,7 @@ class PlacementProblem:
                 pairs.capacity - used,
                 pairs.mentor_capacity - used_load,
             )
-            return inst, index
+            return inst, TablePairs(None)
         index = np.flatnonzero(self.allowed)
         inst = Instance.of(
             pairs.n_students,
@@ -258,7 +275,7 @@ class PlacementProblem:
             pairs.capacity - used,
             pairs.mentor_capacity - used_load,
         )
-        return inst, index
+        return inst, TablePairs(index)
 
 
 def weights_from_scores(score: np.ndarray) -> np.ndarray:

@@ -78,7 +78,7 @@ def max_placed(pairs: PairTable, enough: int | None = None) -> PlacementCount:
     solution = solve_exact(inst, enough_placed=enough)
     if enough is not None and solution.value.placed < enough:
         solution = solve_exact(inst)  # not enough: the bound proved it, now find the true maximum
-    chosen = index[solution.chosen]
+    chosen = index.of(solution.chosen)
     company_of_student = np.full(pairs.n_students, -1, dtype=np.int64)
     company_of_student[pairs.student[chosen]] = pairs.company[chosen]
     return PlacementCount(int(solution.value.placed), company_of_student)

@@ -69,7 +69,7 @@ def replan(
     objective_weight = problem.interest_tier(problem.weight)[0] if tiered else problem.weight
     keeps = previous_company[pairs.student] == pairs.company
     inst, index = problem.free_instance(objective_weight)
-    free_keep = keeps[index]
+    free_keep = index.gather(keeps)
     bonus = inst.big_m()  # one more kept placement outweighs any score
     with_bonus = dataclasses.replace(inst, weight=inst.weight + bonus * free_keep.astype(np.int64))
     solution = solve_exact(with_bonus, time_limit=params.time_limit_seconds, workers=params.workers)

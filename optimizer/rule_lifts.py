@@ -177,7 +177,7 @@ def _gain(merged: PairTable, baseline: int, upper: int | None) -> tuple[int, np.
     if upper is not None and not reached and upper > 1:
         solution = solve_exact(inst)  # fewer than all: find the true maximum
     plan = np.full(merged.n_students, -1, dtype=np.int64)
-    chosen = index[solution.chosen]
+    chosen = index.of(solution.chosen)
     plan[merged.student[chosen]] = merged.company[chosen]
     gain = upper if reached else max(int(solution.value.placed) - baseline, 0)
     return int(gain or 0), plan

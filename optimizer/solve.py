@@ -26,7 +26,7 @@ import numpy as np
 from optimizer.exact import solve_exact
 from optimizer.instance import Instance
 from optimizer.plan_value import ExactSolution
-from optimizer.problem import SCORE_SCALE, PlacementProblem, SolveParams
+from optimizer.problem import SCORE_SCALE, PlacementProblem, SolveParams, TablePairs
 from optimizer.result import PlacementResult
 from optimizer.solvers import load_solvers
 
@@ -57,7 +57,7 @@ def _time_left(params: SolveParams, started: float) -> float:
 
 def result_from(
     problem: PlacementProblem,
-    index: np.ndarray,
+    index: TablePairs,
     solution: ExactSolution,
     objective: str,
     started: float,
@@ -75,7 +75,7 @@ def result_from(
     decoded into a bound on the number within interests and, when that tier is closed, on the score.
     """
     pair_of_student = problem.lock_pair.copy()
-    chosen = index[solution.chosen]
+    chosen = index.of(solution.chosen)
     pair_of_student[problem.pairs.student[chosen]] = chosen
     locked = problem.lock_pair[problem.lock_pair >= 0]
     n_locked = int(locked.size)
@@ -112,7 +112,7 @@ def result_from(
 def _fairness(
     problem: PlacementProblem,
     inst: Instance,
-    index: np.ndarray,
+    index: TablePairs,
     base: ExactSolution,
     params: SolveParams,
     started: float,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from features.errors import InputError
+from matching.pair_table import PairTable
 from optimizer import PlacementProblem, SolveParams, solve_placement
-from tests.optimizer.util import make_table
+from tests.optimizer.util import make_table, pair_tables
 
 
 def network():
@@ -108,3 +112,32 @@ def test_solve_params_are_validated() -> None:
         SolveParams(objective="most-happy")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="greater than or equal to 0"):
         SolveParams(time_limit_seconds=-1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pair_tables(), st.data())
+def test_each_free_pair_maps_to_the_table_pair_of_its_student_and_company(
+    table: PairTable, data: st.DataObject
+) -> None:
+    """Without decisions the free instance is the table itself (no index array is made); with a forbid
+    its pairs are the others; either way each instance pair, and any choice of them, maps back to the
+    table pair of the same student and company, and per-table-pair values to its own."""
+    forbid = data.draw(st.booleans())
+    k = data.draw(st.integers(0, table.n_pairs - 1)) if table.n_pairs else 0
+    forbids = (
+        [(str(table.student_ids[table.student[k]]), str(table.company_ids[table.company[k]]))]
+        if forbid and table.n_pairs
+        else []
+    )
+    problem = PlacementProblem.build(table, forbids=forbids)
+    inst, index = problem.free_instance()
+    assert (index.positions is None) == (not forbids)
+    every = index.of(np.ones(inst.n_pairs, dtype=bool))
+    np.testing.assert_array_equal(every, np.flatnonzero(problem.allowed))
+    np.testing.assert_array_equal(table.student[every], inst.student)
+    np.testing.assert_array_equal(table.company[every], inst.company)
+    chosen = np.asarray(
+        data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)), dtype=bool
+    )
+    np.testing.assert_array_equal(index.of(chosen), every[chosen])
+    np.testing.assert_array_equal(index.gather(np.arange(table.n_pairs) * 3), every * 3)
