@@ -530,10 +530,18 @@ def _buckets_by_table(weight: np.ndarray, edges: np.ndarray, shift: int, out: np
     """``np.searchsorted(edges, weight, side="right")`` looked up by each weight's cell (every edge starts one).
 
     Cell ``c`` holds the weights from ``low + c * 2**shift`` up to the next cell's first: one gather a
-    pair instead of a binary search (about 3 times faster on 100 million pairs), the same buckets."""
+    pair instead of a binary search (about 3 times faster on 100 million pairs), the same buckets.
+    The table counts, for each cell, the edges at or below its first weight: edge ``e`` (in rising
+    order) counts from cell ``ceil((e - low) / 2**shift)`` on, so the table is runs of 0, 1, 2, ...
+    between those cells (a binary search of every cell's first weight among the edges took 1.2 s of
+    a 15 s solve at 45,000 x 20,000).
+    """
     low, high = int(weight.min()), int(weight.max())
-    first = low + (np.arange(((high - low) >> shift) + 1, dtype=np.int64) << shift)
-    table = np.searchsorted(edges, first, side="right").astype(np.uint8)
+    n_cells = ((high - low) >> shift) + 1
+    # -((low - e) >> shift) is ceil((e - low) / 2**shift) in whole numbers; edges below low count from 0.
+    starts = np.clip(-((low - edges.astype(np.int64)) >> shift), 0, n_cells)
+    runs = np.diff(np.concatenate(([0], starts, [n_cells])))
+    table = np.repeat(np.arange(runs.size, dtype=np.uint8), runs)
 
     def look_up(chunk: slice) -> None:
         part = weight[chunk]
