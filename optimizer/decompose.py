@@ -81,7 +81,7 @@ class Decomposed:
     rounds: int
     models: int
     largest_model: int
-    too_large: bool = False  # stopped before a round above its ``ModelLimit``
+    too_large: bool = False  # stopped before a round its ``ModelLimit`` rules out (too large, or inching)
 
 
 @dataclass(frozen=True)
