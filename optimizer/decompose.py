@@ -81,7 +81,7 @@ class Decomposed:
     rounds: int
     models: int
     largest_model: int
-    too_large: bool = False  # stopped before a round its ``ModelLimit`` rules out (too large, or inching)
+    handed_over: bool = False  # stopped before a round its ``ModelLimit`` rules out (too large, or inching)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ def prove_optimal(
 
     ``mentor_rows`` marks the companies whose mentor limit can bind (the others need no row). With
     ``max_variables``, it also stops, with the bound proven so far, before a round whose models
-    would have more variables than it allows that round (``too_large``).
+    would have more variables than it allows that round, or that would follow its ``inching`` rounds
+    (``handed_over``).
     """
     cert = certificate
     student_share = cert.student_price
@@ -154,11 +155,11 @@ def prove_optimal(
     rounds = models = largest = 0
     last_variables, inching = 0, 0  # the round before's variables; rounds in a row that inched
 
-    def stopped(too_large: bool = False) -> Decomposed:
+    def stopped(handed_over: bool = False) -> Decomposed:
         """The plan now, with the least loss its components have proven (today's labels)."""
         loss = cert.upper_total - sum(cert.lex_weight[plan].tolist())
         least = _least_loss(student_label, company_label, least_student, least_company, unlabeled_share)
-        return Decomposed(plan, loss, min(loss, least), rounds, models, largest, too_large)
+        return Decomposed(plan, loss, min(loss, least), rounds, models, largest, handed_over)
 
     while True:
         rounds += 1
@@ -227,7 +228,7 @@ def prove_optimal(
         ):
             for part in parts:  # not solved: these components have proven nothing
                 least_student[part.students] = least_company[part.companies] = 0
-            return stopped(too_large=True)
+            return stopped(handed_over=True)
         if parts:
             batch = _solve_parts(inst, cert, parts, plan, mentor_rows, company_label, deadline, workers)
             models += 1

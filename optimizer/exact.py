@@ -399,8 +399,8 @@ def _solve_core(
         if handover is None
         else ModelLimit(DECOMPOSE_FIRST_MAX_VARIABLES, DECOMPOSE_MAX_VARIABLES, DECOMPOSE_INCHING_ROUNDS)
     )
-    proof, too_large = _decompose(inst, best, lower, big_m, binding, deadline, workers, stats, max_variables)
-    if too_large and handover is not None:
+    proof, stopped = _decompose(inst, best, lower, big_m, binding, deadline, workers, stats, max_variables)
+    if stopped and handover is not None:
         stats["handover_seconds"] = perf_counter() - entered
         placing = proof.chosen if proof.value.placed >= handover.placed else handover.plan
         at_count = at_proven_count(placing, handover.placed, handover.first_columns)
@@ -741,7 +741,7 @@ def _decompose(
     max_variables: ModelLimit | None = None,
 ) -> tuple[ExactSolution, bool]:
     """Certify the best Lagrangian round's flow with its integer duals, then prove optimality component
-    by component; also whether it stopped before a round above ``max_variables``."""
+    by component; also whether it stopped before a round ``max_variables`` rules out (to hand over)."""
     upper_total = lex_total(best.upper, big_m)
     result = _certified_proof(
         inst,
@@ -759,7 +759,7 @@ def _decompose(
     )
     found = value_of(inst, result.plan)
     bound = split_total(upper_total - result.least_loss, big_m)
-    return ExactSolution(result.plan, found, bound if found <= bound else found), result.too_large
+    return ExactSolution(result.plan, found, bound if found <= bound else found), result.handed_over
 
 
 def _certified_proof(
