@@ -191,34 +191,51 @@ def augment_transport(
     along those paths. ``chosen`` must keep ``capacity`` and, with ``level_cap``, the nested limits.
     """
     n_pairs = int(student.shape[0])
-    net = LevelNetwork.of(n_students, n_companies, company, load, level_cap)
-    levels, source, sink, n_nodes = net.levels, net.source, net.sink, net.source
-    placed = np.zeros(n_students, dtype=np.int64)
-    placed[student[chosen]] = 1
-    tails = [np.full(n_students, source, dtype=np.int64), student.astype(np.int64), net.companies]
-    heads = [net.students, net.entry, np.full(n_companies, sink, dtype=np.int64)]
-    caps = [np.ones(n_students, dtype=np.int64), np.ones(n_pairs, dtype=np.int64), capacity.astype(np.int64)]
-    flows = [placed, chosen.astype(np.int64), np.bincount(company[chosen], minlength=n_companies)]
-    tails += net.level_tails
-    heads += net.level_heads
-    caps += net.level_caps
-    if net.pair_level is not None:
-        for level in range(1, levels + 1):  # students of load `level` or more at each company
-            at_level = chosen & (net.pair_level >= level)
-            flows.append(np.bincount(company[at_level], minlength=n_companies))
-    tail, head = np.concatenate(tails), np.concatenate(heads)
-    cap, flow = np.concatenate(caps), np.concatenate(flows).astype(np.int64)
+    levels = 0 if level_cap is None or load is None else int(level_cap.shape[1])
+    n_nodes = n_students + n_companies * (levels + 1)
+    source, sink = n_nodes, n_nodes + 1
+    # The arcs (``LevelNetwork``'s, in its order) built in place as int32, as OR-Tools takes them:
+    # on millions of pairs int64 concatenations and their conversion took a second a flow.
+    first_pair, first_company = n_students, n_students + n_pairs
+    first_level = first_company + n_companies
+    n_arcs = first_level + n_companies * levels
+    tail = np.empty(n_arcs, dtype=np.int32)
+    head = np.empty(n_arcs, dtype=np.int32)
+    cap = np.empty(n_arcs, dtype=np.int64)
+    flow = np.zeros(n_arcs, dtype=np.int64)
+    tail[:first_pair] = source
+    head[:first_pair] = np.arange(n_students, dtype=np.int32)
+    cap[:first_company] = 1
+    tail[first_pair:first_company] = student
+    pairs_head = head[first_pair:first_company]
+    np.add(company, n_students, out=pairs_head, casting="unsafe")
+    companies = np.arange(n_students, n_students + n_companies, dtype=np.int32)
+    tail[first_company:first_level] = companies
+    head[first_company:first_level] = sink
+    cap[first_company:first_level] = capacity
+    flow[:first_pair][student[chosen]] = 1
+    flow[first_pair:first_company] = chosen
+    chosen_company = company[chosen]
+    flow[first_company:first_level] = np.bincount(chosen_company, minlength=n_companies)
+    if level_cap is not None and load is not None:
+        pair_level = np.minimum(load, levels).astype(np.int32)
+        pairs_head += pair_level * np.int32(n_companies)  # a pair enters its company at its load's level
+        chosen_level = pair_level[chosen]
+        for level in range(1, levels + 1):  # the arc from level l down to l - 1: students of load l or more
+            arcs = slice(first_level + (level - 1) * n_companies, first_level + level * n_companies)
+            tail[arcs] = companies + n_companies * level
+            head[arcs] = companies + n_companies * (level - 1)
+            cap[arcs] = np.maximum(level_cap[:, level - 1], 0)
+            flow[arcs] = np.bincount(chosen_company[chosen_level >= level], minlength=n_companies)
     if (flow > cap).any():
         raise FlowError("the plan to grow exceeds a capacity of the network")
     from ortools.graph.python import max_flow  # imported when a plan is solved, not by every command
 
     network = max_flow.SimpleMaxFlow()
-    forward = network.add_arcs_with_capacity(tail.astype(np.int32), head.astype(np.int32), cap - flow)
+    forward = network.add_arcs_with_capacity(tail, head, cap - flow)
     # An arc without flow has no room backward: only arcs with flow get a backward arc.
     with_flow = np.flatnonzero(flow)
-    backward = network.add_arcs_with_capacity(
-        head[with_flow].astype(np.int32), tail[with_flow].astype(np.int32), flow[with_flow]
-    )
+    backward = network.add_arcs_with_capacity(head[with_flow], tail[with_flow], flow[with_flow])
     status = network.solve(source, sink)
     if status != max_flow.SimpleMaxFlow.OPTIMAL:
         raise FlowError(f"max flow ended with status {status}")
