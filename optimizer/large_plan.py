@@ -10,6 +10,7 @@ subset) and maps plans on its pools back at once.
 
 from __future__ import annotations
 
+import math
 from time import perf_counter
 
 import numpy as np
@@ -28,6 +29,10 @@ WIDE_PER_PLACE = 64
 NARROW_PER_STUDENT = 4
 NARROW_PER_PLACE = 2
 """The first plan's pools on a large network: best pairs per student, and per place at each company."""
+CLOSING_SWEEPS = 0.5
+"""What follows the first plan within the time limit when it takes the whole limit (its value, the
+count's bound, the result's mapping back to the pair table), in sweeps over every pair: 0.38 measured
+(0.37 s against a sweep of 0.97 s at 45,000 x 20,000)."""
 LARGE_LEVEL_FLOW_PACE = 3.0
 """On large networks a flow with costs under nested load limits takes up to this many times as long per
 pair as a priced flow (measured 2.9 on 443,000 pairs of 20,000 x 10,000, loaded 2-core machine)."""
@@ -122,12 +127,24 @@ def quick_plan(
     2. *The best weights at that number*: one flow of ``lex_weight`` (``big_m + weight``) on the narrow pool (fewer best
        pairs, plus the counted plan) under the limits the counted plan fits: feasible, at least as
        many placed, the largest weight (if its forecast fits by ``WEIGHT_SHARE`` of the time).
+
+    The time limit (``pace.deadline``, less ``CLOSING_SWEEPS`` for what follows): past the sweeps
+    that choose the pools and the first counting flow, every flow and the tier's bound start only if
+    forecast, at the pace of the first of their kind, to end by it; the plan is feasible after each
+    step, and a step left out only leaves it (or the bound) weaker.
     """
+    swept = perf_counter()
     bucket = weight_buckets(inst.weight, 64)
     places = np.maximum(inst.capacity, 1)
     wide = better_pairs(inst.student, inst.weight, inst.n_students, CANDIDATES_PER_STUDENT, bucket)
     wide |= better_pairs(inst.company, inst.weight, inst.n_companies, WIDE_PER_PLACE * places, bucket)
     del bucket
+    # Three sweeps over every pair (the buckets, each side's best pairs): the pace of one, for the
+    # sweep of the tier's bound below. The first plan ends early enough for what follows it within
+    # the time limit (its value, the bound, the result: ``CLOSING_SWEEPS`` sweeps).
+    sweep_seconds = (perf_counter() - swept) / 3
+    end = pace.deadline - CLOSING_SWEEPS * sweep_seconds
+    sweep = Pace(end, sweep_seconds / max(inst.n_pairs, 1))
     index = np.flatnonzero(wide)
     del wide
     part = inst.subset(index)
@@ -138,19 +155,19 @@ def quick_plan(
     started = perf_counter()
     counted, tiered, top_flow = None, None, None
     if tier_base is not None:
-        tiered, top_flow, short = _tier_first(part, binding, tier_base)
+        tiered, top_flow, short = _tier_first(part, binding, tier_base, end)
         # Short of every place or student, a plain count may place more: it takes two of the four
         # flows the tier took. Without time for it, the tier's plan is kept (its bound stays the true one).
         now_done = perf_counter()
-        too_late = now_done + (now_done - started) / 2 >= pace.deadline
+        too_late = now_done + (now_done - started) / 2 >= end
         counted = tiered if tiered is not None and (not short or too_late) else None
     if counted is None:
-        counted = _counted(part, binding)
+        counted = _counted(part, binding, end)
         if tiered is not None and value_of(part, tiered) > value_of(part, counted):
             counted = tiered  # as many placed as the count, and more within interests
     count_pace = (perf_counter() - started) / part.n_pairs
     weight_bound = company_weight
-    if top_flow is not None and tier_base is not None:
+    if top_flow is not None and tier_base is not None and sweep.allows(inst.n_pairs):
         # Any plan's weight is tier_base per placement in the tier plus less than tier_base.
         in_tier = _tier_bound(inst, tier_base, top_flow, loosest_level_caps(part))
         weight_bound = min(weight_bound, tier_base * in_tier + tier_base - 1)
@@ -158,7 +175,7 @@ def quick_plan(
     plan = counted
     n_pool = int(np.count_nonzero(pool))
     forecast = WEIGHTED_FLOW_PACE * count_pace * n_pool
-    if perf_counter() + forecast < min(now + WEIGHT_SHARE * share, pace.deadline):
+    if perf_counter() + forecast < min(now + WEIGHT_SHARE * share, end):
         started = perf_counter()
         weighted = fitted_flow(part, counted, pool, big_m + part.weight, binding)
         pace.seconds_per_pair = (perf_counter() - started) / max(n_pool, 1) / LARGE_LEVEL_FLOW_PACE
@@ -173,22 +190,34 @@ def quick_plan(
     return chosen, narrow, weight_bound
 
 
-def _counted(inst: Instance, binding: np.ndarray) -> np.ndarray:
+def _counted(inst: Instance, binding: np.ndarray, deadline: float = math.inf) -> np.ndarray:
     """A feasible plan by maximum flows that only count placements (no costs: fast), on every pair of ``inst``.
 
     The first keeps the loosest nested load limits; if some company is then over its mentor
-    capacity, it is unloaded and the flow grown again under limits its kept students fit
-    (``fitting_level_caps``): as many placed as a fresh flow under those limits."""
+    capacity, it is unloaded and, if forecast at the first flow's pace to end by ``deadline``, the
+    flow grown again under limits its kept students fit (``fitting_level_caps``): as many placed as
+    a fresh flow under those limits."""
     loosest = loosest_level_caps(inst)
+    started = perf_counter()
     counted = _augment(inst, np.zeros(inst.n_pairs, dtype=bool), loosest).chosen
+    in_time = _counting_pace(started, inst.n_pairs, deadline)
     if (inst.mentor_use(counted) > inst.mentor_capacity).any():
         caps = np.where(binding[:, None], fitting_level_caps(inst, counted), loosest)
-        counted = _augment(inst, unload(inst, counted), caps).chosen
+        counted = unload(inst, counted)
+        if in_time.allows(inst.n_pairs):
+            counted = _augment(inst, counted, caps).chosen
     return counted
 
 
+def _counting_pace(started: float, n_pairs: int, deadline: float) -> Pace:
+    """The pace of a counting flow on ``n_pairs`` pairs started at ``started`` (and just ended): the
+    flows grown after it start only if one of their size at that pace ends by ``deadline`` (they
+    start from a plan, so they take less)."""
+    return Pace(deadline, (perf_counter() - started) / max(n_pairs, 1))
+
+
 def _tier_first(
-    inst: Instance, binding: np.ndarray, tier_base: int
+    inst: Instance, binding: np.ndarray, tier_base: int, deadline: float = math.inf
 ) -> tuple[np.ndarray | None, Augmented | None, bool]:
     """A feasible plan that counts placements in the higher tier (weights at least ``tier_base``) first,
     and the maximum flow of that tier alone (its minimum cut bounds the tier: ``_tier_bound``).
@@ -201,6 +230,9 @@ def _tier_first(
        that move no student already placed), then, if that places fewer than every place or
        student, letting them move (students placed stay placed, a few outside the tier).
 
+    Steps 2 and 3 each start only if forecast at the first flow's pace to end by ``deadline``
+    (without step 2 the plan is the unloaded first flow's: feasible, fewer placed).
+
     Returns the plan, the tier's flow, and whether the plan places fewer than every place or every
     student (a plain count may then place more, and the number placed comes first); the plan and
     the flow are None when no pair is in the tier. On 45,000 x 20,000 (seed 2019) a flow that only
@@ -212,30 +244,37 @@ def _tier_first(
         return None, None, True
     upper = inst.subset(top)
     loosest = loosest_level_caps(inst)
+    started = perf_counter()
     first = _augment(upper, np.zeros(upper.n_pairs, dtype=bool), loosest)
+    in_time = _counting_pace(started, upper.n_pairs, deadline)
     plan = np.zeros(inst.n_pairs, dtype=bool)
     plan[top[first.chosen]] = True
     # Limits under which any students fit where the mentor limit can bind (the loosest elsewhere):
     # every plan grown from here keeps every limit.
     caps = np.where(binding[:, None], fitting_level_caps(inst, plan), loosest)
     if (inst.mentor_use(plan) > inst.mentor_capacity).any():
-        grown = _augment(upper, unload(inst, plan)[top], caps).chosen
-        plan = np.zeros(inst.n_pairs, dtype=bool)
-        plan[top[grown]] = True
+        plan = unload(inst, plan)
+        if in_time.allows(upper.n_pairs):
+            grown = _augment(upper, plan[top], caps).chosen
+            plan = np.zeros(inst.n_pairs, dtype=bool)
+            plan[top[grown]] = True
     placed_bound = _placed_bound(inst)
-    plan = _add_unplaced(inst, plan, caps)
-    if int(plan.sum()) < placed_bound:
+    plan = _add_unplaced(inst, plan, caps, in_time)
+    if int(plan.sum()) < placed_bound and in_time.allows(inst.n_pairs):
         plan = _augment(inst, plan, caps).chosen
     return plan, first, int(plan.sum()) < placed_bound
 
 
-def _add_unplaced(inst: Instance, plan: np.ndarray, level_cap: np.ndarray) -> np.ndarray:
+def _add_unplaced(inst: Instance, plan: np.ndarray, level_cap: np.ndarray, in_time: Pace) -> np.ndarray:
     """``plan`` and the most students not in it that fit the places and nested limits it leaves.
 
-    A maximum flow on the unplaced students' pairs alone: no student of ``plan`` moves."""
+    A maximum flow on the unplaced students' pairs alone: no student of ``plan`` moves. Only if
+    ``in_time`` allows a flow on that many pairs; else ``plan``."""
     placed = np.zeros(inst.n_students, dtype=bool)
     placed[inst.student[plan]] = True
     free = np.flatnonzero(~placed[inst.student])
+    if not in_time.allows(free.size):
+        return plan
     used = level_counts(inst, plan, level_cap.shape[1])
     rest = Instance.of(
         inst.n_students,

@@ -21,7 +21,7 @@ from optimizer import PlacementProblem
 from optimizer.flow import Augmented
 from optimizer.instance import Instance
 from optimizer.large_plan import _augment, _counted, _tier_bound, _tier_first, quick_plan
-from optimizer.load_limits import level_flow, loosest_level_caps
+from optimizer.load_limits import level_flow, loosest_level_caps, unload
 from optimizer.pace import Pace
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import pair_tables, random_table, reference
@@ -133,10 +133,14 @@ def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(
     tier, inst, base = _drawn_tier(table, data)
     binding = inst.mentor_can_bind()
     plan, _, short = _tier_first(inst, binding, base)
+    hurried, _, _ = _tier_first(inst, binding, base, deadline=0.0)
     if plan is not None:
-        assert inst.is_feasible(plan)
+        assert hurried is not None
+        assert inst.is_feasible(plan) and inst.is_feasible(hurried)
+        assert int(hurried.sum()) <= int(plan.sum())
     best = reference(table, stages=[tier.astype(float), np.rint(table.score * 100)])
-    # With time, and with none left (the tier's plan is then kept even if a plain count might place more).
+    # With time, and with none left (the tier's first flow, unloaded, is then kept even if more flows or
+    # a plain count might place more; the bound is then the companies' best weights).
     for deadline in (math.inf, 0.0):
         chosen, _, weight_bound = quick_plan(
             inst, inst.big_m(), binding, 0.0, math.inf, Pace(deadline), tier_base=base
@@ -146,7 +150,7 @@ def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(
         # The lexicographic optimum's tiered weight is within the bound.
         assert weight_bound >= int(inst.weight[best.chosen].sum())
         if plan is not None and deadline == 0.0:
-            assert_array_equal(chosen, plan)  # no time for a plain count or a weighted flow: the tier's plan
+            assert_array_equal(chosen, hurried)  # no time for another flow: the tier's first flow, unloaded
     if plan is not None and not short:
         assert int(plan.sum()) == best.placed  # it places the most
         assert int(tier[plan].sum()) <= weight_bound // base
@@ -184,4 +188,31 @@ def test_a_short_tier_plan_gives_way_to_the_plain_count_only_when_there_is_time(
 
     with_time = first_plan(math.inf)
     assert inst.is_feasible(with_time) and int(with_time.sum()) >= int(counted.sum())
-    assert_array_equal(first_plan(0.0), plan)
+    assert_array_equal(first_plan(0.0), _tier_first(inst, binding, base, deadline=0.0)[0])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tight_tables(), st.data())
+def test_without_time_only_the_first_counting_flow_runs_and_its_unloaded_plan_is_feasible(
+    table: PairTable, data: st.DataObject
+) -> None:
+    """Past the deadline the counting flows after the first do not start (the time limit holds)."""
+    tier, inst, base = _drawn_tier(table, data)
+    binding = inst.mentor_can_bind()
+    loosest = loosest_level_caps(inst)
+    top = np.flatnonzero(inst.weight >= base)
+    assume(top.size > 0)
+    upper = inst.subset(top)
+    first = np.zeros(inst.n_pairs, dtype=bool)
+    first[top[_augment(upper, np.zeros(upper.n_pairs, dtype=bool), loosest).chosen]] = True
+    hurried, flow, _ = _tier_first(inst, binding, base, deadline=0.0)
+    assert hurried is not None and flow is not None
+    assert_array_equal(hurried, unload(inst, first))
+    assert inst.is_feasible(hurried)
+    plan, _, _ = _tier_first(inst, binding, base)
+    assert plan is not None and int(plan.sum()) >= int(hurried.sum())
+
+    counted = _augment(inst, np.zeros(inst.n_pairs, dtype=bool), loosest).chosen
+    assert_array_equal(_counted(inst, binding, deadline=0.0), unload(inst, counted))
+    assert inst.is_feasible(_counted(inst, binding, deadline=0.0))
+    assert int(_counted(inst, binding).sum()) >= int(unload(inst, counted).sum())
