@@ -246,8 +246,9 @@ def _solve_core(
         places_bound = capacity_bound(inst, weight_bound, big_m)
         stats["quick_plan_seconds"] = perf_counter() - now
         # One round of the relaxation (a flow, its duals, a sweep over every pair) takes about as long
-        # as the first plan (16.7 s and 17.0 s at 45,000 x 20,000): it starts only if one can end in time.
-        if perf_counter() + stats["quick_plan_seconds"] >= deadline:
+        # as the first plan (16.7 s and 17.0 s at 45,000 x 20,000): it starts only if one can end in time
+        # (the first plan says so itself when it leaves its narrow pool out).
+        if first_active is None or perf_counter() + stats["quick_plan_seconds"] >= deadline:
             stats["first_flow_seconds"] = perf_counter() - entered
             return ExactSolution(quick, value_of(inst, quick), places_bound)
     else:

@@ -113,9 +113,12 @@ def quick_plan(
     share: float,
     pace: Pace,
     tier_base: int | None = None,
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray | None, int]:
     """A feasible plan on a large network in three flows, the narrow pool of pairs it chose from, and a
     bound on any plan's weight (``_company_weight``, and with a ``tier_base`` ``_tier_bound``).
+
+    The narrow pool is None when the plan took too long for the relaxation after it (``exact``: one of
+    its rounds takes about as long as this plan), and the weighted flow of step 2 is then left out too.
 
     1. *Most students*: on a wide pool (each student's best pairs and ``WIDE_PER_PLACE`` best per
        place at each company) a flow that only counts placements (fast: no costs) under the
@@ -149,9 +152,6 @@ def quick_plan(
     del wide
     part = inst.subset(index)
     company_weight = _company_weight(part)
-    # The narrow pool from the wide one, which holds each student's and company's best pairs already.
-    narrow_part = better_pairs(part.student, part.weight, part.n_students, NARROW_PER_STUDENT)
-    narrow_part |= better_pairs(part.company, part.weight, part.n_companies, NARROW_PER_PLACE * places)
     started = perf_counter()
     counted, tiered, top_flow = None, None, None
     if tier_base is not None:
@@ -166,13 +166,23 @@ def quick_plan(
         if tiered is not None and value_of(part, tiered) > value_of(part, counted):
             counted = tiered  # as many placed as the count, and more within interests
     count_pace = (perf_counter() - started) / part.n_pairs
+    # A priced flow's forecast from the counting flows' pace (the weighted flow's own, when it runs).
+    pace.seconds_per_pair = WEIGHTED_FLOW_PACE * count_pace / LARGE_LEVEL_FLOW_PACE
     weight_bound = company_weight
     if top_flow is not None and tier_base is not None and sweep.allows(inst.n_pairs):
         # Any plan's weight is tier_base per placement in the tier plus less than tier_base.
         in_tier = _tier_bound(inst, tier_base, top_flow, loosest_level_caps(part))
         weight_bound = min(weight_bound, tier_base * in_tier + tier_base - 1)
-    pool = narrow_part | counted
-    plan = counted
+    chosen = np.zeros(inst.n_pairs, dtype=bool)
+    chosen[index[counted]] = True
+    if perf_counter() + (perf_counter() - now) >= pace.deadline:
+        # No time for the relaxation, whose round takes about as long as this plan (``exact``), nor
+        # for the weighted flow, which takes longer: no narrow pool.
+        return chosen, None, weight_bound
+    # The narrow pool from the wide one, which holds each student's and company's best pairs already.
+    pool = better_pairs(part.student, part.weight, part.n_students, NARROW_PER_STUDENT)
+    pool |= better_pairs(part.company, part.weight, part.n_companies, NARROW_PER_PLACE * places)
+    pool |= counted
     n_pool = int(np.count_nonzero(pool))
     forecast = WEIGHTED_FLOW_PACE * count_pace * n_pool
     if perf_counter() + forecast < min(now + WEIGHT_SHARE * share, end):
@@ -180,11 +190,8 @@ def quick_plan(
         weighted = fitted_flow(part, counted, pool, big_m + part.weight, binding)
         pace.seconds_per_pair = (perf_counter() - started) / max(n_pool, 1) / LARGE_LEVEL_FLOW_PACE
         if value_of(part, counted) < value_of(part, weighted):
-            plan = weighted
-    else:  # a priced flow's forecast from the counting flow's pace
-        pace.seconds_per_pair = WEIGHTED_FLOW_PACE * count_pace / LARGE_LEVEL_FLOW_PACE
-    chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[index[plan]] = True
+            chosen[:] = False
+            chosen[index[weighted]] = True
     narrow = np.zeros(inst.n_pairs, dtype=bool)
     narrow[index[pool]] = True
     return chosen, narrow, weight_bound

@@ -142,10 +142,12 @@ def test_the_first_plan_with_a_tier_is_feasible_and_its_bound_holds(
     # With time, and with none left (the tier's first flow, unloaded, is then kept even if more flows or
     # a plain count might place more; the bound is then the companies' best weights).
     for deadline in (math.inf, 0.0):
-        chosen, _, weight_bound = quick_plan(
+        chosen, narrow, weight_bound = quick_plan(
             inst, inst.big_m(), binding, 0.0, math.inf, Pace(deadline), tier_base=base
         )
         assert inst.is_feasible(chosen)
+        # Without time for the relaxation after it, no narrow pool (its first active set).
+        assert (narrow is None) == (deadline == 0.0)
         assert int(chosen.sum()) <= best.placed
         # The lexicographic optimum's tiered weight is within the bound.
         assert weight_bound >= int(inst.weight[best.chosen].sum())
@@ -197,7 +199,7 @@ def test_without_time_only_the_first_counting_flow_runs_and_its_unloaded_plan_is
     table: PairTable, data: st.DataObject
 ) -> None:
     """Past the deadline the counting flows after the first do not start (the time limit holds)."""
-    tier, inst, base = _drawn_tier(table, data)
+    _, inst, base = _drawn_tier(table, data)
     binding = inst.mentor_can_bind()
     loosest = loosest_level_caps(inst)
     top = np.flatnonzero(inst.weight >= base)
