@@ -159,10 +159,12 @@ def quick_plan(
     counted, tiered, top_flow = None, None, None
     if tier_base is not None:
         tiered, top_flow, short = _tier_first(part, binding, tier_base, end)
-        # Short of every place or student, a plain count may place more: it takes two of the four
-        # flows the tier took. Without time for it, the tier's plan is kept (its bound stays the true one).
+        # Short of every place or student, a plain count may place more: two flows, the first from
+        # nothing on every pair (about the tier's first and last flows together, up to all four
+        # when those were left out for time). Without time for it, the tier's plan is kept (its bound
+        # stays the true one).
         now_done = perf_counter()
-        too_late = now_done + (now_done - started) / 2 >= end
+        too_late = now_done + (now_done - started) >= end
         counted = tiered if tiered is not None and (not short or too_late) else None
     if counted is None:
         counted = _counted(part, binding, end)
