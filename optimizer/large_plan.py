@@ -178,28 +178,32 @@ def quick_plan(
         # Any plan's weight is tier_base per placement in the tier plus less than tier_base.
         in_tier = _tier_bound(inst, tier_base, top_flow, loosest_level_caps(part))
         weight_bound = min(weight_bound, tier_base * in_tier + tier_base - 1)
-    chosen = np.zeros(inst.n_pairs, dtype=bool)
-    chosen[index[counted]] = True
-    if perf_counter() + (perf_counter() - now) >= pace.deadline:
+
+    def on_inst(mask: np.ndarray) -> np.ndarray:
+        """A mask over ``part``'s pairs as one over ``inst``'s."""
+        on = np.zeros(inst.n_pairs, dtype=bool)
+        on[index[mask]] = True
+        return on
+
+    done = perf_counter()
+    if done + (done - now) >= pace.deadline:
         # No time for the relaxation, whose round takes about as long as this plan (``exact``), nor
         # for the weighted flow, which takes longer: no narrow pool.
-        return chosen, None, weight_bound
+        return on_inst(counted), None, weight_bound
     # The narrow pool from the wide one, which holds each student's and company's best pairs already.
     pool = better_pairs(part.student, part.weight, part.n_students, NARROW_PER_STUDENT)
     pool |= better_pairs(part.company, part.weight, part.n_companies, NARROW_PER_PLACE * places)
     pool |= counted
     n_pool = int(np.count_nonzero(pool))
     forecast = WEIGHTED_FLOW_PACE * count_pace * n_pool
+    plan = counted
     if perf_counter() + forecast < min(now + WEIGHT_SHARE * share, end):
         started = perf_counter()
         weighted = fitted_flow(part, counted, pool, big_m + part.weight, binding)
         pace.seconds_per_pair = (perf_counter() - started) / max(n_pool, 1) / LARGE_LEVEL_FLOW_PACE
         if value_of(part, counted) < value_of(part, weighted):
-            chosen[:] = False
-            chosen[index[weighted]] = True
-    narrow = np.zeros(inst.n_pairs, dtype=bool)
-    narrow[index[pool]] = True
-    return chosen, narrow, weight_bound
+            plan = weighted
+    return on_inst(plan), on_inst(pool), weight_bound
 
 
 def _counted(inst: Instance, binding: np.ndarray, deadline: float = math.inf) -> np.ndarray:
