@@ -55,120 +55,144 @@ def solve_transport(
     outside option worth 0). Weights are any integers.
 
     ``level_cap`` (``(n_companies, L)``, with ``load`` per pair, at most ``L``): nested limits
-    by load, ``level_cap[j, l - 1]`` students of load ``l`` or more at company ``j``. Each
-    company is then a chain of nodes, one per load level: a student of load ``l`` enters
-    at level ``l`` and the arc from level ``l`` down to ``l - 1`` carries ``level_cap[j, l - 1]``.
+    by load, ``level_cap[j, l - 1]`` students of load ``l`` or more at company ``j``
+    (``LevelNetwork``).
     """
     n_pairs = int(student.shape[0])
     if n_pairs == 0:
         return np.zeros(0, dtype=bool)
     weight = np.asarray(weight, dtype=np.int64)
     shift = max(int(weight.max()), 0)
-    net = LevelNetwork.of(n_students, n_companies, company, load, level_cap)
-    levels, source, sink = net.levels, net.source, net.sink
-    students, companies, entry = net.students, net.companies, net.entry
-    level_tails, level_heads, level_caps = net.level_tails, net.level_heads, net.level_caps
-    n_outside = n_students if optional else 0
-    n_level_arcs = n_companies * levels
-    tails = np.concatenate(
-        [
-            np.full(n_students, source, dtype=np.int64),
-            student.astype(np.int64),
-            companies,
-            students[:n_outside],
-            *level_tails,
-        ]
-    )
-    heads = np.concatenate(
-        [
-            students,
-            entry,
-            np.full(n_companies + n_outside, sink, dtype=np.int64),
-            *level_heads,
-        ]
-    )
-    capacities = np.concatenate(
-        [
-            # Each student takes at most one internship (one unit of flow enters each student).
-            np.ones(n_students, dtype=np.int64),
-            # A student goes to a company at most once, and only over an eligible pair.
-            np.ones(n_pairs, dtype=np.int64),
-            # A company takes at most `capacity` students (its arc to the sink).
-            np.maximum(capacity.astype(np.int64), 0),
-            # A student may stay unplaced (the outside option, only when placing is optional).
-            np.ones(n_outside, dtype=np.int64),
-            # At most so many students of each load level or above (nested limits).
-            *level_caps,
-        ]
-    )
+    net = LevelNetwork.of(n_students, n_companies, student, company, capacity, load=load, level_cap=level_cap)
     # Every maximum flow uses the same number of arcs out of the students, so shifting their
     # costs by one constant keeps them non-negative without changing the optimum.
-    costs = np.concatenate(
-        [
-            np.zeros(n_students, dtype=np.int64),
-            shift - weight,
-            np.zeros(n_companies, dtype=np.int64),
-            np.full(n_outside, shift, dtype=np.int64),
-            np.zeros(n_level_arcs, dtype=np.int64),
-        ]
-    )
+    costs = np.zeros(net.tail.shape[0], dtype=np.int64)
+    np.subtract(shift, weight, out=costs[net.pair_arcs])
     from ortools.graph.python import min_cost_flow  # imported when a plan is solved, not by every command
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    flow.set_node_supply(source, n_students)
-    flow.set_node_supply(sink, -n_students)
+    flow.add_arcs_with_capacity_and_unit_cost(net.tail, net.head, net.capacity, costs)
+    if optional:  # a student may stay unplaced: an arc to the sink worth 0 (costing the shift)
+        outside = np.arange(n_students, dtype=np.int32)
+        flow.add_arcs_with_capacity_and_unit_cost(
+            outside,
+            np.full(n_students, net.sink, dtype=np.int32),
+            np.ones(n_students, dtype=np.int64),
+            np.full(n_students, shift, dtype=np.int64),
+        )
+    flow.set_node_supply(net.source, n_students)
+    flow.set_node_supply(net.sink, -n_students)
     status = flow.solve_max_flow_with_min_cost()
     if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
         raise FlowError(f"min-cost flow ended with status {status}")
-    pair_arcs = np.arange(n_students, n_students + n_pairs, dtype=np.int64)
+    pair_arcs = np.arange(net.pair_arcs.start, net.pair_arcs.stop, dtype=np.int64)
     return flow.flows(pair_arcs).astype(bool)
 
 
 @dataclass(frozen=True, eq=False)
 class LevelNetwork:
-    """The transportation network's nodes and its arcs down the load levels (``solve_transport``).
+    """The transportation network with a chain of load levels per company, its arcs built once.
 
-    Node numbers: students, companies (their level 0), each company's levels 1..L, source, sink. A
-    pair's arc enters its company at its load's level (``entry``); the arcs from level ``l`` down to
-    ``l - 1`` carry ``level_cap[:, l - 1]``.
+    Nodes: students ``0..n_students-1``, then the companies at each load level ``0..levels``
+    (company ``j`` at level ``l`` is ``n_students + l * n_companies + j``; level 0 is the company
+    itself), then the source and the sink. Arcs, in this order: source -> each student (capacity 1);
+    one arc per pair (capacity 1), entering its company at its load's level; each company -> sink
+    (its ``capacity``); then, level by level, each company's arc from level ``l`` down to ``l - 1``
+    (``level_cap[:, l - 1]``: at most so many students of load ``l`` or more). Without ``level_cap``
+    (or ``load``) there are no levels. Nodes are int32, as OR-Tools takes them: on millions of pairs,
+    int64 arrays and their conversion took a second a flow.
     """
 
+    n_students: int
+    n_companies: int
     levels: int
-    source: int
-    sink: int
-    students: np.ndarray
-    companies: np.ndarray
-    entry: np.ndarray
-    pair_level: np.ndarray | None
-    level_tails: list[np.ndarray]
-    level_heads: list[np.ndarray]
-    level_caps: list[np.ndarray]
+    tail: np.ndarray  # int32, per arc
+    head: np.ndarray  # int32, per arc
+    capacity: np.ndarray  # int64, per arc
+    pair_level: np.ndarray | None  # int32 per pair: the level its arc enters (None without levels)
 
     @staticmethod
     def of(
         n_students: int,
         n_companies: int,
+        student: np.ndarray,
         company: np.ndarray,
-        load: np.ndarray | None,
-        level_cap: np.ndarray | None,
+        capacity: np.ndarray,
+        *,
+        load: np.ndarray | None = None,
+        level_cap: np.ndarray | None = None,
     ) -> LevelNetwork:
-        levels = 0 if level_cap is None else int(level_cap.shape[1])
+        n_pairs = int(student.shape[0])
+        levels = 0 if level_cap is None or load is None else int(level_cap.shape[1])
         n_nodes = n_students + n_companies * (levels + 1)
-        companies = n_students + np.arange(n_companies, dtype=np.int64)
-        entry = n_students + company.astype(np.int64)
+        source, sink = n_nodes, n_nodes + 1
+        first_pair, first_company = n_students, n_students + n_pairs
+        first_level = first_company + n_companies
+        n_arcs = first_level + n_companies * levels
+        tail = np.empty(n_arcs, dtype=np.int32)
+        head = np.empty(n_arcs, dtype=np.int32)
+        cap = np.empty(n_arcs, dtype=np.int64)
+        tail[:first_pair] = source
+        head[:first_pair] = np.arange(n_students, dtype=np.int32)
+        cap[:first_company] = 1
+        tail[first_pair:first_company] = student
+        pairs_head = head[first_pair:first_company]
+        np.add(company, n_students, out=pairs_head, casting="unsafe")
+        companies = np.arange(n_students, n_students + n_companies, dtype=np.int32)
+        tail[first_company:first_level] = companies
+        head[first_company:first_level] = sink
+        np.maximum(capacity, 0, out=cap[first_company:first_level])
         pair_level = None
-        tails, heads, caps = [], [], []
-        if level_cap is not None and load is not None:
-            pair_level = np.minimum(np.asarray(load, dtype=np.int64), levels)
-            entry = entry + n_companies * pair_level
+        if levels:
+            assert level_cap is not None and load is not None
+            pair_level = np.minimum(load, levels).astype(np.int32)
+            pairs_head += pair_level * np.int32(n_companies)  # a pair enters its company at its load's level
             for level in range(1, levels + 1):
-                tails.append(companies + n_companies * level)
-                heads.append(companies + n_companies * (level - 1))
-                caps.append(np.maximum(level_cap[:, level - 1].astype(np.int64), 0))
-        students = np.arange(n_students, dtype=np.int64)
-        return LevelNetwork(
-            levels, n_nodes, n_nodes + 1, students, companies, entry, pair_level, tails, heads, caps
+                arcs = slice(first_level + (level - 1) * n_companies, first_level + level * n_companies)
+                tail[arcs] = companies + n_companies * level
+                head[arcs] = companies + n_companies * (level - 1)
+                np.maximum(level_cap[:, level - 1], 0, out=cap[arcs])
+        return LevelNetwork(n_students, n_companies, levels, tail, head, cap, pair_level)
+
+    @property
+    def n_nodes(self) -> int:
+        """Students and the companies' level nodes (the source and the sink come after them)."""
+        return self.n_students + self.n_companies * (self.levels + 1)
+
+    @property
+    def source(self) -> int:
+        return self.n_nodes
+
+    @property
+    def sink(self) -> int:
+        return self.n_nodes + 1
+
+    @property
+    def pair_arcs(self) -> slice:
+        """The pairs' arcs, pair ``k`` at ``pair_arcs.start + k``."""
+        return slice(self.n_students, self.tail.shape[0] - self.n_companies * (self.levels + 1))
+
+    @property
+    def company_arcs(self) -> slice:
+        """Each company's arc to the sink."""
+        start = self.pair_arcs.stop
+        return slice(start, start + self.n_companies)
+
+    @property
+    def level_arcs(self) -> slice:
+        """The arcs down the levels, level by level (``level_cap.T.ravel()`` sets their capacities)."""
+        return slice(self.company_arcs.stop, self.tail.shape[0])
+
+    @property
+    def entry(self) -> np.ndarray:
+        """The node each pair's arc enters (its company at its load's level)."""
+        return self.head[self.pair_arcs]
+
+    def level_node(self) -> np.ndarray:
+        """``(n_companies, levels + 1)``: company ``j``'s node at load level ``l``."""
+        levels = np.arange(self.levels + 1, dtype=np.int64)
+        return (
+            self.n_students + np.arange(self.n_companies, dtype=np.int64)[:, None] + self.n_companies * levels
         )
 
 
@@ -185,68 +209,48 @@ def augment_transport(
 ) -> Augmented:
     """A maximum flow (most students placed) grown from the feasible ``chosen``, and a minimum cut.
 
-    The network is ``solve_transport``'s without costs. One maximum flow on the residual network of
-    ``chosen`` (each arc's room forward, its flow backward) finds the augmenting paths, so every
-    student placed stays placed and every company keeps at least its students; pairs change only
-    along those paths. ``chosen`` must keep ``capacity`` and, with ``level_cap``, the nested limits.
+    The network is ``solve_transport``'s without costs (``LevelNetwork``). One maximum flow on the
+    residual network of ``chosen`` (each arc's room forward, its flow backward) finds the augmenting
+    paths, so every student placed stays placed and every company keeps at least its students; pairs
+    change only along those paths. ``chosen`` must keep ``capacity`` and, with ``level_cap``, the
+    nested limits.
     """
-    n_pairs = int(student.shape[0])
-    levels = 0 if level_cap is None or load is None else int(level_cap.shape[1])
-    n_nodes = n_students + n_companies * (levels + 1)
-    source, sink = n_nodes, n_nodes + 1
-    # The arcs (``LevelNetwork``'s, in its order) built in place as int32, as OR-Tools takes them:
-    # on millions of pairs int64 concatenations and their conversion took a second a flow.
-    first_pair, first_company = n_students, n_students + n_pairs
-    first_level = first_company + n_companies
-    n_arcs = first_level + n_companies * levels
-    tail = np.empty(n_arcs, dtype=np.int32)
-    head = np.empty(n_arcs, dtype=np.int32)
-    cap = np.empty(n_arcs, dtype=np.int64)
-    flow = np.zeros(n_arcs, dtype=np.int64)
-    tail[:first_pair] = source
-    head[:first_pair] = np.arange(n_students, dtype=np.int32)
-    cap[:first_company] = 1
-    tail[first_pair:first_company] = student
-    pairs_head = head[first_pair:first_company]
-    np.add(company, n_students, out=pairs_head, casting="unsafe")
-    companies = np.arange(n_students, n_students + n_companies, dtype=np.int32)
-    tail[first_company:first_level] = companies
-    head[first_company:first_level] = sink
-    cap[first_company:first_level] = capacity
-    flow[:first_pair][student[chosen]] = 1
-    flow[first_pair:first_company] = chosen
+    net = LevelNetwork.of(n_students, n_companies, student, company, capacity, load=load, level_cap=level_cap)
+    pairs, companies = net.pair_arcs, net.company_arcs
+    flow = np.zeros(net.tail.shape[0], dtype=np.int64)
+    flow[:n_students][student[chosen]] = 1
+    flow[pairs] = chosen
     chosen_company = company[chosen]
-    flow[first_company:first_level] = np.bincount(chosen_company, minlength=n_companies)
-    if level_cap is not None and load is not None:
-        pair_level = np.minimum(load, levels).astype(np.int32)
-        pairs_head += pair_level * np.int32(n_companies)  # a pair enters its company at its load's level
-        chosen_level = pair_level[chosen]
-        for level in range(1, levels + 1):  # the arc from level l down to l - 1: students of load l or more
-            arcs = slice(first_level + (level - 1) * n_companies, first_level + level * n_companies)
-            tail[arcs] = companies + n_companies * level
-            head[arcs] = companies + n_companies * (level - 1)
-            cap[arcs] = np.maximum(level_cap[:, level - 1], 0)
+    flow[companies] = np.bincount(chosen_company, minlength=n_companies)
+    if net.pair_level is not None:
+        chosen_level = net.pair_level[chosen]
+        for level in range(
+            1, net.levels + 1
+        ):  # the arc from level l down to l - 1: students of load l or more
+            arcs = slice(
+                net.level_arcs.start + (level - 1) * n_companies, net.level_arcs.start + level * n_companies
+            )
             flow[arcs] = np.bincount(chosen_company[chosen_level >= level], minlength=n_companies)
-    if (flow > cap).any():
+    if (flow > net.capacity).any():
         raise FlowError("the plan to grow exceeds a capacity of the network")
     from ortools.graph.python import max_flow  # imported when a plan is solved, not by every command
 
     network = max_flow.SimpleMaxFlow()
-    forward = network.add_arcs_with_capacity(tail, head, cap - flow)
+    forward = network.add_arcs_with_capacity(net.tail, net.head, net.capacity - flow)
     # An arc without flow has no room backward: only arcs with flow get a backward arc.
     with_flow = np.flatnonzero(flow)
-    backward = network.add_arcs_with_capacity(head[with_flow], tail[with_flow], flow[with_flow])
-    status = network.solve(source, sink)
+    backward = network.add_arcs_with_capacity(net.head[with_flow], net.tail[with_flow], flow[with_flow])
+    status = network.solve(net.source, net.sink)
     if status != max_flow.SimpleMaxFlow.OPTIMAL:
         raise FlowError(f"max flow ended with status {status}")
-    pushed = network.flows(np.asarray(forward)[n_students : n_students + n_pairs])
-    back_pair = (with_flow >= n_students) & (with_flow < n_students + n_pairs)
-    pushed[with_flow[back_pair] - n_students] -= network.flows(np.asarray(backward)[back_pair])
+    pushed = network.flows(np.asarray(forward)[pairs])
+    back_pair = (with_flow >= pairs.start) & (with_flow < pairs.stop)
+    pushed[with_flow[back_pair] - pairs.start] -= network.flows(np.asarray(backward)[back_pair])
     # The largest source side of a minimum cut: every node that cannot reach the sink in the residual
     # network (``_tier_bound`` extends the cut to pairs outside the network; few of them cross this one).
-    source_side = np.ones(n_nodes + 2, dtype=bool)
+    source_side = np.ones(net.n_nodes + 2, dtype=bool)
     source_side[np.asarray(network.get_sink_side_min_cut(), dtype=np.int64)] = False
-    return Augmented((chosen.astype(np.int64) + pushed) > 0, source_side[:n_nodes], levels)
+    return Augmented((chosen.astype(np.int64) + pushed) > 0, source_side[: net.n_nodes], net.levels)
 
 
 @dataclass(frozen=True, eq=False)

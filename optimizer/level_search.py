@@ -100,12 +100,11 @@ def search_level_caps(
     bound = inst.n_students if placed_bound is None else min(placed_bound, inst.n_students)
 
     # The transport network with a chain of load levels per company (``flow.LevelNetwork``).
-    n_students, n_companies = inst.n_students, inst.n_companies
-    net, level_node = _network(inst, caps)
+    net = _network(inst, caps)
+    level_node = net.level_node()
     flow = max_flow.SimpleMaxFlow()
-    flow.add_arcs_with_capacity(*_arcs(inst, net))
-    first_level_arc = n_students + inst.n_pairs
-    chain = np.arange(first_level_arc, first_level_arc + n_companies * n_levels, dtype=np.int64)
+    flow.add_arcs_with_capacity(net.tail, net.head, net.capacity)
+    chain = np.arange(net.level_arcs.start, net.level_arcs.stop, dtype=np.int64)
     counter = _MaxFlow(flow, net, chain)
 
     # The model over the limits of the companies whose mentor limit can bind.
@@ -143,7 +142,7 @@ def search_level_caps(
         source_side = np.zeros(net.sink + 1, dtype=bool)
         source_side[np.asarray(flow.get_source_side_min_cut())] = True
         # The cut's capacity: its fixed arcs, plus the limits of the level arcs it crosses.
-        fixed = int((~source_side[net.students]).sum())
+        fixed = int((~source_side[: inst.n_students]).sum())
         fixed += int((source_side[inst.student] & ~source_side[net.entry]).sum())
         fixed += int(np.maximum(inst.capacity, 0)[source_side[level_node[:, 0]]].sum())
         crosses = source_side[level_node[:, 1:]] & ~source_side[level_node[:, :-1]]
@@ -232,14 +231,13 @@ def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> t
 
     if placed <= 0 or inst.n_pairs == 0:
         return 0, 0
-    net, _ = _network(inst, level_cap)
-    tails, heads, capacities = _arcs(inst, net)
+    net = _network(inst, level_cap)
     weight = inst.weight.astype(np.int64)
     shift = max(int(weight.max()), 0)  # costs shift - weight >= 0; each unit crosses one pair
-    costs = np.zeros(tails.shape[0], dtype=np.int64)
-    costs[inst.n_students : inst.n_students + inst.n_pairs] = shift - weight
+    costs = np.zeros(net.tail.shape[0], dtype=np.int64)
+    np.subtract(shift, weight, out=costs[net.pair_arcs])
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    flow.add_arcs_with_capacity_and_unit_cost(net.tail, net.head, net.capacity, costs)
     flow.set_node_supply(net.source, placed)
     flow.set_node_supply(net.sink, -placed)
     if flow.solve_max_flow_with_min_cost() != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
@@ -248,22 +246,14 @@ def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> t
     return reached, reached * shift - int(flow.optimal_cost())
 
 
-def _network(inst: Instance, level_cap: np.ndarray) -> tuple[LevelNetwork, np.ndarray]:
-    """The network's nodes, and ``level_node[j, l]``: company ``j``'s node for load level ``l``."""
-    net = LevelNetwork.of(inst.n_students, inst.n_companies, inst.company, inst.load, level_cap)
-    levels = np.arange(net.levels + 1, dtype=np.int64)
-    return net, net.companies[:, None] + inst.n_companies * levels[None, :]
-
-
-def _arcs(inst: Instance, net: LevelNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tails, heads and capacities, in this order: source -> student, the pairs, the level arcs (level
-    by level), company -> sink."""
-    n_students, n_companies = inst.n_students, inst.n_companies
-    tails = np.concatenate(
-        [np.full(n_students, net.source), inst.student.astype(np.int64), *net.level_tails, net.companies]
+def _network(inst: Instance, level_cap: np.ndarray) -> LevelNetwork:
+    """The transport network of ``inst``'s pairs under the nested load limits ``level_cap``."""
+    return LevelNetwork.of(
+        inst.n_students,
+        inst.n_companies,
+        inst.student,
+        inst.company,
+        inst.capacity,
+        load=inst.load,
+        level_cap=level_cap,
     )
-    heads = np.concatenate([net.students, net.entry, *net.level_heads, np.full(n_companies, net.sink)])
-    capacities = np.concatenate(
-        [np.ones(n_students + inst.n_pairs, dtype=np.int64), *net.level_caps, np.maximum(inst.capacity, 0)]
-    )
-    return tails.astype(np.int64), heads.astype(np.int64), capacities.astype(np.int64)

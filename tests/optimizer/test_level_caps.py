@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from optimizer import PlacementProblem
-from optimizer.flow import solve_transport
+from optimizer.flow import LevelNetwork, solve_transport
 from optimizer.instance import Instance
 from optimizer.load_limits import fitting_level_caps, loosest_level_caps, restrict_and_reflow, unload
 from optimizer.plan_value import value_of
@@ -137,6 +137,48 @@ def test_the_flow_with_nested_limits_is_optimal_and_keeps_them(table, data) -> N
     assert (inst.students_at(chosen) <= inst.capacity).all()
     assert (at_least(inst, chosen, n_levels) <= caps).all()
     assert (int(chosen.sum()), int(inst.weight[chosen].sum())) == nested_optimum(inst, caps)
+
+
+@CASES
+@given(table=pair_tables(max_students=8, max_companies=4), levels=st.integers(0, 3), data=st.data())
+def test_the_level_network_numbers_its_arcs_as_its_users_index_them(table, levels, data) -> None:
+    """The order ``level_search`` (the level arcs' capacities by ``level_cap.T.ravel()``) and the flows
+    (the pairs' arcs by pair) rely on: source -> students, the pairs, companies -> sink, then level by
+    level each company's arc down one level."""
+    inst, _ = PlacementProblem.build(table).free_instance()
+    caps = np.asarray(
+        data.draw(
+            st.lists(
+                st.integers(-1, 4), min_size=inst.n_companies * levels, max_size=inst.n_companies * levels
+            )
+        ),
+        dtype=np.int64,
+    ).reshape(inst.n_companies, levels)
+    net = LevelNetwork.of(
+        inst.n_students,
+        inst.n_companies,
+        inst.student,
+        inst.company,
+        inst.capacity,
+        load=inst.load,
+        level_cap=caps if levels else None,
+    )
+    s = inst.n_students
+    node = net.level_node()
+    assert net.tail.dtype == net.head.dtype == np.int32
+    assert (net.tail[:s] == net.source).all() and (net.head[:s] == np.arange(s)).all()
+    pair_level = np.minimum(inst.load, levels)
+    assert (net.tail[net.pair_arcs] == inst.student).all()
+    assert (net.head[net.pair_arcs] == node[inst.company, pair_level]).all()
+    assert (net.capacity[: net.company_arcs.start] == 1).all()
+    assert (net.tail[net.company_arcs] == node[:, 0]).all() and (net.head[net.company_arcs] == net.sink).all()
+    assert (net.capacity[net.company_arcs] == np.maximum(inst.capacity, 0)).all()
+    arcs = net.level_arcs
+    assert (net.tail[arcs] == node[:, 1:].T.ravel()).all() and (
+        net.head[arcs] == node[:, :-1].T.ravel()
+    ).all()
+    assert (net.capacity[arcs] == np.maximum(caps, 0).T.ravel()).all()
+    assert arcs.stop == net.tail.shape[0] and net.sink == net.n_nodes + 1 == node.max() + 2
 
 
 @CASES
