@@ -355,6 +355,8 @@ def _solve_core(
                 now + COUNT_LP_SHARE * share,
                 now + LEVEL_SEARCH_SHARE * share,
                 stats,
+                # Under interests first a lighter plan costs a tier's worth of gap in the proof.
+                give_back=tier_base is not None,
             )
         counted = first.upper.placed if placed_bound is None else placed_bound
         if int(reflowed.sum()) >= counted:
@@ -420,6 +422,7 @@ def _settle_count(
     lp_deadline: float,
     search_deadline: float,
     stats: dict[str, float],
+    give_back: bool = True,
 ) -> tuple[np.ndarray, int]:
     """Steps 2a-2b, when ``plan`` places fewer than the relaxation (``relaxed_placed``): the best plan
     found and a bound on the number placed (they meet when the count is proven).
@@ -428,7 +431,8 @@ def _settle_count(
     (``count_vectors``), bound the count; the search over load limits (``_search_count``), then up
     to the same size the count's MILP (``_count_by_milp``), look for a plan that places more. Above
     that size the search first, for ``FIRST_SEARCH_ROUNDS``, then the count-vector LP by column
-    generation, then the search again from its levels.
+    generation, then the search again from its levels. ``give_back``: the search gives companies
+    back the plan's limits wherever the count holds (``level_search._closest_caps``).
     """
     started = perf_counter()
     # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
@@ -448,7 +452,15 @@ def _settle_count(
             )
         if int(plan.sum()) < placed_bound:
             plan, placed_bound = _search_count(
-                inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+                inst,
+                plan,
+                lex_weight,
+                binding,
+                placed_bound,
+                lp_levels,
+                search_deadline,
+                stats,
+                give_back=give_back,
             )
         if int(plan.sum()) < placed_bound and configs is not None:
             plan, placed_bound = _count_by_milp(
@@ -468,6 +480,7 @@ def _settle_count(
             search_deadline,
             stats,
             FIRST_SEARCH_ROUNDS,
+            give_back=give_back,
         )
     if int(plan.sum()) < placed_bound:
         placed_bound, lp_levels = _count_vectors(
@@ -475,7 +488,15 @@ def _settle_count(
         )
     if int(plan.sum()) < placed_bound:
         plan, placed_bound = _search_count(
-            inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+            inst,
+            plan,
+            lex_weight,
+            binding,
+            placed_bound,
+            lp_levels,
+            search_deadline,
+            stats,
+            give_back=give_back,
         )
     return plan, placed_bound
 
@@ -634,6 +655,8 @@ def _search_count(
     deadline: float,
     stats: dict[str, float],
     max_rounds: int = SEARCH_MAX_ROUNDS,
+    *,
+    give_back: bool = True,
 ) -> tuple[np.ndarray, int]:
     """A plan placing more than ``plan`` if the load limits' search finds one (in at most ``max_rounds``
     rounds), and its bound on the count.
@@ -646,7 +669,7 @@ def _search_count(
     started = perf_counter()
     kept = fitting_level_caps(inst, plan)
     start = kept if lp_levels is None else rounded_level_caps(inst, lp_levels, kept)
-    found = search_level_caps(inst, start, deadline, placed_bound, max_rounds, keep=kept)
+    found = search_level_caps(inst, start, deadline, placed_bound, max_rounds, keep=kept, give_back=give_back)
     stats["count_search_seconds"] = perf_counter() - started
     stats["count_search_rounds"] = found.rounds
     stats["count_search_found_in"] = found.found_in
