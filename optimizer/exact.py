@@ -445,23 +445,31 @@ def _settle_count(
     placed_bound = min(relaxed_placed, lp.placed)
     lp_levels = lp.lp_levels
     configs = configurations(inst)
+
+    def search(
+        plan: np.ndarray, placed_bound: int, lp_levels: np.ndarray | None, max_rounds: int = SEARCH_MAX_ROUNDS
+    ) -> tuple[np.ndarray, int]:
+        """``_search_count`` on this step's instance, deadline and ``give_back``."""
+        return _search_count(
+            inst,
+            plan,
+            lex_weight,
+            binding,
+            placed_bound,
+            lp_levels,
+            search_deadline,
+            stats,
+            max_rounds,
+            give_back,
+        )
+
     if configs is None or inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS:
         if int(plan.sum()) < placed_bound and configs is not None:
             placed_bound, lp_levels = _count_vectors(
                 inst, configs, plan, None, placed_bound, lp_levels, lp_deadline, stats
             )
         if int(plan.sum()) < placed_bound:
-            plan, placed_bound = _search_count(
-                inst,
-                plan,
-                lex_weight,
-                binding,
-                placed_bound,
-                lp_levels,
-                search_deadline,
-                stats,
-                give_back=give_back,
-            )
+            plan, placed_bound = search(plan, placed_bound, lp_levels)
         if int(plan.sum()) < placed_bound and configs is not None:
             plan, placed_bound = _count_by_milp(
                 inst, configs, plan, lex_weight, binding, placed_bound, search_deadline, stats
@@ -470,34 +478,13 @@ def _settle_count(
     # Larger: the search's first round first, as it usually closes the count at once (1,700 x 900
     # seeds 1-4); the count-vector LP follows only if not, and the search again from it.
     if int(plan.sum()) < placed_bound:
-        plan, placed_bound = _search_count(
-            inst,
-            plan,
-            lex_weight,
-            binding,
-            placed_bound,
-            lp_levels,
-            search_deadline,
-            stats,
-            FIRST_SEARCH_ROUNDS,
-            give_back=give_back,
-        )
+        plan, placed_bound = search(plan, placed_bound, lp_levels, FIRST_SEARCH_ROUNDS)
     if int(plan.sum()) < placed_bound:
         placed_bound, lp_levels = _count_vectors(
             inst, configs, plan, first_columns | plan, placed_bound, lp_levels, lp_deadline, stats
         )
     if int(plan.sum()) < placed_bound:
-        plan, placed_bound = _search_count(
-            inst,
-            plan,
-            lex_weight,
-            binding,
-            placed_bound,
-            lp_levels,
-            search_deadline,
-            stats,
-            give_back=give_back,
-        )
+        plan, placed_bound = search(plan, placed_bound, lp_levels)
     return plan, placed_bound
 
 
@@ -655,7 +642,6 @@ def _search_count(
     deadline: float,
     stats: dict[str, float],
     max_rounds: int = SEARCH_MAX_ROUNDS,
-    *,
     give_back: bool = True,
 ) -> tuple[np.ndarray, int]:
     """A plan placing more than ``plan`` if the load limits' search finds one (in at most ``max_rounds``
