@@ -355,8 +355,6 @@ def _solve_core(
                 now + COUNT_LP_SHARE * share,
                 now + LEVEL_SEARCH_SHARE * share,
                 stats,
-                # Under interests first a lighter plan costs a tier's worth of gap in the proof.
-                give_back=tier_base is not None,
             )
         counted = first.upper.placed if placed_bound is None else placed_bound
         if int(reflowed.sum()) >= counted:
@@ -422,7 +420,6 @@ def _settle_count(
     lp_deadline: float,
     search_deadline: float,
     stats: dict[str, float],
-    give_back: bool = True,
 ) -> tuple[np.ndarray, int]:
     """Steps 2a-2b, when ``plan`` places fewer than the relaxation (``relaxed_placed``): the best plan
     found and a bound on the number placed (they meet when the count is proven).
@@ -431,8 +428,7 @@ def _settle_count(
     (``count_vectors``), bound the count; the search over load limits (``_search_count``), then up
     to the same size the count's MILP (``_count_by_milp``), look for a plan that places more. Above
     that size the search first, for ``FIRST_SEARCH_ROUNDS``, then the count-vector LP by column
-    generation, then the search again from its levels. ``give_back``: the search gives companies
-    back the plan's limits wherever the count holds (``level_search._closest_caps``).
+    generation, then the search again from its levels.
     """
     started = perf_counter()
     # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
@@ -445,31 +441,15 @@ def _settle_count(
     placed_bound = min(relaxed_placed, lp.placed)
     lp_levels = lp.lp_levels
     configs = configurations(inst)
-
-    def search(
-        plan: np.ndarray, placed_bound: int, lp_levels: np.ndarray | None, max_rounds: int = SEARCH_MAX_ROUNDS
-    ) -> tuple[np.ndarray, int]:
-        """``_search_count`` on this step's instance, deadline and ``give_back``."""
-        return _search_count(
-            inst,
-            plan,
-            lex_weight,
-            binding,
-            placed_bound,
-            lp_levels,
-            search_deadline,
-            stats,
-            max_rounds,
-            give_back,
-        )
-
     if configs is None or inst.n_pairs <= COUNT_VECTOR_MAX_PAIRS:
         if int(plan.sum()) < placed_bound and configs is not None:
             placed_bound, lp_levels = _count_vectors(
                 inst, configs, plan, None, placed_bound, lp_levels, lp_deadline, stats
             )
         if int(plan.sum()) < placed_bound:
-            plan, placed_bound = search(plan, placed_bound, lp_levels)
+            plan, placed_bound = _search_count(
+                inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+            )
         if int(plan.sum()) < placed_bound and configs is not None:
             plan, placed_bound = _count_by_milp(
                 inst, configs, plan, lex_weight, binding, placed_bound, search_deadline, stats
@@ -478,13 +458,25 @@ def _settle_count(
     # Larger: the search's first round first, as it usually closes the count at once (1,700 x 900
     # seeds 1-4); the count-vector LP follows only if not, and the search again from it.
     if int(plan.sum()) < placed_bound:
-        plan, placed_bound = search(plan, placed_bound, lp_levels, FIRST_SEARCH_ROUNDS)
+        plan, placed_bound = _search_count(
+            inst,
+            plan,
+            lex_weight,
+            binding,
+            placed_bound,
+            lp_levels,
+            search_deadline,
+            stats,
+            FIRST_SEARCH_ROUNDS,
+        )
     if int(plan.sum()) < placed_bound:
         placed_bound, lp_levels = _count_vectors(
             inst, configs, plan, first_columns | plan, placed_bound, lp_levels, lp_deadline, stats
         )
     if int(plan.sum()) < placed_bound:
-        plan, placed_bound = search(plan, placed_bound, lp_levels)
+        plan, placed_bound = _search_count(
+            inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+        )
     return plan, placed_bound
 
 
@@ -642,7 +634,6 @@ def _search_count(
     deadline: float,
     stats: dict[str, float],
     max_rounds: int = SEARCH_MAX_ROUNDS,
-    give_back: bool = True,
 ) -> tuple[np.ndarray, int]:
     """A plan placing more than ``plan`` if the load limits' search finds one (in at most ``max_rounds``
     rounds), and its bound on the count.
@@ -655,7 +646,7 @@ def _search_count(
     started = perf_counter()
     kept = fitting_level_caps(inst, plan)
     start = kept if lp_levels is None else rounded_level_caps(inst, lp_levels, kept)
-    found = search_level_caps(inst, start, deadline, placed_bound, max_rounds, keep=kept, give_back=give_back)
+    found = search_level_caps(inst, start, deadline, placed_bound, max_rounds, keep=kept)
     stats["count_search_seconds"] = perf_counter() - started
     stats["count_search_rounds"] = found.rounds
     stats["count_search_found_in"] = found.found_in

@@ -79,7 +79,6 @@ def search_level_caps(
     max_rounds: int = MAX_ROUNDS,
     patience: int = PATIENCE,
     keep: np.ndarray | None = None,
-    give_back: bool = True,
 ) -> LevelSearch:
     """Search nested load limits for the plan that places the most, until proven or ``deadline``.
 
@@ -88,7 +87,7 @@ def search_level_caps(
     known already (the flow relaxation's), kept if tighter. At most ``max_rounds`` rounds, and at most
     ``patience`` in a row that improve neither the count nor the bound. ``keep``: limits to give the
     companies back wherever the count holds (``_closest_caps``; default ``start``), e.g. those of the
-    best plan so far, within which plans weigh more; ``give_back=False``: the limits found as they are.
+    best plan so far, within which plans weigh more.
     """
     from ortools.graph.python import max_flow
     from ortools.sat.python import cp_model
@@ -173,7 +172,7 @@ def search_level_caps(
         if keep is None
         else np.where(binding[:, None], np.minimum(keep[:, :n_levels], loosest), loosest)
     )
-    if give_back and best > 0 and (best_caps != kept).any():
+    if best > 0 and (best_caps != kept).any():
         best_caps = _closest_caps(best_caps, kept, best, counter, deadline)
     return LevelSearch(best_caps, best, bound, rounds, found_in)
 

@@ -110,20 +110,6 @@ def test_the_search_changes_only_the_limits_its_count_needs(table: PairTable, em
 
 
 @PROPERTIES
-@given(tight_tables(max_students=14, max_companies=5), st.booleans())
-def test_without_giving_back_the_search_returns_the_limits_it_found_placing_as_many(
-    table: PairTable, empty: bool
-) -> None:
-    """``give_back=False`` (count-then-score) skips only the giving back: the limits it returns still
-    let a flow place the count it reports, and no plan lies outside its bound."""
-    inst = _usable_instance(table)
-    assume(inst.n_pairs > 0)
-    found = search_level_caps(inst, _start(inst, empty), math.inf, max_rounds=10_000, give_back=False)
-    assert int(_flow_under(inst, found.level_cap).sum()) == found.placed
-    assert found.placed <= reference(table).placed <= found.placed_bound
-
-
-@PROPERTIES
 @given(tight_tables(max_students=14, max_companies=5))
 def test_the_weight_bound_for_the_best_count_is_never_below_the_milps_weight(table: PairTable) -> None:
     inst = _usable_instance(table)
