@@ -222,15 +222,11 @@ def augment_transport(
     flow[pairs] = chosen
     chosen_company = company[chosen]
     flow[companies] = np.bincount(chosen_company, minlength=n_companies)
-    if net.pair_level is not None:
+    if net.pair_level is not None:  # the arc from level l down to l - 1: students of load l or more
         chosen_level = net.pair_level[chosen]
-        for level in range(
-            1, net.levels + 1
-        ):  # the arc from level l down to l - 1: students of load l or more
-            arcs = slice(
-                net.level_arcs.start + (level - 1) * n_companies, net.level_arcs.start + level * n_companies
-            )
-            flow[arcs] = np.bincount(chosen_company[chosen_level >= level], minlength=n_companies)
+        by_level = flow[net.level_arcs].reshape(net.levels, n_companies)  # a view, a row per level
+        for level in range(1, net.levels + 1):
+            by_level[level - 1] = np.bincount(chosen_company[chosen_level >= level], minlength=n_companies)
     if (flow > net.capacity).any():
         raise FlowError("the plan to grow exceeds a capacity of the network")
     from ortools.graph.python import max_flow  # imported when a plan is solved, not by every command
