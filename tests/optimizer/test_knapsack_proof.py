@@ -350,10 +350,11 @@ def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_m
 def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_share_of_the_gap(
     table, data
 ) -> None:  # type: ignore[no-untyped-def]
-    """For any prices, best plan so far, pairs chosen lately and first share of the gap: searching the
-    plans that fall short by less than a share of the gap first, then twice as much, ends at the weight
-    of the heaviest plan on those pairs, as one MILP at the whole gap, wherever that is heavier than
-    the best."""
+    """For any prices, best plan so far, pairs chosen lately and first share of the gap: where more pairs
+    stay open than a last MILP takes, searching the plans that fall short by less than a share of the
+    gap first, then twice as much, ends at the weight of the heaviest plan on those pairs, as one MILP
+    at the whole gap, wherever that is heavier than the best; otherwise at a plan heavier than the best
+    and no heavier than that."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     configs = configurations(inst)
@@ -374,6 +375,7 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
         np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)))
     )
     share = data.draw(st.sampled_from([1 / 64, 1 / 8, 1 / 2, 1.0]))
+    last_milp_follows = data.draw(st.booleans())
     whole = _best_within(
         inst,
         configs,
@@ -386,6 +388,7 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
     expected = None if whole[0] is None else int(inst.weight[whole[0]].sum())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", share)
+        patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", inst.n_pairs if last_milp_follows else -1)
         chosen = _heaviest_on_core(
             inst,
             configs,
@@ -401,13 +404,17 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
         assert chosen is None or int(inst.weight[chosen].sum()) <= weight
         return
     assert chosen is not None and inst.is_feasible(chosen) and int(chosen.sum()) == placed
-    assert int(inst.weight[chosen].sum()) == expected
+    if last_milp_follows:
+        assert weight < int(inst.weight[chosen].sum()) <= expected
+    else:
+        assert int(inst.weight[chosen].sum()) == expected
 
 
 def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_short_by_less() -> None:
     """Gap 160, first share 1/8: at 20 the MILP's plan falls 30 short of the bound, so a heavier plan
     may still use a pair or vector costing 20 or more: look again at 40, where its plan falls 10
-    short, less than 40: that is the heaviest, and the search ends there."""
+    short, less than 40: that is the heaviest, and the search ends there. So where more pairs stay
+    open at a gap of 30 than the last MILP takes; where fewer do, the first plan ends the search."""
     table = make_table(2, 1, [0, 1], [0, 0], [50.0, 50.2], [1, 1], [2], [2])
     inst = _usable_instance(table)
     configs = configurations(inst)
@@ -421,22 +428,19 @@ def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_sho
         looked_at.append(len(looked_at))
         return (lighter if len(looked_at) == 1 else heavier), 5_030
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
-        patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", 1 / 8)
-        chosen = _heaviest_on_core(
-            inst,
-            configs,
-            shortfalls(inst, configs, found, inst.weight.copy(), price),
-            np.arange(2),
-            5_030,
-            4_870,
-            np.arange(2),
-            1,
-            math.inf,
-        )
-    assert chosen is not None and chosen.tolist() == heavier.tolist()
-    assert len(looked_at) == 2
+    terms = shortfalls(inst, configs, found, inst.weight.copy(), price)
+    assert np.count_nonzero(terms.pair < 30) == 2  # both pairs stay open at a gap of 30
+    for last_milp_takes, looks, plan in ((1, 2, heavier), (2, 1, lighter)):
+        looked_at.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
+            patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", 1 / 8)
+            patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", last_milp_takes)
+            chosen = _heaviest_on_core(
+                inst, configs, terms, np.arange(2), 5_030, 4_870, np.arange(2), 1, math.inf
+            )
+        assert chosen is not None and chosen.tolist() == plan.tolist()
+        assert len(looked_at) == looks
 
 
 def test_a_company_whose_best_reaches_the_gap_takes_someone_in_every_heavier_plan() -> None:
