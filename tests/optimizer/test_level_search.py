@@ -15,13 +15,21 @@ import math
 import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from ortools.graph.python import max_flow
 
 from matching.pair_table import PairTable
 from optimizer import PlacementProblem
 from optimizer.exact import _counted_bound, _usable
 from optimizer.flow import solve_transport
 from optimizer.instance import Instance
-from optimizer.level_search import best_weight_placing, candidate_level_caps, search_level_caps
+from optimizer.level_search import (
+    _closest_caps,
+    _MaxFlow,
+    _network,
+    best_weight_placing,
+    candidate_level_caps,
+    search_level_caps,
+)
 from optimizer.load_limits import fitting_level_caps
 from optimizer.plan_value import ExactSolution, Lex
 from tests.optimizer.test_tight_properties import tight_tables
@@ -107,6 +115,34 @@ def test_the_search_changes_only_the_limits_its_count_needs(table: PairTable, em
         back = found.level_cap.copy()
         back[company] = start[company]
         assert int(_flow_under(inst, back).sum()) < found.placed
+
+
+def test_companies_whose_students_fit_their_old_limits_go_back_without_a_flow_of_their_own() -> None:
+    """Companies 0-2 each have one student of load 1, company 3 one of load 2. Going back to limits
+    that close the second level costs company 3 its student, not the others: the flow under the found
+    limits fits their old ones, so they go back with it, and one more flow shows company 3 cannot
+    (halving the four companies as one group took five)."""
+    inst = _usable_instance(
+        make_table(4, 4, [0, 1, 2, 3], [0, 1, 2, 3], [50.0] * 4, [1, 1, 1, 2], [2, 2, 2, 1], [2] * 4)
+    )
+    found = candidate_level_caps(inst)
+    assert found.tolist() == [[1, 0], [1, 0], [1, 0], [1, 1]]
+    found[:3] = [2, 1]  # looser than any plan needs
+    keep = np.array([[1, 0]] * 4)
+    flows: list[np.ndarray] = []
+
+    class Counting(_MaxFlow):
+        def placed(self, level_cap: np.ndarray) -> int:
+            flows.append(level_cap)
+            return super().placed(level_cap)
+
+    net = _network(inst, found)
+    solver = max_flow.SimpleMaxFlow()
+    solver.add_arcs_with_capacity(net.tail, net.head, net.capacity)
+    counter = Counting(solver, net, np.arange(net.level_arcs.start, net.level_arcs.stop))
+    caps = _closest_caps(found, keep, 4, counter, math.inf)
+    assert caps.tolist() == [[1, 0], [1, 0], [1, 0], [1, 1]]
+    assert len(flows) == 2
 
 
 @PROPERTIES
