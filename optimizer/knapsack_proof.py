@@ -390,8 +390,8 @@ def _heaviest_on_core(
 ) -> np.ndarray | None:
     """The heaviest plan on ``core`` (pairs of ``inst``) placing ``placed`` and weighing more than
     ``weight`` (the best plan's), or the heaviest found by ``deadline``; None if none. A plan found
-    is returned at once if it leaves no more than ``MAX_PROOF_PAIRS`` open: the last MILP takes it
-    from there.
+    heavier than the best is returned at once if it leaves no more than ``MAX_PROOF_PAIRS`` open: the
+    last MILP takes it from there.
 
     ``terms``: the shortfall terms from ``bound`` (over the pairs ``alive`` of ``inst``). The plans
     falling short of it by less than ``CORE_FIRST_SHARE`` of the gap come first: they keep to
@@ -414,7 +414,10 @@ def _heaviest_on_core(
         if chosen is not None:
             heaviest = chosen
             shortfall = bound - int(inst.weight[chosen].sum())
-            if shortfall < within or np.count_nonzero(terms.pair < shortfall) <= MAX_PROOF_PAIRS:
+            heavier_than_best = shortfall < gap
+            if shortfall < within or (
+                heavier_than_best and np.count_nonzero(terms.pair < shortfall) <= MAX_PROOF_PAIRS
+            ):
                 return heaviest
         if within >= gap:
             return heaviest
