@@ -192,7 +192,7 @@ class _MaxFlow:
             raise RuntimeError("the maximum flow under nested load limits did not solve")
         return int(flow.optimal_flow())
 
-    def level_flow(self) -> np.ndarray:
+    def level_arc_flows(self) -> np.ndarray:
         """``(n_companies, L)``: the last flow's students of load ``l + 1`` or more at each company."""
         flow: Any = self.flow
         return np.asarray(flow.flows(self.chain)).reshape(-1, self.net.n_companies).T
@@ -216,21 +216,22 @@ def _closest_caps(
     if flow.placed(caps) < placed:  # cannot happen: ``found`` is the limits of a flow placing ``placed``
         raise RuntimeError("the maximum flow under the found limits places fewer than found")
     waiting = [np.flatnonzero((found != keep).any(axis=1))]
+    kept_count = True  # the last flow solved places ``placed`` within ``caps``
     while True:
-        fits = np.asarray((flow.level_flow() <= keep).all(axis=1))  # the last flow, within ``caps``
-        caps[fits] = keep[fits]
-        waiting = [group[~fits[group]] for group in waiting if (~fits[group]).any()]
-        while waiting and perf_counter() < deadline:
-            group = waiting.pop()
-            trial = caps.copy()
-            trial[group] = keep[group]
-            if flow.placed(trial) >= placed:
-                caps = trial
-                break
-            if group.size > 1:
-                waiting += [group[group.size // 2 :], group[: group.size // 2]]
-        else:
+        if kept_count:
+            fits = np.asarray((flow.level_arc_flows() <= keep).all(axis=1))
+            caps[fits] = keep[fits]
+            waiting = [group[~fits[group]] for group in waiting if (~fits[group]).any()]
+        if not waiting or perf_counter() >= deadline:
             return caps
+        group = waiting.pop()
+        trial = caps.copy()
+        trial[group] = keep[group]
+        kept_count = flow.placed(trial) >= placed
+        if kept_count:
+            caps = trial
+        elif group.size > 1:
+            waiting += [group[group.size // 2 :], group[: group.size // 2]]
 
 
 def best_weight_placing(inst: Instance, placed: int, level_cap: np.ndarray) -> tuple[int, int]:
