@@ -448,7 +448,7 @@ def _settle_count(
             )
         if int(plan.sum()) < placed_bound:
             plan, placed_bound = _search_count(
-                inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+                inst, plan, lex_weight, placed_bound, lp_levels, search_deadline, stats
             )
         if int(plan.sum()) < placed_bound and configs is not None:
             plan, placed_bound = _count_by_milp(
@@ -462,7 +462,6 @@ def _settle_count(
             inst,
             plan,
             lex_weight,
-            binding,
             placed_bound,
             lp_levels,
             search_deadline,
@@ -475,7 +474,7 @@ def _settle_count(
         )
     if int(plan.sum()) < placed_bound:
         plan, placed_bound = _search_count(
-            inst, plan, lex_weight, binding, placed_bound, lp_levels, search_deadline, stats
+            inst, plan, lex_weight, placed_bound, lp_levels, search_deadline, stats
         )
     return plan, placed_bound
 
@@ -628,7 +627,6 @@ def _search_count(
     inst: Instance,
     plan: np.ndarray,
     lex_weight: np.ndarray,
-    binding: np.ndarray,
     placed_bound: int,
     lp_levels: np.ndarray | None,
     deadline: float,
@@ -641,7 +639,7 @@ def _search_count(
     The search starts from the count LP's students per load level rounded down (``lp_levels``, when
     there are any: on 1,700 x 900, seeds 1 and 2, the flow under them placed the optimum at once), or
     else from the limits ``plan`` fits. The plan it returns is the flow of largest ``lex_weight`` under
-    the limits found (as many placed as they allow, then the most weight), refitted.
+    the limits found (as many placed as they allow, then the most weight).
     """
     started = perf_counter()
     kept = fitting_level_caps(inst, plan)
@@ -653,10 +651,10 @@ def _search_count(
     stats["count_search_placed"] = found.placed
     stats["count_search_bound"] = found.placed_bound
     if found.placed > int(plan.sum()):
-        counted = level_flow(inst, lex_weight, found.level_cap)
-        # The limits were picked for the count alone: the heaviest flow within those its plan fits
-        # (spare mentor hours handed to the lowest levels) places as many and often weighs more.
-        plan = better(inst, plan, _refitted(inst, counted, lex_weight, binding, deadline, stats))
+        # The heaviest flow within the limits found, not refitted: the search gave every company it
+        # could the limits ``plan`` fits, and the heaviest flow within those its own plan fits, another
+        # flow on every pair, weighed more on one of 1,700 x 900 seeds 1-10 (by 581 of 12.9 million).
+        plan = level_flow(inst, lex_weight, found.level_cap)
     return plan, found.placed_bound
 
 
