@@ -40,6 +40,10 @@ SCORE_SCALE = 100
 
 ObjectiveName = Literal["count-interest-score", "count-then-score", "fairness"]
 OBJECTIVES: tuple[str, ...] = ("count-interest-score", "count-then-score", "fairness")
+SUMMED_OBJECTIVES: tuple[str, ...] = ("count-interest-score", "count-then-score")
+"""Objectives that add up over a plan's placements (locked ones too): a plan best among some plans is
+best among any fewer that still hold it (``PlacementProblem.narrows``). Not ``fairness``: a lock takes
+its placement out of the lowest score."""
 
 Decision = tuple[str, str]
 """(student_id, company_id)."""
@@ -212,6 +216,34 @@ class PlacementProblem:
     def in_interest(self) -> np.ndarray:
         """(n_pairs,) bool: the company's industry is among the student's interests."""
         return self.interest_rank > 0
+
+    def narrows(self, lock_pair: np.ndarray, forbidden: np.ndarray) -> bool:
+        """Whether every plan this problem allows was allowed by the decisions ``lock_pair`` and
+        ``forbidden`` (an earlier problem's, on the same pairs): this problem keeps each of those locks
+        and forbids each of those pairs, and may add more of both."""
+        lock_pair = np.asarray(lock_pair)
+        forbidden = np.asarray(forbidden)
+        if lock_pair.shape != self.lock_pair.shape or forbidden.shape != self.forbidden.shape:
+            return False
+        locked = lock_pair >= 0
+        return bool((self.lock_pair[locked] == lock_pair[locked]).all() and self.forbidden[forbidden].all())
+
+    def allows(self, pair_of_student: np.ndarray) -> bool:
+        """Whether a plan (each student's pair, -1: none) keeps this problem's decisions: every locked
+        student at the pair locked, every other one at an allowed pair of their own or none. (Company
+        limits are the solver's; a plan it found for a problem this one narrows keeps them.)"""
+        pairs = self.pairs
+        pair_of_student = np.asarray(pair_of_student)
+        if pair_of_student.shape != (pairs.n_students,) or (pair_of_student < -1).any():
+            return False
+        placed = np.flatnonzero(pair_of_student >= 0)
+        chosen = pair_of_student[placed]
+        if (chosen >= pairs.n_pairs).any() or (pairs.student[chosen] != placed).any():
+            return False
+        locked = self.lock_pair >= 0
+        if (pair_of_student[locked] != self.lock_pair[locked]).any():
+            return False
+        return bool(self.allowed[pair_of_student[~locked & (pair_of_student >= 0)]].all())
 
     def interest_tier(self, weight: np.ndarray) -> tuple[np.ndarray, int]:
         """Weights that put placements within interests above any total score: ``(tiered, base)``.

@@ -58,6 +58,7 @@ class PlacementResult:
     solve_seconds: float
     interest_bound: int | None = None  # count-interest-score: no max-count plan has more within interests
     stats: dict[str, float] = field(default_factory=dict)
+    carried_over: bool = False  # an earlier problem's proven plan, still proven here (not solved again)
 
     @property
     def students(self) -> int:

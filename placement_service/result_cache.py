@@ -23,6 +23,13 @@ reads what older code wrote. The file repeats the key's parts it was written for
 and is checked against them (and a solve against its problem's pairs) when read;
 anything missing, unreadable or inconsistent reads as None and is computed again.
 
+A small record per pair table and objective says which problem's plan was proven
+last (its locked pair per student and its forbidden pairs, as numbers). A decision
+that only narrows that problem and that its plan keeps (approving or locking a
+proposed placement, forbidding a pair the plan does not use) leaves the plan optimal
+under the objectives that add up over the placements (``SUMMED_OBJECTIVES``): it is
+carried over, marked ``carried_over``, instead of solved again.
+
 The files are derived from health data: the folder is created owner-only (0700),
 each file is written to a temporary file with mode 0600 and moved into place,
 and only the ``KEEP_RESULTS`` most recently used files are kept.
@@ -31,6 +38,7 @@ and only the ``KEEP_RESULTS`` most recently used files are kept.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -39,13 +47,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from time import perf_counter
 from typing import Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from matching.pair_table import PairTable
-from optimizer.problem import PlacementProblem, SolveParams
+from optimizer.problem import SUMMED_OBJECTIVES, PlacementProblem, SolveParams
 from optimizer.result import PlacementResult
 from optimizer.solve import solve_placement
 
@@ -83,8 +92,9 @@ def pairs_digest(pairs: PairTable) -> str:
     return digest.hexdigest()
 
 
-def problem_key(problem: PlacementProblem, params: SolveParams) -> str:
-    """The digest of everything a solve of ``problem`` under ``params`` depends on."""
+def problem_key(problem: PlacementProblem, params: SolveParams, pairs: str | None = None) -> str:
+    """The digest of everything a solve of ``problem`` under ``params`` depends on (``pairs``: its pair
+    table's ``pairs_digest``, if known)."""
     digest = hashlib.sha256()
     head = {
         "kind": "solve",
@@ -93,7 +103,7 @@ def problem_key(problem: PlacementProblem, params: SolveParams) -> str:
         "objective": params.objective,
         "time_limit": params.time_limit_seconds,
         "workers": params.workers,
-        "pairs": pairs_digest(problem.pairs),
+        "pairs": pairs_digest(problem.pairs) if pairs is None else pairs,
     }
     digest.update(json.dumps(head, sort_keys=True).encode())
     for array, dtype in (
@@ -102,6 +112,23 @@ def problem_key(problem: PlacementProblem, params: SolveParams) -> str:
         (problem.interest_rank, "<i8"),
     ):
         digest.update(np.ascontiguousarray(array, dtype=dtype).tobytes())
+    return digest.hexdigest()
+
+
+def lineage_key(problem: PlacementProblem, objective: str, pairs: str | None = None) -> str:
+    """The digest of what a solve depends on except the decisions and the time limit: the problems
+    sharing it differ only in their locks and forbids, so a proven plan of one may hold for another
+    (``ResultCache.solve``)."""
+    digest = hashlib.sha256()
+    head = {
+        "kind": "lineage",
+        "format": FORMAT_VERSION,
+        "code": _package_version(),
+        "objective": objective,
+        "pairs": pairs_digest(problem.pairs) if pairs is None else pairs,
+    }
+    digest.update(json.dumps(head, sort_keys=True).encode())
+    digest.update(np.ascontiguousarray(problem.interest_rank, dtype="<i8").tobytes())
     return digest.hexdigest()
 
 
@@ -123,16 +150,63 @@ class ResultCache:
         return cls(None if cache_dir is None else cache_dir / SUBFOLDER)
 
     def solve(self, problem: PlacementProblem, params: SolveParams) -> PlacementResult:
-        """``solve_placement(problem, params)``, read back if this very problem was solved before."""
-        key = problem_key(problem, params)
+        """``solve_placement(problem, params)``, read back if this very problem was solved before, or
+        carried over from the last problem proven with the same pairs and objective when the decisions
+        since only narrow it and its plan keeps them (``carried_over``): approving or locking a proposed
+        placement, or forbidding a pair the plan does not use, then costs no solve."""
+        started = perf_counter()
+        pairs = pairs_digest(problem.pairs)
+        key = problem_key(problem, params, pairs)
+        lineage = lineage_key(problem, params.objective, pairs)
         stored = self.read(key)
-        if stored is not None:
-            found = _result_from_json(problem, stored)
+        found = None if stored is None else _result_from_json(problem, stored)
+        if found is None:
+            found = self.carried_over(lineage, problem, params)
             if found is not None:
-                return found
-        result = solve_placement(problem, params)
-        self.write(key, _result_as_json(result))
-        return result
+                found = dataclasses.replace(found, solve_seconds=perf_counter() - started)
+            else:
+                found = solve_placement(problem, params)
+            self.write(key, _result_as_json(found))
+        if found.status == "OPTIMAL" and not found.carried_over and params.objective in SUMMED_OBJECTIVES:
+            # The problem in use now, proven: the decisions that follow it are carried over from it.
+            self.write(
+                lineage,
+                {
+                    "result": key,
+                    "lock_pair": problem.lock_pair.tolist(),
+                    "forbidden": np.flatnonzero(problem.forbidden).tolist(),
+                },
+            )
+        return found
+
+    def carried_over(
+        self, lineage: str, problem: PlacementProblem, params: SolveParams
+    ) -> PlacementResult | None:
+        """The plan last proven for ``lineage`` (``lineage_key``), proven for ``problem`` as well: its
+        objective adds up over the placements, ``problem`` only narrows the problem it was proven for
+        (``PlacementProblem.narrows``) and the plan keeps ``problem``'s decisions. None otherwise."""
+        if params.objective not in SUMMED_OBJECTIVES:
+            return None
+        last = self.read(lineage)
+        if last is None:
+            return None
+        try:
+            earlier_key = str(last["result"])
+            lock_pair = np.asarray(last["lock_pair"], dtype=np.int64)
+            forbidden_pairs = np.asarray(last["forbidden"], dtype=np.int64)
+            if forbidden_pairs.ndim != 1 or (forbidden_pairs < 0).any():
+                return None
+            forbidden = np.zeros(problem.pairs.n_pairs, dtype=bool)
+            forbidden[forbidden_pairs] = True
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        if not problem.narrows(lock_pair, forbidden):
+            return None
+        stored = self.read(earlier_key)
+        earlier = None if stored is None else _result_from_json(problem, stored)
+        if earlier is None or earlier.status != "OPTIMAL" or earlier.objective != params.objective:
+            return None
+        return dataclasses.replace(earlier, carried_over=True)
 
     def report(self, key: str, model: type[Report]) -> Report | None:
         """The report stored under ``key``, validated as ``model``; None if there is none or it is unusable."""
@@ -224,28 +298,17 @@ def _result_as_json(result: PlacementResult) -> dict[str, Any]:
         "solve_seconds": result.solve_seconds,
         "interest_bound": result.interest_bound,
         "stats": result.stats,
+        "carried_over": result.carried_over,
     }
 
 
 def _result_from_json(problem: PlacementProblem, stored: dict[str, Any]) -> PlacementResult | None:
     """The stored solve on ``problem``, or None when it does not fit the problem's pairs and locks."""
-    pairs = problem.pairs
     try:
         if stored["status"] not in ("OPTIMAL", "FEASIBLE"):
             return None
         pair_of_student = np.asarray(stored["pair_of_student"], dtype=np.int64)
-        if pair_of_student.shape != (pairs.n_students,):
-            return None
-        placed = np.flatnonzero(pair_of_student >= 0)
-        chosen = pair_of_student[placed]
-        if (pair_of_student < -1).any() or (chosen >= pairs.n_pairs).any():
-            return None
-        if (pairs.student[chosen] != placed).any():
-            return None
-        locked = problem.lock_pair >= 0
-        if (pair_of_student[locked] != problem.lock_pair[locked]).any():
-            return None
-        if not problem.allowed[pair_of_student[~locked & (pair_of_student >= 0)]].all():
+        if not problem.allows(pair_of_student):
             return None
         return PlacementResult(
             problem=problem,
@@ -258,6 +321,7 @@ def _result_from_json(problem: PlacementProblem, stored: dict[str, Any]) -> Plac
             solve_seconds=float(stored["solve_seconds"]),
             interest_bound=None if stored["interest_bound"] is None else int(stored["interest_bound"]),
             stats={str(k): float(v) for k, v in dict(stored["stats"]).items()},
+            carried_over=stored.get("carried_over") is True,
         )
     except (KeyError, TypeError, ValueError, IndexError):
         return None

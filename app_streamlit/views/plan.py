@@ -101,6 +101,12 @@ def render() -> None:
             status.update(
                 label="Alle placeringer i planen er besluttet (godkendt eller låst)", state="complete"
             )
+        elif plan.result.carried_over:
+            status.update(
+                label="Planen er uændret og stadig bevist optimal: de nye beslutninger følger den, "
+                "så den behøver ikke at blive løst igen",
+                state="complete",
+            )
         else:
             proven = "bevist optimal" if plan.result.status == "OPTIMAL" else "tidsgrænsen nået"
             status.update(

@@ -82,6 +82,20 @@ def test_an_approval_is_persisted_and_shown_after_a_fresh_start() -> None:
     assert list(mine["Handling"]) == ["Godkendte"] and list(mine["Elev"]) == [student]
 
 
+def test_approving_a_proposal_keeps_the_proven_plan_and_says_so() -> None:
+    app = open_page("plan", user="Mette")
+    before = app.dataframe[0].value[["Elev", "Virksomhed"]].to_dict("records")
+    assert "bevist optimal" in app.status[0].label
+    app.radio(key="plan_one_action").set_value("approve").run()
+    app.button(key="plan_one_save").click().run()
+    assert not app.exception
+    assert app.status[0].label == (
+        "Planen er uændret og stadig bevist optimal: de nye beslutninger følger den, "
+        "så den behøver ikke at blive løst igen"
+    )
+    assert app.dataframe[0].value[["Elev", "Virksomhed"]].to_dict("records") == before
+
+
 def test_the_demo_can_look_at_the_plan_but_not_decide() -> None:
     app = open_page("plan")
     assert any("Demo" in i.value for i in app.info)

@@ -56,9 +56,10 @@ def test_solve_the_plan_and_approve_a_placement(browser, app_url: str) -> None:
     page.get_by_text("er gemt", exact=False).first.wait_for(timeout=60_000)
     assert exceptions_shown(page) == 0
     page.reload()  # a fresh browser session reads the decision back from the database
-    page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=60_000)
+    # The approved proposal keeps the proven plan: it is carried over, not solved again.
+    page.get_by_text("Planen er uændret og stadig bevist optimal", exact=False).first.wait_for(timeout=60_000)
     log_in(page, "Mette")  # a local login lasts one browser session
-    page.get_by_text("Planen er løst", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_text("Planen er uændret og stadig bevist optimal", exact=False).first.wait_for(timeout=60_000)
     settle(page)
     assert decisions_shown(page) == "1"
     page.close()
