@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -100,6 +101,32 @@ class PlacementResult:
     def in_interest(self) -> int:
         """Placements within the student's own interests."""
         return int(self.problem.in_interest[self.chosen_pairs].sum())
+
+    def summed_value(self) -> tuple[int, int, int]:
+        """The plan's worth under ``count-then-score`` or ``count-interest-score``, to compare plans of
+        one problem: placed, within interests (0 for ``count-then-score``), total weight."""
+        interests = self.in_interest if self.objective == "count-interest-score" else 0
+        return self.placed, interests, int(self.problem.weight[self.chosen_pairs].sum())
+
+    def at_least(self, plan: np.ndarray) -> PlacementResult:
+        """This result, or ``plan`` (each student's pair: a plan of this problem that keeps its
+        decisions) with this result's bounds where it is worth more under a summed objective
+        (``SUMMED_OBJECTIVES``): a plan cut short never falls below one known before. OPTIMAL when
+        the plan kept meets every bound."""
+        other = dataclasses.replace(self, pair_of_student=np.asarray(plan, dtype=np.int64))
+        if other.summed_value() <= self.summed_value():
+            return self
+        placed, interests, weight = other.summed_value()
+        proven = (
+            placed >= self.placed_bound
+            and (
+                self.objective != "count-interest-score"
+                or (self.interest_bound is not None and self.interest_bound <= interests)
+            )
+            and self.score_bound is not None
+            and round(self.score_bound * SCORE_SCALE) <= weight
+        )
+        return dataclasses.replace(other, status="OPTIMAL" if proven else self.status)
 
     @property
     def gap(self) -> float:

@@ -23,12 +23,14 @@ reads what older code wrote. The file repeats the key's parts it was written for
 and is checked against them (and a solve against its problem's pairs) when read;
 anything missing, unreadable or inconsistent reads as None and is computed again.
 
-A small record per pair table and objective says which problem's plan was proven
+A small record per pair table and objective says which problem's plan was solved
 last (its locked pair per student and its forbidden pairs, as numbers). A decision
 that only narrows that problem and that its plan keeps (approving or locking a
-proposed placement, forbidding a pair the plan does not use) leaves the plan optimal
-under the objectives that add up over the placements (``SUMMED_OBJECTIVES``): it is
-carried over, marked ``carried_over``, instead of solved again.
+proposed placement, forbidding a pair the plan does not use) leaves the plan allowed
+and its bounds valid under the objectives that add up over the placements
+(``SUMMED_OBJECTIVES``): a proven plan is carried over, marked ``carried_over``,
+instead of solved again; a plan cut short is solved again, and kept where the new
+solve finds a worse one.
 
 The files are derived from health data: the folder is created owner-only (0700),
 each file is written to a temporary file with mode 0600 and moved into place,
@@ -150,10 +152,13 @@ class ResultCache:
         return cls(None if cache_dir is None else cache_dir / SUBFOLDER)
 
     def solve(self, problem: PlacementProblem, params: SolveParams) -> PlacementResult:
-        """``solve_placement(problem, params)``, read back if this very problem was solved before, or
-        carried over from the last problem proven with the same pairs and objective when the decisions
-        since only narrow it and its plan keeps them (``carried_over``): approving or locking a proposed
-        placement, or forbidding a pair the plan does not use, then costs no solve."""
+        """``solve_placement(problem, params)``, read back if this very problem was solved before.
+
+        Otherwise, under a summed objective (``SUMMED_OBJECTIVES``), the plan last solved for the same
+        pairs and objective may hold: if the decisions since only narrow its problem and it keeps them
+        (approving or locking a proposed placement, forbidding a pair it does not use), a proven plan
+        is carried over (``carried_over``: no solve), and a plan cut short is a floor for the new solve
+        (``PlacementResult.at_least``: an approval never makes the plan worse)."""
         started = perf_counter()
         pairs = pairs_digest(problem.pairs)
         key = problem_key(problem, params, pairs)
@@ -161,14 +166,18 @@ class ResultCache:
         stored = self.read(key)
         found = None if stored is None else _result_from_json(problem, stored)
         if found is None:
-            found = self.carried_over(lineage, problem, params)
-            if found is not None:
-                found = dataclasses.replace(found, solve_seconds=perf_counter() - started)
+            earlier = self.last_plan(lineage, problem, params)
+            if earlier is not None and earlier.status == "OPTIMAL":
+                found = dataclasses.replace(
+                    earlier, carried_over=True, solve_seconds=perf_counter() - started
+                )
             else:
                 found = solve_placement(problem, params)
+                if earlier is not None:
+                    found = found.at_least(earlier.pair_of_student)
             self.write(key, _result_as_json(found))
-        if found.status == "OPTIMAL" and not found.carried_over and params.objective in SUMMED_OBJECTIVES:
-            # The problem in use now, proven: the decisions that follow it are carried over from it.
+        if not found.carried_over and params.objective in SUMMED_OBJECTIVES:
+            # The problem in use now: the decisions that follow it start from its plan.
             self.write(
                 lineage,
                 {
@@ -179,12 +188,13 @@ class ResultCache:
             )
         return found
 
-    def carried_over(
+    def last_plan(
         self, lineage: str, problem: PlacementProblem, params: SolveParams
     ) -> PlacementResult | None:
-        """The plan last proven for ``lineage`` (``lineage_key``), proven for ``problem`` as well: its
-        objective adds up over the placements, ``problem`` only narrows the problem it was proven for
-        (``PlacementProblem.narrows``) and the plan keeps ``problem``'s decisions. None otherwise."""
+        """The plan last solved for ``lineage`` (``lineage_key``), as a result on ``problem``, where it
+        holds there: the objective adds up over the placements, ``problem`` only narrows the problem
+        it was solved for (``PlacementProblem.narrows``) and the plan keeps ``problem``'s decisions.
+        Its status and bounds are those it had, and they hold for ``problem`` too. None otherwise."""
         if params.objective not in SUMMED_OBJECTIVES:
             return None
         last = self.read(lineage)
@@ -204,9 +214,9 @@ class ResultCache:
             return None
         stored = self.read(earlier_key)
         earlier = None if stored is None else _result_from_json(problem, stored)
-        if earlier is None or earlier.status != "OPTIMAL" or earlier.objective != params.objective:
+        if earlier is None or earlier.objective != params.objective:
             return None
-        return dataclasses.replace(earlier, carried_over=True)
+        return earlier
 
     def report(self, key: str, model: type[Report]) -> Report | None:
         """The report stored under ``key``, validated as ``model``; None if there is none or it is unusable."""

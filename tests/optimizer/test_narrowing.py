@@ -8,7 +8,10 @@ which an independent MILP on that problem confirms here on small random networks
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +19,7 @@ from features.errors import InputError
 from optimizer import PlacementProblem, SolveParams, solve_placement
 from optimizer.problem import SUMMED_OBJECTIVES
 from tests.optimizer.test_solve import decisions
-from tests.optimizer.util import integer_weight, make_table, pair_tables, reference
+from tests.optimizer.util import integer_weight, make_table, pair_tables, random_table, reference
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -117,3 +120,30 @@ def test_a_plan_that_breaks_a_decision_is_not_allowed() -> None:
     other_lock = PlacementProblem.build(table, locks=[("S001", "C001")])
     assert not other_lock.narrows(locking.lock_pair, locking.forbidden)
     assert not locking.narrows(np.full(3, -1), problem.forbidden)  # another table's decisions
+
+
+@pytest.mark.parametrize("objective", SUMMED_OBJECTIVES)
+def test_a_plan_cut_short_is_never_worse_than_a_plan_known_before(objective: str) -> None:
+    table = random_table(np.random.default_rng(5), 30, 12, density=0.3)
+    rank = np.random.default_rng(6).integers(0, 4, table.n_pairs).astype(np.int8)
+    problem = PlacementProblem.build(table, interest_rank=rank)
+    best = solve_placement(problem, SolveParams(objective=objective, time_limit_seconds=30))
+    assert best.status == "OPTIMAL" and best.placed > 0
+    fewer = best.pair_of_student.copy()
+    fewer[np.flatnonzero(fewer >= 0)[0]] = -1
+    cut_short = dataclasses.replace(best, pair_of_student=fewer, status="FEASIBLE")
+    assert cut_short.summed_value() < best.summed_value()
+
+    assert cut_short.at_least(fewer) is cut_short  # not worth more: kept as it is
+    kept = cut_short.at_least(best.pair_of_student)  # worth more, and meets the bounds: proven
+    assert kept.status == "OPTIMAL" and np.array_equal(kept.pair_of_student, best.pair_of_student)
+    assert (kept.placed_bound, kept.interest_bound, kept.score_bound) == (
+        best.placed_bound,
+        best.interest_bound,
+        best.score_bound,
+    )
+    looser = dataclasses.replace(
+        cut_short, placed_bound=best.placed + 1, score_bound=None, interest_bound=None
+    )
+    kept = looser.at_least(best.pair_of_student)  # worth more, bounds not met: still cut short
+    assert kept.status == "FEASIBLE" and kept.placed == best.placed and kept.placed_bound == best.placed + 1

@@ -249,3 +249,33 @@ def test_a_plan_cut_short_or_an_unreadable_record_is_solved_again(
         results=cache,
     )
     assert len(solves) == 4 and plan.result.carried_over
+
+
+def test_after_an_approval_a_plan_cut_short_never_falls_below_the_one_before(
+    context: ScoringContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = module.solve_placement
+
+    def cut_short(*args: object) -> module.PlacementResult:
+        found = real(*args)  # type: ignore[arg-type]
+        return dataclasses.replace(found, status="FEASIBLE", placed_bound=found.placed + 2)
+
+    monkeypatch.setattr(module, "solve_placement", cut_short)
+    cache = ResultCache(tmp_path)
+    first = plan_with_decisions(context, DecisionSet.empty(), results=cache).result
+    assert first.status == "FEASIBLE"
+    proposal = first.assignments()[0]
+
+    def worse(*args: object) -> module.PlacementResult:
+        found = cut_short(*args)
+        fewer = found.pair_of_student.copy()
+        fewer[np.flatnonzero((fewer >= 0) & ~found.problem.locked)[-1]] = -1  # one placement fewer
+        return dataclasses.replace(found, pair_of_student=fewer)
+
+    monkeypatch.setattr(module, "solve_placement", worse)
+    approved = plan_with_decisions(
+        context, decided(("approve", proposal.student_id, proposal.company_id)), results=cache
+    ).result
+    assert not approved.carried_over  # cut short: solved again ...
+    assert np.array_equal(approved.pair_of_student, first.pair_of_student)  # ... and the plan before kept
+    assert approved.status == "FEASIBLE" and approved.placed_bound == first.placed + 2
