@@ -26,17 +26,29 @@ def build(table, locks, forbids, rank) -> PlacementProblem:  # type: ignore[no-u
     return PlacementProblem.build(table, as_ids(locks), as_ids(forbids), interest_rank=rank)
 
 
-@FAST
-@given(table=pair_tables(), data=st.data())
-def test_same_count_interest_and_score_as_an_independent_milp(table, data) -> None:  # type: ignore[no-untyped-def]
-    rank = np.array(
+def interest_ranks(data: st.DataObject, table) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """A random interest rank per pair (0: outside the student's interests)."""
+    return np.array(
         data.draw(st.lists(st.integers(0, 3), min_size=table.n_pairs, max_size=table.n_pairs)), dtype=np.int8
     )
+
+
+def random_problem(data: st.DataObject, table):  # type: ignore[no-untyped-def]
+    """A random problem on ``table``: ``(problem, rank, locks, forbids)``; conflicting decisions are
+    rejected (``assume``)."""
+    rank = interest_ranks(data, table)
     locks, forbids = decisions(data, table)
     try:
         problem = build(table, locks, forbids, rank)
     except InputError:
         assume(False)
+    return problem, rank, locks, forbids
+
+
+@FAST
+@given(table=pair_tables(), data=st.data())
+def test_same_count_interest_and_score_as_an_independent_milp(table, data) -> None:  # type: ignore[no-untyped-def]
+    problem, rank, locks, forbids = random_problem(data, table)
     result = solve_placement(problem, INTEREST)
     in_interest = (rank > 0).astype(float)
     expected = reference(

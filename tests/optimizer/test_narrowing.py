@@ -18,15 +18,11 @@ from hypothesis import strategies as st
 from features.errors import InputError
 from optimizer import PlacementProblem, SolveParams, solve_placement
 from optimizer.problem import SUMMED_OBJECTIVES
+from tests.optimizer.test_interest_objective import build, random_problem
 from tests.optimizer.test_solve import decisions
 from tests.optimizer.util import integer_weight, make_table, pair_tables, random_table, reference
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def build(table, locks, forbids, rank) -> PlacementProblem:  # type: ignore[no-untyped-def]
-    as_ids = lambda pairs: [(str(table.student_ids[s]), str(table.company_ids[c])) for s, c in pairs]  # noqa: E731
-    return PlacementProblem.build(table, as_ids(locks), as_ids(forbids), interest_rank=rank)
 
 
 def narrower(data: st.DataObject, table, pair_of_student, locks, forbids):  # type: ignore[no-untyped-def]
@@ -47,14 +43,7 @@ def narrower(data: st.DataObject, table, pair_of_student, locks, forbids):  # ty
 @FAST
 @given(table=pair_tables(), data=st.data(), objective=st.sampled_from(SUMMED_OBJECTIVES))
 def test_a_proven_plan_is_the_optimum_of_every_problem_that_narrows_its_own(table, data, objective) -> None:  # type: ignore[no-untyped-def]
-    rank = np.array(
-        data.draw(st.lists(st.integers(0, 3), min_size=table.n_pairs, max_size=table.n_pairs)), dtype=np.int8
-    )
-    locks, forbids = decisions(data, table)
-    try:
-        earlier = build(table, locks, forbids, rank)
-    except InputError:
-        assume(False)
+    earlier, rank, locks, forbids = random_problem(data, table)
     result = solve_placement(earlier, SolveParams(objective=objective, time_limit_seconds=30))
     assert result.status == "OPTIMAL"
     more_locks, more_forbids = narrower(data, table, result.pair_of_student, locks, forbids)
