@@ -121,17 +121,13 @@ def lineage_key(problem: PlacementProblem, objective: str, pairs: str | None = N
     """The digest of what a solve depends on except the decisions and the time limit: the problems
     sharing it differ only in their locks and forbids, so a proven plan of one may hold for another
     (``ResultCache.solve``)."""
-    digest = hashlib.sha256()
-    head = {
-        "kind": "lineage",
-        "format": FORMAT_VERSION,
-        "code": _package_version(),
-        "objective": objective,
-        "pairs": pairs_digest(problem.pairs) if pairs is None else pairs,
-    }
-    digest.update(json.dumps(head, sort_keys=True).encode())
-    digest.update(np.ascontiguousarray(problem.interest_rank, dtype="<i8").tobytes())
-    return digest.hexdigest()
+    ranks = np.ascontiguousarray(problem.interest_rank, dtype="<i8").tobytes()
+    return report_key(
+        "lineage",
+        objective=objective,
+        pairs=pairs_digest(problem.pairs) if pairs is None else pairs,
+        interest_ranks=hashlib.sha256(ranks).hexdigest(),
+    )
 
 
 def report_key(kind: str, **parts: object) -> str:
