@@ -101,8 +101,8 @@ and checked here, by `bench/evaluate.py`, not by the method that made it.
   that proof would need more than 3 million pairs, the best plan and the tightest bound found are reported,
   unproven. The notes say which was used on each instance.
 
-The optimizer runs with its defaults, as `stu-match assign` does (count-then-score, time limit {limit:.0f} s, {workers}
-worker(s)): when the limit is hit it returns its best plan as FEASIBLE with its gap. The exact method gets 600 s.
+The optimizer runs with its defaults, as `stu-match assign` does (count-then-score, time limit {limit:.0f} s):
+when the limit is hit it returns its best plan as FEASIBLE with its gap. The exact method gets 600 s.
 A method still running after 30 minutes is stopped and reported without a result. Time is wall time of the method alone (the problem is loaded first), the median over round-robin runs in
 fresh processes; memory is the peak resident set of the method's process (for stable matching, plus the
 `matching` process), loading the pairs included.
@@ -115,7 +115,7 @@ def comparison(
     lines = [
         "## Placement methods side by side",
         "",
-        METHODS_TEXT.format(limit=DEFAULTS.time_limit_seconds, workers=DEFAULTS.workers),
+        METHODS_TEXT.format(limit=DEFAULTS.time_limit_seconds),
         "### Instances",
         "",
         *instances_table(results),

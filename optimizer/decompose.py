@@ -54,6 +54,12 @@ INCHING_GROWTH = 0.01
 (``ModelLimit.inching``)."""
 CPSAT_MARGIN_PER_VARIABLE = 1e-5
 """CP-SAT's time limit is the time left less this much per variable of its model."""
+PROOF_WORKERS = 1
+"""CP-SAT's workers on the proof's models. One: the proof rests on its LP with cuts (``linearization_level``
+2), and CP-SAT's portfolio at two workers has no worker with that LP: on national networks (1,700 x 5,000,
+seeds 1-5 and 2019) two workers proved seed 1 in 42-48 s and left the others FEASIBLE at the 60 s limit,
+where one proves each in 2.2-3.7 s; two workers that both keep that LP (``subsolvers`` ``max_lp``) took
+as long as one (docs/optimizer-measurements.md, *thirty-fourth session*)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +110,6 @@ def prove_optimal(
     plan: np.ndarray,
     mentor_rows: np.ndarray,
     deadline: float,
-    workers: int,
     max_variables: ModelLimit | None = None,
 ) -> Decomposed:
     """Improve the feasible ``plan`` to an optimal one and prove it, or stop at ``deadline`` with a bound.
@@ -230,7 +235,7 @@ def prove_optimal(
                 least_student[part.students] = least_company[part.companies] = 0
             return stopped(handed_over=True)
         if parts:
-            batch = _solve_parts(inst, cert, parts, plan, mentor_rows, company_label, deadline, workers)
+            batch = _solve_parts(inst, cert, parts, plan, mentor_rows, company_label, deadline)
             models += 1
             largest = max(largest, batch.n_variables)
             for part, chosen, least in zip(parts, batch.chosen, batch.least, strict=True):
@@ -361,7 +366,6 @@ def _solve_parts(
     mentor_rows: np.ndarray,
     company_label: np.ndarray,
     deadline: float,
-    workers: int,
 ) -> _Batch:
     """One CP-SAT model holding every part side by side (they share no variable or constraint)."""
     # OR-Tools and scipy.sparse are imported when a plan is solved, not by every command.
@@ -395,7 +399,7 @@ def _solve_parts(
     # models (by up to 1.9 s on 174,410 variables at load 5.4) and the answer is still to be read.
     time_left = deadline - perf_counter() - CPSAT_MARGIN_PER_VARIABLE * pairs.size
     solver.parameters.max_time_in_seconds = max(time_left, 0.001)
-    solver.parameters.num_workers = workers
+    solver.parameters.num_workers = PROOF_WORKERS
     # The full LP relaxation with cuts: it proves the knapsack-like mentor limits quickly. Without
     # symmetry detection and probing in presolve the models of a national network's proof were solved
     # in 5.6 s instead of 7.7 s (11 models of 13,000-32,000 variables, 1,700 x 5,000 seed 3).

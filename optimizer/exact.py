@@ -159,7 +159,6 @@ def solve_exact(
     inst: Instance,
     *,
     time_limit: float | None = None,
-    workers: int = 1,
     enough_placed: int | None = None,
     tier_base: int | None = None,
 ) -> ExactSolution:
@@ -182,11 +181,11 @@ def solve_exact(
     # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
     usable = _usable(inst)
     if usable.all():
-        solution = _solve_core(inst, deadline, workers, stats, enough_placed, tier_base)
+        solution = _solve_core(inst, deadline, stats, enough_placed, tier_base)
         chosen = solution.chosen
     else:
         usable_index = np.flatnonzero(usable)
-        solution = _solve_core(inst.subset(usable_index), deadline, workers, stats, enough_placed, tier_base)
+        solution = _solve_core(inst.subset(usable_index), deadline, stats, enough_placed, tier_base)
         chosen = np.zeros(inst.n_pairs, dtype=bool)
         chosen[usable_index[solution.chosen]] = True
     stats["seconds"] = perf_counter() - started
@@ -216,7 +215,6 @@ def _usable(inst: Instance) -> np.ndarray:
 def _solve_core(
     inst: Instance,
     deadline: float,
-    workers: int,
     stats: dict[str, float],
     enough_placed: int | None = None,
     tier_base: int | None = None,
@@ -317,7 +315,6 @@ def _solve_core(
             columns,
             now + LAGRANGE_SHARE * share,
             deadline,
-            workers,
             2 * stats["first_flow_seconds"],
             stats,
             tier_base,
@@ -400,7 +397,7 @@ def _solve_core(
         if handover is None
         else ModelLimit(DECOMPOSE_FIRST_MAX_VARIABLES, DECOMPOSE_MAX_VARIABLES, DECOMPOSE_INCHING_ROUNDS)
     )
-    proof, stopped = _decompose(inst, best, lower, big_m, binding, deadline, workers, stats, max_variables)
+    proof, stopped = _decompose(inst, best, lower, big_m, binding, deadline, stats, max_variables)
     if stopped and handover is not None:
         stats["handover_seconds"] = perf_counter() - entered
         placing = proof.chosen if proof.value.placed >= handover.placed else handover.plan
@@ -518,7 +515,6 @@ def _at_proven_count(
     first_columns: np.ndarray,
     lp_deadline: float,
     deadline: float,
-    workers: int,
     round_seconds: float,
     stats: dict[str, float],
     tier: int | None = None,
@@ -579,7 +575,7 @@ def _at_proven_count(
     # price instead, and bound exactly the plans placing this many. If a plan placing fewer is worth
     # more at that price, the proof cannot close: the rounds and their proof follow.
     return _prove_at_count(
-        inst, solution.chosen, placed, solution.bound.weight, prices, binding, deadline, workers, stats
+        inst, solution.chosen, placed, solution.bound.weight, prices, binding, deadline, stats
     )
 
 
@@ -591,7 +587,6 @@ def _prove_at_count(
     prices: Prices,
     binding: np.ndarray,
     deadline: float,
-    workers: int,
     stats: dict[str, float],
 ) -> ExactSolution:
     """The proof by decomposition once no plan places more than ``placed`` (which ``plan`` does).
@@ -613,7 +608,6 @@ def _prove_at_count(
         plan,
         binding,
         deadline,
-        workers,
         stats,
     )
     best = better(inst, plan, result.plan)
@@ -735,7 +729,6 @@ def _decompose(
     big_m: int,
     binding: np.ndarray,
     deadline: float,
-    workers: int,
     stats: dict[str, float],
     max_variables: ModelLimit | None = None,
 ) -> tuple[ExactSolution, bool]:
@@ -752,7 +745,6 @@ def _decompose(
         lower,
         binding,
         deadline,
-        workers,
         stats,
         max_variables,
     )
@@ -771,7 +763,6 @@ def _certified_proof(
     plan: np.ndarray,
     binding: np.ndarray,
     deadline: float,
-    workers: int,
     stats: dict[str, float],
     max_variables: ModelLimit | None = None,
 ) -> Decomposed:
@@ -787,7 +778,7 @@ def _certified_proof(
     if (reduced < 0).any() or dual_total != upper_total:  # cannot happen for an optimal flow
         raise FlowError("the dual prices do not certify the flow bound")
     certificate = Certificate(lex_weight, student_price, company_price, mentor_price, reduced, upper_total)
-    result = prove_optimal(inst, certificate, plan, binding, deadline, workers, max_variables)
+    result = prove_optimal(inst, certificate, plan, binding, deadline, max_variables)
     stats["core_rounds"] = result.rounds
     stats["cpsat_models"] = result.models
     stats["largest_model"] = result.largest_model

@@ -50,7 +50,7 @@ Decision = tuple[str, str]
 
 
 class SolveParams(BaseModel):
-    """How to solve: the objective, a time limit and CP-SAT's worker threads.
+    """How to solve: the objective and a time limit.
 
     ``count-interest-score``: most students placed; at that number, most placed within
     their own interests; then the highest total score.
@@ -65,7 +65,6 @@ class SolveParams(BaseModel):
 
     objective: ObjectiveName = "count-then-score"
     time_limit_seconds: float = Field(default=60.0, ge=0.0, le=86_400.0)
-    workers: int = Field(default=1, ge=1, le=64)
 
 
 @dataclass(frozen=True, eq=False)

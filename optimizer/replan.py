@@ -72,7 +72,7 @@ def replan(
     free_keep = index.gather(keeps)
     bonus = inst.big_m()  # one more kept placement outweighs any score
     with_bonus = dataclasses.replace(inst, weight=inst.weight + bonus * free_keep.astype(np.int64))
-    solution = solve_exact(with_bonus, time_limit=params.time_limit_seconds, workers=params.workers)
+    solution = solve_exact(with_bonus, time_limit=params.time_limit_seconds)
     result = result_from(problem, index, solution, params.objective, started, bound_in_weights=False)
 
     # Locked students keep or move as their lock says; the solver decides the others.

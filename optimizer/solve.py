@@ -32,19 +32,17 @@ from optimizer.solvers import load_solvers
 
 
 def solve_placement(problem: PlacementProblem, params: SolveParams | None = None) -> PlacementResult:
-    """The best plan for ``problem`` under ``params`` (objective, time limit, workers)."""
+    """The best plan for ``problem`` under ``params`` (objective, time limit)."""
     params = SolveParams() if params is None else params
     load_solvers()  # loading, not solving: before the clock (``optimizer.solvers``)
     started = perf_counter()
     if params.objective == "count-interest-score":
         tiered, base = problem.interest_tier(problem.weight)
         inst, index = problem.free_instance(tiered)
-        solution = solve_exact(
-            inst, time_limit=_time_left(params, started), workers=params.workers, tier_base=base
-        )
+        solution = solve_exact(inst, time_limit=_time_left(params, started), tier_base=base)
         return result_from(problem, index, solution, params.objective, started, interest_base=base)
     inst, index = problem.free_instance()
-    solution = solve_exact(inst, time_limit=_time_left(params, started), workers=params.workers)
+    solution = solve_exact(inst, time_limit=_time_left(params, started))
     if params.objective == "fairness":
         return _fairness(problem, inst, index, solution, params, started)
     return result_from(problem, index, solution, "count-then-score", started)
@@ -141,7 +139,7 @@ def _fairness(
             break
         middle = (left + right) // 2
         threshold = int(candidates[middle])
-        probe = _at_least(inst, threshold, target, deadline - probe_started, params.workers)
+        probe = _at_least(inst, threshold, target, deadline - probe_started)
         last = perf_counter() - probe_started
         if probe.value.placed >= target:
             best, best_threshold = probe, int(inst.weight[probe.chosen].min())
@@ -155,7 +153,7 @@ def _fairness(
     # The final plan: most placed at the best threshold, then the highest total score.
     final_started = perf_counter()
     if final_started + last < deadline and not best.optimal:
-        final = _at_least(inst, best_threshold, None, deadline - final_started, params.workers)
+        final = _at_least(inst, best_threshold, None, deadline - final_started)
         if final.value.placed >= target:
             best = final
     proven = proven and best.optimal
@@ -173,12 +171,10 @@ def _fairness(
     )
 
 
-def _at_least(
-    inst: Instance, threshold: int, target: int | None, time_limit: float, workers: int
-) -> ExactSolution:
+def _at_least(inst: Instance, threshold: int, target: int | None, time_limit: float) -> ExactSolution:
     """The exact solver on the pairs scoring at least ``threshold``; mapped back to ``inst``'s pairs."""
     keep = np.flatnonzero(inst.weight >= threshold)
-    solution = solve_exact(inst.subset(keep), time_limit=time_limit, workers=workers, enough_placed=target)
+    solution = solve_exact(inst.subset(keep), time_limit=time_limit, enough_placed=target)
     chosen = np.zeros(inst.n_pairs, dtype=bool)
     chosen[keep[solution.chosen]] = True
     return ExactSolution(chosen, solution.value, solution.bound, solution.stats)

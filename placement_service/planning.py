@@ -153,7 +153,6 @@ def _solve_error_da(detail: Any, flags: Mapping[str, str]) -> str:
     allowed = {
         "objective": f"en af {', '.join(OBJECTIVES)}",
         "time_limit_seconds": f"et tal fra 0 til {danish_number(86_400)} sekunder",
-        "workers": "et helt tal fra 1 til 64",
     }.get(name, "en anden værdi")
     return f"{flags.get(name, name)} skal være {allowed} (fik {shown_da(detail.get('input'))})"
 

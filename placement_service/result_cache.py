@@ -104,7 +104,6 @@ def problem_key(problem: PlacementProblem, params: SolveParams, pairs: str | Non
         "code": _package_version(),
         "objective": params.objective,
         "time_limit": params.time_limit_seconds,
-        "workers": params.workers,
         "pairs": pairs_digest(problem.pairs) if pairs is None else pairs,
     }
     digest.update(json.dumps(head, sort_keys=True).encode())

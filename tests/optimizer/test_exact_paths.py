@@ -120,7 +120,7 @@ def test_a_company_priced_out_of_the_flow_still_belongs_to_a_component() -> None
     upper_total = int(student_price.sum() + (inst.mentor_capacity * mentor_price).sum())
     certificate = Certificate(lex_weight, student_price, company_price, mentor_price, reduced, upper_total)
     plan = np.array([False, True])
-    result = prove_optimal(inst, certificate, plan, np.array([True, False]), math.inf, 1)
+    result = prove_optimal(inst, certificate, plan, np.array([True, False]), math.inf)
     assert result.plan.tolist() == [True, False]  # the student goes to A, worth 10, not B
     assert result.loss == result.least_loss == 15
 

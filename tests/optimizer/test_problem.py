@@ -112,6 +112,10 @@ def test_solve_params_are_validated() -> None:
         SolveParams(objective="most-happy")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="greater than or equal to 0"):
         SolveParams(time_limit_seconds=-1)
+    # No worker count: the proof's CP-SAT models are solved by one worker, whose LP proves them
+    # (``decompose.PROOF_WORKERS``); CP-SAT's two-worker portfolio left national networks unproven.
+    with pytest.raises(ValueError, match="workers"):
+        SolveParams(workers=2)  # type: ignore[call-arg]
 
 
 @settings(max_examples=60, deadline=None)
