@@ -132,10 +132,11 @@ def heaviest_mix(
     placed: int | None,
     deadline: float,
     vectors: np.ndarray | None = None,
+    proving: bool = False,
 ) -> tuple[np.ndarray | None, int] | None:
     """The plan on ``pairs`` of largest total ``weight`` (whole, per pair of ``inst``), every ``must``
     student placed and, unless ``placed`` is None, exactly that many; each company taking one of its
-    ``vectors`` unless None (``mix_rows``).
+    ``vectors`` unless None (``mix_rows``); ``proving`` as in ``highs.maximise_milp``.
 
     HiGHS (``highs.maximise_milp``) on the rows above: the plan (None if there is none, or none
     within the time) and a bound on the weight of every such plan (its dual bound, ``whole_bound``;
@@ -158,6 +159,7 @@ def heaviest_mix(
         highest,
         np.r_[np.ones(n_x, dtype=bool), np.zeros(n_y, dtype=bool)],
         time_left,
+        proving,
     )
     if solved.infeasible:  # no plan on these pairs does all that
         return None, -1

@@ -144,9 +144,16 @@ def maximise_milp(
     upper: np.ndarray,
     integer: np.ndarray,
     time_limit: float,
+    proving: bool = False,
 ) -> MilpSolved:
     """``max objective . x`` with ``lower <= matrix x <= upper`` and every ``x`` in ``[0, 1]``, whole
     where ``integer``: HiGHS (``highspy``) with no relative gap, within ``time_limit`` seconds.
+
+    ``proving``: the MILP is there for its bound more than its plan (the knapsack proof's last MILP,
+    which a plan at most a few weight units lighter than the optimum precedes), and HiGHS runs without
+    its root reduced-cost heuristic, a sub-MIP between the root's cut rounds that found nothing those
+    MILPs needed: on 1,700 x 900 seed 5 the last MILP took 7-8.5 s instead of 11-13 s, the whole solve
+    14.5-15.0 s instead of 20.8 s (docs/optimizer-measurements.md, *thirty-fourth session*).
 
     ``highspy`` (1.16 or later) rather than ``scipy.optimize.milp``: SciPy 1.17.1's bundled HiGHS
     1.12, with presolve on, called a plan 113 weight units below the optimum optimal (the tests'
@@ -161,6 +168,8 @@ def maximise_milp(
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
     highs.setOptionValue("time_limit", max(float(time_limit), 0.0))
+    if proving:
+        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
     model = maximisation(objective, matrix, lower, upper, integer)
     highs.passModel(model)
     highs.run()

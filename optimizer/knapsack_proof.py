@@ -346,7 +346,7 @@ def improve_and_prove(
             open_pairs = alive[heavier.pairs]
     if open_pairs.size > MAX_PROOF_PAIRS:
         return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
-    solved = _best_within(inst, configs, open_pairs, heavier, placed, deadline - FINISH_SECONDS)
+    solved = _best_within(inst, configs, open_pairs, heavier, placed, deadline - FINISH_SECONDS, proving=True)
     if solved is None:
         return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
     chosen, upper = solved
@@ -555,9 +555,13 @@ def _best_within(
     heavier: HeavierPlans,
     placed: int,
     deadline: float,
+    proving: bool = False,
 ) -> tuple[np.ndarray | None, int] | None:
     """The heaviest plan on ``pairs`` placing exactly ``placed`` that keeps to ``heavier`` (its
     ``must`` students placed, each company taking one of its ``vectors``): ``count_vectors.heaviest_mix``
     (1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11; ruling out
-    the count vectors no heavier plan can take halves the last MILP on 900 seeds 5 and 8)."""
-    return heaviest_mix(inst, configs, pairs, inst.weight, heavier.must, placed, deadline, heavier.vectors)
+    the count vectors no heavier plan can take halves the last MILP on 900 seeds 5 and 8). ``proving``:
+    the last MILP, there for its bound (``highs.maximise_milp``)."""
+    return heaviest_mix(
+        inst, configs, pairs, inst.weight, heavier.must, placed, deadline, heavier.vectors, proving
+    )

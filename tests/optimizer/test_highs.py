@@ -33,7 +33,7 @@ def small_milps(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 
 @settings(max_examples=150, deadline=None)
-@given(small_milps())
+@given(small_milps(), st.booleans())
 @example(  # HiGHS 1.16's presolve solves it and reported a dual bound of 5 at the optimum, 3
     (
         np.array([1.0, 3.0, 0.0, -3.0, 0.0, 0.0, 2.0]),
@@ -41,11 +41,13 @@ def small_milps(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
         np.array([-1.0]),
         np.array([-1.0]),
         np.zeros(7, dtype=bool),
-    )
+    ),
+    False,
 )
-def test_the_optimum_of_every_pure_01_milp(milp: tuple) -> None:
+def test_the_optimum_of_every_pure_01_milp(milp: tuple, proving: bool) -> None:
     """With every column whole: the optimum and its bound equal the best of all 0-1 vectors, and
-    the model is infeasible exactly when none of them keeps to the rows."""
+    the model is infeasible exactly when none of them keeps to the rows; with or without the
+    heuristic a proving MILP leaves out."""
     objective, matrix, lower, upper, _ = milp
     best = None
     for bits in itertools.product((0.0, 1.0), repeat=objective.size):
@@ -53,7 +55,9 @@ def test_the_optimum_of_every_pure_01_milp(milp: tuple) -> None:
         rows = matrix @ x
         if (rows >= lower).all() and (rows <= upper).all():
             best = objective @ x if best is None else max(best, objective @ x)
-    solved = maximise_milp(objective, sp.csr_matrix(matrix), lower, upper, np.ones(objective.size, bool), 10)
+    solved = maximise_milp(
+        objective, sp.csr_matrix(matrix), lower, upper, np.ones(objective.size, bool), 10, proving
+    )
     if best is None:
         assert solved.infeasible and solved.x is None
         return
@@ -65,12 +69,12 @@ def test_the_optimum_of_every_pure_01_milp(milp: tuple) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(small_milps())
-def test_the_bound_is_never_below_a_feasible_vector(milp: tuple) -> None:
+@given(small_milps(), st.booleans())
+def test_the_bound_is_never_below_a_feasible_vector(milp: tuple, proving: bool) -> None:
     """With some columns continuous: no 0-1 vector keeping to the rows is better than the bound, the
     solution returned keeps to them, and its whole columns are whole."""
     objective, matrix, lower, upper, integer = milp
-    solved = maximise_milp(objective, sp.csr_matrix(matrix), lower, upper, integer, 10)
+    solved = maximise_milp(objective, sp.csr_matrix(matrix), lower, upper, integer, 10, proving)
     for bits in itertools.product((0.0, 1.0), repeat=objective.size):
         x = np.array(bits)
         rows = matrix @ x
