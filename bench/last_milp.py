@@ -65,8 +65,8 @@ def capture(companies: int, seed: int, time_limit: float) -> list[Path]:
             )
         return found, price, profit
 
-    def best_within_captured(inst, configs, pairs, heavier, placed, deadline):  # type: ignore[no-untyped-def]
-        solved = best_within(inst, configs, pairs, heavier, placed, deadline)
+    def best_within_captured(inst, configs, pairs, heavier, placed, deadline, proving=False):  # type: ignore[no-untyped-def]
+        solved = best_within(inst, configs, pairs, heavier, placed, deadline, proving)
         key = inst.student[pairs].astype(np.int64) * inst.n_companies + inst.company[pairs]
         order = np.argsort(last_priced["key"])
         at = order[np.searchsorted(last_priced["key"], key, sorter=order)]
@@ -82,6 +82,7 @@ def capture(companies: int, seed: int, time_limit: float) -> list[Path]:
             "best": last_priced["best"],
             "bound": last_priced["bound"],
             "result_weight": None if chosen is None else int(inst.weight[chosen].sum()),
+            "proving": proving,
         }
         path = OUT / f"{companies}s{seed}.{len(written) + 1}.pkl"
         OUT.mkdir(parents=True, exist_ok=True)
@@ -195,6 +196,8 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
         print(f"{n_y:,} sets within the gap, enumerated in {time.perf_counter() - started:.1f} s")
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
+    if record.get("proving"):  # as the optimizer solves its last MILP (``highs.maximise_milp``)
+        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
     weight = np.r_[inst.weight[pairs].astype(np.float64), np.zeros(n_y)]
     highs.passModel(maximisation(weight, matrix, lower, upper, np.zeros(n_x + n_y, dtype=bool)))
     optimum = record["result_weight"]
