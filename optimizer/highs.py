@@ -153,7 +153,7 @@ def maximise_milp(
     which a plan at most a few weight units lighter than the optimum precedes), and HiGHS runs without
     its root reduced-cost heuristic, a sub-MIP between the root's cut rounds that found nothing those
     MILPs needed: on 1,700 x 900 seed 5 the last MILP took 7-8.5 s instead of 11-13 s, the whole solve
-    14.5-15.0 s instead of 20.8 s (docs/optimizer-measurements.md, *thirty-fourth session*).
+    14.6-14.75 s instead of 20.5 s (docs/optimizer-measurements.md, *thirty-fourth session*).
 
     ``highspy`` (1.16 or later) rather than ``scipy.optimize.milp``: SciPy 1.17.1's bundled HiGHS
     1.12, with presolve on, called a plan 113 weight units below the optimum optimal (the tests'
