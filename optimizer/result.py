@@ -114,9 +114,10 @@ class PlacementResult:
         (``SUMMED_OBJECTIVES``): a plan cut short never falls below one known before. OPTIMAL when
         the plan kept meets every bound."""
         other = dataclasses.replace(self, pair_of_student=np.asarray(plan, dtype=np.int64))
-        if other.summed_value() <= self.summed_value():
+        value = other.summed_value()
+        if value <= self.summed_value():
             return self
-        placed, interests, weight = other.summed_value()
+        placed, interests, weight = value
         proven = (
             placed >= self.placed_bound
             and (
