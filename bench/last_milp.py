@@ -159,7 +159,7 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
     from scipy.sparse import coo_matrix
 
     from optimizer.count_vectors import mix_rows
-    from optimizer.highs import maximisation, quiet_highs
+    from optimizer.highs import PROVING_OPTIONS, maximisation, quiet_highs
 
     with path.open("rb") as handle:
         record = pickle.load(handle)
@@ -196,8 +196,8 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
         print(f"{n_y:,} sets within the gap, enumerated in {time.perf_counter() - started:.1f} s")
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
-    if record.get("proving"):  # as the optimizer solves its last MILP (``highs.maximise_milp``)
-        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+    for name, value in (PROVING_OPTIONS if record.get("proving") else {}).items():
+        highs.setOptionValue(name, value)  # as the optimizer solves its last MILP (``maximise_milp``)
     weight = np.r_[inst.weight[pairs].astype(np.float64), np.zeros(n_y)]
     highs.passModel(maximisation(weight, matrix, lower, upper, np.zeros(n_x + n_y, dtype=bool)))
     optimum = record["result_weight"]

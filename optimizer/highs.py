@@ -97,6 +97,10 @@ class KeptLp:
         return self.highs.getSolution()
 
 
+PROVING_OPTIONS: dict[str, bool] = {"mip_heuristic_run_root_reduced_cost": False}
+"""HiGHS's options for a MILP there for its bound (``maximise_milp(proving=True)``)."""
+
+
 @dataclass(frozen=True, eq=False)
 class MilpSolved:
     """What HiGHS's MILP returned: ``x`` (None if it found no solution), its ``bound`` on the
@@ -168,8 +172,8 @@ def maximise_milp(
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
     highs.setOptionValue("time_limit", max(float(time_limit), 0.0))
-    if proving:
-        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+    for name, value in (PROVING_OPTIONS if proving else {}).items():
+        highs.setOptionValue(name, value)
     model = maximisation(objective, matrix, lower, upper, integer)
     highs.passModel(model)
     highs.run()
