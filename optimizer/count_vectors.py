@@ -6,7 +6,7 @@ and mentor hours (``company_knapsacks.configurations``). Written as ``y[j, v] >=
 counts, the limits' relaxation is a mix of whole count vectors rather than fractional mentor hours:
 any whole count inside the mix fits, so only the pairs need be whole, and the LP is far tighter
 (``generate(700, 360, seed=3)``: 669.5 where the capacity and mentor rows allow 672; the optimum
-places 669).
+places 669). The knapsack proof's last MILP makes the vectors whole too (``heaviest_mix``).
 
 Columns (the "mix columns" index space): the pairs given, then the vectors each company can fill
 from them. Rows: one per student, one per company (at most one vector), one per (company, load)
@@ -138,6 +138,12 @@ def heaviest_mix(
     student placed and, unless ``placed`` is None, exactly that many; each company taking one of its
     ``vectors`` unless None (``mix_rows``); ``proving`` as in ``highs.maximise_milp``.
 
+    The pairs are whole; with ``proving`` the vectors too (each company takes one whole vector, as
+    every plan does): the knapsack proof's last MILP then took 5.3-5.9 s instead of 7.2-8.5 s on
+    1,700 x 900 seed 5, and proved interest-first seed 4 in 10-35 s where 69 s to over 120 s were
+    not enough (docs/optimizer-measurements.md, *thirty-sixth session*). The MILPs looking for a
+    plan keep the mix: whole vectors made them no faster.
+
     HiGHS (``highs.maximise_milp``) on the rows above: the plan (None if there is none, or none
     within the time) and a bound on the weight of every such plan (its dual bound, ``whole_bound``;
     -1 if there is no such plan). None if HiGHS stopped without either.
@@ -157,7 +163,7 @@ def heaviest_mix(
         matrix,
         lowest,
         highest,
-        np.r_[np.ones(n_x, dtype=bool), np.zeros(n_y, dtype=bool)],
+        np.r_[np.ones(n_x, dtype=bool), np.full(n_y, proving)],
         time_left,
         proving,
     )

@@ -155,7 +155,8 @@ def test_the_best_placement_price_gives_the_least_bound(table, data) -> None:  #
 @given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
 def test_the_count_vector_milp_finds_the_heaviest_plan(table, data) -> None:  # type: ignore[no-untyped-def]
     """On every pair, placing as many as the most, some students required: the same weight as a MILP
-    on the capacity and mentor rows (or none, where that has none), its plan within every limit."""
+    on the capacity and mentor rows (or none, where that has none), its plan within every limit; the
+    same with each company's count vector whole (``proving``, the last MILP)."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     configs = configurations(inst)
@@ -164,7 +165,8 @@ def test_the_count_vector_milp_finds_the_heaviest_plan(table, data) -> None:  # 
     must = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_students, max_size=inst.n_students)))
     expected = _lex_milp(inst, heaviest=True, must=must, placed=placed)
     anything = HeavierPlans(np.ones(inst.n_pairs, dtype=bool), must, configs.fits.copy())
-    solved = _best_within(inst, configs, np.arange(inst.n_pairs), anything, placed, math.inf)
+    proving = data.draw(st.booleans())  # the last MILP's form: whole count vectors
+    solved = _best_within(inst, configs, np.arange(inst.n_pairs), anything, placed, math.inf, proving)
     assert solved is not None
     plan, bound = solved
     if expected is None:
@@ -340,7 +342,9 @@ def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_m
     for company in range(inst.n_companies):
         (vector,) = np.flatnonzero((configs.counts == taken[company]).all(axis=1))
         assert heavier.vectors[company, vector]
-    solved = _best_within(inst, configs, np.flatnonzero(heavier.pairs), heavier, placed, math.inf)
+    solved = _best_within(
+        inst, configs, np.flatnonzero(heavier.pairs), heavier, placed, math.inf, data.draw(st.booleans())
+    )
     assert solved is not None and solved[0] is not None
     assert int(inst.weight[solved[0]].sum()) == solved[1] == light + 1
 
