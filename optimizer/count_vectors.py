@@ -140,9 +140,9 @@ def heaviest_mix(
 
     The pairs are whole; with ``proving`` the vectors too (each company takes one whole vector, as
     every plan does): the knapsack proof's last MILP then took 5.3-5.9 s instead of 7.2-8.5 s on
-    1,700 x 900 seed 5, and proved interest-first seed 4 in 10-35 s where 69 s to over 120 s were
-    not enough (docs/optimizer-measurements.md, *thirty-sixth session*). The MILPs looking for a
-    plan keep the mix: whole vectors made them no faster.
+    1,700 x 900 seed 5, and 9.6-35 s instead of 69 s and more than 120 s on the same size's seed 4
+    under interests first, which is now proven (docs/optimizer-measurements.md, *thirty-sixth
+    session*). The MILPs looking for a plan keep the mix: whole vectors made them no faster.
 
     HiGHS (``highs.maximise_milp``) on the rows above: the plan (None if there is none, or none
     within the time) and a bound on the weight of every such plan (its dual bound, ``whole_bound``;
