@@ -158,7 +158,7 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
     import highspy
     from scipy.sparse import coo_matrix
 
-    from optimizer.count_vectors import mix_rows
+    from optimizer.count_vectors import mix_rows, whole_columns
     from optimizer.highs import PROVING_OPTIONS, maximisation, quiet_highs
 
     with path.open("rb") as handle:
@@ -172,10 +172,12 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
             inst, record["configs"], pairs, record["must"], placed, vectors
         )
         n_y = model.n_vectors
+        whole = whole_columns(model, bool(record.get("proving")))  # as the optimizer solves it
         set_members: list[np.ndarray] = []
     else:
         set_company, set_members = company_sets(record)
         n_y = set_company.size
+        whole = np.r_[np.ones(n_x, dtype=bool), np.zeros(n_y, dtype=bool)]  # the pairs; sets follow
         sizes = np.array([m.size for m in set_members], dtype=np.int64)
         in_set = np.concatenate(set_members) if n_y else np.zeros(0, dtype=np.int64)
         set_columns = n_x + np.arange(n_y)
@@ -222,9 +224,8 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
             highs.addRow(-highspy.kHighsInf, 1.0, index.size, index, np.ones(index.size))
         cuts += min(len(violated), SUBSET_ROW_CUTS_PER_ROUND)
     if milp:
-        highs.changeColsIntegrality(
-            n_x, np.arange(n_x, dtype=np.int32), np.full(n_x, highspy.HighsVarType.kInteger)
-        )
+        index = np.flatnonzero(whole).astype(np.int32)
+        highs.changeColsIntegrality(index.size, index, np.full(index.size, highspy.HighsVarType.kInteger))
         started = time.perf_counter()
         highs.run()
         info = highs.getInfo()

@@ -123,6 +123,12 @@ def mix_rows(
     return model, matrix, np.concatenate(lowest), np.concatenate(highest)
 
 
+def whole_columns(model: MixModel, proving: bool) -> np.ndarray:
+    """Which of ``model``'s columns a MILP keeps whole: the pairs, and with ``proving`` (the knapsack
+    proof's last MILP, ``heaviest_mix``) the count vectors too."""
+    return np.r_[np.ones(model.n_pairs, dtype=bool), np.full(model.n_vectors, proving)]
+
+
 def heaviest_mix(
     inst: Instance,
     configs: Configurations,
@@ -163,7 +169,7 @@ def heaviest_mix(
         matrix,
         lowest,
         highest,
-        np.r_[np.ones(n_x, dtype=bool), np.full(n_y, proving)],
+        whole_columns(model, proving),
         time_left,
         proving,
     )
