@@ -3,6 +3,9 @@
     .venv/bin/python bench/last_milp.py capture --companies 900 --seed 8
     .venv/bin/python bench/last_milp.py solve bench/.out/last_milp/900s8.2.pkl --form rows --milp
     .venv/bin/python bench/last_milp.py solve bench/.out/last_milp/900s8.2.pkl --form sets --subset-rows
+    .venv/bin/python bench/last_milp.py solve bench/.out/last_milp/900s8.2.pkl --milp --highs-seed 1 \
+        --option mip_heuristic_run_feasibility_jump=false
+    .venv/bin/python bench/last_milp.py solve bench/.out/last_milp/900s8.2.pkl --milp --cut-pool
 
 ``capture`` solves one network of ``bench/bench_tight.py`` (``count-then-score``, 60 s) and writes each
 MILP of step 2c (``knapsack_proof._best_within``: the one on the pairs chosen lately, then the last one)
@@ -18,8 +21,14 @@ again and solves its LP (and with ``--milp`` the MILP, HiGHS) in one of two form
   every violated subset-row cut on three students (the sets holding two or more of them add up to at
   most 1) and solves the LP again.
 
+With ``--milp``, ``--highs-seed`` and ``--option NAME=VALUE`` (repeatable) set HiGHS's random seed and
+its other options; ``--cut-pool`` turns presolve off (so that HiGHS's columns are the model's) and
+reads HiGHS's cut pool after its root (``cbMipGetCutPool``): how many cuts lie on one company's pairs
+and count vectors, and how many students and companies the others span.
+
 What it measured (1,700 x 900 seeds 5 and 8) is in docs/optimizer-measurements.md, *eighteenth
-session*. A tool for the next step of issue 16, not part of ``python -m bench``.
+session* (the forms), *thirty-sixth* (whole count vectors) and *thirty-seventh* (HiGHS's options and its
+cut pool). A tool for the next step of issue 16, not part of ``python -m bench``.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import pickle
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +163,15 @@ def _sets_reaching(
     return found
 
 
-def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
+def solve(
+    path: Path,
+    form: str,
+    milp: bool,
+    subset_rows: bool,
+    highs_seed: int = 0,
+    options: Sequence[str] = (),
+    cut_pool: bool = False,
+) -> None:
     """The captured MILP's LP (and MILP) in ``form``; see the module's text."""
     import highspy
     from scipy.sparse import coo_matrix
@@ -198,6 +216,7 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
         print(f"{n_y:,} sets within the gap, enumerated in {time.perf_counter() - started:.1f} s")
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("random_seed", highs_seed)
     for name, value in (PROVING_OPTIONS if record.get("proving") else {}).items():
         highs.setOptionValue(name, value)  # as the optimizer solves its last MILP (``maximise_milp``)
     weight = np.r_[inst.weight[pairs].astype(np.float64), np.zeros(n_y)]
@@ -226,6 +245,16 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
     if milp:
         index = np.flatnonzero(whole).astype(np.int32)
         highs.changeColsIntegrality(index.size, index, np.full(index.size, highspy.HighsVarType.kInteger))
+        for option in options:
+            option_name, _, option_text = option.partition("=")
+            if highs.setOptionValue(option_name, _option_value(option_text)) != highspy.HighsStatus.kOk:
+                raise SystemExit(f"--option {option}: HiGHS has no such option, or not with that value")
+        if cut_pool:
+            highs.setOptionValue("presolve", "off")
+            company_of_pair = inst.company[pairs]
+            highs.cbMipGetCutPool.subscribe(
+                lambda event: _describe_cut_pool(event.data_out, n_x, company_of_pair, inst.student[pairs])
+            )
         started = time.perf_counter()
         highs.run()
         info = highs.getInfo()
@@ -233,6 +262,46 @@ def solve(path: Path, form: str, milp: bool, subset_rows: bool) -> None:
             f"MILP ({form}): {highs.modelStatusToString(highs.getModelStatus())},"
             f" {info.objective_function_value:,.0f}, bound {info.mip_dual_bound:,.1f},"
             f" {info.mip_node_count} nodes, {time.perf_counter() - started:.2f} s"
+        )
+
+
+def _option_value(text: str) -> bool | int | float | str:
+    """A HiGHS option's value from ``--option``'s text: true/false, a number, or the text itself."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _describe_cut_pool(data: Any, n_x: int, company_of_pair: np.ndarray, student_of_pair: np.ndarray) -> None:
+    """Print how HiGHS's cut pool spans the companies: cuts on one company's pairs and count vectors
+    (valid for its sets alone, which the set master already has) and cuts across companies."""
+    n_cuts = int(data.cutpool_num_cut)
+    start = np.asarray(data.cutpool_start[: n_cuts + 1])
+    index = np.asarray(data.cutpool_index[: start[-1]])
+    value = np.asarray(data.cutpool_value[: start[-1]])
+    across: list[tuple[int, int, int, float]] = []
+    for cut in range(n_cuts):
+        columns, coefficients = index[start[cut] : start[cut + 1]], value[start[cut] : start[cut + 1]]
+        on_pairs = columns[columns < n_x]
+        companies = np.unique(company_of_pair[on_pairs]).size
+        if companies > 1:
+            students = np.unique(student_of_pair[on_pairs]).size
+            across.append((students, companies, columns.size, float(np.abs(coefficients).max())))
+    spans = np.asarray(across, dtype=np.float64).reshape(-1, 4)
+    print(
+        f"cut pool: {n_cuts} cuts, dual bound {data.mip_dual_bound:,.1f}; on one company: {n_cuts - len(across)}"
+    )
+    if len(across):
+        print(
+            f"across companies: {len(across)}; students median {np.median(spans[:, 0]):.0f}, most"
+            f" {spans[:, 0].max():.0f}; companies median {np.median(spans[:, 1]):.0f}, most"
+            f" {spans[:, 1].max():.0f}; nonzeros most {spans[:, 2].max():.0f}; largest |coefficient|"
+            f" {spans[:, 3].max():g}"
         )
 
 
@@ -278,12 +347,23 @@ def main(argv: list[str] | None = None) -> None:
     solving.add_argument("--form", choices=("rows", "sets"), default="rows")
     solving.add_argument("--milp", action="store_true", help="the MILP too, not only its LP")
     solving.add_argument("--subset-rows", action="store_true", help="with --form sets: add subset-row cuts")
+    solving.add_argument("--highs-seed", type=int, default=0, help="HiGHS's random seed")
+    solving.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another HiGHS option (repeatable)",
+    )
+    solving.add_argument(
+        "--cut-pool", action="store_true", help="with --milp: read HiGHS's cut pool (presolve off)"
+    )
     args = parser.parse_args(argv)
     if args.verb == "capture":
         for path in capture(args.companies, args.seed, args.time_limit):
             print(path)
     else:
-        solve(args.file, args.form, args.milp, args.subset_rows)
+        solve(args.file, args.form, args.milp, args.subset_rows, args.highs_seed, args.option, args.cut_pool)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""The set enumeration and the subset-row separation of ``bench/last_milp.py`` against brute force."""
+"""The set enumeration and the subset-row separation of ``bench/last_milp.py`` against brute force; its
+reading of HiGHS's options and cut pool."""
 
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.last_milp import _sets_reaching, _violated_subset_rows
+from bench.last_milp import _describe_cut_pool, _option_value, _sets_reaching, _violated_subset_rows
 
 
 @settings(max_examples=200, deadline=None)
@@ -45,3 +47,28 @@ def test_a_violated_subset_row_cut_is_found_and_a_satisfied_one_is_not() -> None
     cuts = _violated_subset_rows(pair_student, set_members, np.array([0.5, 0.5, 0.5]))
     assert [sorted(members) for members in cuts] == [[0, 1, 2]]
     assert _violated_subset_rows(pair_student, set_members, np.array([1 / 3, 1 / 3, 1 / 3])) == []
+
+
+def test_an_option_value_is_read_as_highs_takes_it() -> None:
+    assert _option_value("false") is False and _option_value("True") is True
+    assert _option_value("3") == 3 and isinstance(_option_value("3"), int)
+    assert _option_value("0.25") == 0.25
+    assert _option_value("choose") == "choose"
+
+
+def test_the_cut_pool_is_told_apart_by_the_companies_its_cuts_span(capsys) -> None:  # type: ignore[no-untyped-def]
+    """Pairs 0-1 at company 0, pair 2 at company 1 (students 0, 1, 1); column 3 is a count vector. A cut
+    on pair 0 and the vector, one on the vector alone, one on pairs 0-2: two on one company, one across
+    two companies and two students."""
+    data = SimpleNamespace(
+        cutpool_num_cut=3,
+        cutpool_start=[0, 2, 3, 6],
+        cutpool_index=[0, 3, 3, 0, 1, 2],
+        cutpool_value=[1.0, -1.0, 1.0, 1.0, 2.0, -3.0],
+        mip_dual_bound=10.5,
+    )
+    _describe_cut_pool(data, 3, np.array([0, 0, 1]), np.array([0, 1, 1]))
+    told = capsys.readouterr().out
+    assert "3 cuts, dual bound 10.5; on one company: 2" in told
+    assert "across companies: 1; students median 2, most 2; companies median 2, most 2" in told
+    assert "nonzeros most 3; largest |coefficient| 3" in told
