@@ -24,7 +24,7 @@ again and solves its LP (and with ``--milp`` the MILP, HiGHS) in one of two form
 With ``--milp``, ``--highs-seed`` and ``--option NAME=VALUE`` (repeatable) set HiGHS's random seed and
 its other options; ``--cut-pool`` turns presolve off (so that HiGHS's columns are the model's) and
 reads HiGHS's cut pool after its root (``cbMipGetCutPool``): how many cuts lie on one company's pairs
-and count vectors, and how many students and companies the others span.
+(with count vectors, or on count vectors alone), and how many students and companies the others span.
 
 What it measured (1,700 x 900 seeds 5 and 8) is in docs/optimizer-measurements.md, *eighteenth
 session* (the forms), *thirty-sixth* (whole count vectors) and *thirty-seventh* (HiGHS's options and its
@@ -278,8 +278,9 @@ def _option_value(text: str) -> bool | int | float | str:
 
 
 def _describe_cut_pool(data: Any, n_x: int, company_of_pair: np.ndarray, student_of_pair: np.ndarray) -> None:
-    """Print how HiGHS's cut pool spans the companies: cuts on one company's pairs and count vectors
-    (valid for its sets alone, which the set master already has) and cuts across companies."""
+    """Print how HiGHS's cut pool spans the companies, by the companies of the pairs in each cut: cuts
+    on one company's pairs (and count vectors; a cut on count vectors alone is counted here too) and
+    cuts across companies."""
     n_cuts = int(data.cutpool_num_cut)
     start = np.asarray(data.cutpool_start[: n_cuts + 1])
     index = np.asarray(data.cutpool_index[: start[-1]])
