@@ -251,9 +251,9 @@ def solve(
                 raise SystemExit(f"--option {option}: HiGHS has no such option, or not with that value")
         if cut_pool:
             highs.setOptionValue("presolve", "off")
-            company_of_pair = inst.company[pairs]
+            company_of_pair, student_of_pair = inst.company[pairs], inst.student[pairs]
             highs.cbMipGetCutPool.subscribe(
-                lambda event: _describe_cut_pool(event.data_out, n_x, company_of_pair, inst.student[pairs])
+                lambda event: _describe_cut_pool(event.data_out, n_x, company_of_pair, student_of_pair)
             )
         started = time.perf_counter()
         highs.run()
