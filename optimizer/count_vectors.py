@@ -100,10 +100,12 @@ def mix_rows(
     must: np.ndarray,
     placed: int | None,
     vectors: np.ndarray | None = None,
+    exactly: tuple[np.ndarray, int] | None = None,
 ) -> tuple[MixModel, csr_matrix, np.ndarray, np.ndarray]:
     """``mix_model``'s rows with their bounds: each student at most once (``must`` ones exactly once),
     each company at most one vector (exactly one where ``vectors`` leaves out the empty one), each
-    balance ``= 0``, and unless ``placed`` is None a last row "exactly ``placed`` pairs"."""
+    balance ``= 0``, unless ``placed`` is None a row "exactly ``placed`` pairs", and with ``exactly``
+    ``(among, count)`` a last row "exactly ``count`` pairs where ``among``" (a mask over ``inst``'s pairs)."""
     from scipy.sparse import vstack
 
     model = mix_model(inst, configs, pairs, vectors)
@@ -120,6 +122,12 @@ def mix_rows(
         matrix = vstack([matrix, csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))]).tocsr()
         lowest.append(np.array([float(placed)]))
         highest.append(np.array([float(placed)]))
+    if exactly is not None:
+        among, count = exactly
+        row = np.r_[among[pairs].astype(np.float64), np.zeros(n_y)].reshape(1, -1)
+        matrix = vstack([matrix, csr_matrix(row)]).tocsr()
+        lowest.append(np.array([float(count)]))
+        highest.append(np.array([float(count)]))
     return model, matrix, np.concatenate(lowest), np.concatenate(highest)
 
 
@@ -139,10 +147,12 @@ def heaviest_mix(
     deadline: float,
     vectors: np.ndarray | None = None,
     proving: bool = False,
+    exactly: tuple[np.ndarray, int] | None = None,
 ) -> tuple[np.ndarray | None, int] | None:
     """The plan on ``pairs`` of largest total ``weight`` (whole, per pair of ``inst``), every ``must``
     student placed and, unless ``placed`` is None, exactly that many; each company taking one of its
-    ``vectors`` unless None (``mix_rows``); ``proving`` as in ``highs.maximise_milp``.
+    ``vectors`` unless None, and with ``exactly`` as many pairs of a mask as it says (``mix_rows``);
+    ``proving`` as in ``highs.maximise_milp``.
 
     The pairs are whole; with ``proving`` the vectors too (each company takes one whole vector, as
     every plan does): the knapsack proof's last MILP then took 5.3-5.9 s instead of 7.2-8.5 s on
@@ -157,7 +167,7 @@ def heaviest_mix(
     has_pair = np.bincount(inst.student[pairs], minlength=inst.n_students) > 0
     if (must & ~has_pair).any():
         return None, -1  # a student who must be placed has no pair here
-    model, matrix, lowest, highest = mix_rows(inst, configs, pairs, must, placed, vectors)
+    model, matrix, lowest, highest = mix_rows(inst, configs, pairs, must, placed, vectors, exactly)
     n_x, n_y = model.n_pairs, model.n_vectors
     if n_x + n_y == 0:  # only the empty plan, if every row allows it
         return (None, -1) if (lowest > 0).any() else (np.zeros(inst.n_pairs, dtype=bool), 0)

@@ -334,7 +334,16 @@ def improve_and_prove(
         else:
             seconds = min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
         chosen = _heaviest_on_core(
-            inst, configs, terms, alive, bound_at_price, weight, core, placed, now + seconds
+            inst,
+            configs,
+            terms,
+            alive,
+            bound_at_price,
+            weight,
+            core,
+            placed,
+            now + seconds,
+            _one_tier(tier, weight, bound),
         )
         core_pairs, core_seconds = core.size, perf_counter() - now
         if chosen is not None and (core_weight := int(inst.weight[chosen].sum())) > weight:
@@ -346,7 +355,16 @@ def improve_and_prove(
             open_pairs = alive[heavier.pairs]
     if open_pairs.size > MAX_PROOF_PAIRS:
         return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
-    solved = _best_within(inst, configs, open_pairs, heavier, placed, deadline - FINISH_SECONDS, proving=True)
+    solved = _best_within(
+        inst,
+        configs,
+        open_pairs,
+        heavier,
+        placed,
+        deadline - FINISH_SECONDS,
+        True,
+        _one_tier(tier, weight, bound),
+    )
     if solved is None:
         return AtCount(plan, weight, bound, rounds, open_pairs.size, core_pairs, core_seconds)
     chosen, upper = solved
@@ -387,11 +405,12 @@ def _heaviest_on_core(
     core: np.ndarray,
     placed: int,
     deadline: float,
+    tier: tuple[int, int] | None = None,
 ) -> np.ndarray | None:
     """The heaviest plan on ``core`` (pairs of ``inst``) placing ``placed`` and weighing more than
     ``weight`` (the best plan's), or the heaviest found by ``deadline``; None if none. A plan found
     heavier than the best is returned at once if it leaves no more than ``MAX_PROOF_PAIRS`` open: the
-    last MILP takes it from there.
+    last MILP takes it from there. ``tier``: as in ``_best_within``.
 
     ``terms``: the shortfall terms from ``bound`` (over the pairs ``alive`` of ``inst``). The plans
     falling short of it by less than ``CORE_FIRST_SHARE`` of the gap come first: they keep to
@@ -407,7 +426,7 @@ def _heaviest_on_core(
         heavier = terms.below(within)
         usable = np.zeros(inst.n_pairs, dtype=bool)
         usable[alive[heavier.pairs]] = True
-        solved = _best_within(inst, configs, core[usable[core]], heavier, placed, deadline)
+        solved = _best_within(inst, configs, core[usable[core]], heavier, placed, deadline, False, tier)
         if solved is None:  # out of time
             return heaviest
         chosen = solved[0]
@@ -556,12 +575,48 @@ def _best_within(
     placed: int,
     deadline: float,
     proving: bool = False,
+    tier: tuple[int, int] | None = None,
 ) -> tuple[np.ndarray | None, int] | None:
     """The heaviest plan on ``pairs`` placing exactly ``placed`` that keeps to ``heavier`` (its
     ``must`` students placed, each company taking one of its ``vectors``): ``count_vectors.heaviest_mix``
     (1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11; ruling out
     the count vectors no heavier plan can take halves the last MILP on 900 seeds 5 and 8). ``proving``:
-    the last MILP, there for its bound (``highs.maximise_milp``)."""
-    return heaviest_mix(
-        inst, configs, pairs, inst.weight, heavier.must, placed, deadline, heavier.vectors, proving
+    the last MILP, there for its bound (``highs.maximise_milp``).
+
+    ``tier``: ``(base, count)`` from ``_one_tier``: every plan heavier than the best has ``count``
+    pairs in the tier ``base`` (interests first). The MILP then keeps to exactly that many and
+    weighs the pairs without the tier: the same plans, and its bound with ``base * count`` added
+    back is the same bound on them, but HiGHS no longer weighs whole weight units against
+    multiples of 14 million (docs/optimizer-measurements.md, *thirty-eighth session*). The plans with
+    fewer, which it leaves out, are lighter than the best."""
+    if tier is None:
+        return heaviest_mix(
+            inst, configs, pairs, inst.weight, heavier.must, placed, deadline, heavier.vectors, proving
+        )
+    base, count = tier
+    in_tier = inst.weight >= base
+    solved = heaviest_mix(
+        inst,
+        configs,
+        pairs,
+        inst.weight - base * in_tier,
+        heavier.must,
+        placed,
+        deadline,
+        heavier.vectors,
+        proving,
+        (in_tier, count),
     )
+    if solved is None or solved[1] < 0:  # out of time, or no plan with that many in the tier
+        return solved
+    return solved[0], solved[1] + base * count
+
+
+def _one_tier(tier: int | None, weight: int, bound: int) -> tuple[int, int] | None:
+    """On tiered weights (a tier worth ``tier``, ``PlacementProblem.interest_tier``): where the best
+    plan's ``weight`` and the ``bound`` lie in one tier, ``(tier, count)``, the number of the best
+    plan's pairs in the higher tier, which every plan heavier than it has too (its weight, between
+    the two, is ``tier * count`` and less than one more tier); else None."""
+    if tier is None or bound // tier != weight // tier:
+        return None
+    return tier, weight // tier

@@ -27,15 +27,18 @@ from optimizer.company_knapsacks import (
     with_placement_price,
 )
 from optimizer.count_vectors import whole_bound
+from optimizer.exact import _usable
 from optimizer.instance import Instance
 from optimizer.knapsack_proof import (
     HeavierPlans,
     _best_within,
     _heaviest_on_core,
+    _one_tier,
     improve_and_prove,
     shortfalls,
 )
 from tests.optimizer.test_level_search import _usable_instance
+from tests.optimizer.test_tier_first import _drawn_tier
 from tests.optimizer.test_tight_properties import tight_tables
 from tests.optimizer.util import make_table, random_table
 
@@ -177,6 +180,51 @@ def test_the_count_vector_milp_finds_the_heaviest_plan(table, data) -> None:  # 
     with_student = np.zeros(inst.n_students, dtype=bool)
     with_student[inst.student[plan]] = True
     assert with_student[must].all()
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_the_milp_kept_to_one_tier_finds_the_heaviest_plan_with_that_many_in_it(table, data) -> None:  # type: ignore[no-untyped-def]
+    """On tiered weights (interests first), the MILP kept to a number of pairs in the higher tier
+    (``_best_within``'s ``tier``), placing as many as the most: at the optimum's number, the optimum's
+    weight as plan and bound, tier included; above it, no plan; below it, a plan with exactly that
+    many in the tier, lighter than the optimum, its weight the bound."""
+    _, tiered, base = _drawn_tier(table, data)
+    inst = tiered.subset(_usable(tiered))
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    heaviest = _lex_milp(inst, heaviest=True)
+    placed, best = int(heaviest.sum()), int(inst.weight[heaviest].sum())
+    count = data.draw(st.integers(0, placed + 1))
+    anything = HeavierPlans(
+        np.ones(inst.n_pairs, dtype=bool), np.zeros(inst.n_students, dtype=bool), configs.fits.copy()
+    )
+    proving = data.draw(st.booleans())
+    solved = _best_within(
+        inst, configs, np.arange(inst.n_pairs), anything, placed, math.inf, proving, (base, count)
+    )
+    assert solved is not None
+    plan, bound = solved
+    if count > best // base:
+        assert plan is None and bound == -1
+        return
+    if count == best // base:
+        assert plan is not None and int(inst.weight[plan].sum()) == bound == best
+    if plan is None:
+        assert bound == -1
+        return
+    assert inst.is_feasible(plan) and int(plan.sum()) == placed
+    assert int(np.count_nonzero(inst.weight[plan] >= base)) == count
+    assert int(inst.weight[plan].sum()) == bound <= best
+
+
+def test_one_tier_is_named_only_where_the_plan_and_the_bound_share_it() -> None:
+    """A tier of 1,000: a plan of 3,400 and a bound of 3,999 share the tier (3 pairs in it); a bound of
+    4,000 does not; nor does anything on plain weights."""
+    assert _one_tier(1_000, 3_400, 3_999) == (1_000, 3)
+    assert _one_tier(1_000, 3_400, 4_000) is None
+    assert _one_tier(None, 3_400, 3_999) is None
 
 
 def _lex_milp(inst: Instance, heaviest: bool, must: np.ndarray | None = None, placed: int | None = None):  # type: ignore[no-untyped-def]
@@ -428,7 +476,7 @@ def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_sho
     lighter, heavier = np.array([True, False]), np.array([False, True])  # weights 5,000 and 5,020
     looked_at: list[int] = []
 
-    def best_within(inst, configs, pairs, kept_to, placed, deadline):  # type: ignore[no-untyped-def]
+    def best_within(inst, configs, pairs, kept_to, placed, deadline, *rest):  # type: ignore[no-untyped-def]
         looked_at.append(len(looked_at))
         return (lighter if len(looked_at) == 1 else heavier), 5_030
 
