@@ -360,6 +360,8 @@ def main(argv: list[str] | None = None) -> None:
         "--cut-pool", action="store_true", help="with --milp: read HiGHS's cut pool (presolve off)"
     )
     args = parser.parse_args(argv)
+    if args.verb == "solve" and not args.milp and (args.option or args.cut_pool or args.highs_seed):
+        parser.error("--highs-seed, --option and --cut-pool act on the MILP: add --milp")
     if args.verb == "capture":
         for path in capture(args.companies, args.seed, args.time_limit):
             print(path)

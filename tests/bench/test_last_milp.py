@@ -7,9 +7,11 @@ import itertools
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench import last_milp
 from bench.last_milp import _describe_cut_pool, _option_value, _sets_reaching, _violated_subset_rows
 
 
@@ -72,3 +74,13 @@ def test_the_cut_pool_is_told_apart_by_the_companies_its_cuts_span(capsys) -> No
     assert "3 cuts, dual bound 10.5; on one company: 2" in told
     assert "across companies: 1; students median 2, most 2; companies median 2, most 2" in told
     assert "nonzeros most 3; largest |coefficient| 3" in told
+
+
+@pytest.mark.parametrize("flag", [["--cut-pool"], ["--option", "presolve=off"], ["--highs-seed", "2"]])
+def test_the_milps_options_without_the_milp_are_refused(flag, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``solve`` without ``--milp`` solves only the LP, so HiGHS's MILP options would be ignored:
+    it stops with exit 2 and says to add ``--milp``, before reading the file."""
+    with pytest.raises(SystemExit) as stopped:
+        last_milp.main(["solve", str(tmp_path / "none.pkl"), *flag])
+    assert stopped.value.code == 2
+    assert "add --milp" in capsys.readouterr().err
