@@ -615,8 +615,8 @@ def _best_within(
 def _one_tier(tier: int | None, weight: int, bound: int) -> tuple[int, int] | None:
     """On tiered weights (a tier worth ``tier``, ``PlacementProblem.interest_tier``): where the best
     plan's ``weight`` and the ``bound`` lie in one tier, ``(tier, count)``, the number of the best
-    plan's pairs in the higher tier, which every plan heavier than it has too (its weight, between
-    the two, is ``tier * count`` and less than one more tier); else None."""
+    plan's pairs in the higher tier, which every plan heavier than it has too (its weight lies
+    between the two: ``tier * count`` plus less than one tier); else None."""
     if tier is None or bound // tier != weight // tier:
         return None
     return tier, weight // tier
