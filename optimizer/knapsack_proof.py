@@ -206,8 +206,10 @@ def improve_and_prove(
 
     ``placement_price`` is what a placement is worth on top of its weight and ``student_price`` the
     prices to start from (a flow's or an LP's duals in those units); ``weight_cap`` a bound already
-    known; ``tier``: the weights are tiered, a tier worth this much (interests first,
-    ``EARLY_MASTER_PAIRS``, ``set_master.sharpen``).
+    known; ``tier``: the weights are tiered, a tier worth this much, as
+    ``PlacementProblem.interest_tier`` tiers them (``tier * in_interest + weight``, no plan's weight
+    reaching ``tier``; interests first, ``EARLY_MASTER_PAIRS``, ``set_master.sharpen``, ``_tier_cap``,
+    ``_one_tier``).
     None when the companies' count vectors would make too large a table (``configurations``).
     """
     configs = configurations(inst)
@@ -319,6 +321,10 @@ def improve_and_prove(
     )
     bound_at_price = found.total - placement_price * placed
     bound = max(min(weight_cap, bound_at_price), weight)
+    if tier is not None and bound // tier > weight // tier:
+        bound = max(
+            min(bound, _tier_cap(part, configs, tier, integer_price, placement_price, placed)), weight
+        )
     if weight >= bound or perf_counter() >= deadline:
         return AtCount(plan, weight, bound, rounds, 0)
     terms = shortfalls(part, configs, found, profit, integer_price)
@@ -610,6 +616,45 @@ def _best_within(
     if solved is None or solved[1] < 0:  # out of time, or no plan with that many in the tier
         return solved
     return solved[0], solved[1] + base * count
+
+
+TIER_PRICE_SCALE = 1_000_000
+"""``_tier_cap``'s unit: a placement within interests is worth this much, the prices scaled to match."""
+
+
+def _tier_cap(
+    inst: Instance,
+    configs: Configurations,
+    tier: int,
+    student_price: np.ndarray,
+    placement_price: int,
+    placed: int,
+) -> int:
+    """A bound on every plan placing ``placed`` on tiered weights (a tier worth ``tier``) from a bound on
+    its number within interests alone: ``tier * (I + 1) - 1``, ``I`` the companies' knapsack bound on
+    that number (``TIER_PRICE_SCALE`` a placement within interests) at the tiered prices scaled by
+    ``TIER_PRICE_SCALE / tier``, rounded down.
+
+    The tiered bound adds the number within interests and the weight in one sum, so a fraction of a
+    placement within interests and a weight of most of a tier cross the next tier together: on 1,700 x
+    700 seed 1 the set master's bound is 0.3 of a tier above 1,208 within interests, the knapsacks on
+    that number alone bound it by 1,207.63, and the optimum has 1,207. Any prices give a bound."""
+    within = (inst.weight >= tier).astype(np.int64) * TIER_PRICE_SCALE
+    counting = Instance(
+        inst.n_students,
+        inst.n_companies,
+        inst.student,
+        inst.company,
+        within,
+        inst.load,
+        inst.capacity,
+        inst.mentor_capacity,
+    )
+    price = np.rint(np.asarray(student_price, dtype=np.float64) * (TIER_PRICE_SCALE / tier)).astype(np.int64)
+    start = round(placement_price * TIER_PRICE_SCALE / tier)
+    found, least, _ = _priced(counting, configs, np.maximum(price, 0), placed, start, free_price=True)
+    most_within = (found.total - least * placed) // TIER_PRICE_SCALE
+    return tier * (most_within + 1) - 1
 
 
 def _one_tier(tier: int | None, weight: int, bound: int) -> tuple[int, int] | None:

@@ -34,6 +34,7 @@ from optimizer.knapsack_proof import (
     _best_within,
     _heaviest_on_core,
     _one_tier,
+    _tier_cap,
     improve_and_prove,
     shortfalls,
 )
@@ -219,6 +220,26 @@ def test_the_milp_kept_to_one_tier_finds_the_heaviest_plan_with_that_many_in_it(
     assert int(inst.weight[plan].sum()) == bound <= best
 
 
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_the_tier_cap_holds_for_every_plan_at_any_prices(table, data) -> None:  # type: ignore[no-untyped-def]
+    """For any students' and placement prices, ``_tier_cap`` is the last weight of a tier, at or
+    above the tiered optimum at the most placed: no plan has more within interests than it allows."""
+    _, tiered, base = _drawn_tier(table, data)
+    inst = tiered.subset(_usable(tiered))
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    heaviest = _lex_milp(inst, heaviest=True)
+    price = np.array(
+        data.draw(st.lists(st.integers(0, 2 * base), min_size=inst.n_students, max_size=inst.n_students))
+    )
+    placement_price = data.draw(st.integers(-base, 2 * base))
+    cap = _tier_cap(inst, configs, base, price, placement_price, int(heaviest.sum()))
+    assert (cap + 1) % base == 0
+    assert cap >= int(inst.weight[heaviest].sum())
+
+
 def test_one_tier_is_named_only_where_the_plan_and_the_bound_share_it() -> None:
     """A tier of 1,000: a plan of 3,400 and a bound of 3,999 share the tier (3 pairs in it); a bound of
     4,000 does not; nor does anything on plain weights."""
@@ -277,11 +298,18 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
     the MILP on the pairs chosen lately runs however many of the open pairs they are; ``early``: the
     rounds hand over to the master early (``EARLY_MASTER_PAIRS``) however few pairs there are;
     ``grow``: the master's boxes are a trust region (``GROW_MIN_PAIRS``); ``tiered``: the weights are
-    taken as tiered (a tier of 1,000), so that with ``grow`` the boxes grow only while a tier is open
-    and the rounds hand over to the master after any round that ruled out fewer than 1 % of the
-    pairs (``TIERED_CHECK_ROUNDS``); ``narrow``: a plan every round, each after the first on the
+    tiered by a drawn interest tier as ``PlacementProblem.interest_tier`` tiers them, so that with
+    ``grow`` the boxes grow only while a tier is open, the rounds hand over to the master after any
+    round that ruled out fewer than 1 % of the pairs (``TIERED_CHECK_ROUNDS``), the bound is capped
+    by the number within the tier (``_tier_cap``) and the MILPs keep to it where the plan and the
+    bound share a tier (``_one_tier``); ``narrow``: a plan every round, each after the first on the
     pairs chosen lately and the best plan's only (``PLAN_PAIRS_PER_STUDENT`` 0)."""
-    inst = _usable_instance(table)
+    tier: int | None = None
+    if tiered:
+        _, tiered_inst, tier = _drawn_tier(table, data)
+        inst = tiered_inst.subset(_usable(tiered_inst))
+    else:
+        inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     binding = inst.mentor_can_bind()
     lightest = _lex_milp(inst, heaviest=False)
@@ -307,7 +335,6 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
             patch.setattr(optimizer.knapsack_proof, "PLAN_PAIRS_PER_STUDENT", 0)
             patch.setattr(optimizer.knapsack_proof, "PLAN_EVERY", 1)
         patch.setattr(optimizer.knapsack_proof, "TIERED_CHECK_ROUNDS", 1)
-        tier = 1_000 if tiered else None
         found = improve_and_prove(
             inst, binding, lightest, placed, placement_price, start, 10**12, math.inf, tier
         )
