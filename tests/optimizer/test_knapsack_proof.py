@@ -183,6 +183,16 @@ def test_the_count_vector_milp_finds_the_heaviest_plan(table, data) -> None:  # 
     assert with_student[must].all()
 
 
+def _tiered(table, data):  # type: ignore[no-untyped-def]
+    """The usable instance with weights tiered by a drawn interest tier, its count vectors and the tier."""
+    _, tiered, base = _drawn_tier(table, data)
+    inst = tiered.subset(_usable(tiered))
+    assume(inst.n_pairs > 0)
+    configs = configurations(inst)
+    assert configs is not None
+    return inst, configs, base
+
+
 @PROPERTIES
 @given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
 def test_the_milp_kept_to_one_tier_finds_the_heaviest_plan_with_that_many_in_it(table, data) -> None:  # type: ignore[no-untyped-def]
@@ -190,11 +200,7 @@ def test_the_milp_kept_to_one_tier_finds_the_heaviest_plan_with_that_many_in_it(
     (``_best_within``'s ``tier``), placing as many as the most: at the optimum's number, the optimum's
     weight as plan and bound, tier included; above it, no plan; below it, a plan with exactly that
     many in the tier, lighter than the optimum, its weight the bound."""
-    _, tiered, base = _drawn_tier(table, data)
-    inst = tiered.subset(_usable(tiered))
-    assume(inst.n_pairs > 0)
-    configs = configurations(inst)
-    assert configs is not None
+    inst, configs, base = _tiered(table, data)
     heaviest = _lex_milp(inst, heaviest=True)
     placed, best = int(heaviest.sum()), int(inst.weight[heaviest].sum())
     count = data.draw(st.integers(0, placed + 1))
@@ -225,11 +231,7 @@ def test_the_milp_kept_to_one_tier_finds_the_heaviest_plan_with_that_many_in_it(
 def test_the_tier_cap_holds_for_every_plan_at_any_prices(table, data) -> None:  # type: ignore[no-untyped-def]
     """For any students' and placement prices, ``_tier_cap`` is the last weight of a tier, at or
     above the tiered optimum at the most placed: no plan has more within interests than it allows."""
-    _, tiered, base = _drawn_tier(table, data)
-    inst = tiered.subset(_usable(tiered))
-    assume(inst.n_pairs > 0)
-    configs = configurations(inst)
-    assert configs is not None
+    inst, configs, base = _tiered(table, data)
     heaviest = _lex_milp(inst, heaviest=True)
     price = np.array(
         data.draw(st.lists(st.integers(0, 2 * base), min_size=inst.n_students, max_size=inst.n_students))
