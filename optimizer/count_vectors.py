@@ -118,13 +118,11 @@ def mix_rows(
     lowest.append(np.where(takes_someone, 1.0, 0.0))
     lowest.append(np.zeros(n_balance))
     highest.append(np.zeros(n_balance))
-    if placed is not None:
-        matrix = vstack([matrix, csr_matrix(np.r_[np.ones(n_x), np.zeros(n_y)].reshape(1, -1))]).tocsr()
-        lowest.append(np.array([float(placed)]))
-        highest.append(np.array([float(placed)]))
+    counted = [] if placed is None else [(np.ones(n_x, dtype=bool), placed)]
     if exactly is not None:
-        among, count = exactly
-        row = np.r_[among[pairs].astype(np.float64), np.zeros(n_y)].reshape(1, -1)
+        counted.append((exactly[0][pairs], exactly[1]))
+    for on_pairs, count in counted:  # "exactly ``count`` of these pairs"
+        row = np.r_[on_pairs.astype(np.float64), np.zeros(n_y)].reshape(1, -1)
         matrix = vstack([matrix, csr_matrix(row)]).tocsr()
         lowest.append(np.array([float(count)]))
         highest.append(np.array([float(count)]))

@@ -41,6 +41,7 @@ Works in the exact solver's usable subset.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass
 from time import perf_counter
@@ -639,17 +640,7 @@ def _tier_cap(
     placement within interests and a weight of most of a tier cross the next tier together: on 1,700 x
     700 seed 1 the set master's bound is 0.3 of a tier above 1,208 within interests, the knapsacks on
     that number alone bound it by 1,207.63, and the optimum has 1,207. Any prices give a bound."""
-    within = (inst.weight >= tier).astype(np.int64) * TIER_PRICE_SCALE
-    counting = Instance(
-        inst.n_students,
-        inst.n_companies,
-        inst.student,
-        inst.company,
-        within,
-        inst.load,
-        inst.capacity,
-        inst.mentor_capacity,
-    )
+    counting = dataclasses.replace(inst, weight=(inst.weight >= tier).astype(np.int64) * TIER_PRICE_SCALE)
     price = np.rint(np.asarray(student_price, dtype=np.float64) * (TIER_PRICE_SCALE / tier)).astype(np.int64)
     start = round(placement_price * TIER_PRICE_SCALE / tier)
     found, least, _ = _priced(counting, configs, np.maximum(price, 0), placed, start, free_price=True)
