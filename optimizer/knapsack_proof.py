@@ -144,6 +144,14 @@ under a second (``generate(340, 180)``, interests first: 4,000-6,500 pairs, 0.3 
 0.2-0.3 s made those solves 0.3-0.4 s slower."""
 SHARPEN_SHARE = 0.3
 """``set_master.sharpen`` may use this share of the time left after the rounds (it takes 0.4-1.2 s)."""
+TIERED_SHARPEN_SHARE = 0.5
+"""The same on tiered weights (interests first), where the master takes 2-15 s on 1,700 x 900. Until
+its bound comes within the best plan's tier, the steps after it leave too many pairs open to prove
+anything, so its time is the proof's. 900 seed 3's master runs 39 LPs to 1,443.89 tiers (the cap then
+proves 1,442 within interests), ending at 20.5-27 s; with 30 % of the time left (to 23.3-23.9 s) it was
+cut after 18-20 whenever the steps before took a second longer or another process shared the core,
+and the solve ended FEASIBLE at 58.6-58.9 s; with half it ends by itself and the solve is proven in
+38.7-39.3 s (docs/optimizer-measurements.md, *thirty-ninth session*)."""
 CORE_MIN_PAIRS = 5_000
 """The MILP on the pairs chosen lately runs only when more pairs than this are open: below, the last
 MILP takes half a second or less (1,700 x 700 seeds 3-5, 3,600-5,300 pairs: 0.4-1.0 s; above, 0.6-5 s),
@@ -495,7 +503,9 @@ def _sharpened(
     seeds = [pairs[chosen] for pairs, chosen in recent]
     seeds.append(np.flatnonzero(plan))
     share, iterations = (
-        (EARLY_SHARPEN_SHARE, EARLY_SHARPEN_ITERATIONS) if early else (SHARPEN_SHARE, MAX_ITERATIONS)
+        (EARLY_SHARPEN_SHARE, EARLY_SHARPEN_ITERATIONS)
+        if early
+        else (SHARPEN_SHARE if tier is None else TIERED_SHARPEN_SHARE, MAX_ITERATIONS)
     )
     until = perf_counter() + share * (deadline - perf_counter())
     grow_above = None

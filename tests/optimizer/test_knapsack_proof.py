@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import deque
 
 import numpy as np
 import pytest
@@ -34,6 +35,7 @@ from optimizer.knapsack_proof import (
     _best_within,
     _heaviest_on_core,
     _one_tier,
+    _sharpened,
     _tier_cap,
     improve_and_prove,
     shortfalls,
@@ -602,3 +604,31 @@ def test_cut_short_at_any_point_it_keeps_a_plan_and_a_bound_that_hold(
             break
         cut += 1
     assert cut > 2
+
+
+def test_the_set_master_may_take_half_the_time_left_on_tiered_weights(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The set master's share of the time left: ``SHARPEN_SHARE`` on plain weights,
+    ``TIERED_SHARPEN_SHARE`` on tiered ones (interests first, where the steps after it prove nothing
+    until its bound comes within the plan's tier), ``EARLY_SHARPEN_SHARE`` after the early rounds."""
+    inst = _usable_instance(random_table(np.random.default_rng(3), 30, 8, density=0.4))
+    configs = configurations(inst)
+    assert configs is not None
+    plan = _lex_milp(inst, heaviest=False)
+    placed = int(plan.sum())
+    until_given: list[float] = []
+
+    def sharpen(inst, first, price, placed, seeds, until, iterations, grow_above=None):  # type: ignore[no-untyped-def]
+        until_given.append(until)
+        return first
+
+    monkeypatch.setattr(optimizer.knapsack_proof, "sharpen", sharpen)
+    monkeypatch.setattr(optimizer.knapsack_proof, "perf_counter", lambda: 0.0)
+    start = (10**9, 0, np.zeros(inst.n_students, dtype=np.int64))
+    for early, tier in [(False, None), (False, 10**9), (True, None)]:
+        unchosen = np.zeros(inst.n_pairs, dtype=bool)
+        on_every_pair = (inst, inst, np.arange(inst.n_pairs), configs, placed, start, deque(), plan)
+        _sharpened(*on_every_pair, unchosen, 100.0, early, tier)
+    module = optimizer.knapsack_proof
+    assert until_given == pytest.approx(
+        [100 * module.SHARPEN_SHARE, 100 * module.TIERED_SHARPEN_SHARE, 100 * module.EARLY_SHARPEN_SHARE]
+    )
