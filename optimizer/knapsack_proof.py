@@ -502,11 +502,10 @@ def _sharpened(
 
     seeds = [pairs[chosen] for pairs, chosen in recent]
     seeds.append(np.flatnonzero(plan))
-    share, iterations = (
-        (EARLY_SHARPEN_SHARE, EARLY_SHARPEN_ITERATIONS)
-        if early
-        else (SHARPEN_SHARE if tier is None else TIERED_SHARPEN_SHARE, MAX_ITERATIONS)
-    )
+    if early:
+        share, iterations = EARLY_SHARPEN_SHARE, EARLY_SHARPEN_ITERATIONS
+    else:
+        share, iterations = (SHARPEN_SHARE if tier is None else TIERED_SHARPEN_SHARE), MAX_ITERATIONS
     until = perf_counter() + share * (deadline - perf_counter())
     grow_above = None
     if inst.n_pairs > GROW_MIN_PAIRS:  # boxes as a trust region; on tiered weights, while a tier is open

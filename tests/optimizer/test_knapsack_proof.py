@@ -310,8 +310,7 @@ def test_from_the_lightest_plan_it_finds_and_proves_the_heaviest(
     pairs chosen lately and the best plan's only (``PLAN_PAIRS_PER_STUDENT`` 0)."""
     tier: int | None = None
     if tiered:
-        _, tiered_inst, tier = _drawn_tier(table, data)
-        inst = tiered_inst.subset(_usable(tiered_inst))
+        inst, _, tier = _tiered(table, data)
     else:
         inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
