@@ -41,6 +41,7 @@ from placement_service import (
 )
 from placement_service.access import students_in_view
 from placement_service.brief_pdf import brief_pdf_bytes
+from placement_service.plan_status import bound_da
 from placement_service.planning import OBJECTIVE_LABELS
 from placement_service.use_cases import record_opening
 
@@ -113,6 +114,9 @@ def render() -> None:
                 label=f"Planen er løst på {number(plan.result.solve_seconds, 2)} s ({proven})",
                 state="complete",
             )
+    bound = bound_da(plan.result.summary())
+    if bound is not None:
+        st.info(bound, icon=":material/timer:")
     own = _own_students(opened, actor)
     _figures(plan, decided, own)
     rows = _plan_rows(opened, plan, decided, own)

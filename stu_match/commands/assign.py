@@ -21,6 +21,7 @@ from placement_service import (
     read_plan_file,
     solve_params,
 )
+from placement_service.plan_status import bound_da
 from placement_service.planning import OBJECTIVE_LABELS
 from stu_match.cli import EXIT_BAD_INPUT, non_negative_float
 from stu_match.commands._scoring_options import add_scoring_options, context_from_args
@@ -142,32 +143,27 @@ def _write_plan(plan: Plan, out: Path) -> Path | None:
 def _print_text(report: dict[str, Any], out: Path | None) -> None:
     status = "Bedste plan (bevist optimal)" if report["status"] == "OPTIMAL" else "Bedste plan fundet i tide"
     print(
-        f"{status}: {report['placed']} af {report['students']} elever placeret, "
-        f"{report['in_interest']} inden for deres egne interesser; samlet score "
+        f"{status}: {number(report['placed'])} af {number(report['students'])} elever placeret, "
+        f"{number(report['in_interest'])} inden for deres egne interesser; samlet score "
         f"{number(report['objective_score'], 2)} (mål: {OBJECTIVE_LABELS.get(report['objective'], report['objective']).lower()}, "
         f"{number(report['solve_seconds'], 2)} s)"
     )
-    if report["status"] != "OPTIMAL":
-        print(
-            f"  Tidsgrænsen blev nået: højst {report['placed_bound']} kan placeres"
-            + (
-                f", samlet score højst {number(report['score_bound'], 2)}"
-                if report["score_bound"] is not None
-                else ""
-            )
-            + f" (afstand til grænsen {number(100 * report['gap'], 2)} %)"
-        )
+    bound = bound_da(report)
+    if bound is not None:
+        print(f"  {bound}")
     if "moves" in report:
-        print(f"  Flytninger fra den godkendte plan: {len(report['moves'])} (beholdt {report['kept']})")
+        print(
+            f"  Flytninger fra den godkendte plan: {number(len(report['moves']))} (beholdt {number(report['kept'])})"
+        )
         for move in report["moves"]:
             print(f"    {move['student_id']}: {move['from']} -> {move['to'] or 'uden plads'}")
         if report["departed"]:
             print(f"  Ikke længere i data: {', '.join(report['departed'])}")
-    print(f"  Uden plads: {len(report['unplaced'])}")
+    print(f"  Uden plads: {number(len(report['unplaced']))}")
     for item in report["unplaced"][:20]:
         first = item["reasons"][0] if item["reasons"] else ""
         print(f"    {item['student_id']}: {first}")
     if len(report["unplaced"]) > 20:
-        print(f"    ... og {len(report['unplaced']) - 20} mere (se --json eller --out)")
+        print(f"    ... og {number(len(report['unplaced']) - 20)} mere (se --json eller --out)")
     if out:
         print(f"Planen er skrevet til {out}")

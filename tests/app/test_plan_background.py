@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from app_streamlit import state
-from placement_service import InputError
+from optimizer.problem import SolveParams
+from placement_service import InputError, planning, solve_params
+from placement_service.plan_status import CUT_SHORT
 from tests.app.conftest import held_back
 from tests.app.test_pages import open_page
 
@@ -114,3 +117,22 @@ def test_a_solve_that_fails_is_said_in_danish_and_tried_again_on_request(
     assert not app.exception, app.exception
     assert not app.error
     assert app.metric  # the plan, solved again
+
+
+def test_a_plan_cut_short_by_the_time_limit_says_how_far_from_best_it_may_be(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def at_once(objective: str, time_limit: float) -> SolveParams:
+        return solve_params(objective, 0.0)
+
+    monkeypatch.setattr(planning, "solve_params", at_once)
+    app = open_page("plan", "Mette")
+    _join_plan_threads()
+    app.run()
+    assert not app.exception, app.exception
+    assert app.status[0].label.endswith("(tidsgrænsen nået)")
+    (bound,) = [box.value for box in app.info if box.value.startswith(CUT_SHORT)]
+    assert re.fullmatch(
+        rf"{re.escape(CUT_SHORT)} Ingen plan .+ \(planen (har|placerer) [\d.]+\), en afstand på \d+,\d\d %\.",
+        bound,
+    )
