@@ -568,16 +568,6 @@ def _buckets_by_table(weight: np.ndarray, edges: np.ndarray, shift: int, out: np
     in_chunks(weight.shape[0], look_up)
 
 
-def best_pairs_per_student(student: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """Mask of each student's ``k`` highest-weight pairs (ties by position); there is at least one pair."""
-    if k == 1 and bool((np.diff(student) >= 0).all()):  # pairs grouped by student: no sort needed
-        starts = np.flatnonzero(np.concatenate([[True], np.diff(student) != 0]))
-        best = np.maximum.reduceat(weight, starts)
-        counts = np.diff(np.concatenate([starts, [student.shape[0]]]))
-        return weight >= np.repeat(best, counts)
-    return rank_per_student(student, weight) < k
-
-
 def rank_per_student(student: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Each pair's rank among its student's pairs: 0 for the highest weight (ties by position)."""
     order = np.lexsort((-weight, student))
