@@ -75,8 +75,8 @@ def capture(companies: int, seed: int, time_limit: float) -> list[Path]:
             )
         return found, price, profit
 
-    def best_within_captured(inst, configs, pairs, heavier, placed, deadline, proving=False):  # type: ignore[no-untyped-def]
-        solved = best_within(inst, configs, pairs, heavier, placed, deadline, proving)
+    def best_within_captured(inst, configs, pairs, heavier, placed, deadline, proving=False, tier=None):  # type: ignore[no-untyped-def]
+        solved = best_within(inst, configs, pairs, heavier, placed, deadline, proving, tier)
         key = inst.student[pairs].astype(np.int64) * inst.n_companies + inst.company[pairs]
         order = np.argsort(last_priced["key"])
         at = order[np.searchsorted(last_priced["key"], key, sorter=order)]
