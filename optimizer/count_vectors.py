@@ -146,11 +146,12 @@ def heaviest_mix(
     vectors: np.ndarray | None = None,
     proving: bool = False,
     exactly: tuple[np.ndarray, int] | None = None,
+    enough: float = 0.0,
 ) -> tuple[np.ndarray | None, int] | None:
     """The plan on ``pairs`` of largest total ``weight`` (whole, per pair of ``inst``), every ``must``
     student placed and, unless ``placed`` is None, exactly that many; each company taking one of its
     ``vectors`` unless None, and with ``exactly`` as many pairs of a mask as it says (``mix_rows``);
-    ``proving`` as in ``highs.maximise_milp``.
+    ``proving`` and ``enough`` as in ``highs.maximise_milp``.
 
     The pairs are whole; with ``proving`` the vectors too (each company takes one whole vector, as
     every plan does): the knapsack proof's last MILP then took 5.3-5.9 s instead of 7.2-8.5 s on
@@ -180,6 +181,7 @@ def heaviest_mix(
         whole_columns(model, proving),
         time_left,
         proving,
+        enough,
     )
     if solved.infeasible:  # no plan on these pairs does all that
         return None, -1

@@ -149,9 +149,13 @@ def maximise_milp(
     integer: np.ndarray,
     time_limit: float,
     proving: bool = False,
+    enough: float = 0.0,
 ) -> MilpSolved:
     """``max objective . x`` with ``lower <= matrix x <= upper`` and every ``x`` in ``[0, 1]``, whole
     where ``integer``: HiGHS (``highspy``) with no relative gap, within ``time_limit`` seconds.
+
+    ``enough``: HiGHS may stop once its plan lies within this much of its bound (its absolute gap);
+    0, the default, asks for the optimum.
 
     ``proving``: the MILP is there for its bound more than its plan (the knapsack proof's last MILP,
     which a plan at most a few weight units lighter than the optimum precedes), and HiGHS runs without
@@ -171,6 +175,8 @@ def maximise_milp(
     integer = np.asarray(integer, dtype=bool)
     highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", 0.0)
+    if enough > 0:
+        highs.setOptionValue("mip_abs_gap", float(enough))
     highs.setOptionValue("time_limit", max(float(time_limit), 0.0))
     for name, value in (PROVING_OPTIONS if proving else {}).items():
         highs.setOptionValue(name, value)

@@ -175,6 +175,14 @@ CORE_FIRST_SHARE = 1 / 8
 than this share of the gap, then twice as much, and so on (``_heaviest_on_core``): the rounds' plan is
 often ten times further from the bound than the optimum (1,700 x 900 seed 8: 12,638 against 964), and
 the MILP on the fewer pairs and count vectors such plans can use takes 1.4 s instead of 5 s there."""
+CORE_ENOUGH_SHARE = 1 / 8
+"""The MILPs on the pairs chosen lately look for a heavy plan, not a proof: each may stop once its plan
+lies within this share of the gap it looks in (``CORE_FIRST_SHARE`` of the whole, or twice that, ...)
+of its own bound. On 1,700 x 900 seed 11 (``count-then-score``) HiGHS had the plan after its root's
+cuts at 4.7 s, 97 weight units below its bound (the gap looked in: 1,634), and took until 9.4 s to prove
+it the heaviest on those pairs; the solve took 16.5 s instead of 21.2, the same plan. The plan found
+is at most this share of the gap lighter than the heaviest on those pairs, so the last MILP's gap
+widens by at most that much (docs/optimizer-measurements.md, *fortieth session*)."""
 CORE_ALONE_SHARE = 0.5
 """Where more pairs than ``MAX_PROOF_PAIRS`` are open, no last MILP can follow the one on the pairs
 chosen lately: only a heavier plan from it can narrow the gap enough, so it may use this share of the
@@ -431,7 +439,9 @@ def _heaviest_on_core(
     falling short of it by less than ``CORE_FIRST_SHARE`` of the gap come first: they keep to
     ``terms.below`` that smaller gap, a smaller MILP. If the heaviest of them falls short by less than that, it is the
     heaviest on ``core``: a heavier plan would fall short by less still, and so be among them.
-    Otherwise the share doubles, up to the whole gap.
+    Otherwise the share doubles, up to the whole gap. Each MILP may first stop once its plan lies
+    within ``CORE_ENOUGH_SHARE`` of that share of its bound (the plan is what it is there for); where
+    that plan leaves more pairs open than the last MILP takes, the MILP runs again to the heaviest.
     """
     gap = bound - weight
     heaviest: np.ndarray | None = None
@@ -441,19 +451,24 @@ def _heaviest_on_core(
         heavier = terms.below(within)
         usable = np.zeros(inst.n_pairs, dtype=bool)
         usable[alive[heavier.pairs]] = True
-        solved = _best_within(inst, configs, core[usable[core]], heavier, placed, deadline, False, tier)
-        if solved is None:  # out of time
-            return heaviest
-        chosen = solved[0]
-        if chosen is not None:
-            heaviest = chosen
-            shortfall = bound - int(inst.weight[chosen].sum())
-            heavier_than_best = shortfall < gap
-            if shortfall < within or (
-                heavier_than_best and np.count_nonzero(terms.pair < shortfall) <= MAX_PROOF_PAIRS
-            ):
+        shortfall = gap
+        # A plan close to the heaviest first; the heaviest itself only where that plan leaves the last
+        # MILP out (then this plan is the solve's).
+        for enough in dict.fromkeys((int(CORE_ENOUGH_SHARE * within), 0)):
+            solved = _best_within(
+                inst, configs, core[usable[core]], heavier, placed, deadline, False, tier, enough
+            )
+            if solved is None:  # out of time
                 return heaviest
-        if within >= gap:
+            chosen = solved[0]
+            if chosen is None:
+                break
+            if heaviest is None or int(inst.weight[chosen].sum()) > int(inst.weight[heaviest].sum()):
+                heaviest = chosen
+            shortfall = bound - int(inst.weight[heaviest].sum())
+            if shortfall < gap and np.count_nonzero(terms.pair < shortfall) <= MAX_PROOF_PAIRS:
+                return heaviest  # heavier than the best: the last MILP takes it from there
+        if shortfall < within or within >= gap:
             return heaviest
         share *= 2
 
@@ -592,12 +607,14 @@ def _best_within(
     deadline: float,
     proving: bool = False,
     tier: tuple[int, int] | None = None,
+    enough: int = 0,
 ) -> tuple[np.ndarray | None, int] | None:
     """The heaviest plan on ``pairs`` placing exactly ``placed`` that keeps to ``heavier`` (its
     ``must`` students placed, each company taking one of its ``vectors``): ``count_vectors.heaviest_mix``
     (1,700 x 900 seed 3, 11,808 pairs: 3.5 s where the capacity and mentor rows took 11; ruling out
     the count vectors no heavier plan can take halves the last MILP on 900 seeds 5 and 8). ``proving``:
-    the last MILP, there for its bound (``highs.maximise_milp``).
+    the last MILP, there for its bound; ``enough``: a plan within this much of the heaviest will do
+    (both as in ``highs.maximise_milp``).
 
     ``tier``: ``(base, count)`` from ``_one_tier``: every plan heavier than the best has ``count``
     pairs in the tier ``base`` (interests first). The MILP then keeps to exactly that many and
@@ -607,7 +624,16 @@ def _best_within(
     fewer, which it leaves out, are lighter than the best."""
     if tier is None:
         return heaviest_mix(
-            inst, configs, pairs, inst.weight, heavier.must, placed, deadline, heavier.vectors, proving
+            inst,
+            configs,
+            pairs,
+            inst.weight,
+            heavier.must,
+            placed,
+            deadline,
+            heavier.vectors,
+            proving,
+            enough=enough,
         )
     base, count = tier
     in_tier = inst.weight >= base
@@ -622,6 +648,7 @@ def _best_within(
         heavier.vectors,
         proving,
         (in_tier, count),
+        enough,
     )
     if solved is None or solved[1] < 0:  # out of time, or no plan with that many in the tier
         return solved

@@ -89,6 +89,28 @@ def test_the_bound_is_never_below_a_feasible_vector(milp: tuple, proving: bool) 
         assert solved.bound is not None and objective @ solved.x <= solved.bound + 1e-6
 
 
+@settings(max_examples=100, deadline=None)
+@given(small_milps(), st.integers(0, 6))
+def test_a_milp_allowed_to_stop_early_stops_within_that_much_of_the_optimum(milp: tuple, enough: int) -> None:
+    """With ``enough``: the plan returned is no more than that below the best 0-1 vector, and the
+    bound still lies above every one of them."""
+    objective, matrix, lower, upper, _ = milp
+    whole = np.ones(objective.size, dtype=bool)
+    feasible = [
+        objective @ np.array(bits)
+        for bits in itertools.product((0.0, 1.0), repeat=objective.size)
+        if ((rows := matrix @ np.array(bits)) >= lower).all() and (rows <= upper).all()
+    ]
+    solved = maximise_milp(objective, sp.csr_matrix(matrix), lower, upper, whole, 10, enough=enough)
+    if not feasible:
+        assert solved.infeasible
+        return
+    assert solved.x is not None and solved.bound is not None
+    assert (
+        max(feasible) - enough - 1e-6 <= objective @ solved.x <= max(feasible) + 1e-6 <= solved.bound + 2e-6
+    )
+
+
 def test_the_network_scipys_highs_got_wrong() -> None:
     """Most placed, then heaviest, on the network where SciPy 1.17.1's HiGHS with presolve returned
     a plan 113 weight units below the optimum as optimal: the same optimum as the reference."""

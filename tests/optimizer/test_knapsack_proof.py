@@ -21,6 +21,7 @@ from scipy.sparse import csr_matrix
 
 import optimizer.knapsack_proof
 from optimizer.company_knapsacks import (
+    Configurations,
     best_placement_price,
     company_best,
     configurations,
@@ -32,6 +33,7 @@ from optimizer.exact import _usable
 from optimizer.instance import Instance
 from optimizer.knapsack_proof import (
     HeavierPlans,
+    Shortfalls,
     _best_within,
     _heaviest_on_core,
     _one_tier,
@@ -432,11 +434,12 @@ def test_every_heavier_plan_keeps_to_the_open_pairs_and_places_the_students_it_m
 def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_share_of_the_gap(
     table, data
 ) -> None:  # type: ignore[no-untyped-def]
-    """For any prices, best plan so far, pairs chosen lately and first share of the gap: where more pairs
-    stay open than a last MILP takes, searching the plans that fall short by less than a share of the
-    gap first, then twice as much, ends at the weight of the heaviest plan on those pairs, as one MILP
-    at the whole gap, wherever that is heavier than the best; otherwise at a plan heavier than the best
-    and no heavier than that."""
+    """For any prices, best plan so far, pairs chosen lately, first share of the gap and share of it a
+    MILP may first stop within: where more pairs stay open than a last MILP takes, searching the plans
+    that fall short by less than a share of the gap first, then twice as much, ends at the weight of the
+    heaviest plan on those pairs, as one MILP at the whole gap, wherever that is heavier than the best;
+    otherwise at a plan no heavier than that, and either heavier than the best or no lighter than the
+    heaviest less the share a MILP may stop within."""
     inst = _usable_instance(table)
     assume(inst.n_pairs > 0)
     configs = configurations(inst)
@@ -457,6 +460,7 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
         np.array(data.draw(st.lists(st.booleans(), min_size=inst.n_pairs, max_size=inst.n_pairs)))
     )
     share = data.draw(st.sampled_from([1 / 64, 1 / 8, 1 / 2, 1.0]))
+    enough_share = data.draw(st.sampled_from([0.0, 1 / 8, 1.0]))
     last_milp_follows = data.draw(st.booleans())
     whole = _best_within(
         inst,
@@ -470,6 +474,7 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
     expected = None if whole[0] is None else int(inst.weight[whole[0]].sum())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", share)
+        patch.setattr(optimizer.knapsack_proof, "CORE_ENOUGH_SHARE", enough_share)
         patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", inst.n_pairs if last_milp_follows else -1)
         chosen = _heaviest_on_core(
             inst,
@@ -486,10 +491,23 @@ def test_the_milp_on_the_pairs_chosen_lately_finds_the_same_plan_weight_from_a_s
         assert chosen is None or int(inst.weight[chosen].sum()) <= weight
         return
     assert chosen is not None and inst.is_feasible(chosen) and int(chosen.sum()) == placed
+    found = int(inst.weight[chosen].sum())
+    lightest_allowed = expected - int(enough_share * (bound - weight))
     if last_milp_follows:
-        assert weight < int(inst.weight[chosen].sum()) <= expected
+        assert found <= expected and (found > weight or found >= lightest_allowed)
     else:
-        assert int(inst.weight[chosen].sum()) == expected
+        assert found == expected
+
+
+def _two_students_one_company() -> tuple[Instance, Configurations, Shortfalls]:
+    """Two students (weights 5,000 and 5,020) at one company with two places, and their shortfall
+    terms at no prices."""
+    inst = _usable_instance(make_table(2, 1, [0, 1], [0, 0], [50.0, 50.2], [1, 1], [2], [2]))
+    configs = configurations(inst)
+    assert configs is not None
+    price = np.zeros(2, dtype=np.int64)
+    found = company_best(inst, configs, inst.weight.copy(), price)
+    return inst, configs, shortfalls(inst, configs, found, inst.weight.copy(), price)
 
 
 def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_short_by_less() -> None:
@@ -497,12 +515,7 @@ def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_sho
     may still use a pair or vector costing 20 or more: look again at 40, where its plan falls 10
     short, less than 40: that is the heaviest, and the search ends there. So where more pairs stay
     open at a gap of 30 than the last MILP takes; where fewer do, the first plan ends the search."""
-    table = make_table(2, 1, [0, 1], [0, 0], [50.0, 50.2], [1, 1], [2], [2])
-    inst = _usable_instance(table)
-    configs = configurations(inst)
-    assert configs is not None
-    price = np.zeros(2, dtype=np.int64)
-    found = company_best(inst, configs, inst.weight.copy(), price)
+    inst, configs, terms = _two_students_one_company()
     lighter, heavier = np.array([True, False]), np.array([False, True])  # weights 5,000 and 5,020
     looked_at: list[int] = []
 
@@ -510,13 +523,13 @@ def test_a_plan_found_at_a_share_of_the_gap_ends_the_search_only_if_it_falls_sho
         looked_at.append(len(looked_at))
         return (lighter if len(looked_at) == 1 else heavier), 5_030
 
-    terms = shortfalls(inst, configs, found, inst.weight.copy(), price)
     assert np.count_nonzero(terms.pair < 30) == 2  # both pairs stay open at a gap of 30
     for last_milp_takes, looks, plan in ((1, 2, heavier), (2, 1, lighter)):
         looked_at.clear()
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
             patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", 1 / 8)
+            patch.setattr(optimizer.knapsack_proof, "CORE_ENOUGH_SHARE", 0)  # each MILP to its optimum
             patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", last_milp_takes)
             chosen = _heaviest_on_core(
                 inst, configs, terms, np.arange(2), 5_030, 4_870, np.arange(2), 1, math.inf
@@ -631,3 +644,29 @@ def test_the_set_master_may_take_half_the_time_left_on_tiered_weights(monkeypatc
     assert until_given == pytest.approx(
         [100 * module.SHARPEN_SHARE, 100 * module.TIERED_SHARPEN_SHARE, 100 * module.EARLY_SHARPEN_SHARE]
     )
+
+
+def test_a_plan_close_to_the_heaviest_is_taken_where_the_last_milp_follows_else_the_heaviest() -> None:
+    """Gap 160, first share 1/8 (20), so a MILP may first stop within 2 of its bound. Its plan falls 30
+    short: where the last MILP takes the pairs then open, that plan ends the search at once; where it
+    does not, the MILP runs again to its optimum, 10 short, which is the heaviest (10 < 20)."""
+    inst, configs, terms = _two_students_one_company()
+    close, heaviest = np.array([True, False]), np.array([False, True])  # weights 5,000 and 5,020
+    asked: list[int] = []
+
+    def best_within(inst, configs, pairs, kept_to, placed, deadline, proving, tier, enough):  # type: ignore[no-untyped-def]
+        asked.append(enough)
+        return (close if enough else heaviest), 5_030
+
+    for last_milp_takes, enoughs, plan in ((2, [2], close), (-1, [2, 0], heaviest)):
+        asked.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
+            patch.setattr(optimizer.knapsack_proof, "CORE_FIRST_SHARE", 1 / 8)
+            patch.setattr(optimizer.knapsack_proof, "CORE_ENOUGH_SHARE", 1 / 8)
+            patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", last_milp_takes)
+            chosen = _heaviest_on_core(
+                inst, configs, terms, np.arange(2), 5_030, 4_870, np.arange(2), 1, math.inf
+            )
+        assert chosen is not None and chosen.tolist() == plan.tolist()
+        assert asked == enoughs
