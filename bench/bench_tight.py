@@ -12,6 +12,11 @@ or the "sizes" section, networks across the range issue 16 names (500 to 5,000 c
     .venv/bin/python bench/bench_tight.py --section sizes --tighten --companies 2000 3000 5000 \
         --seeds 1 2 3 4 5 --no-cpsat
 
+or the "held-out" section, seeds no constant of the optimizer was tuned on (it keeps its rows apart)::
+
+    .venv/bin/python bench/bench_tight.py --section held-out --seeds 11 12 13 14 15 --no-cpsat \
+        --time-limit 45 --highs-limit 60 --json bench/.out/tight/held_out.jsonl
+
 Each network is ``features.synthetic.generate(1700, companies, seed)`` scored with the
 defaults (``matching.pairs.pair_table``), exactly as ``stu-match assign`` sees it; with
 so few companies, places and mentor hours are short and mentor limits bind at about a
@@ -149,6 +154,7 @@ def measure(
 TITLES = {
     "tight": "## Tight networks (1,700 students, 700 to 1,100 companies)",
     "sizes": "## From 500 to 5,000 companies (1,700 students, plain and tightened networks)",
+    "held-out": "## Tight networks on held-out seeds (1,700 students, 700 to 1,100 companies, seeds 11-15)",
 }
 
 
