@@ -445,6 +445,7 @@ def _heaviest_on_core(
     """
     gap = bound - weight
     heaviest: np.ndarray | None = None
+    heaviest_weight = weight
     share = CORE_FIRST_SHARE
     while True:
         within = min(max(int(share * gap), 1), gap)
@@ -463,9 +464,10 @@ def _heaviest_on_core(
             chosen = solved[0]
             if chosen is None:
                 break
-            if heaviest is None or int(inst.weight[chosen].sum()) > int(inst.weight[heaviest].sum()):
-                heaviest = chosen
-            shortfall = bound - int(inst.weight[heaviest].sum())
+            chosen_weight = int(inst.weight[chosen].sum())
+            if heaviest is None or chosen_weight > heaviest_weight:
+                heaviest, heaviest_weight = chosen, chosen_weight
+            shortfall = bound - heaviest_weight
             if shortfall < gap and np.count_nonzero(terms.pair < shortfall) <= MAX_PROOF_PAIRS:
                 return heaviest  # heavier than the best: the last MILP takes it from there
         if shortfall < within or within >= gap:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from features.danish import number
+from features.danish import number, percent
 
 CUT_SHORT = "Tidsgrænsen blev nået, før planen var bevist bedst mulig."
 
@@ -23,7 +23,7 @@ def bound_da(summary: Mapping[str, Any]) -> str | None:
     """The proven bound of a plan cut short, as a Danish sentence; None for a proven plan."""
     if summary["status"] == "OPTIMAL":
         return None
-    gap = f"en afstand på {number(100 * summary['gap'], 2)} %"
+    gap = f"en afstand på {percent(summary['gap'], 1, 2)}"
     placed, placed_bound = summary["placed"], summary["placed_bound"]
     if placed_bound > placed:
         return (
