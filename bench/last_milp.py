@@ -34,6 +34,7 @@ cut pool). A tool for the next step of issue 16, not part of ``python -m bench``
 from __future__ import annotations
 
 import argparse
+import inspect
 import itertools
 import pickle
 import sys
@@ -75,24 +76,31 @@ def capture(companies: int, seed: int, time_limit: float) -> list[Path]:
             )
         return found, price, profit
 
-    def best_within_captured(inst, configs, pairs, heavier, placed, deadline, proving=False, tier=None):  # type: ignore[no-untyped-def]
-        solved = best_within(inst, configs, pairs, heavier, placed, deadline, proving, tier)
+    # The arguments by name, whatever else ``_best_within`` takes: a wrapper naming them all broke
+    # twice when it gained one (``tier``, then ``enough``).
+    signature = inspect.signature(best_within)
+
+    def best_within_captured(*args, **kwargs):  # type: ignore[no-untyped-def]
+        solved = best_within(*args, **kwargs)
+        given = signature.bind(*args, **kwargs)
+        given.apply_defaults()
+        inst, pairs, heavier = given.arguments["inst"], given.arguments["pairs"], given.arguments["heavier"]
         key = inst.student[pairs].astype(np.int64) * inst.n_companies + inst.company[pairs]
         order = np.argsort(last_priced["key"])
         at = order[np.searchsorted(last_priced["key"], key, sorter=order)]
         chosen = None if solved is None else solved[0]
         record = {
             "inst": inst,
-            "configs": configs,
+            "configs": given.arguments["configs"],
             "pairs": pairs,
             "must": heavier.must,
             "vectors": heavier.vectors,
-            "placed": placed,
+            "placed": given.arguments["placed"],
             "profit": last_priced["profit"][at],
             "best": last_priced["best"],
             "bound": last_priced["bound"],
             "result_weight": None if chosen is None else int(inst.weight[chosen].sum()),
-            "proving": proving,
+            "proving": given.arguments["proving"],
         }
         path = OUT / f"{companies}s{seed}.{len(written) + 1}.pkl"
         OUT.mkdir(parents=True, exist_ok=True)
