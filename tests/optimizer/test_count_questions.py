@@ -1,0 +1,75 @@
+"""The exact solver asked only about the count: ``count_only``, ``enough_placed`` and a plan to ``start`` from.
+
+Fairness's bisection asks "can the maximum number still be placed on the pairs scoring at least
+this?" a dozen times, and once "how many at most?". Both are answered once the count is settled
+(docs/optimizer.md, steps 1-2b); a solver that goes on to prove the weight spends the time limit on a
+question nobody asked (1,700 x 900 seed 1: a probe answered at 0.8 s ran to the limit).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import optimizer.exact
+from matching.pair_table import PairTable
+from optimizer import PlacementProblem
+from optimizer.exact import solve_exact
+from optimizer.plan_value import value_of
+from tests.optimizer.test_tight_properties import tight_tables
+from tests.optimizer.util import reference
+
+QUESTIONS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _free(table: PairTable):  # type: ignore[no-untyped-def]
+    inst, _ = PlacementProblem.build(table).free_instance()
+    return inst
+
+
+@QUESTIONS
+@given(table=tight_tables(max_students=10, max_companies=4))
+def test_count_only_settles_the_count_and_proves_no_weight(table: PairTable) -> None:
+    inst = _free(table)
+    answer = solve_exact(inst, count_only=True)
+    best = reference(table)
+    assert inst.is_feasible(answer.chosen)
+    assert answer.value.placed == best.placed == answer.bound.placed
+    assert answer.bound >= value_of(inst, best.chosen)  # a bound on every plan, the optimum's too
+    # Nothing after the count ran: no Lagrangian round, no CP-SAT model, no knapsack.
+    assert answer.stats["lagrange_rounds"] == 0 and answer.stats["cpsat_models"] == 0
+    assert "knapsack_rounds" not in answer.stats
+
+
+@QUESTIONS
+@given(table=tight_tables(max_students=10, max_companies=4), more=st.integers(-2, 2))
+def test_enough_placed_is_answered_once_the_count_is_settled(table: PairTable, more: int) -> None:
+    inst = _free(table)
+    best = reference(table)
+    enough = max(best.placed + more, 1)
+    answer = solve_exact(inst, enough_placed=enough)
+    assert inst.is_feasible(answer.chosen)
+    if enough <= best.placed:
+        assert answer.value.placed >= enough
+    else:
+        assert answer.bound.placed < enough  # proven impossible
+    assert answer.stats["lagrange_rounds"] == 0 and answer.stats["cpsat_models"] == 0
+
+
+def test_a_plan_to_start_from_is_kept_where_restrict_and_reflow_finds_worse(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With restrict-and-reflow made to find nothing, the count is settled at once from ``start``."""
+    from tests.optimizer.util import random_table
+
+    table = random_table(np.random.default_rng(5), 40, 12, density=0.35)
+    inst = _free(table)
+    full = solve_exact(inst)
+    monkeypatch.setattr(
+        optimizer.exact, "restrict_and_reflow", lambda inst, *args: np.zeros(inst.n_pairs, dtype=bool)
+    )
+    started = solve_exact(inst, count_only=True, start=full.chosen)
+    assert started.value.placed == full.value.placed
+    assert started.value >= full.value  # the start itself, or better
+    assert "count_search_rounds" not in started.stats  # nothing left to search for
+    unstarted = solve_exact(inst, count_only=True)  # the count's own steps still find the count
+    assert unstarted.value.placed == full.value.placed
