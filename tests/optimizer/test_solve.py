@@ -182,6 +182,28 @@ def test_fairness_gives_up_total_score_for_the_lowest_score() -> None:
     assert fair.placed == by_score.placed == 2
 
 
+def test_fairness_asks_once_where_the_worst_off_student_has_one_company(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Student 0 can go to company 0 only, at 10 points: no plan placing both raises the lowest score,
+    and the first probe (the least threshold above 10) shows it; no bisection follows."""
+    import optimizer.solve
+
+    table = make_table(2, 2, [0, 1, 1], [0, 0, 1], [10.0, 50.0, 60.0], [0] * 3, [1, 1], [0, 0])
+    real, asked = optimizer.solve._at_least, []
+
+    def counting(inst, threshold, target, time_limit, start=None):  # type: ignore[no-untyped-def]
+        asked.append((threshold, target))
+        return real(inst, threshold, target, time_limit, start)
+
+    monkeypatch.setattr(optimizer.solve, "_at_least", counting)
+    fair = solve_placement(PlacementProblem.build(table), SolveParams(objective="fairness"))
+    assert fair.status == "OPTIMAL" and fair.placed == 2 and fair.min_score == pytest.approx(10.0)
+    assert fair.objective_score == pytest.approx(70.0)  # then the highest total: 10 + 60
+    probes = [threshold for threshold, target in asked if target is not None]
+    assert probes == [5000]  # 50 points, the least score above 10: one question
+
+
 @settings(max_examples=60, deadline=None)
 @given(table=pair_tables(max_students=8, max_companies=5))
 def test_flow_duals_certify_the_transportation_optimum(table) -> None:
