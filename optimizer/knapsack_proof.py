@@ -470,6 +470,8 @@ def _heaviest_on_core(
             shortfall = bound - heaviest_weight
             if shortfall < gap and np.count_nonzero(terms.pair < shortfall) <= MAX_PROOF_PAIRS:
                 return heaviest  # heavier than the best: the last MILP takes it from there
+            if chosen_weight >= solved[1]:
+                break  # already proven the heaviest on these pairs: the same MILP again adds nothing
         if shortfall < within or within >= gap:
             return heaviest
         share *= 2
