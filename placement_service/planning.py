@@ -71,6 +71,14 @@ OBJECTIVE_LABELS: dict[str, str] = {
 }
 """The objectives as a consultant reads them (app and command line)."""
 
+TRADE_OFF_DA: dict[str, str] = {
+    "count-interest-score": "får færre en plads eller færre en plads inden for deres interesser",
+    "count-then-score": "får færre en plads, eller den samlede score bliver ikke højere",
+    "fairness": "får færre en plads, eller den laveste score bliver ikke højere",
+}
+"""What moving a student to a place within their interests would cost, by objective: the reason a placement
+lies outside them where such places exist (``Plan.outside_interests``)."""
+
 
 def prepare_scoring(
     network: Network,
@@ -227,7 +235,7 @@ class Plan:
                     f"Der er {danish.count(options.size, 'passende virksomhed', 'passende virksomheder')} "
                     f"inden for elevens interesser ({taken}"
                     f"{' …' if options.size > 5 else ''}), men pladserne eller mentortimerne bruges af andre elever: "
-                    "flyttes eleven dertil, får færre en plads eller færre en plads inden for deres interesser."
+                    f"flyttes eleven dertil, {TRADE_OFF_DA[result.objective]}."
                 )
                 continue
             reasons[a.student_id] = _no_interest_reason(context, i)

@@ -387,7 +387,7 @@ def _outside_interests(plan: Plan, own: set[str] | None) -> None:
     if not reasons:
         st.success("Alle placerede elever har en plads inden for deres egne interesser.")
         return
-    st.caption("Planen placerer først flest muligt og derefter flest muligt inden for deres egne interesser.")
+    st.caption(f"Planens mål: {OBJECTIVE_LABELS[plan.result.objective].lower()}.")
     wrapped_table(
         pd.DataFrame(
             [{"Elev": s, "Hvorfor ikke inden for interesserne": text} for s, text in reasons.items()]

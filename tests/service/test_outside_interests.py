@@ -9,9 +9,10 @@ import pytest
 
 from features.network import Network
 from placement_service import plan_cohort, prepare_scoring
+from placement_service.planning import TRADE_OFF_DA
 
 
-@pytest.mark.parametrize("objective", ["count-then-score", "count-interest-score"])
+@pytest.mark.parametrize("objective", ["count-then-score", "count-interest-score", "fairness"])
 def test_each_reason_counts_and_names_the_students_own_usable_options_within_interests(
     builtin_network: Network, objective: str
 ) -> None:
@@ -34,4 +35,6 @@ def test_each_reason_counts_and_names_the_students_own_usable_options_within_int
         companies = sorted({str(pairs.company_ids[pairs.company[k]]) for k in options[:5]})
         assert re.search(rf"\b{options.size} passende virksomhed", text), text
         assert f"({', '.join(companies)}{' …' if options.size > 5 else ''})" in text
+        # What the move would cost is what this objective ranks by, not another's.
+        assert text.endswith(f"flyttes eleven dertil, {TRADE_OFF_DA[objective]}."), text
     assert listed, "some student outside their interests should have options within them taken by others"
