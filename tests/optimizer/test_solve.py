@@ -8,10 +8,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from features.errors import InputError
+from matching.pair_table import PairTable
 from optimizer import PlacementProblem, SolveParams, solve_placement
 from optimizer.exact import solve_exact
 from optimizer.flow import solve_transport, transport_duals
 from optimizer.instance import Instance
+from optimizer.result import PlacementResult
 from tests.optimizer.util import (
     assert_feasible,
     integer_weight,
@@ -182,14 +184,10 @@ def test_fairness_gives_up_total_score_for_the_lowest_score() -> None:
     assert fair.placed == by_score.placed == 2
 
 
-def test_fairness_asks_once_where_the_worst_off_student_has_one_company(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Student 0 can go to company 0 only, at 10 points: no plan placing both raises the lowest score,
-    and the first probe (the least threshold above 10) shows it; no bisection follows."""
+def _fairness_probes(monkeypatch: pytest.MonkeyPatch, table: PairTable) -> tuple[PlacementResult, list[int]]:
+    """The fairness plan of ``table`` and the thresholds its bisection asked about, in order."""
     import optimizer.solve
 
-    table = make_table(2, 2, [0, 1, 1], [0, 0, 1], [10.0, 50.0, 60.0], [0] * 3, [1, 1], [0, 0])
     real, asked = optimizer.solve._at_least, []
 
     def counting(inst, threshold, target, time_limit, start=None):  # type: ignore[no-untyped-def]
@@ -198,10 +196,36 @@ def test_fairness_asks_once_where_the_worst_off_student_has_one_company(
 
     monkeypatch.setattr(optimizer.solve, "_at_least", counting)
     fair = solve_placement(PlacementProblem.build(table), SolveParams(objective="fairness"))
+    return fair, [threshold for threshold, target in asked if target is not None]
+
+
+def test_fairness_asks_once_where_the_worst_off_student_has_one_company(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Student 0 can go to company 0 only, at 10 points: no plan placing both raises the lowest score,
+    and the first probe (the least threshold above 10) shows it; no bisection follows."""
+    table = make_table(2, 2, [0, 1, 1], [0, 0, 1], [10.0, 50.0, 60.0], [0] * 3, [1, 1], [0, 0])
+    fair, probes = _fairness_probes(monkeypatch, table)
     assert fair.status == "OPTIMAL" and fair.placed == 2 and fair.min_score == pytest.approx(10.0)
     assert fair.objective_score == pytest.approx(70.0)  # then the highest total: 10 + 60
-    probes = [threshold for threshold, target in asked if target is not None]
     assert probes == [5000]  # 50 points, the least score above 10: one question
+
+
+def test_fairness_checks_the_plan_that_kept_the_count_before_halving(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The heaviest plan leaves student 0 at 10 points (company 0; student 1 takes company 1 at 100).
+    The first probe, at 30 points, finds the fairest plan (student 0 at company 1, 30, student 1 at
+    company 2, 35); the next probe asks for just above its lowest score and, failing, ends the search:
+    two probes, where halving the nine scores above 30 would ask three or four times."""
+    student = [0, 0, 1, 1, *[2] * 8]
+    company = [0, 1, 1, 2, *range(3, 11)]
+    score = [10.0, 30.0, 100.0, 35.0, *(40.0 + 10 * k for k in range(8))]
+    table = make_table(3, 11, student, company, score, [0] * 12, [1] * 11, [0] * 11)
+    fair, probes = _fairness_probes(monkeypatch, table)
+    assert fair.status == "OPTIMAL" and fair.placed == 3 and fair.min_score == pytest.approx(30.0)
+    assert fair.objective_score == pytest.approx(30.0 + 35.0 + 110.0)
+    assert probes == [3000, 3500]
 
 
 @settings(max_examples=60, deadline=None)
