@@ -163,6 +163,7 @@ def solve_exact(
     tier_base: int | None = None,
     count_only: bool = False,
     start: np.ndarray | None = None,
+    placed_at_most: int | None = None,
 ) -> ExactSolution:
     """The lexicographically best plan (most placed, then most weight) respecting every limit.
 
@@ -175,6 +176,9 @@ def solve_exact(
     ``start``: a feasible plan (a mask over ``inst``'s pairs) to start from where it is better than
     restrict-and-reflow's (fairness's last solve starts from its probe's plan, which the count's
     search does not always find again).
+    ``placed_at_most``: no plan places more (a bound the caller has proven, on these pairs or on more):
+    where ``start`` or restrict-and-reflow's plan places that many, the count's LPs and search are
+    skipped (fairness's last solve, whose count its first solve proved).
     ``tier_base``: weights at or above it are a higher tier (placements within the students'
     interests, ``PlacementProblem.interest_tier``); the first plan on a large network then
     counts placements in that tier first, and the Lagrangian rounds aim their steps at the gap
@@ -188,13 +192,22 @@ def solve_exact(
     # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
     usable = _usable(inst)
     if usable.all():
-        solution = _solve_core(inst, deadline, stats, enough_placed, tier_base, count_only, start)
+        solution = _solve_core(
+            inst, deadline, stats, enough_placed, tier_base, count_only, start, placed_at_most
+        )
         chosen = solution.chosen
     else:
         usable_index = np.flatnonzero(usable)
         kept_start = None if start is None else start[usable_index]  # a feasible plan's pairs are usable
         solution = _solve_core(
-            inst.subset(usable_index), deadline, stats, enough_placed, tier_base, count_only, kept_start
+            inst.subset(usable_index),
+            deadline,
+            stats,
+            enough_placed,
+            tier_base,
+            count_only,
+            kept_start,
+            placed_at_most,
         )
         chosen = np.zeros(inst.n_pairs, dtype=bool)
         chosen[usable_index[solution.chosen]] = True
@@ -230,6 +243,7 @@ def _solve_core(
     tier_base: int | None = None,
     count_only: bool = False,
     start: np.ndarray | None = None,
+    placed_at_most: int | None = None,
 ) -> ExactSolution:
     if inst.n_pairs == 0:
         empty = np.zeros(0, dtype=bool)
@@ -352,7 +366,9 @@ def _solve_core(
         stats["reflow_placed"] = int(reflowed.sum())
         # The LPs' first columns: each student's best pairs, the plan's and the relaxation's.
         first_columns = (rank < COUNT_LP_PAIRS_PER_STUDENT) | reflowed | relaxed
-        if int(reflowed.sum()) < first.upper.placed:
+        if placed_at_most is not None and placed_at_most <= int(reflowed.sum()) < first.upper.placed:
+            placed_bound = placed_at_most  # the caller's bound: the plan places the most
+        elif int(reflowed.sum()) < first.upper.placed:
             # Places the relaxation has and the plan does not: the count's LPs may rule them out, and a
             # search over the companies' load limits may find them (it stops once it meets the bound).
             reflowed, placed_bound = _settle_count(

@@ -178,7 +178,14 @@ def _fairness(
     # The final plan: most placed at the best threshold, then the highest total score.
     final_started = perf_counter()
     if final_started + last < deadline and not best.optimal:
-        final = _at_least(inst, best_threshold, None, deadline - final_started, start=best.chosen)
+        final = _at_least(
+            inst,
+            best_threshold,
+            None,
+            deadline - final_started,
+            start=best.chosen,
+            placed_at_most=base.bound.placed,
+        )
         if final.value.placed >= target:
             best = final
     proven = proven and best.optimal
@@ -197,16 +204,23 @@ def _fairness(
 
 
 def _at_least(
-    inst: Instance, threshold: int, target: int | None, time_limit: float, start: np.ndarray | None = None
+    inst: Instance,
+    threshold: int,
+    target: int | None,
+    time_limit: float,
+    start: np.ndarray | None = None,
+    placed_at_most: int | None = None,
 ) -> ExactSolution:
     """The exact solver on the pairs scoring at least ``threshold`` (from ``start``, a plan on them,
-    if given); mapped back to ``inst``'s pairs."""
+    if given; ``placed_at_most``: a bound on the number placed, ``solve_exact``'s); mapped back to
+    ``inst``'s pairs."""
     keep = np.flatnonzero(inst.weight >= threshold)
     solution = solve_exact(
         inst.subset(keep),
         time_limit=time_limit,
         enough_placed=target,
         start=None if start is None else start[keep],
+        placed_at_most=placed_at_most,
     )
     chosen = np.zeros(inst.n_pairs, dtype=bool)
     chosen[keep[solution.chosen]] = True

@@ -18,7 +18,7 @@ from optimizer import PlacementProblem
 from optimizer.exact import solve_exact
 from optimizer.plan_value import value_of
 from tests.optimizer.test_tight_properties import tight_tables
-from tests.optimizer.util import reference
+from tests.optimizer.util import integer_weight, reference
 
 QUESTIONS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -73,3 +73,17 @@ def test_a_plan_to_start_from_is_kept_where_restrict_and_reflow_finds_worse(monk
     assert "count_search_rounds" not in started.stats  # nothing left to search for
     unstarted = solve_exact(inst, count_only=True)  # the count's own steps still find the count
     assert unstarted.value.placed == full.value.placed
+
+
+@QUESTIONS
+@given(table=tight_tables(max_students=10, max_companies=4))
+def test_a_count_the_caller_has_proven_skips_the_counts_steps(table: PairTable) -> None:
+    """Fairness's last solve: its first solve proved the count, and its probe's plan places that many
+    (``start``); the count's LPs and search do not run again, and the plan is still the optimum."""
+    inst = _free(table)
+    best = reference(table)
+    lightest = reference(table, stages=[-integer_weight(table.score).astype(float)])  # most placed
+    answer = solve_exact(inst, start=lightest.chosen, placed_at_most=best.placed)
+    assert inst.is_feasible(answer.chosen)
+    assert answer.optimal and answer.value == value_of(inst, best.chosen)
+    assert "count_lp_seconds" not in answer.stats and "count_search_rounds" not in answer.stats

@@ -87,7 +87,7 @@ def test_a_probe_that_cannot_decide_leaves_time_for_the_others_and_the_plan(
     probes: list[float] = []
     final: list[float] = []
 
-    def stalling_above_the_optimum(inst, threshold, target, time_limit, start=None):  # type: ignore[no-untyped-def]
+    def stalling_above_the_optimum(inst, threshold, target, time_limit, **known):  # type: ignore[no-untyped-def]
         if target is None:
             final.append(time_limit)
         elif threshold > optimum_lowest:
@@ -95,7 +95,7 @@ def test_a_probe_that_cannot_decide_leaves_time_for_the_others_and_the_plan(
             time.sleep(time_limit)
             nothing = np.zeros(inst.n_pairs, dtype=bool)
             return ExactSolution(nothing, Lex(0, 0), Lex(target, 10**12))  # neither found nor ruled out
-        return real(inst, threshold, target, time_limit, start)
+        return real(inst, threshold, target, time_limit, **known)
 
     monkeypatch.setattr(optimizer.solve, "_at_least", stalling_above_the_optimum)
     limit = 4.0

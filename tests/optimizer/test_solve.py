@@ -190,9 +190,9 @@ def _fairness_probes(monkeypatch: pytest.MonkeyPatch, table: PairTable) -> tuple
 
     real, asked = optimizer.solve._at_least, []
 
-    def counting(inst, threshold, target, time_limit, start=None):  # type: ignore[no-untyped-def]
+    def counting(inst, threshold, target, time_limit, **known):  # type: ignore[no-untyped-def]
         asked.append((threshold, target))
-        return real(inst, threshold, target, time_limit, start)
+        return real(inst, threshold, target, time_limit, **known)
 
     monkeypatch.setattr(optimizer.solve, "_at_least", counting)
     fair = solve_placement(PlacementProblem.build(table), SolveParams(objective="fairness"))
