@@ -228,6 +228,50 @@ def test_fairness_checks_the_plan_that_kept_the_count_before_halving(
     assert probes == [3000, 3500]
 
 
+def test_fairness_reopens_the_search_above_a_probe_not_decided_once_a_plan_reaches_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One student, companies at 10, 20, ..., 90 points, and scripted probes: at 60 not decided in
+    time, at 40 a plan at 70 (held-out 1,700 x 900 seed 13: a probe at 37.43 not decided, then a plan
+    at 37.43). The plan at 70 answers the probe at 60, so the search goes on above 70 (80: out of
+    reach) and the plan is proven, where closing the search at 60 for good left it FEASIBLE."""
+    import optimizer.solve
+    from optimizer.plan_value import ExactSolution, Lex
+
+    table = make_table(
+        1, 9, [0] * 9, list(range(9)), [10.0 * (k + 1) for k in range(9)], [0] * 9, [1] * 9, [0] * 9
+    )
+    real_exact = optimizer.solve.solve_exact
+    asked: list[int] = []
+
+    def first_plan_at_ten(inst, **options):  # type: ignore[no-untyped-def]
+        if not options.get("count_only"):
+            return real_exact(inst, **options)
+        at_ten = inst.weight == 1000
+        return ExactSolution(at_ten, Lex(1, 1000), Lex(1, 9000))
+
+    def scripted(inst, threshold, target, time_limit, **known):  # type: ignore[no-untyped-def]
+        if target is None:  # the last solve, at the lowest score found: its plan, proven
+            return ExactSolution(inst.weight == threshold, Lex(1, threshold), Lex(1, threshold))
+        asked.append(threshold)
+        nothing = np.zeros(inst.n_pairs, dtype=bool)
+        if threshold == 6000:
+            return ExactSolution(nothing, Lex(0, 0), Lex(target, 9000))  # neither found nor ruled out
+        if threshold > 7000:
+            return ExactSolution(nothing, Lex(0, 0), Lex(0, 0))  # ruled out
+        lowest = 7000 if threshold == 4000 else threshold
+        return ExactSolution(inst.weight == lowest, Lex(1, lowest), Lex(1, 9000))
+
+    monkeypatch.setattr(optimizer.solve, "solve_exact", first_plan_at_ten)
+    monkeypatch.setattr(optimizer.solve, "_at_least", scripted)
+    fair = solve_placement(PlacementProblem.build(table), SolveParams(objective="fairness"))
+    # Checks at 20 and 30 (each kept the count), halving at 60 (not decided), a check at 40 (a plan at
+    # 70), halving above it at 80 (out of reach).
+    assert asked == [2000, 3000, 6000, 4000, 8000]
+    assert fair.status == "OPTIMAL" and fair.min_score == pytest.approx(70.0)
+    assert fair.min_score_bound == pytest.approx(70.0)
+
+
 @settings(max_examples=60, deadline=None)
 @given(table=pair_tables(max_students=8, max_companies=5))
 def test_flow_duals_certify_the_transportation_optimum(table) -> None:
