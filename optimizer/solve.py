@@ -132,9 +132,9 @@ def _fairness(
     what the time limit leaves before ``FAIRNESS_FINAL_SHARE`` (what is left, over the bisection's
     steps left), and starts only if that is at least the least a solve of the whole instance took
     (``first_flow_seconds``). A probe it does not decide closes the search above it until a plan's
-    lowest score reaches it; if none does, the result is not proven. The last solve starts only if one like the last probe can still finish. Cut short, the
-    plan comes back FEASIBLE with the bounds of ``base``, a solve on every pair (a probe's own bound
-    holds only on the pairs it kept).
+    lowest score reaches it; if none does, the result is not proven. The last solve starts only if one
+    like the last probe can still finish. Cut short, the plan comes back FEASIBLE with the bounds of
+    ``base``, a solve on every pair (a probe's own bound holds only on the pairs it kept).
     """
     deadline = started + params.time_limit_seconds
     probes_end = deadline - FAIRNESS_FINAL_SHARE * params.time_limit_seconds
