@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -228,48 +230,101 @@ def test_fairness_checks_the_plan_that_kept_the_count_before_halving(
     assert probes == [3000, 3500]
 
 
-def test_fairness_reopens_the_search_above_a_probe_not_decided_once_a_plan_reaches_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """One student, companies at 10, 20, ..., 90 points, and scripted probes: at 60 not decided in
-    time, at 40 a plan at 70 (held-out 1,700 x 900 seed 13: a probe at 37.43 not decided, then a plan
-    at 37.43). The plan at 70 answers the probe at 60, so the search goes on above 70 (80: out of
-    reach) and the plan is proven, where closing the search at 60 for good left it FEASIBLE."""
+UNDECIDED, RULED_OUT = -1, 0  # a scripted probe's answer, else the lowest score (x 100) of its plan
+
+
+def _scripted_fairness(
+    monkeypatch: pytest.MonkeyPatch, answer: Callable[[int, int], int], limit: float = 60.0
+) -> tuple[PlacementResult, list[tuple[int, float]]]:
+    """Fairness on one student with companies at 10, 20, ..., 90 points, its first plan at 10, each
+    probe answered by ``answer(threshold, probes asked before)``: the plan's lowest score (x 100),
+    ``RULED_OUT`` or ``UNDECIDED``; the last solve keeps its plan, proven. The result and the probes
+    asked (threshold, time limit)."""
     import optimizer.solve
     from optimizer.plan_value import ExactSolution, Lex
 
     table = make_table(
         1, 9, [0] * 9, list(range(9)), [10.0 * (k + 1) for k in range(9)], [0] * 9, [1] * 9, [0] * 9
     )
-    real_exact = optimizer.solve.solve_exact
-    asked: list[int] = []
+    asked: list[tuple[int, float]] = []
 
     def first_plan_at_ten(inst, **options):  # type: ignore[no-untyped-def]
-        if not options.get("count_only"):
-            return real_exact(inst, **options)
-        at_ten = inst.weight == 1000
-        return ExactSolution(at_ten, Lex(1, 1000), Lex(1, 9000))
+        assert options.get("count_only")
+        return ExactSolution(inst.weight == 1000, Lex(1, 1000), Lex(1, 9000))
 
     def scripted(inst, threshold, target, time_limit, **known):  # type: ignore[no-untyped-def]
-        if target is None:  # the last solve, at the lowest score found: its plan, proven
+        if target is None:  # the last solve, at the lowest score found
             return ExactSolution(inst.weight == threshold, Lex(1, threshold), Lex(1, threshold))
-        asked.append(threshold)
+        lowest = answer(threshold, len(asked))
+        asked.append((threshold, time_limit))
         nothing = np.zeros(inst.n_pairs, dtype=bool)
-        if threshold == 6000:
+        if lowest == UNDECIDED:
             return ExactSolution(nothing, Lex(0, 0), Lex(target, 9000))  # neither found nor ruled out
-        if threshold > 7000:
-            return ExactSolution(nothing, Lex(0, 0), Lex(0, 0))  # ruled out
-        lowest = 7000 if threshold == 4000 else threshold
+        if lowest == RULED_OUT:
+            return ExactSolution(nothing, Lex(0, 0), Lex(0, 0))
         return ExactSolution(inst.weight == lowest, Lex(1, lowest), Lex(1, 9000))
 
     monkeypatch.setattr(optimizer.solve, "solve_exact", first_plan_at_ten)
     monkeypatch.setattr(optimizer.solve, "_at_least", scripted)
-    fair = solve_placement(PlacementProblem.build(table), SolveParams(objective="fairness"))
+    params = SolveParams(objective="fairness", time_limit_seconds=limit)
+    return solve_placement(PlacementProblem.build(table), params), asked
+
+
+def test_fairness_reopens_the_search_above_a_probe_not_decided_once_a_plan_reaches_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 60 not decided, at 40 a plan at 70 (held-out 1,700 x 900 seed 13: a probe at 37.43 not
+    decided, then a plan at 37.43). The plan at 70 answers the probe at 60, so the search goes on
+    above 70 (80: out of reach) and the plan is proven, where closing the search at 60 for good left
+    it FEASIBLE."""
+
+    def answer(threshold: int, before: int) -> int:
+        if threshold == 6000:
+            return UNDECIDED
+        return RULED_OUT if threshold > 7000 else 7000 if threshold == 4000 else threshold
+
+    fair, asked = _scripted_fairness(monkeypatch, answer)
     # Checks at 20 and 30 (each kept the count), halving at 60 (not decided), a check at 40 (a plan at
     # 70), halving above it at 80 (out of reach).
-    assert asked == [2000, 3000, 6000, 4000, 8000]
+    assert [threshold for threshold, _ in asked] == [2000, 3000, 6000, 4000, 8000]
     assert fair.status == "OPTIMAL" and fair.min_score == pytest.approx(70.0)
     assert fair.min_score_bound == pytest.approx(70.0)
+
+
+def test_fairness_asks_a_probe_not_decided_once_more_when_nothing_else_is_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The check at 30 is not decided the first time, and only it is left open; asked once more, with
+    all the time the probes have left, it finds a plan at 50 (held-out 1,700 x 700 seed 12), and the
+    search goes on above it (60: out of reach). Without the second time the plan stopped at 20,
+    FEASIBLE."""
+    import optimizer.solve
+
+    def answer(threshold: int, before: int) -> int:
+        if threshold == 3000:
+            return UNDECIDED if before == 1 else 5000
+        return RULED_OUT if threshold > 5000 else threshold
+
+    limit = 60.0
+    fair, asked = _scripted_fairness(monkeypatch, answer, limit)
+    assert [threshold for threshold, _ in asked] == [2000, 3000, 3000, 6000]
+    probes_time = (1 - optimizer.solve.FAIRNESS_FINAL_SHARE) * limit
+    assert asked[2][1] > 0.9 * probes_time  # the second time: all that the probes have left
+    assert fair.status == "OPTIMAL" and fair.min_score == pytest.approx(50.0)
+    assert fair.min_score_bound == pytest.approx(50.0)
+
+
+def test_fairness_is_proven_when_a_probe_not_decided_lies_above_one_ruled_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """60 not decided, then 50 ruled out: 60 is out of reach too, and the plan at 40 is proven."""
+
+    def answer(threshold: int, before: int) -> int:
+        return UNDECIDED if threshold == 6000 else RULED_OUT if threshold >= 5000 else threshold
+
+    fair, asked = _scripted_fairness(monkeypatch, answer)
+    assert [threshold for threshold, _ in asked] == [2000, 3000, 6000, 4000, 5000]
+    assert fair.status == "OPTIMAL" and fair.min_score == pytest.approx(40.0)
 
 
 @settings(max_examples=60, deadline=None)
