@@ -234,12 +234,15 @@ UNDECIDED, RULED_OUT = -1, 0  # a scripted probe's answer, else the lowest score
 
 
 def _scripted_fairness(
-    monkeypatch: pytest.MonkeyPatch, answer: Callable[[int, int], int], limit: float = 60.0
+    monkeypatch: pytest.MonkeyPatch,
+    answer: Callable[[int, int], int],
+    limit: float = 60.0,
+    last_solve_bound: int | None = None,
 ) -> tuple[PlacementResult, list[tuple[int, float]]]:
     """Fairness on one student with companies at 10, 20, ..., 90 points, its first plan at 10, each
     probe answered by ``answer(threshold, probes asked before)``: the plan's lowest score (x 100),
-    ``RULED_OUT`` or ``UNDECIDED``; the last solve keeps its plan, proven. The result and the probes
-    asked (threshold, time limit)."""
+    ``RULED_OUT`` or ``UNDECIDED``; the last solve keeps its plan, proven unless ``last_solve_bound``
+    (a higher weight bound) is given. The result and the probes asked (threshold, time limit)."""
     import optimizer.solve
     from optimizer.plan_value import ExactSolution, Lex
 
@@ -254,7 +257,8 @@ def _scripted_fairness(
 
     def scripted(inst, threshold, target, time_limit, **known):  # type: ignore[no-untyped-def]
         if target is None:  # the last solve, at the lowest score found
-            return ExactSolution(inst.weight == threshold, Lex(1, threshold), Lex(1, threshold))
+            weight_bound = threshold if last_solve_bound is None else last_solve_bound
+            return ExactSolution(inst.weight == threshold, Lex(1, threshold), Lex(1, weight_bound))
         lowest = answer(threshold, len(asked))
         asked.append((threshold, time_limit))
         nothing = np.zeros(inst.n_pairs, dtype=bool)
@@ -325,6 +329,23 @@ def test_fairness_is_proven_when_a_probe_not_decided_lies_above_one_ruled_out(
     fair, asked = _scripted_fairness(monkeypatch, answer)
     assert [threshold for threshold, _ in asked] == [2000, 3000, 6000, 4000, 5000]
     assert fair.status == "OPTIMAL" and fair.min_score == pytest.approx(40.0)
+
+
+def test_fairness_cut_short_in_its_last_solve_keeps_that_solves_score_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lowest score is proven (40; 50 out of reach), but the last solve at 40 does not prove its
+    total score (bound 45 over its plan's 40, held-out 1,700 x 900 seed 13): FEASIBLE, and the score
+    bound is the last solve's, which holds for every plan with the lowest score 40, not the first
+    solve's on every pair (90)."""
+
+    def answer(threshold: int, before: int) -> int:
+        return RULED_OUT if threshold >= 5000 else threshold
+
+    fair, _ = _scripted_fairness(monkeypatch, answer, last_solve_bound=4500)
+    assert fair.status == "FEASIBLE" and fair.min_score == pytest.approx(40.0)
+    assert fair.min_score_bound == pytest.approx(40.0)
+    assert fair.score_bound == pytest.approx(45.0)
 
 
 @settings(max_examples=60, deadline=None)
