@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_tight import CACHE, COMPANIES, pairs_file  # noqa: E402
+from bench.compare_revisions import worktree  # noqa: E402
 
 TIME_LIMIT = 60.0
 SEEDS = (1, 2, 3, 4, 5, 11, 12, 13, 14, 15)  # 11-15: held out (not the seeds the changes were traced on)
@@ -105,9 +106,7 @@ def markdown(rows: list[dict[str, Any]], time_limit: float, old: str | None) -> 
 def _worktree(revision: str) -> Path:
     """A checkout of ``revision`` to run its optimizer from (made once)."""
     path = ROOT / "bench" / ".out" / f"worktree-{revision}"
-    if not path.exists():
-        subprocess.run(["git", "worktree", "add", "--detach", str(path), revision], cwd=ROOT, check=True)
-    return path
+    return path if path.exists() else worktree(revision, path)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -191,24 +191,13 @@ def solve_exact(
 
     # Pairs that can never fit (the load alone exceeds the mentor capacity, or no slots) are dropped.
     usable = _usable(inst)
-    if usable.all():
-        solution = _solve_core(
-            inst, deadline, stats, enough_placed, tier_base, count_only, start, placed_at_most
-        )
-        chosen = solution.chosen
-    else:
-        usable_index = np.flatnonzero(usable)
-        kept_start = None if start is None else start[usable_index]  # a feasible plan's pairs are usable
-        solution = _solve_core(
-            inst.subset(usable_index),
-            deadline,
-            stats,
-            enough_placed,
-            tier_base,
-            count_only,
-            kept_start,
-            placed_at_most,
-        )
+    usable_index = None if usable.all() else np.flatnonzero(usable)
+    core = inst if usable_index is None else inst.subset(usable_index)
+    if start is not None and usable_index is not None:
+        start = start[usable_index]  # a feasible plan's pairs are usable
+    solution = _solve_core(core, deadline, stats, enough_placed, tier_base, count_only, start, placed_at_most)
+    chosen = solution.chosen
+    if usable_index is not None:
         chosen = np.zeros(inst.n_pairs, dtype=bool)
         chosen[usable_index[solution.chosen]] = True
     stats["seconds"] = perf_counter() - started

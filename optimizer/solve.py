@@ -182,9 +182,7 @@ def _fairness(
         # From the best plan's placements at or above the threshold: a check's is one or two short of
         # the count, which the count's search may take dozens of rounds to find again (held-out 1,700
         # x 900 seed 14: its first probe 5.1 s without, 1.3 s with, past its share and undecided).
-        probe = _at_least(
-            inst, threshold, target, probe_limit, start=best.chosen & (inst.weight >= threshold)
-        )
+        probe = _at_least(inst, threshold, target, probe_limit, start=best.chosen)
         kept, decided = probe.value.placed >= target, probe.bound.placed < target
         if kept:
             best, best_threshold = probe, int(inst.weight[probe.chosen].min())
@@ -240,9 +238,9 @@ def _at_least(
     start: np.ndarray | None = None,
     placed_at_most: int | None = None,
 ) -> ExactSolution:
-    """The exact solver on the pairs scoring at least ``threshold`` (from ``start``, a plan on them,
-    if given; ``placed_at_most``: a bound on the number placed, ``solve_exact``'s); mapped back to
-    ``inst``'s pairs."""
+    """The exact solver on the pairs scoring at least ``threshold`` (from ``start``'s placements on
+    them, if given, ``start`` a plan on ``inst``; ``placed_at_most``: a bound on the number placed,
+    ``solve_exact``'s); mapped back to ``inst``'s pairs."""
     keep = np.flatnonzero(inst.weight >= threshold)
     solution = solve_exact(
         inst.subset(keep),
