@@ -370,6 +370,7 @@ def _solve_core(
                 now + COUNT_LP_SHARE * share,
                 now + LEVEL_SEARCH_SHARE * share,
                 stats,
+                enough_placed,
             )
         counted = first.upper.placed if placed_bound is None else placed_bound
         answered = enough_placed is not None and (
@@ -444,9 +445,14 @@ def _settle_count(
     lp_deadline: float,
     search_deadline: float,
     stats: dict[str, float],
+    enough_placed: int | None = None,
 ) -> tuple[np.ndarray, int]:
     """Steps 2a-2b, when ``plan`` places fewer than the relaxation (``relaxed_placed``): the best plan
     found and a bound on the number placed (they meet when the count is proven).
+
+    Asked only whether ``enough_placed`` can be placed (fairness's probes), the search's first round
+    runs before the LPs: from the limits ``plan`` fits it usually finds the plan, and then the LPs'
+    bound is not needed.
 
     The count's LP (``count_bound``), then up to ``COUNT_VECTOR_MAX_PAIRS`` the count-vector LP
     (``count_vectors``), bound the count; the search over load limits (``_search_count``), then up
@@ -454,6 +460,12 @@ def _settle_count(
     that size the search first, for ``FIRST_SEARCH_ROUNDS``, then the count-vector LP by column
     generation, then the search again from its levels.
     """
+    if enough_placed is not None:
+        plan, relaxed_placed = _search_count(
+            inst, plan, lex_weight, relaxed_placed, None, search_deadline, stats, FIRST_SEARCH_ROUNDS
+        )
+        if int(plan.sum()) >= min(enough_placed, relaxed_placed):
+            return plan, relaxed_placed
     started = perf_counter()
     # A round is an LP on a few pairs and a priced flow on all: about two of the first flows.
     lp = count_bound(
