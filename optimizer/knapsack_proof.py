@@ -169,7 +169,18 @@ limit on 20,000-pair models (interest-first on 1,700 x 900, cut short: 60.1-60.3
 and the plan is still to be checked and reported."""
 MAX_PROOF_PAIRS = 80_000
 """No MILP above this many pairs left (HiGHS on the capacity and mentor rows: 5.5-8 s on 13,000
-pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000)."""
+pairs, 15 s on 41,000; on count vectors 2-7 s on 9,000-12,000), unless the time left allows it
+(``LARGE_PROOF_SECONDS_PER_PAIR``)."""
+LARGE_PROOF_SECONDS_PER_PAIR = 2e-4
+"""Above ``MAX_PROOF_PAIRS`` open pairs the last MILP still runs where at least this much time per pair
+is left: what would follow instead, the proof by decomposition, has not closed the gap on any network
+of this size (fairness's last solve on held-out 1,700 x 900 seed 13: 52 s, the bound unchanged;
+interests first on 900 seeds 6 and 9: neither number changed), and that last MILP proved 900 seed 13's
+on 154,066 pairs in 25 s (interests first on 900 seed 9, 138,764 pairs: 40.9 s). With less time, HiGHS's
+presolve and first LP on such a model run past the limit (12 s given at 7 s left: 14.9 s)."""
+FINISH_PAIRS = 20_000
+"""``FINISH_SECONDS`` is for a last MILP of up to this many pairs; a larger one stops earlier in
+proportion (136,479 pairs under interests first cut short at 60.9 s of a 60 s limit)."""
 CORE_FIRST_SHARE = 1 / 8
 """The MILP on the pairs chosen lately first looks only at the plans falling short of the bound by less
 than this share of the gap, then twice as much, and so on (``_heaviest_on_core``): the rounds' plan is
@@ -184,9 +195,9 @@ it the heaviest on those pairs; the solve took 16.5 s instead of 21.2, the same 
 is at most this share of the gap lighter than the heaviest on those pairs, so the last MILP's gap
 widens by at most that much (docs/optimizer-measurements.md, *fortieth session*)."""
 CORE_ALONE_SHARE = 0.5
-"""Where more pairs than ``MAX_PROOF_PAIRS`` are open, no last MILP can follow the one on the pairs
-chosen lately: only a heavier plan from it can narrow the gap enough, so it may use this share of the
-time left (1,700 x 900 seed 8: the rounds' best plan 11,674 weight units below the optimum, 183,289
+"""Where more pairs than ``MAX_PROOF_PAIRS`` are open, no last MILP of the usual size can follow the one
+on the pairs chosen lately (a larger one only with time enough, ``LARGE_PROOF_SECONDS_PER_PAIR``): a
+heavier plan from it is what narrows the gap, so it may use this share of the time left (1,700 x 900 seed 8: the rounds' best plan 11,674 weight units below the optimum, 183,289
 pairs open; in 4.2 s that MILP found a plan 69 below it, leaving 16,898 open, where under the usual
 limit of 3.6 s it found none and the solve ended FEASIBLE at 58 s)."""
 
@@ -376,7 +387,9 @@ def improve_and_prove(
                 return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
             heavier = terms.below(bound_at_price - weight)
             open_pairs = alive[heavier.pairs]
-    if open_pairs.size > MAX_PROOF_PAIRS:
+    if open_pairs.size > MAX_PROOF_PAIRS and (
+        perf_counter() + LARGE_PROOF_SECONDS_PER_PAIR * open_pairs.size > deadline
+    ):
         return AtCount(plan, weight, bound, rounds, 0, core_pairs, core_seconds)
     solved = _best_within(
         inst,
@@ -384,7 +397,7 @@ def improve_and_prove(
         open_pairs,
         heavier,
         placed,
-        deadline - FINISH_SECONDS,
+        deadline - FINISH_SECONDS * max(1.0, open_pairs.size / FINISH_PAIRS),
         True,
         _one_tier(tier, weight, bound),
     )

@@ -376,6 +376,7 @@ def test_with_too_many_pairs_open_for_a_last_milp_the_one_on_the_pairs_chosen_la
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(optimizer.knapsack_proof, "MAX_ROUNDS", 1)
         patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", 0)
+        patch.setattr(optimizer.knapsack_proof, "LARGE_PROOF_SECONDS_PER_PAIR", math.inf)  # never time enough
         patch.setattr(optimizer.knapsack_proof, "CORE_MIN_PAIRS", 0)
         patch.setattr(optimizer.knapsack_proof, "CORE_SHARE", 2.0)
         patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
@@ -389,6 +390,55 @@ def test_with_too_many_pairs_open_for_a_last_milp_the_one_on_the_pairs_chosen_la
         assert limits and all(limit > 400.0 for limit in limits)
     else:
         assert not limits
+
+
+@PROPERTIES
+@given(table=tight_tables(max_students=10, max_companies=4), data=st.data())
+def test_more_pairs_open_than_a_last_milp_takes_still_get_one_where_the_time_left_allows(table, data) -> None:  # type: ignore[no-untyped-def]
+    """Above ``MAX_PROOF_PAIRS`` (here 0) open pairs, the last MILP runs where the time left is at least
+    ``LARGE_PROOF_SECONDS_PER_PAIR`` per open pair, and stops earlier in proportion to its size
+    (``FINISH_PAIRS``); then it proves the heaviest plan. With less time it does not run."""
+    inst = _usable_instance(table)
+    assume(inst.n_pairs > 0)
+    lightest = _lex_milp(inst, heaviest=False)
+    heaviest = int(inst.weight[_lex_milp(inst, heaviest=True)].sum())
+    assume(heaviest > int(inst.weight[lightest].sum()))  # a gap for the last MILP to close
+    placed = int(lightest.sum())
+    start = np.array(
+        data.draw(st.lists(st.integers(0, 3000), min_size=inst.n_students, max_size=inst.n_students))
+    )
+    time_enough = data.draw(st.booleans())
+    last: list[tuple[int, float]] = []  # (open pairs, seconds it may take) of the last MILP
+
+    def best_within(inst, configs, pairs, heavier, placed, deadline, proving=False, *rest, **named):  # type: ignore[no-untyped-def]
+        if proving:
+            last.append((pairs.size, deadline - optimizer.knapsack_proof.perf_counter()))
+        return _best_within(inst, configs, pairs, heavier, placed, deadline, proving, *rest, **named)
+
+    deadline = optimizer.knapsack_proof.perf_counter() + 1_000.0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.knapsack_proof, "MAX_ROUNDS", 1)
+        patch.setattr(optimizer.knapsack_proof, "MAX_PROOF_PAIRS", 0)
+        # 1,000 s left: enough at a millisecond per open pair (at most 40 pairs), never at a million seconds.
+        patch.setattr(optimizer.knapsack_proof, "LARGE_PROOF_SECONDS_PER_PAIR", 1e-3 if time_enough else 1e6)
+        patch.setattr(optimizer.knapsack_proof, "FINISH_PAIRS", 1)  # 0.5 s earlier per open pair
+        patch.setattr(optimizer.knapsack_proof, "CORE_MIN_PAIRS", 10**9)  # no MILP on the pairs chosen lately
+        patch.setattr(optimizer.knapsack_proof, "_best_within", best_within)
+        found = improve_and_prove(inst, inst.mentor_can_bind(), lightest, placed, 0, start, 10**12, deadline)
+    assert found is not None
+    assert inst.is_feasible(found.plan) and int(found.plan.sum()) == placed
+    assert found.weight <= heaviest <= found.weight_bound
+    if found.weight >= found.weight_bound:
+        assert found.weight == heaviest
+    if not time_enough:
+        assert not last and found.proof_pairs == 0
+    elif last:  # (none where the rounds' plan met their bound)
+        [(open_pairs, seconds)] = last
+        assert open_pairs == found.proof_pairs > 0
+        assert 1_000.0 - 0.5 * open_pairs - 10.0 < seconds <= 1_000.0 - 0.5 * open_pairs
+        assert found.weight == heaviest == found.weight_bound  # the last MILP proved the heaviest
+    else:
+        assert found.weight == found.weight_bound == heaviest
 
 
 @PROPERTIES
