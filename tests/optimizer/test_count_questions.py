@@ -98,16 +98,22 @@ def _one_short(chosen: np.ndarray) -> np.ndarray:
 
 @QUESTIONS
 @given(table=tight_tables(max_students=10, max_companies=4))
-def test_a_probe_started_one_short_of_the_count_is_answered_right(table: PairTable) -> None:
+def test_a_probe_started_one_short_of_the_count_is_answered_right_without_restrict_and_reflow(
+    table: PairTable,
+) -> None:
     """Fairness's probes start from the best plan's placements on their pairs, often one short of the
-    count; asked whether the count can be placed, the answer is yes, with a plan, whichever step finds it."""
+    count; asked whether the count can be placed, the answer is yes, with a plan, whichever step finds
+    it. Restrict-and-reflow does not run: the count's search starts from the probe's own plan (1,700 x
+    900 seed 1: from restrict-and-reflow's heavier plan it seldom found the count in its first round)."""
     inst = _free(table)
     best = reference(table)
     assume(best.placed >= 1)
-    with pytest.MonkeyPatch.context() as patch:  # restrict-and-reflow finds nothing better than the start
-        patch.setattr(
-            optimizer.exact, "restrict_and_reflow", lambda inst, *args: np.zeros(inst.n_pairs, dtype=bool)
-        )
+
+    def no_reflow(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("a probe with a plan to start from does not restrict and reflow")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimizer.exact, "restrict_and_reflow", no_reflow)
         answer = solve_exact(inst, enough_placed=best.placed, start=_one_short(best.chosen))
     assert inst.is_feasible(answer.chosen)
     assert answer.value.placed >= best.placed
