@@ -344,13 +344,27 @@ def _solve_core(
         # than repairing the Lagrangian flows (on every pair, students move further to make room);
         # the rounds still tighten the bound.
         stats["relaxation_seconds"] = perf_counter() - entered
+        reflowed: np.ndarray | None = None
         if start is not None and enough_placed is not None:
-            # A probe (fairness): the plan it starts from, one or two short of the count, is what the
-            # count's search should start from. Restrict-and-reflow's plan, as many placed and heavier,
-            # took its place, and the search from its limits found the count less often (1,700 x 900
-            # seed 1: kept probes 1.0 s, their LPs needed; from the start plan 0.25 s).
-            reflowed = start
-        else:
+            # A probe (fairness): the search's first round from the probe's own plan, one or two short of
+            # the count, usually finds it (1,700 x 900 seed 1: 0.25 s a kept probe). From
+            # restrict-and-reflow's plan, as many placed and heavier, it seldom did, and the count's LPs
+            # ran too (1.0 s); restrict-and-reflow runs only if that first round falls short (900 seed 8:
+            # from the probe's own plan the count's search stalls one short, from restrict-and-reflow's
+            # the count is found).
+            start, _ = _search_count(
+                inst,
+                start,
+                lex_weight,
+                first.upper.placed,
+                None,
+                now + LEVEL_SEARCH_SHARE * share,
+                stats,
+                FIRST_SEARCH_ROUNDS,
+            )
+            if int(start.sum()) >= enough_placed:
+                reflowed = start
+        if reflowed is None:
             pool = (
                 np.ones(inst.n_pairs, dtype=bool)
                 if inst.n_pairs <= REFLOW_EVERY_PAIR_MAX

@@ -9,7 +9,6 @@ question nobody asked (1,700 x 900 seed 1: a probe answered at 0.8 s ran to the 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -98,45 +97,70 @@ def _one_short(chosen: np.ndarray) -> np.ndarray:
 
 @QUESTIONS
 @given(table=tight_tables(max_students=10, max_companies=4))
-def test_a_probe_started_one_short_of_the_count_is_answered_right_without_restrict_and_reflow(
-    table: PairTable,
-) -> None:
+def test_a_probe_started_one_short_of_the_count_is_answered_right(table: PairTable) -> None:
     """Fairness's probes start from the best plan's placements on their pairs, often one short of the
     count; asked whether the count can be placed, the answer is yes, with a plan, whichever step finds
-    it. Restrict-and-reflow does not run: the count's search starts from the probe's own plan (1,700 x
-    900 seed 1: from restrict-and-reflow's heavier plan it seldom found the count in its first round)."""
+    it (the search's first round from that plan, or restrict-and-reflow and the count's LPs after it)."""
     inst = _free(table)
     best = reference(table)
     assume(best.placed >= 1)
-
-    def no_reflow(*args):  # type: ignore[no-untyped-def]
-        raise AssertionError("a probe with a plan to start from does not restrict and reflow")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(optimizer.exact, "restrict_and_reflow", no_reflow)
-        answer = solve_exact(inst, enough_placed=best.placed, start=_one_short(best.chosen))
+    answer = solve_exact(inst, enough_placed=best.placed, start=_one_short(best.chosen))
     assert inst.is_feasible(answer.chosen)
     assert answer.value.placed >= best.placed
 
 
 def test_a_probe_one_short_is_answered_by_the_search_before_the_counts_lps(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Asked only whether the count can be placed, the search's first round from the start plan's load
-    limits comes before the count's LPs, and where it finds the count the LPs, whose bound the answer
-    does not need, do not run (1,700 x 900 seed 13: a probe 1.5 s with them, 0.55 s without)."""
+    limits comes before restrict-and-reflow and the count's LPs, and where it finds the count neither
+    runs (1,700 x 900 seed 13: a probe 1.5 s with the LPs, 0.55 s without; seed 1: 1.0 s from
+    restrict-and-reflow's plan, 0.25 s from the probe's own)."""
     from tests.optimizer.util import random_table
 
-    table = random_table(
-        np.random.default_rng(2), 40, 12, density=0.35
-    )  # the relaxation breaks a mentor limit
+    # A network whose relaxation breaks a mentor limit, so that the count is asked at all.
+    table = random_table(np.random.default_rng(2), 40, 12, density=0.35)
     inst = _free(table)
     full = solve_exact(inst)
-    monkeypatch.setattr(
-        optimizer.exact, "restrict_and_reflow", lambda inst, *args: np.zeros(inst.n_pairs, dtype=bool)
-    )
-    answer = solve_exact(inst, enough_placed=full.value.placed, start=_one_short(full.chosen))
+
+    def no_reflow(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("restrict-and-reflow ran though the search's first round found the count")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(optimizer.exact, "restrict_and_reflow", no_reflow)
+        answer = solve_exact(inst, enough_placed=full.value.placed, start=_one_short(full.chosen))
     assert inst.is_feasible(answer.chosen) and answer.value.placed == full.value.placed
     assert answer.stats["count_search_rounds"] == 1
     assert "count_lp_seconds" not in answer.stats and "count_vector_seconds" not in answer.stats
-    # Asked the whole question, the count's LPs still bound it.
+    # Asked the whole question (restrict-and-reflow finding nothing), the count's LPs still bound it.
+    monkeypatch.setattr(
+        optimizer.exact, "restrict_and_reflow", lambda inst, *args: np.zeros(inst.n_pairs, dtype=bool)
+    )
     counted = solve_exact(inst, count_only=True, start=_one_short(full.chosen))
     assert "count_lp_seconds" in counted.stats and counted.value.placed == full.value.placed
+
+
+def test_a_probe_whose_first_search_round_falls_short_restricts_and_reflows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where the search's first round from the probe's own plan falls short, restrict-and-reflow runs,
+    and the count's LPs and search go on from the better of the two plans (1,700 x 900 seed 8: from the
+    probe's own plan alone the search stalled one short through a 33 s retry)."""
+    from tests.optimizer.util import random_table
+
+    table = random_table(np.random.default_rng(2), 40, 12, density=0.35)
+    inst = _free(table)
+    full = solve_exact(inst)
+    reflows: list[int] = []
+    real_reflow, real_search = optimizer.exact.restrict_and_reflow, optimizer.exact._search_count
+
+    def recorded_reflow(*args):  # type: ignore[no-untyped-def]
+        reflows.append(1)
+        return real_reflow(*args)
+
+    def first_round_short(inst, plan, *args):  # type: ignore[no-untyped-def]
+        if not reflows:  # the probe's first round: finds nothing
+            return plan, inst.n_students
+        return real_search(inst, plan, *args)
+
+    monkeypatch.setattr(optimizer.exact, "restrict_and_reflow", recorded_reflow)
+    monkeypatch.setattr(optimizer.exact, "_search_count", first_round_short)
+    answer = solve_exact(inst, enough_placed=full.value.placed, start=_one_short(full.chosen))
+    assert reflows == [1]
+    assert inst.is_feasible(answer.chosen) and answer.value.placed == full.value.placed
