@@ -3,6 +3,7 @@ lowest score, then the total score).
 
     .venv/bin/python bench/tight_fairness.py                              # 700, 900, 1,100 x seeds 1-5, 11-15, national 1-3
     .venv/bin/python bench/tight_fairness.py --companies 900 --seeds 8 --no-national
+    .venv/bin/python bench/tight_fairness.py --old REV --companies 900 --seeds 6 7 8 --no-national --stdout
 
 The networks of ``bench/bench_tight.py`` (``generate(1700, companies, seed)``, the same cached pairs;
 ``--national``: 1,700 x 5,000, plain), solved by ``optimizer.solve_placement`` with ``fairness`` and
@@ -10,7 +11,8 @@ the default 60 s limit, one fresh process per network. Reported for each: the nu
 lowest score and the total score with the optimizer's proven bounds, the status and the wall time.
 ``--old REV`` solves each network with that revision's optimizer too (a ``git worktree`` in
 ``bench/.out/``), right before the current one, so that the two are measured side by side. The rows go
-to ``bench/.out/tight/fairness.jsonl`` and the section "fairness_tight" of docs/benchmarks.md.
+to ``bench/.out/tight/fairness.jsonl`` and the section "fairness_tight" of docs/benchmarks.md (with
+``--stdout``, the table to stdout instead: for runs on other seeds, whose table is not that section).
 
 No HiGHS column: its count alone (the first stage of any lexicographic MILP) does not finish within
 60 s on the 900 and 1,100 networks (section "tight"), so it cannot say anything about the lowest score.
@@ -116,6 +118,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-national", action="store_true", help="leave the 1,700 x 5,000 networks out")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT)
     parser.add_argument("--old", help="a revision to solve each network with too, right before")
+    parser.add_argument(
+        "--stdout",
+        action="store_true",
+        help="print the table instead of replacing the section of docs/benchmarks.md (runs on other seeds)",
+    )
     parser.add_argument("--one", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
@@ -137,9 +144,13 @@ def main(argv: list[str] | None = None) -> None:
             with open(CACHE / "fairness.jsonl", "a", encoding="utf-8") as out:
                 out.write(json.dumps(row) + "\n")
             print(json.dumps(row), file=sys.stderr, flush=True)
+    table = markdown(rows, args.time_limit, args.old)
+    if args.stdout:
+        sys.stdout.write(table)
+        return
     from bench.sections import replace_section
 
-    replace_section("fairness_tight", markdown(rows, args.time_limit, args.old))
+    replace_section("fairness_tight", table)
 
 
 _RUN = f"""

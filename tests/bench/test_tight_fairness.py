@@ -38,3 +38,29 @@ def test_the_table_counts_this_revisions_proofs_and_those_within_five_seconds() 
     assert "This revision: 2 of 2 proven OPTIMAL, 1 of them within 5 s." in text
     assert "solved by b6d933c's optimizer right before" in text
     assert "time limit 60 s" in text
+
+
+def test_stdout_prints_the_table_and_leaves_the_benchmarks_page_alone(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``--stdout`` (runs on other seeds): the table goes to stdout, docs/benchmarks.md is not touched."""
+    import json
+    import subprocess
+
+    import bench.sections
+    import bench.tight_fairness as tight_fairness
+
+    def solved(command, **kwargs):  # type: ignore[no-untyped-def]
+        seed = int(command[5])
+        return subprocess.CompletedProcess(command, 0, json.dumps(_row(seed, "x", "OPTIMAL", 4.2)) + "\n", "")
+
+    def untouched(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("docs/benchmarks.md rewritten")
+
+    monkeypatch.setattr(tight_fairness, "pairs_file", lambda companies, seed: None)
+    monkeypatch.setattr(tight_fairness, "CACHE", tmp_path)
+    monkeypatch.setattr(tight_fairness.subprocess, "run", solved)
+    monkeypatch.setattr(bench.sections, "replace_section", untouched)
+    tight_fairness.main(["--companies", "900", "--seeds", "16", "17", "--no-national", "--stdout"])
+    out = capsys.readouterr().out
+    assert "| 900 | 16 | this |" in out and "| 900 | 17 | this |" in out
+    assert "This revision: 2 of 2 proven OPTIMAL, 2 of them within 5 s." in out
+    assert len((tmp_path / "fairness.jsonl").read_text().splitlines()) == 2
