@@ -378,9 +378,11 @@ def _solve_core(
         stats["reflow_placed"] = int(reflowed.sum())
         # The LPs' first columns: each student's best pairs, the plan's and the relaxation's.
         first_columns = (rank < COUNT_LP_PAIRS_PER_STUDENT) | reflowed | relaxed
+        enough_found = enough_placed is not None and int(reflowed.sum()) >= enough_placed
         if placed_at_most is not None and placed_at_most <= int(reflowed.sum()) < first.upper.placed:
             placed_bound = placed_at_most  # the caller's bound: the plan places the most
-        elif int(reflowed.sum()) < first.upper.placed:
+        elif int(reflowed.sum()) < first.upper.placed and not enough_found:
+            # (A "yes" to ``enough_placed`` needs no bound on the count: its LPs and search are skipped.)
             # Places the relaxation has and the plan does not: the count's LPs may rule them out, and a
             # search over the companies' load limits may find them (it stops once it meets the bound).
             reflowed, placed_bound = _settle_count(

@@ -197,9 +197,10 @@ widens by at most that much (docs/optimizer-measurements.md, *fortieth session*)
 CORE_ALONE_SHARE = 0.5
 """Where more pairs than ``MAX_PROOF_PAIRS`` are open, no last MILP of the usual size can follow the one
 on the pairs chosen lately (a larger one only with time enough, ``LARGE_PROOF_SECONDS_PER_PAIR``): a
-heavier plan from it is what narrows the gap, so it may use this share of the time left (1,700 x 900 seed 8: the rounds' best plan 11,674 weight units below the optimum, 183,289
-pairs open; in 4.2 s that MILP found a plan 69 below it, leaving 16,898 open, where under the usual
-limit of 3.6 s it found none and the solve ended FEASIBLE at 58 s)."""
+heavier plan from it is what narrows the gap, so it may use this share of the time left (1,700 x 900
+seed 8: the rounds' best plan 11,674 weight units below the optimum, 183,289 pairs open; in 4.2 s that
+MILP found a plan 69 below it, leaving 16,898 open, where under the usual limit of 3.6 s it found none
+and the solve ended FEASIBLE at 58 s)."""
 
 
 @dataclass(frozen=True, eq=False)
