@@ -21,11 +21,7 @@ No HiGHS column: its count alone (the first stage of any lexicographic MILP) doe
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,44 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_tight import CACHE, COMPANIES, pairs_file  # noqa: E402
-from bench.compare_revisions import worktree  # noqa: E402
+from bench.bench_tight import CACHE, COMPANIES  # noqa: E402
+from bench.tight_revisions import SEEDS, TIME_LIMIT, in_fresh_process, number, solve_side_by_side  # noqa: E402
 
-TIME_LIMIT = 60.0
-SEEDS = (1, 2, 3, 4, 5, 11, 12, 13, 14, 15)  # 11-15: held out (not the seeds the changes were traced on)
 NATIONAL = (5000, (1, 2, 3))
-
-
-def measure(companies: int, seed: int, time_limit: float) -> dict[str, Any]:
-    """One network under ``fairness`` (called in a fresh process, with the optimizer of ``sys.path``)."""
-    from bench.problem import read_pair_table
-    from optimizer import PlacementProblem, SolveParams, solve_placement
-    from optimizer.solvers import load_solvers
-
-    problem = PlacementProblem.build(read_pair_table(pairs_file(companies, seed)))
-    load_solvers()  # loading, as the pairs are: the times are the solves' own
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    result = solve_placement(problem, SolveParams(objective="fairness", time_limit_seconds=time_limit))
-    seconds = time.perf_counter() - started
-    return {
-        "companies": companies,
-        "seed": seed,
-        "pairs": problem.pairs.n_pairs,
-        "placed": result.placed,
-        "placed_bound": result.placed_bound,
-        "lowest": result.min_score,
-        "lowest_bound": result.min_score_bound,
-        "score": result.objective_score,
-        "score_bound": result.score_bound,
-        "status": result.status,
-        "seconds": seconds,
-        "load": [load_before, os.getloadavg()[0]],
-    }
-
-
-def _number(value: float | None, decimals: int = 2) -> str:
-    return "-" if value is None else f"{value:,.{decimals}f}"
 
 
 def markdown(rows: list[dict[str, Any]], time_limit: float, old: str | None) -> str:
@@ -90,8 +52,8 @@ def markdown(rows: list[dict[str, Any]], time_limit: float, old: str | None) -> 
         lines.append(
             f"| {row['companies']:,} | {row['seed']} | {row.get('revision', 'this')} "
             f"| {row['placed']:,} / {row['placed_bound']:,} "
-            f"| {_number(row['lowest'])} / {_number(row['lowest_bound'])} "
-            f"| {_number(row['score'])} / {_number(row['score_bound'])} | {row['status']} "
+            f"| {number(row['lowest'])} / {number(row['lowest_bound'])} "
+            f"| {number(row['score'])} / {number(row['score_bound'])} | {row['status']} "
             f"| {row['seconds']:.1f} | {row['load'][0]:.1f}-{row['load'][1]:.1f} |"
         )
     current = [row for row in rows if row.get("revision", "this") == "this"]
@@ -103,12 +65,6 @@ def markdown(rows: list[dict[str, Any]], time_limit: float, old: str | None) -> 
         + ("" if old is None else f" Each network was solved by {old}'s optimizer right before."),
     ]
     return "\n".join(lines)
-
-
-def _worktree(revision: str) -> Path:
-    """A checkout of ``revision`` to run its optimizer from (made once)."""
-    path = ROOT / "bench" / ".out" / f"worktree-{revision}"
-    return path if path.exists() else worktree(revision, path)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -123,27 +79,12 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="print the table instead of replacing the section of docs/benchmarks.md (runs on other seeds)",
     )
-    parser.add_argument("--one", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.one:
-        sys.stdout.write(json.dumps(measure(args.one[0], args.one[1], args.time_limit)) + "\n")
-        return
     networks = [(companies, seed) for companies in args.companies for seed in args.seeds]
     if not args.no_national:
         networks += [(NATIONAL[0], seed) for seed in NATIONAL[1]]
-    roots = ([(args.old, _worktree(args.old))] if args.old else []) + [("this", ROOT)]
-    rows = []
-    for companies, seed in networks:
-        pairs_file(companies, seed)  # built before the timed processes
-        for revision, root in roots:
-            # The script of this revision, its optimizer from ``root`` (first on the path).
-            command = [sys.executable, "-c", _RUN, str(root), str(companies), str(seed), str(args.time_limit)]
-            done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
-            row = json.loads(done.stdout.strip().splitlines()[-1]) | {"revision": revision}
-            rows.append(row)
-            with open(CACHE / "fairness.jsonl", "a", encoding="utf-8") as out:
-                out.write(json.dumps(row) + "\n")
-            print(json.dumps(row), file=sys.stderr, flush=True)
+    solve = in_fresh_process("bench.tight_revisions", "fairness", str(args.time_limit))
+    rows = solve_side_by_side(networks, solve, args.old, CACHE / "fairness.jsonl")
     table = markdown(rows, args.time_limit, args.old)
     if args.stdout:
         sys.stdout.write(table)
@@ -152,17 +93,6 @@ def main(argv: list[str] | None = None) -> None:
 
     replace_section("fairness_tight", table)
 
-
-_RUN = f"""
-import json, sys
-root, companies, seed, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
-sys.path.insert(0, root)
-import optimizer.exact, optimizer.solve  # that revision's optimizer (and what it imports); this script this one's
-sys.path.remove(root)
-sys.path.insert(0, {str(ROOT)!r})
-from bench.tight_fairness import measure
-print(json.dumps(measure(companies, seed, limit)))
-"""
 
 if __name__ == "__main__":
     main()

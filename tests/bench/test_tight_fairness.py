@@ -47,17 +47,19 @@ def test_stdout_prints_the_table_and_leaves_the_benchmarks_page_alone(tmp_path, 
 
     import bench.sections
     import bench.tight_fairness as tight_fairness
+    import bench.tight_revisions as tight_revisions
 
     def solved(command, **kwargs):  # type: ignore[no-untyped-def]
-        seed = int(command[5])
+        assert command[4:5] == ["bench.tight_revisions"] and command[7:] == ["fairness", "60.0"]
+        seed = int(command[6])
         return subprocess.CompletedProcess(command, 0, json.dumps(_row(seed, "x", "OPTIMAL", 4.2)) + "\n", "")
 
     def untouched(*args):  # type: ignore[no-untyped-def]
         raise AssertionError("docs/benchmarks.md rewritten")
 
-    monkeypatch.setattr(tight_fairness, "pairs_file", lambda companies, seed: None)
+    monkeypatch.setattr(tight_revisions, "pairs_file", lambda companies, seed: None)
     monkeypatch.setattr(tight_fairness, "CACHE", tmp_path)
-    monkeypatch.setattr(tight_fairness.subprocess, "run", solved)
+    monkeypatch.setattr(tight_revisions.subprocess, "run", solved)
     monkeypatch.setattr(bench.sections, "replace_section", untouched)
     tight_fairness.main(["--companies", "900", "--seeds", "16", "17", "--no-national", "--stdout"])
     out = capsys.readouterr().out
