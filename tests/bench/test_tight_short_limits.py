@@ -106,6 +106,7 @@ def test_under_fairness_the_lowest_scores_bound_is_checked_to_the_hundredth() ->
     text = markdown([row], {(700, 1): best})
     assert "| 1,637 / 48.85 / 129,125.65 | 1,637 / 47.10 / 129,500.00 | 1,637 / 48.85 / 129,125.64 |" in text
     assert "HiGHS" not in text.split("| companies")[1] and "no worse" not in text
+    assert text.startswith("### Plans cut short: `fairness`")  # a subsection of count-then-score's
 
 
 def test_the_table_has_one_row_per_network_and_limit_and_counts_what_held() -> None:
@@ -122,6 +123,7 @@ def test_the_table_has_one_row_per_network_and_limit_and_counts_what_held() -> N
     )
     assert "Every OPTIMAL plan the optimum: 2 of 2." in text
     assert "no worse than HiGHS's and CP-SAT's in the same time: 2 of 2." in text
+    assert text.startswith("## Plans cut short: `count-then-score`")
 
 
 def test_limits_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
