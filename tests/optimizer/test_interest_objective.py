@@ -108,3 +108,37 @@ def test_interest_rank_must_match_the_pairs() -> None:
     table = random_table(np.random.default_rng(1), 5, 3, density=0.5)
     with pytest.raises(InputError, match="one entry per pair"):
         PlacementProblem.build(table, interest_rank=np.zeros(table.n_pairs + 1, dtype=np.int8))
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_a_bound_at_the_tiers_cap_leaves_the_score_open(locked: bool) -> None:
+    """Cut short with the number within interests proven and the weight bounded only by the tier's cap
+    (``interest_base - 1``: below the next tier, every student's best weight added up), the result
+    says the score is open rather than a bound far above any plan; a bound below the cap is kept."""
+    from optimizer.plan_value import ExactSolution, Lex, value_of
+    from optimizer.solve import result_from
+    from placement_service.plan_status import bound_da
+
+    rng = np.random.default_rng(3)
+    table = random_table(rng, 30, 12, density=0.3)
+    rank = rng.integers(0, 3, table.n_pairs).astype(np.int8)
+    locks = [(int(table.student[0]), int(table.company[0]))] if locked else []  # a lock's weight is added
+    problem = build(table, locks, [], rank)
+    tiered, base = problem.interest_tier(problem.weight)
+    inst, index = problem.free_instance(tiered)
+    plan = solve_placement(problem, INTEREST)
+    assert plan.status == "OPTIMAL"
+    table_pair = index.gather(np.arange(table.n_pairs))  # each free pair's table pair
+    chosen = plan.pair_of_student[table.student[table_pair]] == table_pair
+    value = value_of(inst, chosen)
+    free_interest = int(value.weight) // base
+    at_cap = ExactSolution(chosen, value, Lex(value.placed, (free_interest + 1) * base - 1))
+    result = result_from(
+        problem, index, at_cap, "count-interest-score", 0.0, proven=False, interest_base=base
+    )
+    assert result.interest_bound == plan.in_interest and result.score_bound is None
+    assert bound_da(result.summary()).endswith("den samlede score er ikke afgjort.")
+    below = ExactSolution(chosen, value, Lex(value.placed, free_interest * base + base - 2))
+    result = result_from(problem, index, below, "count-interest-score", 0.0, proven=False, interest_base=base)
+    locked_weight = int(problem.weight[problem.lock_pair[problem.lock_pair >= 0]].sum())
+    assert result.score_bound == pytest.approx((base - 2 + locked_weight) / 100)
