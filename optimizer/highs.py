@@ -192,11 +192,12 @@ def maximise_milp(
     x = np.asarray(highs.getSolution().col_value) if found else None
     if integer.any():
         bound = float(info.mip_dual_bound)
-        if status == highspy.HighsModelStatus.kOptimal and found:
+        if status == highspy.HighsModelStatus.kOptimal and found and enough <= 0:
             # HiGHS 1.16 can call a model its presolve solves outright optimal (no node, gap 0) and
             # still report a dual bound above that optimum (``max x1 + 3 x2 - 3 x4 + 2 x7`` with
             # ``-2 x1 - x2 + x4 + 3 x6 - 2 x7 = -1``: optimum 3, dual bound 5; without presolve 3):
-            # at an optimum its objective is the bound.
+            # at an optimum its objective is the bound. Not where ``enough`` let HiGHS stop short of the
+            # optimum ("optimal" within that absolute gap): its plan may lie up to ``enough`` below it.
             bound = min(bound, float(info.objective_function_value))
     elif status == highspy.HighsModelStatus.kOptimal:  # an LP: its optimum is the bound
         bound = float(info.objective_function_value)

@@ -91,6 +91,16 @@ def test_the_bound_is_never_below_a_feasible_vector(milp: tuple, proving: bool) 
 
 @settings(max_examples=100, deadline=None)
 @given(small_milps(), st.integers(0, 6))
+@example(  # HiGHS stopped at 4 within its gap of 2, and the bound was clipped to that plan: the optimum is 5
+    (
+        np.array([0.0, 0.0, 0.0, 0.0, -1.0, 4.0, -1.0, -1.0, 2.0]),
+        np.array([[0.0, 0.0, 0.0, -1.0, -1.0, -2.0, 1.0, 2.0, -1.0]]),
+        np.array([-2.0]),
+        np.array([-1.0]),
+        np.zeros(9, dtype=bool),
+    ),
+    2,
+)
 def test_a_milp_allowed_to_stop_early_stops_within_that_much_of_the_optimum(milp: tuple, enough: int) -> None:
     """With ``enough``: the plan returned is no more than that below the best 0-1 vector, and the
     bound still lies above every one of them."""
