@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -33,30 +33,48 @@ if str(ROOT) not in sys.path:
 from bench.bench_tight import CACHE, COMPANIES, pairs_file  # noqa: E402
 from bench.compare_revisions import worktree  # noqa: E402
 
+if TYPE_CHECKING:
+    from optimizer import PlacementProblem, PlacementResult
+
 OBJECTIVES = ("count-then-score", "count-interest-score", "fairness")
 SEEDS = (1, 2, 3, 4, 5, 11, 12, 13, 14, 15)  # 11-15: held out (not the seeds the changes were traced on)
 TIME_LIMIT = 60.0
 
 
-def measure(companies: int, seed: int, objective: str, time_limit: float) -> dict[str, Any]:
-    """One network under ``objective`` (called in a fresh process, with the optimizer of ``sys.path``)."""
+def network_problem(companies: int, seed: int, objective: str) -> PlacementProblem:
+    """One tight network's problem from the cached pairs; under ``count-interest-score`` with each
+    pair's place in its student's interests (``bench/tight_interests.py``)."""
     import numpy as np
 
     from bench.problem import read_pair_table
     from bench.tight_interests import interest_file
-    from optimizer import PlacementProblem, SolveParams, solve_placement
-    from optimizer.solvers import load_solvers
+    from optimizer import PlacementProblem
 
     pairs = read_pair_table(pairs_file(companies, seed))
     if objective == "count-interest-score":
-        problem = PlacementProblem.build(pairs, interest_rank=np.load(interest_file(companies, seed)))
-    else:
-        problem = PlacementProblem.build(pairs)
-    load_solvers()  # loading, as the pairs are: the times are the solves' own
-    load_before = os.getloadavg()[0]
+        return PlacementProblem.build(pairs, interest_rank=np.load(interest_file(companies, seed)))
+    return PlacementProblem.build(pairs)
+
+
+def timed_solve(
+    problem: PlacementProblem, objective: str, time_limit: float
+) -> tuple[PlacementResult, float]:
+    """``solve_placement`` and its seconds, counted from the solver libraries loaded (as the CLI's limit
+    counts them: loading, as reading the pairs, is not the solve's)."""
+    from optimizer import SolveParams, solve_placement
+    from optimizer.solvers import load_solvers
+
+    load_solvers()
     started = time.perf_counter()
     result = solve_placement(problem, SolveParams(objective=objective, time_limit_seconds=time_limit))
-    seconds = time.perf_counter() - started
+    return result, time.perf_counter() - started
+
+
+def measure(companies: int, seed: int, objective: str, time_limit: float) -> dict[str, Any]:
+    """One network under ``objective`` (called in a fresh process, with the optimizer of ``sys.path``)."""
+    problem = network_problem(companies, seed, objective)
+    load_before = os.getloadavg()[0]
+    result, seconds = timed_solve(problem, objective, time_limit)
     return {
         "companies": companies,
         "seed": seed,

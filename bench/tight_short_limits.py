@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_tight import CACHE, COMPANIES, pairs_file  # noqa: E402
-from bench.tight_revisions import number  # noqa: E402
+from bench.tight_revisions import network_problem, number, timed_solve  # noqa: E402
 
 SEEDS = (1, 2, 3, 4, 5)
 LIMITS = (2.0, 5.0, 10.0)
@@ -133,22 +133,7 @@ def measure(companies: int, seed: int, objective: str, limit: float) -> dict[str
 
 def _optimizer(companies: int, seed: int, objective: str, limit: float) -> dict[str, Any]:
     """``solve_placement`` on one network, timed from its libraries loaded (as the CLI's limit counts)."""
-    import numpy as np
-
-    from bench.problem import read_pair_table
-    from bench.tight_interests import interest_file
-    from optimizer import PlacementProblem, SolveParams, solve_placement
-    from optimizer.solvers import load_solvers
-
-    pairs = read_pair_table(pairs_file(companies, seed))
-    if objective == "count-interest-score":
-        problem = PlacementProblem.build(pairs, interest_rank=np.load(interest_file(companies, seed)))
-    else:
-        problem = PlacementProblem.build(pairs)
-    load_solvers()
-    started = time.perf_counter()
-    result = solve_placement(problem, SolveParams(objective=objective, time_limit_seconds=limit))
-    seconds = time.perf_counter() - started
+    result, seconds = timed_solve(network_problem(companies, seed, objective), objective, limit)
     return {
         "placed": result.placed,
         "placed_bound": result.placed_bound,
