@@ -94,14 +94,15 @@ def result_from(
     count_closed = solution.bound.placed == solution.value.placed
     if interest_base is not None:
         locked_interest = int(problem.in_interest[locked].sum())
-        free_interest, _ = divmod(int(solution.value.weight), interest_base)
+        free_interest, free_score = divmod(int(solution.value.weight), interest_base)
         interest_limit, score_limit = divmod(int(solution.bound.weight), interest_base)
         if count_closed:
             interest_bound = interest_limit + locked_interest
             # A weight part of ``interest_base - 1`` is only the tier's cap (``knapsack_proof._tier_cap``:
             # every student's best weight added up): the score is then not bounded, not 26 % open (1,700 x
-            # 700 seed 1 cut short at 2 s: 142,702.40 over a plan of 105,252.28, the optimum 105,383.52).
-            bounded = score_limit < interest_base - 1
+            # 700 seed 1 cut short at 2 s: 142,702.40 over a plan of 105,252.28, the optimum 105,383.52),
+            # unless the plan itself reaches it (every weight 0, or each student at their best).
+            bounded = score_limit < interest_base - 1 or score_limit <= free_score
             if interest_limit == free_interest and bounded and bound_in_weights:
                 score_bound = (score_limit + locked_weight) / SCORE_SCALE
     elif count_closed and bound_in_weights:

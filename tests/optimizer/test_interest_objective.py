@@ -142,3 +142,16 @@ def test_a_bound_at_the_tiers_cap_leaves_the_score_open(locked: bool) -> None:
     result = result_from(problem, index, below, "count-interest-score", 0.0, proven=False, interest_base=base)
     locked_weight = int(problem.weight[problem.lock_pair[problem.lock_pair >= 0]].sum())
     assert result.score_bound == pytest.approx((base - 2 + locked_weight) / 100)
+
+
+@pytest.mark.parametrize("density", [0.0, 0.3])
+def test_a_plan_that_reaches_the_tiers_cap_keeps_its_score_bound(density: float) -> None:
+    """Where the plan's own weight reaches ``interest_base - 1`` (no pairs at all: every weight 0), the
+    bound there is the plan's and exact: the score is proven, not open (a clean-clone CI run found
+    ``None`` on a network of one student and no pairs)."""
+    rng = np.random.default_rng(5)
+    table = random_table(rng, 4, 3, density=density)
+    rank = np.ones(table.n_pairs, dtype=np.int8)
+    result = solve_placement(PlacementProblem.build(table, interest_rank=rank), INTEREST)
+    assert result.status == "OPTIMAL"
+    assert result.score_bound == pytest.approx(result.objective_score)
