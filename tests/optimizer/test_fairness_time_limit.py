@@ -112,3 +112,33 @@ def test_a_probe_that_cannot_decide_leaves_time_for_the_others_and_the_plan(
     assert result.placed == full.placed and result.status == "FEASIBLE"  # the stalled probes stay open
     assert result.min_score is not None and result.min_score <= full.min_score
     assert result.min_score_bound is not None and result.min_score_bound >= full.min_score - 1e-9
+
+
+def test_with_nothing_settled_the_lowest_scores_bound_is_the_placed_students_best(
+    network: tuple[PlacementProblem, PlacementResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No probe decides anything: the lowest score's bound is the ``placed``-th highest of the students'
+    best scores (a plan placing that many has a student at or below it), not the highest pair's."""
+    import numpy as np
+
+    import optimizer.solve
+    from optimizer.instance import best_per_student
+    from optimizer.plan_value import ExactSolution, Lex
+
+    problem, full = network
+    real = optimizer.solve._at_least
+
+    def undecided(inst, threshold, target, time_limit, **known):  # type: ignore[no-untyped-def]
+        if target is None:  # the last solve
+            return real(inst, threshold, target, time_limit, **known)
+        nothing = np.zeros(inst.n_pairs, dtype=bool)
+        return ExactSolution(nothing, Lex(0, 0), Lex(target, 10**12))  # neither found nor ruled out
+
+    monkeypatch.setattr(optimizer.solve, "_at_least", undecided)
+    result = solve_placement(problem, SolveParams(objective="fairness", time_limit_seconds=10))
+    best = best_per_student(problem.pairs.student, problem.weight, problem.pairs.n_students)
+    expected = np.sort(best)[-result.placed] / 100
+    assert result.status == "FEASIBLE" and result.placed == full.placed
+    assert result.min_score_bound == pytest.approx(expected)
+    assert full.min_score is not None and full.min_score <= result.min_score_bound
+    assert result.min_score_bound < problem.weight.max() / 100  # the bound before
