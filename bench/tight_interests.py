@@ -53,24 +53,15 @@ def interest_file(companies: int, seed: int) -> Path:
 
 def measure(companies: int, seed: int, time_limit: float, highs_limit: float | None = None) -> dict[str, Any]:
     """One network under ``count-interest-score``, the optimizer then HiGHS (called in a fresh process)."""
-    import numpy as np
-
     from bench.methods.exact import solve_milp_interests
     from bench.methods.stable import usable_pairs
-    from bench.problem import BenchProblem, read_pair_table
-    from optimizer import PlacementProblem, SolveParams, solve_placement
-    from optimizer.solvers import load_solvers
+    from bench.problem import BenchProblem
+    from bench.tight_revisions import network_problem, timed_solve
 
-    pairs = read_pair_table(pairs_file(companies, seed))
-    rank = np.load(interest_file(companies, seed))
-    problem = PlacementProblem.build(pairs, interest_rank=rank)
-    load_solvers()  # loading, as the pairs are: the times are the solves' own
+    problem = network_problem(companies, seed, "count-interest-score")
+    pairs, rank = problem.pairs, problem.interest_rank
     load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    result = solve_placement(
-        problem, SolveParams(objective="count-interest-score", time_limit_seconds=time_limit)
-    )
-    seconds = time.perf_counter() - started
+    result, seconds = timed_solve(problem, "count-interest-score", time_limit)
     bench = BenchProblem.from_pairs(pairs)
     usable = usable_pairs(bench)
     highs_started = time.perf_counter()

@@ -28,7 +28,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -36,6 +36,9 @@ if str(ROOT) not in sys.path:
 
 from bench.bench_tight import CACHE, COMPANIES, pairs_file  # noqa: E402
 from bench.tight_revisions import network_problem, number, timed_solve  # noqa: E402
+
+if TYPE_CHECKING:
+    from optimizer import PlacementProblem
 
 SEEDS = (1, 2, 3, 4, 5)
 LIMITS = (2.0, 5.0, 10.0)
@@ -72,7 +75,7 @@ def _plan(placed: int, middle: float | None, score: float) -> tuple[Any, ...]:
 
 def optimum(companies: int, seed: int, objective: str) -> dict[str, Any]:
     """The optimizer's proven optimum of one network (called in a fresh process)."""
-    result = _optimizer(companies, seed, objective, OPTIMUM_LIMIT)
+    result = _optimizer(network_problem(companies, seed, objective), objective, OPTIMUM_LIMIT)
     if result["status"] != "OPTIMAL":
         raise RuntimeError(f"no proven optimum of 1,700 x {companies} seed {seed} within {OPTIMUM_LIMIT:g} s")
     return {"companies": companies, "seed": seed, "objective": objective} | result
@@ -82,26 +85,22 @@ def measure(companies: int, seed: int, objective: str, limit: float) -> dict[str
     """The optimizer, HiGHS and (under count-then-score) CP-SAT with ``limit`` on one network; under
     fairness the optimizer alone (HiGHS's count alone does not finish in 60 s on the 900 and 1,100
     networks, so a lexicographic MILP can say nothing of the lowest score in a few seconds)."""
-    import numpy as np
-
     from bench.cpsat import solve_cpsat
     from bench.methods.exact import solve_milp, solve_milp_interests
     from bench.methods.stable import usable_pairs
-    from bench.problem import BenchProblem, read_pair_table
-    from bench.tight_interests import interest_file
-    from optimizer import PlacementProblem
+    from bench.problem import BenchProblem
 
+    problem = network_problem(companies, seed, objective)
     row: dict[str, Any] = {"companies": companies, "seed": seed, "objective": objective, "limit": limit}
     row["load_before"] = os.getloadavg()[0]
-    row["optimizer"] = _optimizer(companies, seed, objective, limit)
+    row["optimizer"] = _optimizer(problem, objective, limit)
     if objective == "fairness":
         row["load_after"] = os.getloadavg()[0]
         return row
 
-    pairs = read_pair_table(pairs_file(companies, seed))
-    bench = BenchProblem.from_pairs(pairs)
+    bench = BenchProblem.from_pairs(problem.pairs)
     usable = usable_pairs(bench)
-    rank = np.load(interest_file(companies, seed)) if objective == "count-interest-score" else None
+    rank = problem.interest_rank if objective == "count-interest-score" else None
     started = time.perf_counter()
     if rank is None:
         picked, optimal, status, _ = solve_milp(bench, usable, bench.mentor_can_bind(), limit)
@@ -118,7 +117,7 @@ def measure(companies: int, seed: int, objective: str, limit: float) -> dict[str
         "seconds": time.perf_counter() - started,
     }
     if rank is None:
-        inst, _ = PlacementProblem.build(pairs).free_instance()
+        inst, _ = problem.free_instance()
         found = solve_cpsat(inst, time_limit=limit, linearization_level=None)
         row["cpsat"] = {
             "placed": int(found.chosen.sum()) if found.found else 0,
@@ -131,9 +130,9 @@ def measure(companies: int, seed: int, objective: str, limit: float) -> dict[str
     return row
 
 
-def _optimizer(companies: int, seed: int, objective: str, limit: float) -> dict[str, Any]:
+def _optimizer(problem: PlacementProblem, objective: str, limit: float) -> dict[str, Any]:
     """``solve_placement`` on one network, timed from its libraries loaded (as the CLI's limit counts)."""
-    result, seconds = timed_solve(network_problem(companies, seed, objective), objective, limit)
+    result, seconds = timed_solve(problem, objective, limit)
     return {
         "placed": result.placed,
         "placed_bound": result.placed_bound,
