@@ -50,7 +50,9 @@ def render() -> None:
             for n in need_rows
         ]
     )
-    st.dataframe(needs, hide_index=True, width="stretch")
+    # Counts with the reader's own thousands mark ("localized": a Danish browser shows 1.106).
+    counts = {name: st.column_config.NumberColumn(name, format="localized") for name in needs.columns[1:]}
+    st.dataframe(needs, hide_index=True, width="stretch", column_config=counts)
 
     st.subheader("Elever uden plads, efter årsag")
     if unplaced_groups:
