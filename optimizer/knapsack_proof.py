@@ -369,7 +369,7 @@ def improve_and_prove(
         else:
             seconds = min(CORE_TIME_SHARE * (deadline - now), max(now - started, 1.0))
         for kept_to in _tiers_down(tier, weight, bound):
-            # (A plan with ``count`` in the tier weighs at least that many tiers: a narrower gap.)
+            # (A plan with ``kept_to``'s count in the tier weighs at least that many tiers: a narrower gap.)
             chosen = _heaviest_on_core(
                 inst,
                 configs,
